@@ -1,1 +1,39 @@
-fn main(){}
+//! The binary: parse, run, and own the exit policy (errors printed once, broken pipe is 0).
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use crashscope::cli::Cli;
+use crashscope::exit::ExitStatus;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitStatus::Error.into()
+            } else {
+                ExitStatus::Success.into()
+            };
+        }
+    };
+    match crashscope::commands::run(&cli) {
+        Ok(status) => status.into(),
+        Err(e) => {
+            if is_broken_pipe(&e) {
+                return ExitStatus::Success.into();
+            }
+            eprintln!("crashscope: {e:#}");
+            ExitStatus::Error.into()
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

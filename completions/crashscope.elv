@@ -1,0 +1,122 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[crashscope] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'crashscope'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'crashscope'= {
+            cand --color 'When to colour the output'
+            cand --json 'Print JSON instead of the human view (the same as `--format json`)'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -v 'Print more diagnostics on stderr (symbol lookups, skipped data)'
+            cand --verbose 'Print more diagnostics on stderr (symbol lookups, skipped data)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand show 'Show a crash report: the crash, its stacks, modules, and everything the dump carries'
+            cand generate 'Write shell completions or man pages (used to build the files in the repository)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'crashscope;show'= {
+            cand --threads 'Which threads to print stacks for: the crashing (or requesting) thread, or all'
+            cand --symbols-path 'A folder of Breakpad symbols in the layout `NAME/DEBUGID/NAME.sym` (repeatable)'
+            cand --symbols-url 'An HTTP(S) symbol server serving `NAME/DEBUGID/NAME.sym` below this URL (repeatable)'
+            cand --symbols-cache 'Where symbols downloaded from a server are cached'
+            cand --symbols-timeout 'Give up on one symbol download after this many seconds'
+            cand --format 'Output format. JSON is documented in docs/json.md and never coloured'
+            cand --color 'When to colour the output'
+            cand --json 'Print JSON instead of the human view (the same as `--format json`)'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -v 'Print more diagnostics on stderr (symbol lookups, skipped data)'
+            cand --verbose 'Print more diagnostics on stderr (symbol lookups, skipped data)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'crashscope;generate'= {
+            cand --color 'When to colour the output'
+            cand --json 'Print JSON instead of the human view (the same as `--format json`)'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -v 'Print more diagnostics on stderr (symbol lookups, skipped data)'
+            cand --verbose 'Print more diagnostics on stderr (symbol lookups, skipped data)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand completions 'Write a completion script for SHELL to stdout'
+            cand man 'Write man pages (one per command) into DIR'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'crashscope;generate;completions'= {
+            cand --color 'When to colour the output'
+            cand --json 'Print JSON instead of the human view (the same as `--format json`)'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -v 'Print more diagnostics on stderr (symbol lookups, skipped data)'
+            cand --verbose 'Print more diagnostics on stderr (symbol lookups, skipped data)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'crashscope;generate;man'= {
+            cand --color 'When to colour the output'
+            cand --json 'Print JSON instead of the human view (the same as `--format json`)'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -v 'Print more diagnostics on stderr (symbol lookups, skipped data)'
+            cand --verbose 'Print more diagnostics on stderr (symbol lookups, skipped data)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'crashscope;generate;help'= {
+            cand completions 'Write a completion script for SHELL to stdout'
+            cand man 'Write man pages (one per command) into DIR'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'crashscope;generate;help;completions'= {
+        }
+        &'crashscope;generate;help;man'= {
+        }
+        &'crashscope;generate;help;help'= {
+        }
+        &'crashscope;help'= {
+            cand show 'Show a crash report: the crash, its stacks, modules, and everything the dump carries'
+            cand generate 'Write shell completions or man pages (used to build the files in the repository)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'crashscope;help;show'= {
+        }
+        &'crashscope;help;generate'= {
+            cand completions 'Write a completion script for SHELL to stdout'
+            cand man 'Write man pages (one per command) into DIR'
+        }
+        &'crashscope;help;generate;completions'= {
+        }
+        &'crashscope;help;generate;man'= {
+        }
+        &'crashscope;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

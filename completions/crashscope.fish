@@ -1,0 +1,88 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_crashscope_global_optspecs
+    string join \n color= json q/quiet v/verbose h/help V/version
+end
+
+function __fish_crashscope_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_crashscope_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_crashscope_using_subcommand
+    set -l cmd (__fish_crashscope_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c crashscope -n "__fish_crashscope_needs_command" -l color -d 'When to colour the output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c crashscope -n "__fish_crashscope_needs_command" -l json -d 'Print JSON instead of the human view (the same as `--format json`)'
+complete -c crashscope -n "__fish_crashscope_needs_command" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c crashscope -n "__fish_crashscope_needs_command" -s v -l verbose -d 'Print more diagnostics on stderr (symbol lookups, skipped data)'
+complete -c crashscope -n "__fish_crashscope_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c crashscope -n "__fish_crashscope_needs_command" -s V -l version -d 'Print version'
+complete -c crashscope -n "__fish_crashscope_needs_command" -f -a "show" -d 'Show a crash report: the crash, its stacks, modules, and everything the dump carries'
+complete -c crashscope -n "__fish_crashscope_needs_command" -f -a "generate" -d 'Write shell completions or man pages (used to build the files in the repository)'
+complete -c crashscope -n "__fish_crashscope_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c crashscope -n "__fish_crashscope_using_subcommand show" -l threads -d 'Which threads to print stacks for: the crashing (or requesting) thread, or all' -r -f -a "crashing\t'Only the crashing thread (or the thread that requested the dump)'
+all\t'Every thread in the dump'"
+complete -c crashscope -n "__fish_crashscope_using_subcommand show" -l symbols-path -d 'A folder of Breakpad symbols in the layout `NAME/DEBUGID/NAME.sym` (repeatable)' -r -F
+complete -c crashscope -n "__fish_crashscope_using_subcommand show" -l symbols-url -d 'An HTTP(S) symbol server serving `NAME/DEBUGID/NAME.sym` below this URL (repeatable)' -r
+complete -c crashscope -n "__fish_crashscope_using_subcommand show" -l symbols-cache -d 'Where symbols downloaded from a server are cached' -r -F
+complete -c crashscope -n "__fish_crashscope_using_subcommand show" -l symbols-timeout -d 'Give up on one symbol download after this many seconds' -r
+complete -c crashscope -n "__fish_crashscope_using_subcommand show" -l format -d 'Output format. JSON is documented in docs/json.md and never coloured' -r -f -a "human\t'A readable report for a person'
+json\t'One JSON document (docs/json.md)'"
+complete -c crashscope -n "__fish_crashscope_using_subcommand show" -l color -d 'When to colour the output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c crashscope -n "__fish_crashscope_using_subcommand show" -l json -d 'Print JSON instead of the human view (the same as `--format json`)'
+complete -c crashscope -n "__fish_crashscope_using_subcommand show" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c crashscope -n "__fish_crashscope_using_subcommand show" -s v -l verbose -d 'Print more diagnostics on stderr (symbol lookups, skipped data)'
+complete -c crashscope -n "__fish_crashscope_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c crashscope -n "__fish_crashscope_using_subcommand show" -s V -l version -d 'Print version'
+complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l color -d 'When to colour the output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l json -d 'Print JSON instead of the human view (the same as `--format json`)'
+complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s v -l verbose -d 'Print more diagnostics on stderr (symbol lookups, skipped data)'
+complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s V -l version -d 'Print version'
+complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "completions" -d 'Write a completion script for SHELL to stdout'
+complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "man" -d 'Write man pages (one per command) into DIR'
+complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and __fish_seen_subcommand_from completions" -l color -d 'When to colour the output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and __fish_seen_subcommand_from completions" -l json -d 'Print JSON instead of the human view (the same as `--format json`)'
+complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and __fish_seen_subcommand_from completions" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and __fish_seen_subcommand_from completions" -s v -l verbose -d 'Print more diagnostics on stderr (symbol lookups, skipped data)'
+complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and __fish_seen_subcommand_from completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and __fish_seen_subcommand_from completions" -s V -l version -d 'Print version'
+complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and __fish_seen_subcommand_from man" -l color -d 'When to colour the output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and __fish_seen_subcommand_from man" -l json -d 'Print JSON instead of the human view (the same as `--format json`)'
+complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and __fish_seen_subcommand_from man" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and __fish_seen_subcommand_from man" -s v -l verbose -d 'Print more diagnostics on stderr (symbol lookups, skipped data)'
+complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and __fish_seen_subcommand_from man" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and __fish_seen_subcommand_from man" -s V -l version -d 'Print version'
+complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Write a completion script for SHELL to stdout'
+complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'Write man pages (one per command) into DIR'
+complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c crashscope -n "__fish_crashscope_using_subcommand help; and not __fish_seen_subcommand_from show generate help" -f -a "show" -d 'Show a crash report: the crash, its stacks, modules, and everything the dump carries'
+complete -c crashscope -n "__fish_crashscope_using_subcommand help; and not __fish_seen_subcommand_from show generate help" -f -a "generate" -d 'Write shell completions or man pages (used to build the files in the repository)'
+complete -c crashscope -n "__fish_crashscope_using_subcommand help; and not __fish_seen_subcommand_from show generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c crashscope -n "__fish_crashscope_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "completions" -d 'Write a completion script for SHELL to stdout'
+complete -c crashscope -n "__fish_crashscope_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "man" -d 'Write man pages (one per command) into DIR'

@@ -1,0 +1,161 @@
+//! The command line: clap definitions and nothing else.
+//!
+//! This module owns every flag, its help text and its value types. The completion and
+//! man page generators (`crashscope generate`) read the same definitions, so what the
+//! shell completes and what the man page says is always what the binary accepts. It does
+//! no work: `commands` wires these values to the parts that act on them.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// See what a crash report would share before you consent to send it.
+///
+/// crashscope opens a minidump (`.dmp`) or a Crashpad crash report database, walks and
+/// symbolicates its stacks, and prints a readable report of everything the upload would
+/// carry.
+#[derive(Debug, Parser)]
+#[command(
+    name = "crashscope",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags that mean the same thing in every subcommand.
+#[derive(Debug, Args, Clone)]
+pub struct GlobalArgs {
+    /// When to colour the output.
+    ///
+    /// `auto` colours only when stdout is a terminal and `NO_COLOR` is not set;
+    /// `always` and `never` override both. Machine formats (JSON) are never coloured.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+
+    /// Print JSON instead of the human view (the same as `--format json`).
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// Print nothing on stderr but errors.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Print more diagnostics on stderr (symbol lookups, skipped data).
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show a crash report: the crash, its stacks, modules, and everything the dump carries.
+    ///
+    /// Every string taken from the dump is shown escaped: control characters, ANSI
+    /// escapes, bidi overrides and zero-width characters appear as `\x1b`, `\u{202e}`...
+    /// and never reach the terminal raw. Nothing is sent anywhere unless you name a
+    /// symbol server with `--symbols-url`.
+    Show(ShowArgs),
+
+    /// Write shell completions or man pages (used to build the files in the repository).
+    #[command(hide = true)]
+    Generate {
+        #[command(subcommand)]
+        what: GenerateCommand,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The minidump file to show.
+    pub path: PathBuf,
+
+    /// Which threads to print stacks for: the crashing (or requesting) thread, or all.
+    #[arg(long, value_enum, default_value_t = Threads::Crashing)]
+    pub threads: Threads,
+
+    #[command(flatten)]
+    pub symbols: SymbolArgs,
+
+    /// Output format. JSON is documented in docs/json.md and never coloured.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// Where symbols come from. No network access happens unless a URL is given.
+#[derive(Debug, Args, Clone, Default)]
+pub struct SymbolArgs {
+    /// A folder of Breakpad symbols in the layout `NAME/DEBUGID/NAME.sym` (repeatable).
+    ///
+    /// Folders are searched in the order given, before any symbol server.
+    #[arg(long = "symbols-path", value_name = "DIR")]
+    pub paths: Vec<PathBuf>,
+
+    /// An HTTP(S) symbol server serving `NAME/DEBUGID/NAME.sym` below this URL (repeatable).
+    ///
+    /// Servers are tried in order after the local folders; what they return is kept in
+    /// the cache folder. Without this flag crashscope never touches the network.
+    #[arg(long = "symbols-url", value_name = "URL")]
+    pub urls: Vec<String>,
+
+    /// Where symbols downloaded from a server are cached.
+    ///
+    /// Default: the platform cache folder (`$XDG_CACHE_HOME/crashscope/symbols` or
+    /// `~/.cache/crashscope/symbols` on Linux).
+    #[arg(long = "symbols-cache", value_name = "DIR")]
+    pub cache: Option<PathBuf>,
+
+    /// Give up on one symbol download after this many seconds.
+    #[arg(long = "symbols-timeout", value_name = "SECS", default_value_t = 30)]
+    pub timeout_secs: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GenerateCommand {
+    /// Write a completion script for SHELL to stdout.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Write man pages (one per command) into DIR.
+    Man { dir: PathBuf },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Threads {
+    /// Only the crashing thread (or the thread that requested the dump).
+    Crashing,
+    /// Every thread in the dump.
+    All,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A readable report for a person.
+    Human,
+    /// One JSON document (docs/json.md).
+    Json,
+}
+
+impl Cli {
+    /// The format asked for, with `--json` as a shorthand for `--format json`.
+    pub fn format(&self, format: Format) -> Format {
+        if self.global.json {
+            Format::Json
+        } else {
+            format
+        }
+    }
+}

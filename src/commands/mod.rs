@@ -1,0 +1,16 @@
+//! One small file per subcommand, wiring the parts in the order of the data flow:
+//! source → report → symbols → (disclosure → pii) → render. No logic that a part owns.
+
+pub mod generate;
+pub mod show;
+
+use crate::cli::{Cli, Command};
+use crate::exit::ExitStatus;
+
+/// Run the parsed command line.
+pub fn run(cli: &Cli) -> anyhow::Result<ExitStatus> {
+    match &cli.command {
+        Command::Show(args) => show::run(cli, args),
+        Command::Generate { what } => generate::run(what),
+    }
+}

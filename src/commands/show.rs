@@ -1,0 +1,45 @@
+//! `crashscope show PATH`: open, walk, render.
+
+use std::io::Write;
+
+use crate::cli::{Cli, Format, ShowArgs};
+use crate::exit::ExitStatus;
+use crate::render::human::{write_show, ShowView};
+use crate::render::{json, Palette};
+use crate::report::Report;
+use crate::source::{self, Source};
+use crate::symbols::{self, SymbolConfig};
+
+pub fn run(cli: &Cli, args: &ShowArgs) -> anyhow::Result<ExitStatus> {
+    let Source::Minidump(path) = source::detect(&args.path)?;
+    let report = Report::open(&path)?;
+    let config = SymbolConfig::from_args(&args.symbols, cli.global.verbose);
+    let walked = symbols::walk(&report, &config);
+    let (state, walk_error) = match &walked {
+        Ok(state) => (Some(state), None),
+        Err(e) => (None, Some(e.as_str())),
+    };
+    let view = ShowView {
+        report: &report,
+        state,
+        walk_error,
+        threads: args.threads,
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    match cli.format(args.format) {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut out, &json::show_document(&view))?;
+            writeln!(out)?;
+        }
+        Format::Human => write_show(&mut out, &view, Palette::new(cli.global.color))?,
+    }
+    out.flush()?;
+    if !cli.global.quiet && (walk_error.is_some() || !report.problems.is_empty()) {
+        eprintln!(
+            "crashscope: {}: parts of the dump could not be read (see \"Could not read\")",
+            report.path.display()
+        );
+    }
+    Ok(ExitStatus::Success)
+}

@@ -1,0 +1,139 @@
+//! The JSON view of one crash report (documented in `docs/json.md`).
+//!
+//! One document: a `schema` version, the source file, the process state exactly in
+//! minidump-processor's JSON shape (so tools written for minidump-stackwalk read it
+//! unchanged) under `process`, and crashscope's own sections beside it: modules with full
+//! paths, Linux process data, Crashpad annotations, the streams and memory the file
+//! carries, and what could not be read.
+
+use serde_json::{json, Map, Value};
+
+use super::human::{symbol_status, ShowView};
+use crate::report::Report;
+
+/// Bumped when a field changes meaning or disappears; new fields do not bump it.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Build the whole document.
+pub fn show_document(view: &ShowView<'_>) -> Value {
+    let report = view.report;
+    let mut doc = Map::new();
+    doc.insert("schema".into(), json!(SCHEMA_VERSION));
+    doc.insert(
+        "crashscope_version".into(),
+        json!(env!("CARGO_PKG_VERSION")),
+    );
+    doc.insert(
+        "source".into(),
+        json!({
+            "kind": "minidump",
+            "path": report.path.display().to_string(),
+            "size": report.file_size,
+        }),
+    );
+    let process = view.state.and_then(|state| {
+        let mut buf = Vec::new();
+        state.print_json(&mut buf, false).ok()?;
+        serde_json::from_slice::<Value>(&buf).ok()
+    });
+    doc.insert("process".into(), process.unwrap_or(Value::Null));
+    doc.insert("modules".into(), modules(view));
+    doc.insert("linux".into(), linux(report));
+    doc.insert("crashpad".into(), crashpad(report));
+    doc.insert("streams".into(), json!(report.streams()));
+    doc.insert("memory".into(), json!(report.regions));
+    let mut problems: Vec<String> = report.problems.clone();
+    if let Some(e) = view.walk_error {
+        problems.push(format!("the stacks could not be walked: {e}"));
+    }
+    doc.insert("problems".into(), json!(problems));
+    Value::Object(doc)
+}
+
+fn modules(view: &ShowView<'_>) -> Value {
+    use minidump::Module;
+    let Some(state) = view.state else {
+        return Value::Null;
+    };
+    let list: Vec<Value> = state
+        .modules
+        .iter()
+        .enumerate()
+        .map(|(index, m)| {
+            json!({
+                "index": index,
+                "base": format!("0x{:x}", m.base_address()),
+                "size": m.size(),
+                "code_file": m.code_file(),
+                "code_id": m.code_identifier().map(|id| id.to_string()),
+                "debug_file": m.debug_file(),
+                "debug_id": m.debug_identifier().map(|id| id.breakpad().to_string()),
+                "version": m.version(),
+                "symbols": symbol_status(state, &m.code_file()),
+            })
+        })
+        .collect();
+    Value::Array(list)
+}
+
+fn lossy(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn linux(report: &Report) -> Value {
+    let cmdline = report
+        .linux_cmdline()
+        .map(|args| args.iter().map(|a| lossy(a)).collect::<Vec<_>>());
+    let environ = report.linux_environ().map(|vars| {
+        vars.iter()
+            .map(|(k, v)| json!({"name": lossy(k), "value": lossy(v)}))
+            .collect::<Vec<_>>()
+    });
+    if cmdline.is_none() && environ.is_none() {
+        return Value::Null;
+    }
+    json!({ "cmdline": cmdline, "environ": environ })
+}
+
+fn crashpad(report: &Report) -> Value {
+    let Some(info) = report.crashpad_info() else {
+        return Value::Null;
+    };
+    let modules: Vec<Value> = info
+        .module_list
+        .iter()
+        .map(|m| {
+            let objects: Map<String, Value> = m
+                .annotation_objects
+                .iter()
+                .map(|(k, v)| {
+                    let value = match v {
+                        minidump::MinidumpAnnotation::String(s) => {
+                            json!({"type": "string", "value": s})
+                        }
+                        minidump::MinidumpAnnotation::UserDefined(a) => {
+                            json!({"type": "user_defined", "type_id": a.ty})
+                        }
+                        minidump::MinidumpAnnotation::Unsupported(a) => {
+                            json!({"type": "unsupported", "type_id": a.ty})
+                        }
+                        _ => json!({"type": "invalid"}),
+                    };
+                    (k.clone(), value)
+                })
+                .collect();
+            json!({
+                "module_index": m.module_index,
+                "simple_annotations": m.simple_annotations,
+                "list_annotations": m.list_annotations,
+                "annotation_objects": objects,
+            })
+        })
+        .collect();
+    json!({
+        "report_id": info.raw.report_id.to_string(),
+        "client_id": info.raw.client_id.to_string(),
+        "simple_annotations": info.simple_annotations,
+        "modules": modules,
+    })
+}

@@ -1,0 +1,324 @@
+//! One crash report: its minidump, memory-mapped, and what can be read from it directly.
+//!
+//! A `Report` owns the mapped file and the parsed `Minidump`, and answers questions about
+//! the dump's contents that the stackwalk does not: which streams it has and where, which
+//! memory regions it carries (with their offsets in the file), the Linux command line and
+//! environment, Crashpad annotations. Parts that cannot be read are recorded in
+//! `problems`, never silently skipped. It prints nothing.
+
+use std::collections::BTreeMap;
+use std::ops::Deref;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use memmap2::Mmap;
+use minidump::format::MINIDUMP_STREAM_TYPE;
+use minidump::{
+    Minidump, MinidumpCrashpadInfo, MinidumpMemory64List, MinidumpMemoryList, MinidumpThreadList,
+    MinidumpThreadNames,
+};
+use num_traits::FromPrimitive;
+
+use crate::source::InputError;
+
+/// The file's bytes, shared between the parsed minidump and the report (for offsets).
+#[derive(Clone)]
+pub struct SharedMap(Arc<Mmap>);
+
+impl Deref for SharedMap {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+/// One entry of the minidump's stream directory.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StreamEntry {
+    /// The raw stream type.
+    pub stream_type: u32,
+    /// The stream's name when the type is known (`ThreadListStream`, `LinuxEnviron`...).
+    pub name: String,
+    /// Offset of the stream's data in the file.
+    pub offset: u64,
+    /// Size of the stream's data in bytes.
+    pub size: u64,
+}
+
+/// What a memory region held in the process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RegionKind {
+    /// A thread's stack.
+    Stack,
+    /// The process heap, or anonymous writable memory (where the dump's memory maps say so).
+    Heap,
+    /// Anything else: module data, memory around the crash address, unknown.
+    Other,
+}
+
+/// A range of process memory carried in the file.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct MemoryRegion {
+    pub kind: RegionKind,
+    /// The thread whose stack this is.
+    pub thread_id: Option<u32>,
+    /// Virtual address in the crashed process.
+    pub address: u64,
+    /// Bytes carried.
+    pub size: u64,
+    /// Offset of the bytes in the file.
+    pub file_offset: u64,
+}
+
+/// A minidump opened for reading.
+pub struct Report {
+    pub path: PathBuf,
+    pub file_size: u64,
+    map: SharedMap,
+    pub dump: Minidump<'static, SharedMap>,
+    /// Every memory region the dump carries (see [`Report::read_memory_regions`]).
+    pub regions: Vec<MemoryRegion>,
+    /// Parts of the dump that could not be read, in words a user understands.
+    pub problems: Vec<String>,
+}
+
+impl std::fmt::Debug for Report {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Report").field("path", &self.path).finish()
+    }
+}
+
+impl Report {
+    /// Map `path` read-only and parse its header and stream directory.
+    pub fn open(path: &Path) -> Result<Report, InputError> {
+        let io = |source| InputError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let file = std::fs::File::open(path).map_err(io)?;
+        let file_size = file.metadata().map_err(io)?.len();
+        // SAFETY: the map is read-only. A file truncated by another process while mapped
+        // would fault on access; crash reports are not written while we read them.
+        #[allow(unsafe_code)]
+        let mmap = unsafe { Mmap::map(&file) }.map_err(io)?;
+        let map = SharedMap(Arc::new(mmap));
+        let dump = Minidump::read(map.clone()).map_err(|e| InputError::Corrupt {
+            path: path.to_path_buf(),
+            reason: describe_read_error(&e, file_size),
+        })?;
+        let mut report = Report {
+            path: path.to_path_buf(),
+            file_size,
+            map,
+            dump,
+            regions: Vec::new(),
+            problems: Vec::new(),
+        };
+        report.check_directory();
+        report.regions = report.read_memory_regions();
+        Ok(report)
+    }
+
+    /// The whole file.
+    pub fn bytes(&self) -> &[u8] {
+        &self.map
+    }
+
+    /// Offset of `slice` in the file, if it points into it.
+    pub fn offset_of(&self, slice: &[u8]) -> Option<u64> {
+        let base = self.map.as_ptr() as usize;
+        let start = slice.as_ptr() as usize;
+        (start >= base && start + slice.len() <= base + self.map.len())
+            .then(|| (start - base) as u64)
+    }
+
+    /// Every stream in the directory, in directory order.
+    pub fn streams(&self) -> Vec<StreamEntry> {
+        self.dump
+            .all_streams()
+            .map(|d| StreamEntry {
+                stream_type: d.stream_type,
+                name: stream_name(d.stream_type),
+                offset: u64::from(d.location.rva),
+                size: u64::from(d.location.data_size),
+            })
+            .collect()
+    }
+
+    /// Records every stream whose data lies outside the file.
+    fn check_directory(&mut self) {
+        for s in self.streams() {
+            if s.offset.saturating_add(s.size) > self.file_size {
+                self.problems.push(format!(
+                    "stream {} claims bytes {}..{} but the file has {} bytes",
+                    s.name,
+                    s.offset,
+                    s.offset.saturating_add(s.size),
+                    self.file_size
+                ));
+            }
+        }
+    }
+
+    /// The raw bytes of a stream, if present and inside the file.
+    pub fn raw_stream(&self, stream_type: MINIDUMP_STREAM_TYPE) -> Option<&[u8]> {
+        self.dump.get_raw_stream(stream_type as u32).ok()
+    }
+
+    /// Every memory region the dump carries: thread stacks, the memory list, the
+    /// Memory64 list (full dumps). Stacks are named by their thread.
+    fn read_memory_regions(&mut self) -> Vec<MemoryRegion> {
+        let mut stacks: BTreeMap<u64, u32> = BTreeMap::new();
+        if let Ok(threads) = self.dump.get_stream::<MinidumpThreadList>() {
+            for t in &threads.threads {
+                stacks.insert(t.raw.stack.start_of_memory_range, t.raw.thread_id);
+            }
+        }
+        let heap_ranges = self.heap_ranges();
+        let classify = |address: u64| -> (RegionKind, Option<u32>) {
+            if let Some(&tid) = stacks.get(&address) {
+                (RegionKind::Stack, Some(tid))
+            } else if heap_ranges
+                .iter()
+                .any(|r| r.start <= address && address < r.end)
+            {
+                (RegionKind::Heap, None)
+            } else {
+                (RegionKind::Other, None)
+            }
+        };
+        let mut regions = Vec::new();
+        match self.dump.get_stream::<MinidumpMemoryList>() {
+            Ok(list) => {
+                for m in list.iter() {
+                    let (kind, thread_id) = classify(m.base_address);
+                    regions.push(MemoryRegion {
+                        kind,
+                        thread_id,
+                        address: m.base_address,
+                        size: m.size,
+                        file_offset: u64::from(m.desc.memory.rva),
+                    });
+                }
+            }
+            Err(minidump::Error::StreamNotFound) => {}
+            Err(e) => self
+                .problems
+                .push(format!("the memory list could not be read: {e}")),
+        }
+        match self.dump.get_stream::<MinidumpMemory64List>() {
+            Ok(list) => {
+                for m in list.iter() {
+                    let (kind, thread_id) = classify(m.base_address);
+                    regions.push(MemoryRegion {
+                        kind,
+                        thread_id,
+                        address: m.base_address,
+                        size: m.size,
+                        file_offset: self.offset_of(m.bytes).unwrap_or(0),
+                    });
+                }
+            }
+            Err(minidump::Error::StreamNotFound) => {}
+            Err(e) => self
+                .problems
+                .push(format!("the Memory64 list could not be read: {e}")),
+        }
+        regions
+    }
+
+    /// Address ranges that the dump's own memory maps call heap: `[heap]`, and anonymous
+    /// writable mappings (where malloc puts large blocks and thread arenas).
+    fn heap_ranges(&self) -> Vec<std::ops::Range<u64>> {
+        let Some(maps) = self.raw_stream(MINIDUMP_STREAM_TYPE::LinuxMaps) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for line in maps.split(|&b| b == b'\n') {
+            let line = String::from_utf8_lossy(line);
+            let mut parts = line.split_whitespace();
+            let (Some(range), Some(perms)) = (parts.next(), parts.next()) else {
+                continue;
+            };
+            let name = parts.nth(3).unwrap_or("");
+            let anon_rw = name.is_empty() && perms.starts_with("rw");
+            if name != "[heap]" && !anon_rw {
+                continue;
+            }
+            if let Some((a, b)) = range.split_once('-') {
+                if let (Ok(a), Ok(b)) = (u64::from_str_radix(a, 16), u64::from_str_radix(b, 16)) {
+                    out.push(a..b);
+                }
+            }
+        }
+        out
+    }
+
+    /// The Linux command line (`/proc/PID/cmdline`), split at NULs.
+    pub fn linux_cmdline(&self) -> Option<Vec<&[u8]>> {
+        let raw = self.raw_stream(MINIDUMP_STREAM_TYPE::LinuxCmdLine)?;
+        Some(
+            raw.split(|&b| b == 0)
+                .filter(|arg| !arg.is_empty())
+                .collect(),
+        )
+    }
+
+    /// The Linux environment (`/proc/PID/environ`) as `(name, value)` byte pairs.
+    pub fn linux_environ(&self) -> Option<Vec<(&[u8], &[u8])>> {
+        let raw = self.raw_stream(MINIDUMP_STREAM_TYPE::LinuxEnviron)?;
+        Some(
+            raw.split(|&b| b == 0)
+                .filter(|e| !e.is_empty())
+                .map(|e| match e.iter().position(|&b| b == b'=') {
+                    Some(i) => (&e[..i], &e[i + 1..]),
+                    None => (e, &b""[..]),
+                })
+                .collect(),
+        )
+    }
+
+    /// Crashpad's annotations and ids, when a Crashpad handler wrote the dump.
+    pub fn crashpad_info(&self) -> Option<MinidumpCrashpadInfo> {
+        self.dump.get_stream::<MinidumpCrashpadInfo>().ok()
+    }
+
+    /// Thread names by thread id, from the thread names stream (Windows, Linux writers).
+    pub fn thread_names(&self) -> BTreeMap<u32, String> {
+        let mut out = BTreeMap::new();
+        if let Ok(names) = self.dump.get_stream::<MinidumpThreadNames>() {
+            if let Ok(threads) = self.dump.get_stream::<MinidumpThreadList>() {
+                for t in &threads.threads {
+                    if let Some(name) = names.get_name(t.raw.thread_id) {
+                        out.insert(t.raw.thread_id, name.into_owned());
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// A known stream type's name, or its number in hex.
+pub fn stream_name(stream_type: u32) -> String {
+    match MINIDUMP_STREAM_TYPE::from_u32(stream_type) {
+        Some(t) => format!("{t:?}"),
+        None => "unknown".to_string(),
+    }
+}
+
+fn describe_read_error(e: &minidump::Error, file_size: u64) -> String {
+    use minidump::Error as E;
+    match e {
+        E::MissingHeader => {
+            format!("the file ({file_size} bytes) is too short for a minidump header")
+        }
+        E::HeaderMismatch => "no MDMP signature".to_string(),
+        E::VersionMismatch => "unsupported minidump version".to_string(),
+        E::MissingDirectory => {
+            "the stream directory lies outside the file (truncated?)".to_string()
+        }
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,116 @@
+//! What a path on the command line is: a minidump file or (later) a Crashpad database.
+//!
+//! This module owns the detection of inputs and the errors that say, in one line, why a
+//! path cannot be read. It knows nothing about PII and prints nothing.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// `MDMP` as the first four bytes of a little-endian minidump.
+const MINIDUMP_MAGIC_LE: &[u8; 4] = b"MDMP";
+/// A big-endian minidump starts with the magic byte-swapped.
+const MINIDUMP_MAGIC_BE: &[u8; 4] = b"PMDM";
+
+/// Why an input path cannot be opened. Each variant names the path.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    #[error("{}: no such file or directory", .0.display())]
+    NotFound(PathBuf),
+    #[error("{}: cannot read: {source}", .path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: is a directory, not a minidump file", .0.display())]
+    Directory(PathBuf),
+    #[error("{}: is empty, not a minidump", .0.display())]
+    Empty(PathBuf),
+    #[error("{}: not a minidump (no MDMP signature{})", .path.display(), describe_start(.start))]
+    NotMinidump { path: PathBuf, start: Vec<u8> },
+    #[error("{}: not a readable minidump: {reason}", .path.display())]
+    Corrupt { path: PathBuf, reason: String },
+}
+
+fn describe_start(start: &[u8]) -> String {
+    if start.is_empty() {
+        String::new()
+    } else {
+        let hex: Vec<String> = start.iter().map(|b| format!("{b:02x}")).collect();
+        format!("; starts with {}", hex.join(" "))
+    }
+}
+
+/// The kinds of input crashscope reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// A single minidump file.
+    Minidump(PathBuf),
+}
+
+/// Decide what `path` is, reading at most its first bytes. Never writes.
+pub fn detect(path: &Path) -> Result<Source, InputError> {
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(InputError::NotFound(path.to_path_buf()))
+        }
+        Err(e) => {
+            return Err(InputError::Io {
+                path: path.to_path_buf(),
+                source: e,
+            })
+        }
+    };
+    if meta.is_dir() {
+        return Err(InputError::Directory(path.to_path_buf()));
+    }
+    if meta.len() == 0 {
+        return Err(InputError::Empty(path.to_path_buf()));
+    }
+    let mut start = [0u8; 4];
+    let mut file = File::open(path).map_err(|e| InputError::Io {
+        path: path.to_path_buf(),
+        source: e,
+    })?;
+    let n = read_up_to(&mut file, &mut start).map_err(|e| InputError::Io {
+        path: path.to_path_buf(),
+        source: e,
+    })?;
+    if n == 4 && (&start == MINIDUMP_MAGIC_LE || &start == MINIDUMP_MAGIC_BE) {
+        Ok(Source::Minidump(path.to_path_buf()))
+    } else {
+        Err(InputError::NotMinidump {
+            path: path.to_path_buf(),
+            start: start[..n].to_vec(),
+        })
+    }
+}
+
+fn read_up_to(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut done = 0;
+    while done < buf.len() {
+        match file.read(&mut buf[done..])? {
+            0 => break,
+            n => done += n,
+        }
+    }
+    Ok(done)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn describes_what_the_file_starts_with() {
+        let e = InputError::NotMinidump {
+            path: "x.dmp".into(),
+            start: b"PK\x03\x04".to_vec(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "x.dmp: not a minidump (no MDMP signature; starts with 50 4b 03 04)"
+        );
+    }
+}

@@ -1,0 +1,211 @@
+//! Symbols and the stackwalk.
+//!
+//! This module owns where symbols come from (local Breakpad folders, HTTP symbol servers
+//! with an on-disk cache) and runs minidump-processor's stackwalk over a report. It is the
+//! only part that may touch the network, and only when the user named a server URL.
+//! Downloads have a timeout and a size cap, and are written to the cache atomically. It
+//! does not scan for PII and prints nothing but verbose diagnostics.
+
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use breakpad_symbols::{
+    breakpad_sym_lookup, FileError, FileKind, LocateSymbolsResult, Module, SimpleSymbolSupplier,
+    SymbolError, SymbolFile, SymbolSupplier, Symbolizer,
+};
+use minidump_processor::{ProcessState, ProcessorOptions};
+
+use crate::cli::SymbolArgs;
+use crate::report::Report;
+
+/// The largest symbol file a server may send (Breakpad files of big apps reach ~1 GiB).
+const MAX_DOWNLOAD: u64 = 2 << 30;
+
+/// Where to look for symbols.
+#[derive(Debug, Clone, Default)]
+pub struct SymbolConfig {
+    pub paths: Vec<PathBuf>,
+    pub urls: Vec<String>,
+    pub cache: PathBuf,
+    pub timeout: Duration,
+    pub verbose: bool,
+}
+
+impl SymbolConfig {
+    pub fn from_args(args: &SymbolArgs, verbose: bool) -> SymbolConfig {
+        SymbolConfig {
+            paths: args.paths.clone(),
+            urls: args.urls.clone(),
+            cache: args.cache.clone().unwrap_or_else(default_cache_dir),
+            timeout: Duration::from_secs(args.timeout_secs.max(1)),
+            verbose,
+        }
+    }
+}
+
+/// `$XDG_CACHE_HOME/crashscope/symbols`, else `~/.cache/crashscope/symbols`, else a temp dir.
+pub fn default_cache_dir() -> PathBuf {
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .filter(|v| !v.is_empty())
+                .map(|h| PathBuf::from(h).join(".cache"))
+        })
+        .unwrap_or_else(std::env::temp_dir);
+    base.join("crashscope").join("symbols")
+}
+
+/// Walk every thread's stack of `report`, symbolicating with `config`.
+pub fn walk(report: &Report, config: &SymbolConfig) -> Result<ProcessState, String> {
+    let symbolizer = Symbolizer::new(Supplier::new(config));
+    let options = ProcessorOptions::default();
+    pollster::block_on(minidump_processor::process_minidump_with_options(
+        &report.dump,
+        &symbolizer,
+        options,
+    ))
+    .map_err(|e| e.to_string())
+}
+
+/// Local folders first, then the cache, then each server in turn.
+struct Supplier {
+    local: SimpleSymbolSupplier,
+    urls: Vec<String>,
+    cache: PathBuf,
+    agent: Option<ureq::Agent>,
+    verbose: bool,
+    warned_cache: AtomicBool,
+}
+
+impl Supplier {
+    fn new(config: &SymbolConfig) -> Supplier {
+        let agent = (!config.urls.is_empty()).then(|| {
+            ureq::AgentBuilder::new()
+                .timeout(config.timeout)
+                .user_agent(concat!("crashscope/", env!("CARGO_PKG_VERSION")))
+                .build()
+        });
+        Supplier {
+            local: SimpleSymbolSupplier::new(config.paths.clone()),
+            urls: config.urls.clone(),
+            cache: config.cache.clone(),
+            agent,
+            verbose: config.verbose,
+            warned_cache: AtomicBool::new(false),
+        }
+    }
+
+    fn fetch(&self, agent: &ureq::Agent, url: &str) -> Result<Option<Vec<u8>>, String> {
+        match agent.get(url).call() {
+            Ok(resp) => {
+                let mut body = Vec::new();
+                resp.into_reader()
+                    .take(MAX_DOWNLOAD + 1)
+                    .read_to_end(&mut body)
+                    .map_err(|e| format!("{url}: {e}"))?;
+                if body.len() as u64 > MAX_DOWNLOAD {
+                    return Err(format!("{url}: larger than {MAX_DOWNLOAD} bytes"));
+                }
+                Ok(Some(body))
+            }
+            Err(ureq::Error::Status(404, _)) => Ok(None),
+            Err(e) => Err(format!("{url}: {e}")),
+        }
+    }
+
+    fn store(&self, rel: &str, bytes: &[u8]) {
+        let target = self.cache.join(rel);
+        if let Err(e) = crate::fsutil::write_atomic(&target, bytes) {
+            if self.verbose && !self.warned_cache.swap(true, Ordering::Relaxed) {
+                eprintln!(
+                    "crashscope: cannot cache symbols in {}: {e}",
+                    self.cache.display()
+                );
+            }
+        }
+    }
+}
+
+/// A relative symbol path built from dump data must stay below the folder it is joined to.
+fn is_safe_relative(rel: &str) -> bool {
+    !rel.contains('\0')
+        && Path::new(rel)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)))
+}
+
+#[async_trait]
+impl SymbolSupplier for Supplier {
+    async fn locate_symbols(
+        &self,
+        module: &(dyn Module + Sync),
+    ) -> Result<LocateSymbolsResult, SymbolError> {
+        let lookup = breakpad_sym_lookup(module).ok_or(SymbolError::MissingDebugFileOrId)?;
+        if !is_safe_relative(&lookup.cache_rel) {
+            return Err(SymbolError::NotFound);
+        }
+        match self.local.locate_symbols(module).await {
+            Err(SymbolError::NotFound) => {}
+            other => return other,
+        }
+        let Some(agent) = &self.agent else {
+            return Err(SymbolError::NotFound);
+        };
+        let cached = self.cache.join(&lookup.cache_rel);
+        if cached.is_file() {
+            if let Ok(symbols) = SymbolFile::from_file(&cached) {
+                return Ok(LocateSymbolsResult {
+                    symbols,
+                    extra_debug_info: None,
+                });
+            }
+        }
+        for base in &self.urls {
+            let url = format!("{}/{}", base.trim_end_matches('/'), lookup.server_rel);
+            match self.fetch(agent, &url) {
+                Ok(Some(bytes)) => {
+                    let mut symbols = SymbolFile::from_bytes(&bytes)?;
+                    symbols.url = Some(url);
+                    self.store(&lookup.cache_rel, &bytes);
+                    return Ok(LocateSymbolsResult {
+                        symbols,
+                        extra_debug_info: None,
+                    });
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    if self.verbose {
+                        eprintln!("crashscope: symbol download failed: {e}");
+                    }
+                }
+            }
+        }
+        Err(SymbolError::NotFound)
+    }
+
+    async fn locate_file(
+        &self,
+        module: &(dyn Module + Sync),
+        file_kind: FileKind,
+    ) -> Result<PathBuf, FileError> {
+        self.local.locate_file(module, file_kind).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_symbol_paths_cannot_climb_out() {
+        assert!(is_safe_relative("libc.so.6/ABCDEF0/libc.so.6.sym"));
+        assert!(!is_safe_relative("../ABCDEF0/x.sym"));
+        assert!(!is_safe_relative("/etc/ABCDEF0/x.sym"));
+        assert!(!is_safe_relative("a\0b/ABCDEF0/x.sym"));
+    }
+}

@@ -1,0 +1,92 @@
+//! Garbage, empty, truncated, missing and directory inputs: one line naming the file,
+//! exit status 2, never a panic.
+
+use crate::util::{run, stderr, testdata};
+
+fn assert_clean_error(path: &std::path::Path, expect: &str) {
+    let out = run(["show".as_ref(), path.as_os_str()]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "stderr: {err}");
+    assert!(out.stdout.is_empty(), "nothing on stdout for a bad input");
+    assert_eq!(err.lines().count(), 1, "one line: {err:?}");
+    assert!(
+        err.contains(&path.display().to_string()),
+        "names the file: {err}"
+    );
+    assert!(err.contains(expect), "says why ({expect}): {err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn garbage_file_is_not_a_minidump() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("garbage.dmp");
+    std::fs::write(&path, b"PK\x03\x04 this is a zip, not a dump").unwrap();
+    assert_clean_error(&path, "not a minidump");
+}
+
+#[test]
+fn empty_file_is_reported_as_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("empty.dmp");
+    std::fs::write(&path, b"").unwrap();
+    assert_clean_error(&path, "is empty");
+}
+
+#[test]
+fn header_only_truncation_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("short.dmp");
+    let full = std::fs::read(testdata("dumps/linux-crashy-segv.dmp")).unwrap();
+    std::fs::write(&path, &full[..20]).unwrap();
+    assert_clean_error(&path, "too short for a minidump header");
+}
+
+#[test]
+fn truncated_directory_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cut.dmp");
+    let full = std::fs::read(testdata("dumps/linux-crashy-segv.dmp")).unwrap();
+    std::fs::write(&path, &full[..40]).unwrap();
+    assert_clean_error(&path, "not a readable minidump");
+}
+
+#[test]
+fn directory_instead_of_file() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_clean_error(dir.path(), "is a directory");
+}
+
+#[test]
+fn missing_file() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_clean_error(&dir.path().join("nope.dmp"), "no such file");
+}
+
+#[test]
+fn truncated_body_is_shown_as_far_as_it_can_be() {
+    // Cut inside the streams: the directory survives, some streams point past the end.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("half.dmp");
+    let full = std::fs::read(testdata("dumps/linux-crashy-segv.dmp")).unwrap();
+    std::fs::write(&path, &full[..full.len() / 2]).unwrap();
+    let out = run([
+        "show".as_ref(),
+        path.as_os_str(),
+        "--color".as_ref(),
+        "never".as_ref(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Could not read"), "{text}");
+    assert!(text.contains("but the file has"), "{text}");
+    assert!(stderr(&out).contains("could not be read"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let out = run(["show", "--threads", "some"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = run(["frobnicate"]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -1,0 +1,127 @@
+//! Dump contents are hostile: control characters, ANSI escapes, bidi overrides and
+//! zero-width characters in any field are shown escaped, never sent raw.
+//!
+//! The dump is built with minidump-synth (a Windows-shaped dump with Crashpad info).
+
+use minidump_synth::{
+    amd64_context, CrashpadInfo, DumpString, Memory, Module, ModuleCrashpadInfo, SynthMinidump,
+    SystemInfo, Thread, ThreadName,
+};
+use test_assembler::{Endian, Section};
+
+use crate::util::{run, stderr, stdout};
+
+const CLEAR: &str = "\x1b[2J";
+const RLO: &str = "\u{202e}";
+const ZWSP: &str = "\u{200b}";
+
+fn hostile_dump() -> Vec<u8> {
+    let e = Endian::Little;
+    let stack = Memory::with_section(Section::with_endian(e).append_repeated(0, 0x100), 0x7000);
+    let context = amd64_context(e, 0x4000_1000, 0x7000);
+    let thread = Thread::new(e, 42, &stack, &context);
+    let thread_name = DumpString::new(&format!("worker{CLEAR}{RLO}gpj.exe"), e);
+    let module_name = DumpString::new(&format!("C:\\app\\evil{CLEAR}\x07{ZWSP}.dll"), e);
+    let module = Module::new(e, 0x4000_0000, 0x10000, &module_name, 0, 0, None);
+    let crashpad = CrashpadInfo::new(e)
+        .add_simple_annotation("title", &format!("ok{CLEAR}\x1b]0;pwned\x07{RLO}fdp.exe"))
+        .add_module(
+            ModuleCrashpadInfo::new(0, e)
+                .add_simple_annotation(&format!("key{CLEAR}"), "v")
+                .add_list_annotation(&format!("list{RLO}item")),
+        );
+    let system = SystemInfo::new(e).set_processor_architecture(9); // AMD64
+    SynthMinidump::with_endian(e)
+        .add_thread(thread)
+        .add_memory(stack)
+        .add(context)
+        .add_thread_name(ThreadName::new(e, 42, Some(&thread_name)))
+        .add(thread_name)
+        .add_module(module)
+        .add(module_name)
+        .add_crashpad_info(crashpad)
+        .add_system_info(system)
+        .finish()
+        .expect("synth dump")
+}
+
+#[test]
+fn hostile_strings_are_shown_escaped_in_every_colour_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hostile.dmp");
+    std::fs::write(&path, hostile_dump()).unwrap();
+    for color in ["never", "always"] {
+        let out = run([
+            "show".as_ref(),
+            path.as_os_str(),
+            "--threads".as_ref(),
+            "all".as_ref(),
+            "--color".as_ref(),
+            color.as_ref(),
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let text = stdout(&out);
+        for raw in [CLEAR, RLO, ZWSP, "\x07", "\x1b]0;"] {
+            let without_colour = strip_sgr(&text);
+            assert!(
+                !without_colour.contains(raw),
+                "{color}: raw {raw:?} reached the terminal"
+            );
+        }
+        assert!(
+            text.contains("worker\\x1b[2J\\u{202e}gpj.exe"),
+            "thread name escaped:\n{text}"
+        );
+        assert!(
+            text.contains("ok\\x1b[2J\\x1b]0;pwned\\x07\\u{202e}fdp.exe"),
+            "annotation escaped"
+        );
+        assert!(text.contains("key\\x1b[2J"), "annotation name escaped");
+        assert!(
+            text.contains("list\\u{202e}item"),
+            "list annotation escaped"
+        );
+        assert!(
+            text.contains("evil\\x1b[2J\\x07\\u{200b}.dll"),
+            "module path escaped"
+        );
+    }
+}
+
+/// Remove the colour sequences crashscope itself writes (`ESC [ ... m`), so that only
+/// escapes coming from the dump could remain.
+fn strip_sgr(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' && chars.peek() == Some(&'[') {
+            let mut seq = String::new();
+            for n in chars.by_ref() {
+                seq.push(n);
+                if n.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+            if seq.ends_with('m') {
+                continue;
+            }
+            out.push(c);
+            out.push_str(&seq);
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[test]
+fn json_keeps_the_real_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hostile.dmp");
+    std::fs::write(&path, hostile_dump()).unwrap();
+    let doc = crate::util::show_json(&path, &[]);
+    assert_eq!(
+        doc["crashpad"]["simple_annotations"]["title"],
+        format!("ok{CLEAR}\x1b]0;pwned\x07{RLO}fdp.exe")
+    );
+}

@@ -1,0 +1,231 @@
+//! `show` on the crasher's fixtures: symbolicated stacks with the crasher's own function
+//! names and source lines, every thread, modules with full paths, the process data.
+
+use crate::util::{run, show_json, stderr, stdout, testdata};
+
+/// The line of the crasher's source that contains `needle` (1-based), so the expected
+/// line numbers come from the source, not from a copy of the output.
+fn source_line(needle: &str) -> u64 {
+    let src = std::fs::read_to_string(testdata("crasher/src/main.rs")).unwrap();
+    let hits: Vec<usize> = src
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.contains(needle))
+        .map(|(i, _)| i + 1)
+        .collect();
+    assert_eq!(hits.len(), 1, "{needle:?} must appear once in the crasher");
+    hits[0] as u64
+}
+
+fn show_segv(extra: &[&str]) -> String {
+    let dump = testdata("dumps/linux-crashy-segv.dmp");
+    let symbols = testdata("symbols");
+    let mut args = vec![
+        "show".to_string(),
+        dump.display().to_string(),
+        "--symbols-path".to_string(),
+        symbols.display().to_string(),
+        "--color".to_string(),
+        "never".to_string(),
+    ];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let out = run(&args);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    stdout(&out)
+}
+
+#[test]
+fn crashing_thread_has_function_names_and_source_lines() {
+    let text = show_segv(&[]);
+    let expect = [
+        ("crash_here", source_line("target.write_volatile(42)")),
+        (
+            "parse_document",
+            source_line("crash_here(std::hint::black_box(&copy))"),
+        ),
+        ("load_profile", source_line("parse_document(&path);")),
+        (
+            "run_app",
+            source_line("load_profile(std::hint::black_box(\"alice\"))"),
+        ),
+    ];
+    let stack: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.contains("(crashed)"))
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .collect();
+    for (i, (function, line)) in expect.iter().enumerate() {
+        let frame = stack[i];
+        let want = format!("crashy!crasher::{function} [main.rs : {line} + 0x");
+        assert!(frame.contains(&want), "frame {i}: {frame:?} lacks {want:?}");
+    }
+    assert!(stack[0].trim_end().ends_with("context"), "{}", stack[0]);
+    assert!(stack[1].trim_end().ends_with("cfi"), "{}", stack[1]);
+    assert!(text.contains("SIGSEGV / SEGV_MAPERR"), "{text}");
+    assert!(text.contains("thread") && text.contains("\"crashy\""));
+}
+
+#[test]
+fn all_threads_are_printed_with_their_names() {
+    let text = show_segv(&["--threads", "all"]);
+    for name in ["\"crashy\" (crashed)", "\"net-worker\"", "\"upload-alice\""] {
+        assert!(text.contains(name), "missing {name}");
+    }
+    assert_eq!(text.matches("━━ Thread ").count(), 3);
+}
+
+#[test]
+fn modules_show_full_paths_and_symbol_status() {
+    let text = show_segv(&[]);
+    let line = text
+        .lines()
+        .find(|l| l.contains("/home/alice/projects/crashy/bin/crashy") && l.contains("0x"))
+        .expect("the main module's full path");
+    assert!(line.trim_end().ends_with("found"), "{line}");
+    let libc = text
+        .lines()
+        .find(|l| l.contains("/libc.so.6") && l.contains("0x"))
+        .expect("libc's full path");
+    assert!(libc.trim_end().ends_with("missing"), "{libc}");
+}
+
+#[test]
+fn process_data_and_what_the_dump_carries() {
+    let text = show_segv(&[]);
+    assert!(text.contains("Command line       /home/alice/projects/crashy/bin/crashy segv --profile /home/alice/Documents/taxes-2025.pdf"));
+    assert!(text.contains("   HOSTNAME=alice-laptop.corp.example.com"));
+    assert!(text.contains("━━ What this dump carries"));
+    for stream in [
+        "ThreadListStream",
+        "LinuxEnviron",
+        "LinuxCmdLine",
+        "MemoryListStream",
+    ] {
+        assert!(
+            text.lines().any(|l| l.trim_start().starts_with(stream)),
+            "stream {stream} listed"
+        );
+    }
+    let memory = text.lines().find(|l| l.starts_with("Raw memory")).unwrap();
+    assert!(memory.contains("in 3 regions"), "three stacks: {memory}");
+    assert!(
+        memory.contains("heap 4.0 KiB"),
+        "the app-memory block: {memory}"
+    );
+}
+
+#[test]
+fn abort_on_a_named_worker() {
+    let dump = testdata("dumps/linux-crashy-abort.dmp");
+    let doc = show_json(
+        &dump,
+        &["--symbols-path", testdata("symbols").to_str().unwrap()],
+    );
+    let process = &doc["process"];
+    assert!(process["crash_info"]["type"]
+        .as_str()
+        .unwrap()
+        .starts_with("SIGABRT"));
+    let crashing = process["crash_info"]["crashing_thread"].as_u64().unwrap() as usize;
+    let thread = &process["threads"][crashing];
+    assert_eq!(thread["thread_name"], "upload-alice");
+    let functions: Vec<&str> = thread["frames"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["function"].as_str())
+        .collect();
+    assert!(
+        functions.contains(&"crasher::abort_in_worker"),
+        "{functions:?}"
+    );
+    assert!(functions.contains(&"std::process::abort"), "{functions:?}");
+}
+
+#[test]
+fn json_document_has_schema_and_crashscope_sections() {
+    let dump = testdata("dumps/linux-crashy-segv.dmp");
+    let doc = show_json(&dump, &[]);
+    assert_eq!(doc["schema"], 1);
+    assert_eq!(doc["source"]["kind"], "minidump");
+    assert_eq!(
+        doc["source"]["size"],
+        std::fs::metadata(&dump).unwrap().len()
+    );
+    assert_eq!(
+        doc["modules"][0]["code_file"],
+        "/home/alice/projects/crashy/bin/crashy"
+    );
+    assert_eq!(doc["modules"][0]["symbols"], "missing");
+    let env = doc["linux"]["environ"].as_array().unwrap();
+    assert!(env
+        .iter()
+        .any(|e| e["name"] == "USER" && e["value"] == "alice"));
+    let stacks = doc["memory"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["kind"] == "stack")
+        .count();
+    assert_eq!(stacks, 3);
+    // Streams and memory regions point inside the file.
+    let size = doc["source"]["size"].as_u64().unwrap();
+    for s in doc["streams"].as_array().unwrap() {
+        assert!(s["offset"].as_u64().unwrap() + s["size"].as_u64().unwrap() <= size);
+    }
+    for r in doc["memory"].as_array().unwrap() {
+        assert!(r["file_offset"].as_u64().unwrap() + r["size"].as_u64().unwrap() <= size);
+    }
+    assert_eq!(doc["problems"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn json_is_never_coloured() {
+    let dump = testdata("dumps/linux-crashy-segv.dmp");
+    let out = run([
+        "show".as_ref(),
+        dump.as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+        "--color".as_ref(),
+        "always".as_ref(),
+    ]);
+    assert!(!out.stdout.contains(&0x1b));
+}
+
+#[test]
+fn colour_follows_the_flag_and_no_color() {
+    let dump = testdata("dumps/linux-crashy-segv.dmp");
+    let always = run([
+        "show".as_ref(),
+        dump.as_os_str(),
+        "--color".as_ref(),
+        "always".as_ref(),
+    ]);
+    assert!(always.stdout.contains(&0x1b), "--color always colours");
+    let auto = run(["show".as_ref(), dump.as_os_str()]);
+    assert!(!auto.stdout.contains(&0x1b), "auto does not colour a pipe");
+    let no_color = crate::util::crashscope()
+        .env("NO_COLOR", "1")
+        .args([
+            "show".as_ref(),
+            dump.as_os_str(),
+            "--color".as_ref(),
+            "auto".as_ref(),
+        ])
+        .output()
+        .unwrap();
+    assert!(!no_color.stdout.contains(&0x1b));
+    let forced = crate::util::crashscope()
+        .env("NO_COLOR", "1")
+        .args([
+            "show".as_ref(),
+            dump.as_os_str(),
+            "--color".as_ref(),
+            "always".as_ref(),
+        ])
+        .output()
+        .unwrap();
+    assert!(forced.stdout.contains(&0x1b), "--color beats NO_COLOR");
+}

@@ -1,0 +1,12 @@
+//! One integration-test binary (`autotests = false`): each module tests one capability
+//! through the built `crashscope` binary, as a user would run it.
+
+mod util;
+
+mod bad_input;
+mod conformance;
+mod escaping;
+mod generated;
+mod help;
+mod show;
+mod symbol_server;

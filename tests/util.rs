@@ -1,0 +1,70 @@
+//! Helpers shared by the integration tests: running the binary, finding fixtures.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A file under `testdata/`.
+pub fn testdata(rel: &str) -> PathBuf {
+    root().join("testdata").join(rel)
+}
+
+/// `../shared/corpus`, the real artifacts nobody here wrote. CI always has it; a local
+/// checkout without it skips the conformance tests, but CI must not.
+pub fn corpus() -> Option<PathBuf> {
+    let dir = root().join("../shared/corpus");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "../shared/corpus is missing but CI must run the conformance tests"
+        );
+        eprintln!("skipping: ../shared/corpus not found");
+        None
+    }
+}
+
+/// The binary with a clean, predictable environment: no colour from the environment,
+/// no cache in the real home.
+pub fn crashscope() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_crashscope"));
+    cmd.env_remove("NO_COLOR")
+        .env(
+            "XDG_CACHE_HOME",
+            std::env::temp_dir().join("crashscope-test-cache"),
+        )
+        .env("COLUMNS", "100");
+    cmd
+}
+
+/// Run with `args`, returning the output.
+pub fn run<I, S>(args: I) -> Output
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    crashscope().args(args).output().expect("run crashscope")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// `show FILE --json` (with extra args), parsed.
+pub fn show_json(path: &Path, extra: &[&str]) -> serde_json::Value {
+    let mut args: Vec<&std::ffi::OsStr> =
+        vec!["show".as_ref(), path.as_os_str(), "--json".as_ref()];
+    args.extend(extra.iter().map(|a| std::ffi::OsStr::new(*a)));
+    let out = run(args);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    serde_json::from_slice(&out.stdout).expect("show --json prints one JSON document")
+}

@@ -44,6 +44,8 @@ Register-ArgumentCompleter -Native -CommandName 'crashscope' -ScriptBlock {
             [CompletionResult]::new('--symbols-timeout', '--symbols-timeout', [CompletionResultType]::ParameterName, 'Give up on one symbol download after this many seconds')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format. JSON is documented in docs/json.md and never coloured')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
+            [CompletionResult]::new('--redact', '--redact', [CompletionResultType]::ParameterName, 'Show the view with every identifying value masked (`ali…(17 chars)`)')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Also mark and list low-severity findings (quasi-identifiers such as the OS build, locale, CPU, and every environment variable)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of the human view (the same as `--format json`)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')

@@ -277,7 +277,7 @@ _crashscope() {
             return 0
             ;;
         crashscope__subcmd__show)
-            opts="-q -v -h -V --threads --symbols-path --symbols-url --symbols-cache --symbols-timeout --format --color --json --quiet --verbose --help --version"
+            opts="-q -v -h -V --threads --symbols-path --symbols-url --symbols-cache --symbols-timeout --format --redact --all --color --json --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

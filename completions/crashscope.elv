@@ -40,6 +40,8 @@ set edit:completion:arg-completer[crashscope] = {|@words|
             cand --symbols-timeout 'Give up on one symbol download after this many seconds'
             cand --format 'Output format. JSON is documented in docs/json.md and never coloured'
             cand --color 'When to colour the output'
+            cand --redact 'Show the view with every identifying value masked (`ali…(17 chars)`)'
+            cand --all 'Also mark and list low-severity findings (quasi-identifiers such as the OS build, locale, CPU, and every environment variable)'
             cand --json 'Print JSON instead of the human view (the same as `--format json`)'
             cand -q 'Print nothing on stderr but errors'
             cand --quiet 'Print nothing on stderr but errors'

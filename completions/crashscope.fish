@@ -46,6 +46,8 @@ json\t'One JSON document (docs/json.md)'"
 complete -c crashscope -n "__fish_crashscope_using_subcommand show" -l color -d 'When to colour the output' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c crashscope -n "__fish_crashscope_using_subcommand show" -l redact -d 'Show the view with every identifying value masked (`ali…(17 chars)`)'
+complete -c crashscope -n "__fish_crashscope_using_subcommand show" -l all -d 'Also mark and list low-severity findings (quasi-identifiers such as the OS build, locale, CPU, and every environment variable)'
 complete -c crashscope -n "__fish_crashscope_using_subcommand show" -l json -d 'Print JSON instead of the human view (the same as `--format json`)'
 complete -c crashscope -n "__fish_crashscope_using_subcommand show" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c crashscope -n "__fish_crashscope_using_subcommand show" -s v -l verbose -d 'Print more diagnostics on stderr (symbol lookups, skipped data)'

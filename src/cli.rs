@@ -85,6 +85,18 @@ pub struct ShowArgs {
     /// Output format. JSON is documented in docs/json.md and never coloured.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+
+    /// Show the view with every identifying value masked (`ali…(17 chars)`).
+    ///
+    /// Useful to share the report itself, or to read it with someone looking over your
+    /// shoulder. JSON output keeps the values.
+    #[arg(long)]
+    pub redact: bool,
+
+    /// Also mark and list low-severity findings (quasi-identifiers such as the OS build,
+    /// locale, CPU, and every environment variable).
+    #[arg(long)]
+    pub all: bool,
 }
 
 /// Where symbols come from. No network access happens unless a URL is given.

@@ -7,8 +7,10 @@
 
 pub mod cli;
 pub mod commands;
+pub mod disclosure;
 pub mod exit;
 pub mod fsutil;
+pub mod pii;
 pub mod render;
 pub mod report;
 pub mod source;

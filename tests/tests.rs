@@ -8,5 +8,6 @@ mod conformance;
 mod escaping;
 mod generated;
 mod help;
+mod pii;
 mod show;
 mod symbol_server;

@@ -3,7 +3,10 @@
 use std::io::Write;
 
 use crate::cli::{Cli, Format, ShowArgs};
+use crate::disclosure;
 use crate::exit::ExitStatus;
+use crate::pii;
+use crate::render::highlight::Marks;
 use crate::render::human::{write_show, ShowView};
 use crate::render::{json, Palette};
 use crate::report::Report;
@@ -19,11 +22,15 @@ pub fn run(cli: &Cli, args: &ShowArgs) -> anyhow::Result<ExitStatus> {
         Ok(state) => (Some(state), None),
         Err(e) => (None, Some(e.as_str())),
     };
+    let inventory = disclosure::inventory(&report);
+    let findings = pii::scan(&inventory, report.bytes());
     let view = ShowView {
         report: &report,
         state,
         walk_error,
         threads: args.threads,
+        inventory: &inventory,
+        findings: &findings,
     };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -32,7 +39,14 @@ pub fn run(cli: &Cli, args: &ShowArgs) -> anyhow::Result<ExitStatus> {
             serde_json::to_writer_pretty(&mut out, &json::show_document(&view))?;
             writeln!(out)?;
         }
-        Format::Human => write_show(&mut out, &view, Palette::new(cli.global.color))?,
+        Format::Human => {
+            let marks = Marks {
+                palette: Palette::new(cli.global.color),
+                all: args.all,
+                redact: args.redact,
+            };
+            write_show(&mut out, &view, marks)?
+        }
     }
     out.flush()?;
     if !cli.global.quiet && (walk_error.is_some() || !report.problems.is_empty()) {

@@ -13,8 +13,11 @@ use minidump::Module;
 use minidump_processor::ProcessState;
 use minidump_unwind::{CallStack, FrameTrust, StackFrame};
 
+use super::highlight::{legend, Marks};
 use super::{escape, format_time, human_size, Palette};
 use crate::cli::Threads;
+use crate::disclosure::{FieldKind, Inventory};
+use crate::pii::{Category, Findings, Location, Severity};
 use crate::report::{RegionKind, Report};
 
 /// What `show` hands the renderer for one dump.
@@ -24,6 +27,8 @@ pub struct ShowView<'a> {
     pub state: Option<&'a ProcessState>,
     pub walk_error: Option<&'a str>,
     pub threads: Threads,
+    pub inventory: &'a Inventory,
+    pub findings: &'a Findings,
 }
 
 /// Width of the label column.
@@ -32,6 +37,7 @@ const LABEL: usize = 18;
 struct Out<'w, W: Write> {
     w: &'w mut W,
     p: Palette,
+    marks: Marks,
 }
 
 impl<W: Write> Out<'_, W> {
@@ -40,6 +46,29 @@ impl<W: Write> Out<'_, W> {
         let pad = LABEL.saturating_sub(label.chars().count());
         let line = format!("{}{} {value}", self.p.label(label), " ".repeat(pad));
         writeln!(self.w, "{}", line.trim_end())
+    }
+
+    /// `Label          !! value` with a margin marker.
+    fn marked(&mut self, label: &str, worst: Option<Severity>, value: &str) -> io::Result<()> {
+        let pad = (LABEL - 3).saturating_sub(label.chars().count());
+        let marker = self.marks.marker(worst);
+        let line = format!(
+            "{}{} {marker} {value}",
+            self.p.label(label),
+            " ".repeat(pad)
+        );
+        writeln!(self.w, "{}", line.trim_end())
+    }
+
+    /// A field's value from the inventory, highlighted, under `label`.
+    fn inventory_field(&mut self, label: &str, view: &ShowView<'_>, path: &str) -> io::Result<()> {
+        if let Some(field) = view.inventory.fields.iter().find(|f| f.path == path) {
+            let (worst, text) = self
+                .marks
+                .highlight(&field.value, view.findings.for_field(path));
+            self.marked(label, worst, &text)?;
+        }
+        Ok(())
     }
 
     /// A continuation line under a field.
@@ -61,13 +90,14 @@ impl<W: Write> Out<'_, W> {
 }
 
 /// Write the whole human report.
-pub fn write_show<W: Write>(w: &mut W, view: &ShowView<'_>, p: Palette) -> io::Result<()> {
-    let mut out = Out { w, p };
+pub fn write_show<W: Write>(w: &mut W, view: &ShowView<'_>, marks: Marks) -> io::Result<()> {
+    let p = marks.palette;
+    let mut out = Out { w, p, marks };
     write_header(&mut out, view)?;
     if let Some(state) = view.state {
         write_crash(&mut out, state)?;
         write_stacks(&mut out, state, view.threads)?;
-        write_modules(&mut out, state)?;
+        write_modules(&mut out, view, state)?;
     } else if let Some(err) = view.walk_error {
         out.heading("Crash")?;
         let msg = format!("the stacks could not be walked: {}", escape(err));
@@ -75,6 +105,7 @@ pub fn write_show<W: Write>(w: &mut W, view: &ShowView<'_>, p: Palette) -> io::R
     }
     write_process(&mut out, view)?;
     write_carries(&mut out, view.report)?;
+    write_consent(&mut out, view)?;
     Ok(())
 }
 
@@ -86,6 +117,8 @@ fn write_header<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>) -> io::Resu
         file_line.push_str(&format!(" · written {}", format_time(state.time)));
     }
     out.field("Minidump", &file_line)?;
+    let l = legend(&out.marks);
+    out.field("Marks", &l)?;
     let Some(state) = view.state else {
         return Ok(());
     };
@@ -374,20 +407,29 @@ fn new_table(p: Palette, header: &[&str]) -> Table {
     table
 }
 
-fn write_modules<W: Write>(out: &mut Out<'_, W>, state: &ProcessState) -> io::Result<()> {
+fn write_modules<W: Write>(
+    out: &mut Out<'_, W>,
+    view: &ShowView<'_>,
+    state: &ProcessState,
+) -> io::Result<()> {
     let p = out.p;
-    let modules: Vec<_> = state.modules.by_addr().collect();
+    let marks = out.marks;
+    let mut modules: Vec<(usize, _)> = state.modules.iter().enumerate().collect();
+    modules.sort_by_key(|(_, m)| m.base_address());
     out.heading(&format!("Modules ({})", modules.len()))?;
     let mut table = new_table(
         p,
-        &["base", "size", "path", "version", "debug id", "symbols"],
+        &["", "base", "size", "path", "version", "debug id", "symbols"],
     );
-    for m in modules {
+    for (i, m) in modules {
         let code_file = m.code_file();
+        let path = format!("modules[{i}].code_file");
+        let (worst, shown) = marks.highlight(&code_file, view.findings.for_field(&path));
         table.add_row(vec![
+            Cell::new(marks.marker(worst)),
             Cell::new(p.dim(&format!("0x{:x}", m.base_address()))),
             Cell::new(human_size(m.size())).set_alignment(CellAlignment::Right),
-            Cell::new(escape(&code_file)),
+            Cell::new(shown),
             Cell::new(
                 m.version()
                     .map(|v| escape(&v).into_owned())
@@ -402,15 +444,19 @@ fn write_modules<W: Write>(out: &mut Out<'_, W>, state: &ProcessState) -> io::Re
         ]);
     }
     out.table(&table)?;
-    let unloaded: Vec<_> = state.unloaded_modules.by_addr().collect();
+    let mut unloaded: Vec<(usize, _)> = state.unloaded_modules.iter().enumerate().collect();
+    unloaded.sort_by_key(|(_, m)| m.base_address());
     if !unloaded.is_empty() {
         out.heading(&format!("Unloaded modules ({})", unloaded.len()))?;
-        let mut table = new_table(p, &["base", "size", "path"]);
-        for m in unloaded {
+        let mut table = new_table(p, &["", "base", "size", "path"]);
+        for (i, m) in unloaded {
+            let path = format!("unloaded_modules[{i}].code_file");
+            let (worst, shown) = marks.highlight(&m.code_file(), view.findings.for_field(&path));
             table.add_row(vec![
+                Cell::new(marks.marker(worst)),
                 Cell::new(p.dim(&format!("0x{:x}", m.base_address()))),
                 Cell::new(human_size(m.size())).set_alignment(CellAlignment::Right),
-                Cell::new(escape(&m.code_file())),
+                Cell::new(shown),
             ]);
         }
         out.table(&table)?;
@@ -419,81 +465,115 @@ fn write_modules<W: Write>(out: &mut Out<'_, W>, state: &ProcessState) -> io::Re
 }
 
 fn write_process<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>) -> io::Result<()> {
-    let report = view.report;
-    let names = report.thread_names();
-    let crashpad = report.crashpad_info();
-    let cmdline = report.linux_cmdline();
-    let environ = report.linux_environ();
-    if names.is_empty() && crashpad.is_none() && cmdline.is_none() && environ.is_none() {
+    let fields = &view.inventory.fields;
+    let of_kind = |pred: fn(&FieldKind) -> bool| fields.iter().filter(move |f| pred(&f.kind));
+    let any = of_kind(|k| {
+        matches!(
+            k,
+            FieldKind::ThreadName
+                | FieldKind::CrashpadClientId
+                | FieldKind::Annotation { .. }
+                | FieldKind::ListAnnotation
+                | FieldKind::EnvVar { .. }
+                | FieldKind::CommandLine { .. }
+        )
+    })
+    .next()
+    .is_some();
+    if !any {
         return Ok(());
     }
     out.heading("What the dump says about the process")?;
-    if !names.is_empty() {
-        let list: Vec<String> = names
-            .iter()
-            .map(|(tid, name)| format!("{tid} \"{}\"", escape(name)))
+    for f in of_kind(|k| matches!(k, FieldKind::ThreadName)) {
+        let (worst, text) = out
+            .marks
+            .highlight(&f.value, view.findings.for_field(&f.path));
+        let tid = f
+            .path
+            .trim_start_matches("threads[")
+            .split(']')
+            .next()
+            .unwrap_or("");
+        out.marked(&format!("Thread {tid}"), worst, &format!("\"{text}\""))?;
+    }
+    out.inventory_field("Crashpad report", view, "crashpad.report_id")?;
+    out.inventory_field("Install id", view, "crashpad.client_id")?;
+    let annotations: Vec<_> =
+        of_kind(|k| matches!(k, FieldKind::Annotation { .. } | FieldKind::ListAnnotation))
             .collect();
-        out.field(&format!("Thread names ({})", list.len()), &list.join(" · "))?;
-    }
-    if let Some(info) = &crashpad {
-        out.field("Crashpad report", &info.raw.report_id.to_string())?;
-        out.field("Crashpad client", &info.raw.client_id.to_string())?;
-        let mut rows = Vec::new();
-        for (k, v) in &info.simple_annotations {
-            rows.push(("process".to_string(), k.clone(), v.clone()));
-        }
-        for module in &info.module_list {
-            let owner = view
-                .state
-                .and_then(|s| s.modules.iter().nth(module.module_index))
-                .map(|m| basename(&m.code_file()).to_string())
-                .unwrap_or_else(|| format!("module {}", module.module_index));
-            for (k, v) in &module.simple_annotations {
-                rows.push((owner.clone(), k.clone(), v.clone()));
-            }
-            for (k, v) in &module.annotation_objects {
-                let value = match v {
-                    minidump::MinidumpAnnotation::String(s) => s.clone(),
-                    minidump::MinidumpAnnotation::UserDefined(a)
-                    | minidump::MinidumpAnnotation::Unsupported(a) => {
-                        format!("<custom type 0x{:x}>", a.ty)
-                    }
-                    _ => "<invalid>".to_string(),
-                };
-                rows.push((owner.clone(), k.clone(), value));
-            }
-            for v in &module.list_annotations {
-                rows.push((owner.clone(), "(list)".to_string(), v.clone()));
-            }
-        }
-        out.field(&format!("Annotations ({})", rows.len()), "")?;
-        if !rows.is_empty() {
-            let mut table = new_table(out.p, &["from", "name", "value"]);
-            for (owner, k, v) in rows {
-                table.add_row(vec![escape(&owner), escape(&k), escape(&v)]);
-            }
-            out.table(&table)?;
-        }
-    }
-    if let Some(args) = &cmdline {
-        let joined: Vec<String> = args
-            .iter()
-            .map(|a| super::escape::escape_bytes(a))
-            .collect();
-        out.field("Command line", &joined.join(" "))?;
-    }
-    if let Some(vars) = &environ {
-        out.field(&format!("Environment ({})", vars.len()), "")?;
-        for (k, v) in vars {
+    if !annotations.is_empty() {
+        out.field(&format!("Annotations ({})", annotations.len()), "")?;
+        for f in annotations {
+            let (worst, text) = out
+                .marks
+                .highlight(&f.value, view.findings.for_field(&f.path));
+            let name = match &f.kind {
+                FieldKind::Annotation { key } => escape(key).into_owned(),
+                _ => "(list)".to_string(),
+            };
+            let owner = annotation_owner(view, &f.path);
             writeln!(
                 out.w,
-                "   {}={}",
-                super::escape::escape_bytes(k),
-                super::escape::escape_bytes(v)
+                " {} {owner:<18} {name} = {text}",
+                out.marks.marker(worst)
+            )?;
+        }
+    }
+    let args: Vec<_> = of_kind(|k| matches!(k, FieldKind::CommandLine { .. })).collect();
+    if !args.is_empty() {
+        let mut worst = None;
+        let parts: Vec<String> = args
+            .iter()
+            .map(|f| {
+                // The whole argument is a finding (the command line identifies); mark
+                // only the more specific values inside it.
+                let specific = view
+                    .findings
+                    .for_field(&f.path)
+                    .filter(|x| x.rule != "command-line");
+                let (w, text) = out.marks.highlight(&f.value, specific);
+                let whole = view.findings.for_field(&f.path).map(|x| x.severity).max();
+                worst = worst.max(w).max(whole.filter(|s| out.marks.shows(*s)));
+                text
+            })
+            .collect();
+        out.marked("Command line", worst, &parts.join(" "))?;
+    }
+    let vars: Vec<_> = of_kind(|k| matches!(k, FieldKind::EnvVar { .. })).collect();
+    if !vars.is_empty() {
+        out.field(&format!("Environment ({})", vars.len()), "")?;
+        for f in vars {
+            let FieldKind::EnvVar { name } = &f.kind else {
+                continue;
+            };
+            let (worst, text) = out
+                .marks
+                .highlight(&f.value, view.findings.for_field(&f.path));
+            writeln!(
+                out.w,
+                " {} {}={text}",
+                out.marks.marker(worst),
+                escape(name)
             )?;
         }
     }
     Ok(())
+}
+
+/// `process` or the module a Crashpad annotation belongs to.
+fn annotation_owner(view: &ShowView<'_>, path: &str) -> String {
+    let Some(rest) = path.strip_prefix("crashpad.modules[") else {
+        return "process".to_string();
+    };
+    let index: usize = rest
+        .split(']')
+        .next()
+        .and_then(|i| i.parse().ok())
+        .unwrap_or(usize::MAX);
+    view.state
+        .and_then(|s| s.modules.iter().nth(index))
+        .map(|m| escape(basename(&m.code_file())).into_owned())
+        .unwrap_or_else(|| format!("module {index}"))
 }
 
 fn write_carries<W: Write>(out: &mut Out<'_, W>, report: &Report) -> io::Result<()> {
@@ -550,6 +630,153 @@ fn write_carries<W: Write>(out: &mut Out<'_, W>, report: &Report) -> io::Result<
         out.field("Could not read", &p.bad(&escape(&report.problems[0])))?;
         for problem in &report.problems[1..] {
             out.more(&p.bad(&escape(problem)))?;
+        }
+    }
+    Ok(())
+}
+
+/// The categories that say who a person is, in the order the summary lists them.
+const WHO: [Category; 7] = [
+    Category::UserName,
+    Category::HostName,
+    Category::Email,
+    Category::InstallId,
+    Category::IpAddress,
+    Category::MacAddress,
+    Category::CurrentDirectory,
+];
+
+fn write_consent<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>) -> io::Result<()> {
+    let marks = out.marks;
+    let findings = &view.findings.findings;
+    out.heading("What consent would share")?;
+    let mut first = true;
+    for category in WHO {
+        // value (case-folded) → (shown value, places → count)
+        let mut by_value: std::collections::BTreeMap<
+            String,
+            (String, std::collections::BTreeMap<String, usize>),
+        > = Default::default();
+        for f in findings.iter().filter(|f| f.category == category) {
+            let entry = by_value
+                .entry(f.value.to_lowercase())
+                .or_insert_with(|| (f.value.clone(), Default::default()));
+            *entry.1.entry(f.location.place()).or_insert(0) += 1;
+        }
+        for (shown, places) in by_value.values() {
+            let total: usize = places.values().sum();
+            let detail: Vec<String> = places.iter().map(|(p, n)| format!("{p} {n}")).collect();
+            let value = if marks.redact {
+                crate::pii::redact(shown)
+            } else {
+                escape(shown).into_owned()
+            };
+            let line = format!(
+                "{:<11} {}   {total} place{}: {}",
+                category.as_str(),
+                marks.paint(&value, Severity::Medium),
+                if total == 1 { "" } else { "s" },
+                detail.join(", ")
+            );
+            if first {
+                out.field("Who you are", &line)?;
+                first = false;
+            } else {
+                out.more(&line)?;
+            }
+        }
+    }
+    if first {
+        out.field("Who you are", "nothing that names a person was found")?;
+    }
+    let counts = view.findings.counts();
+    let n = |s| counts.get(&s).copied().unwrap_or(0);
+    out.field(
+        "Findings",
+        &format!(
+            "{} high {} · {} medium {} · {} low {}{}",
+            marks.paint("!!", Severity::High),
+            n(Severity::High),
+            marks.paint("!", Severity::Medium),
+            n(Severity::Medium),
+            marks.paint("~", Severity::Low),
+            n(Severity::Low),
+            if marks.all {
+                ""
+            } else {
+                " (low hidden; --all shows them)"
+            }
+        ),
+    )?;
+    let secrets: Vec<_> = findings
+        .iter()
+        .filter(|f| f.severity == Severity::High && matches!(f.location, Location::Field { .. }))
+        .collect();
+    for (i, f) in secrets.iter().enumerate() {
+        let line = format!(
+            "{} {:<22} {}  {}",
+            marks.marker(Some(f.severity)),
+            f.rule,
+            escape(&f.location.logical()),
+            marks.paint(
+                &if marks.redact {
+                    f.preview()
+                } else {
+                    escape(&f.value).into_owned()
+                },
+                f.severity
+            )
+        );
+        if i == 0 {
+            out.field("Secrets in fields", &line)?;
+        } else {
+            out.more(&line)?;
+        }
+    }
+    const MAX_MEMORY: usize = 40;
+    let shown: Vec<_> = findings
+        .iter()
+        .filter(|f| marks.shows(f.severity) && matches!(f.location, Location::Memory { .. }))
+        .collect();
+    // A name inside an e-mail or a path found at the same place is listed once.
+    let memory: Vec<_> = shown
+        .iter()
+        .filter(|f| {
+            !shown.iter().any(|g| {
+                !std::ptr::eq(**f, *g)
+                    && g.severity >= f.severity
+                    && g.offset <= f.offset
+                    && f.offset + f.length <= g.offset + g.length
+                    && (g.length > f.length || g.rule < f.rule)
+            })
+        })
+        .collect();
+    if !memory.is_empty() {
+        out.field(&format!("Memory findings ({})", memory.len()), "")?;
+        for f in memory.iter().take(MAX_MEMORY) {
+            let Location::Memory {
+                region,
+                address,
+                excerpt,
+                ..
+            } = &f.location
+            else {
+                continue;
+            };
+            writeln!(
+                out.w,
+                " {} {:<16} 0x{address:012x}  {:<18} {}",
+                marks.marker(Some(f.severity)),
+                region,
+                f.rule,
+                marks.excerpt(excerpt, &f.value, f.severity)
+            )?;
+        }
+        if memory.len() > MAX_MEMORY {
+            out.more(&format!(
+                "… {} more (--format json lists every finding)",
+                memory.len() - MAX_MEMORY
+            ))?;
         }
     }
     Ok(())

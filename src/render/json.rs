@@ -42,7 +42,11 @@ pub fn show_document(view: &ShowView<'_>) -> Value {
     doc.insert("crashpad".into(), crashpad(report));
     doc.insert("streams".into(), json!(report.streams()));
     doc.insert("memory".into(), json!(report.regions));
+    doc.insert("identity".into(), json!(view.findings.identity));
+    doc.insert("findings".into(), findings(view));
+    doc.insert("fields".into(), json!(view.inventory.fields));
     let mut problems: Vec<String> = report.problems.clone();
+    problems.extend(view.inventory.problems.iter().cloned());
     if let Some(e) = view.walk_error {
         problems.push(format!("the stacks could not be walked: {e}"));
     }
@@ -136,4 +140,49 @@ fn crashpad(report: &Report) -> Value {
         "simple_annotations": info.simple_annotations,
         "modules": modules,
     })
+}
+
+/// `findings[]`: one object per finding (docs/json.md).
+pub fn findings(view: &ShowView<'_>) -> Value {
+    use crate::pii::Location;
+    let list: Vec<Value> = view
+        .findings
+        .findings
+        .iter()
+        .map(|f| {
+            let location = match &f.location {
+                Location::Field {
+                    path,
+                    place,
+                    start,
+                    end,
+                } => json!({
+                    "type": "field", "path": path, "place": place, "start": start, "end": end,
+                }),
+                Location::Memory {
+                    region,
+                    thread_id,
+                    address,
+                    excerpt,
+                } => json!({
+                    "type": "memory", "region": region, "thread_id": thread_id,
+                    "address": format!("0x{address:x}"), "excerpt": excerpt,
+                }),
+            };
+            json!({
+                "rule": f.rule,
+                "category": f.category,
+                "severity": f.severity,
+                "location": location,
+                "logical_location": f.location.logical(),
+                "offset": f.offset,
+                "length": f.length,
+                "encoding": f.encoding,
+                "value": f.value,
+                "preview": f.preview(),
+                "fingerprint": f.fingerprint(),
+            })
+        })
+        .collect();
+    Value::Array(list)
 }

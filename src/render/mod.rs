@@ -6,6 +6,7 @@
 //! `impl Write`.
 
 pub mod escape;
+pub mod highlight;
 pub mod human;
 pub mod json;
 

@@ -1,0 +1,636 @@
+//! The disclosure inventory: everything a dump would share, each piece with its exact
+//! place in the file.
+//!
+//! Every string-bearing place in a dump becomes a [`Field`] (a path such as
+//! `modules[3].code_file`, its value, and its byte origin: offset, length, encoding), and
+//! every range of process memory a [`Region`]. `show` renders the inventory, `audit`
+//! judges it, `scrub` rewrites it at the origins. This module reads bytes and bounds-checks
+//! every offset the dump claims; it does not decide what is personal (that is `pii`).
+//!
+//! Origins are computed from the raw structures, not from the parsed values, so that a
+//! rewrite at `origin` changes exactly the bytes that hold the value.
+
+mod raw;
+
+use minidump::format::MINIDUMP_STREAM_TYPE as S;
+use serde::Serialize;
+
+use crate::report::{RegionKind, Report};
+use raw::Bytes;
+
+/// How a value is stored in the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Encoding {
+    Utf8,
+    Utf16le,
+    /// Binary data shown as text (a UUID's 16 bytes).
+    Raw,
+}
+
+/// Where a value's bytes are: `len` bytes at `offset` in the file, in `encoding`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Origin {
+    pub offset: u64,
+    pub len: u64,
+    pub encoding: Encoding,
+}
+
+/// What a field is, for rules that depend on context (an environment variable's name,
+/// an annotation's key) and for the summary's "places".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum FieldKind {
+    ModulePath,
+    DebugFile,
+    UnloadedModulePath,
+    ThreadName,
+    CrashpadReportId,
+    CrashpadClientId,
+    Annotation { key: String },
+    ListAnnotation,
+    AnnotationName,
+    EnvVar { name: String },
+    CommandLine { index: usize },
+    ProcStatus,
+    LsbRelease,
+    CpuInfo,
+    Maps,
+    DsoDebug,
+    SystemInfo,
+    MiscInfo,
+    HandleName,
+    Comment,
+    Assertion,
+}
+
+impl FieldKind {
+    /// The "place" a person reads in the summary: module paths, environment, ...
+    pub fn place(&self) -> &'static str {
+        match self {
+            FieldKind::ModulePath | FieldKind::DebugFile | FieldKind::UnloadedModulePath => {
+                "module paths"
+            }
+            FieldKind::ThreadName => "thread names",
+            FieldKind::CrashpadReportId | FieldKind::CrashpadClientId => "crashpad ids",
+            FieldKind::Annotation { .. }
+            | FieldKind::ListAnnotation
+            | FieldKind::AnnotationName => "annotations",
+            FieldKind::EnvVar { .. } => "environment",
+            FieldKind::CommandLine { .. } => "command line",
+            FieldKind::ProcStatus
+            | FieldKind::LsbRelease
+            | FieldKind::CpuInfo
+            | FieldKind::Maps
+            | FieldKind::DsoDebug => "linux streams",
+            FieldKind::SystemInfo | FieldKind::MiscInfo => "system info",
+            FieldKind::HandleName => "handle names",
+            FieldKind::Comment => "comments",
+            FieldKind::Assertion => "assertion",
+        }
+    }
+}
+
+/// One string-bearing place in the dump.
+#[derive(Debug, Clone, Serialize)]
+pub struct Field {
+    /// A stable path such as `modules[3].code_file` or `environ.HOME`.
+    pub path: String,
+    #[serde(flatten)]
+    pub kind: FieldKind,
+    /// The decoded value (invalid UTF-8/16 replaced with U+FFFD, which keeps lengths).
+    pub value: String,
+    pub origin: Origin,
+}
+
+/// One range of process memory carried in the file.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Region {
+    pub kind: RegionKind,
+    pub thread_id: Option<u32>,
+    pub address: u64,
+    pub file_offset: u64,
+    pub len: u64,
+}
+
+impl Region {
+    /// `stack:thread 7` / `heap` / `other`, as used in finding locations.
+    pub fn label(&self) -> String {
+        match (self.kind, self.thread_id) {
+            (RegionKind::Stack, Some(t)) => format!("stack:thread {t}"),
+            (RegionKind::Stack, None) => "stack".to_string(),
+            (RegionKind::Heap, _) => "heap".to_string(),
+            (RegionKind::Other, _) => "other".to_string(),
+        }
+    }
+}
+
+/// Everything a dump would share.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Inventory {
+    pub fields: Vec<Field>,
+    pub regions: Vec<Region>,
+    /// Places the inventory could not read (a string pointing outside the file...).
+    pub problems: Vec<String>,
+}
+
+/// Build the inventory of `report`.
+pub fn inventory(report: &Report) -> Inventory {
+    let mut inv = Builder {
+        data: Bytes(report.bytes()),
+        out: Inventory::default(),
+        problem_count: 0,
+    };
+    for s in report.streams() {
+        let Some(stream) = inv.data.slice(s.offset, s.size) else {
+            continue; // already in report.problems
+        };
+        let offset = s.offset;
+        match num_traits::FromPrimitive::from_u32(s.stream_type) {
+            Some(S::ModuleListStream) => inv.modules(stream, offset),
+            Some(S::UnloadedModuleListStream) => inv.unloaded_modules(stream, offset),
+            Some(S::ThreadNamesStream) => inv.thread_names(stream, offset),
+            Some(S::CrashpadInfoStream) => inv.crashpad(stream, offset),
+            Some(S::LinuxEnviron) => inv.environ(stream, offset),
+            Some(S::LinuxCmdLine) => inv.cmdline(stream, offset),
+            Some(S::LinuxProcStatus) => {
+                inv.lines(stream, offset, "proc_status", || FieldKind::ProcStatus)
+            }
+            Some(S::LinuxLsbRelease) => {
+                inv.lines(stream, offset, "lsb_release", || FieldKind::LsbRelease)
+            }
+            Some(S::LinuxCpuInfo) => inv.lines(stream, offset, "cpu_info", || FieldKind::CpuInfo),
+            Some(S::LinuxMaps) => inv.lines(stream, offset, "maps", || FieldKind::Maps),
+            Some(S::LinuxDsoDebug) => inv.dso_debug(stream, offset),
+            Some(S::SystemInfoStream) => inv.system_info(stream),
+            Some(S::MiscInfoStream) => inv.misc_info(stream, offset),
+            Some(S::HandleDataStream) => inv.handles(stream),
+            Some(S::CommentStreamA) => inv.push_utf8("comment", FieldKind::Comment, stream, offset),
+            Some(S::CommentStreamW) => {
+                inv.push_utf16("comment", FieldKind::Comment, stream, offset)
+            }
+            Some(S::AssertionInfoStream) => inv.assertion(stream, offset),
+            _ => {}
+        }
+    }
+    inv.out.regions = report
+        .regions
+        .iter()
+        .map(|r| Region {
+            kind: r.kind,
+            thread_id: r.thread_id,
+            address: r.address,
+            file_offset: r.file_offset,
+            len: r.size,
+        })
+        .filter(|r| r.file_offset.saturating_add(r.len) <= report.file_size)
+        .collect();
+    if inv.problem_count > MAX_PROBLEMS {
+        let more = inv.problem_count - MAX_PROBLEMS;
+        inv.out
+            .problems
+            .push(format!("… and {more} more unreadable places"));
+    }
+    inv.out
+}
+
+/// How many unreadable places are described one by one.
+const MAX_PROBLEMS: usize = 20;
+
+struct Builder<'a> {
+    data: Bytes<'a>,
+    out: Inventory,
+    problem_count: usize,
+}
+
+impl<'a> Builder<'a> {
+    /// Record a place that could not be read; a hostile dump could claim millions of
+    /// them, so only the first [`MAX_PROBLEMS`] are kept, then a count.
+    fn problem(&mut self, what: String) {
+        self.problem_count += 1;
+        if self.out.problems.len() < MAX_PROBLEMS {
+            self.out.problems.push(what);
+        }
+    }
+
+    fn push(&mut self, path: String, kind: FieldKind, value: String, origin: Origin) {
+        if value.is_empty() {
+            return;
+        }
+        self.out.fields.push(Field {
+            path,
+            kind,
+            value,
+            origin,
+        });
+    }
+
+    fn push_utf8(&mut self, path: &str, kind: FieldKind, bytes: &[u8], offset: u64) {
+        let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
+        let value = String::from_utf8_lossy(&bytes[..end]).into_owned();
+        self.push(
+            path.to_string(),
+            kind,
+            value,
+            Origin {
+                offset,
+                len: end as u64,
+                encoding: Encoding::Utf8,
+            },
+        );
+    }
+
+    fn push_utf16(&mut self, path: &str, kind: FieldKind, bytes: &[u8], offset: u64) {
+        let (value, len) = raw::utf16_until_nul(bytes);
+        self.push(
+            path.to_string(),
+            kind,
+            value,
+            Origin {
+                offset,
+                len,
+                encoding: Encoding::Utf16le,
+            },
+        );
+    }
+
+    /// A MINIDUMP_STRING (u32 byte length, UTF-16LE) at `rva`.
+    fn minidump_string(&mut self, path: String, kind: FieldKind, rva: u32) {
+        match self.data.minidump_string(rva) {
+            Some((value, origin)) => self.push(path, kind, value, origin),
+            None if rva != 0 => self.problem(format!(
+                "{path}: string at offset {rva} is outside the file"
+            )),
+            None => {}
+        }
+    }
+
+    /// A MinidumpUTF8String (u32 length, bytes, NUL) at `rva`.
+    fn utf8_string(&mut self, path: String, kind: FieldKind, rva: u32) -> Option<String> {
+        match self.data.utf8_string(rva) {
+            Some((value, origin)) => {
+                self.push(path, kind, value.clone(), origin);
+                Some(value)
+            }
+            None => {
+                self.problem(format!(
+                    "{path}: string at offset {rva} is outside the file"
+                ));
+                None
+            }
+        }
+    }
+
+    fn modules(&mut self, stream: &[u8], _offset: u64) {
+        const SIZE: u64 = 108;
+        let count = Bytes(stream).u32(0).unwrap_or(0) as u64;
+        if 4 + count.saturating_mul(SIZE) > stream.len() as u64 {
+            self.problem(format!(
+                "module list claims {count} modules but the stream is {} bytes",
+                stream.len()
+            ));
+        }
+        let count = count.min((stream.len() as u64).saturating_sub(4) / SIZE);
+        for i in 0..count {
+            let base = 4 + i * SIZE;
+            let m = Bytes(stream);
+            let name_rva = m.u32(base + 20).unwrap_or(0);
+            self.minidump_string(
+                format!("modules[{i}].code_file"),
+                FieldKind::ModulePath,
+                name_rva,
+            );
+            let (cv_size, cv_rva) = (m.u32(base + 76).unwrap_or(0), m.u32(base + 80).unwrap_or(0));
+            self.codeview(i, cv_size, cv_rva);
+        }
+    }
+
+    /// The debug file name inside a CodeView record (PDB 7.0 and 2.0).
+    fn codeview(&mut self, index: u64, size: u32, rva: u32) {
+        let Some(record) = self.data.slice(u64::from(rva), u64::from(size)) else {
+            return;
+        };
+        let name_at = match Bytes(record).u32(0) {
+            Some(0x5344_5352) => 24, // 'RSDS': signature, GUID, age, name
+            Some(0x3031_424e) => 16, // 'NB10': signature, offset, timestamp, age, name
+            _ => return,             // ELF build ids and others carry no string
+        };
+        if record.len() > name_at {
+            self.push_utf8(
+                &format!("modules[{index}].debug_file"),
+                FieldKind::DebugFile,
+                &record[name_at..],
+                u64::from(rva) + name_at as u64,
+            );
+        }
+    }
+
+    fn unloaded_modules(&mut self, stream: &[u8], _offset: u64) {
+        let s = Bytes(stream);
+        let (Some(header), Some(entry), Some(count)) = (s.u32(0), s.u32(4), s.u32(8)) else {
+            return;
+        };
+        let (header, entry) = (u64::from(header), u64::from(entry).max(24));
+        let count = u64::from(count).min((stream.len() as u64).saturating_sub(header) / entry);
+        for i in 0..count {
+            let rva = s.u32(header + i * entry + 20).unwrap_or(0);
+            self.minidump_string(
+                format!("unloaded_modules[{i}].code_file"),
+                FieldKind::UnloadedModulePath,
+                rva,
+            );
+        }
+    }
+
+    fn thread_names(&mut self, stream: &[u8], _offset: u64) {
+        let s = Bytes(stream);
+        let count =
+            u64::from(s.u32(0).unwrap_or(0)).min((stream.len() as u64).saturating_sub(4) / 12);
+        for i in 0..count {
+            let at = 4 + i * 12;
+            let (Some(tid), Some(rva)) = (s.u32(at), s.u64(at + 4)) else {
+                continue;
+            };
+            let Ok(rva) = u32::try_from(rva) else {
+                self.problem(format!(
+                    "thread_names[{tid}]: name offset {rva} is outside the file"
+                ));
+                continue;
+            };
+            self.minidump_string(format!("threads[{tid}].name"), FieldKind::ThreadName, rva);
+        }
+    }
+
+    fn crashpad(&mut self, stream: &[u8], offset: u64) {
+        let s = Bytes(stream);
+        if stream.len() < 52 {
+            self.problem("the Crashpad info stream is too short".to_string());
+            return;
+        }
+        for (at, path, kind) in [
+            (4u64, "crashpad.report_id", FieldKind::CrashpadReportId),
+            (20, "crashpad.client_id", FieldKind::CrashpadClientId),
+        ] {
+            let guid = &stream[at as usize..at as usize + 16];
+            if guid.iter().any(|&b| b != 0) {
+                self.push(
+                    path.to_string(),
+                    kind,
+                    raw::uuid_string(guid),
+                    Origin {
+                        offset: offset + at,
+                        len: 16,
+                        encoding: Encoding::Raw,
+                    },
+                );
+            }
+        }
+        let dict = (s.u32(36).unwrap_or(0), s.u32(40).unwrap_or(0));
+        self.dictionary("crashpad.annotations", dict.1);
+        let (list_size, list_rva) = (s.u32(44).unwrap_or(0), s.u32(48).unwrap_or(0));
+        if list_size == 0 {
+            return;
+        }
+        let Some(list) = self.data.slice(u64::from(list_rva), u64::from(list_size)) else {
+            self.problem("the Crashpad module list is outside the file".to_string());
+            return;
+        };
+        let l = Bytes(list);
+        let count =
+            u64::from(l.u32(0).unwrap_or(0)).min((list.len() as u64).saturating_sub(4) / 12);
+        for i in 0..count {
+            let at = 4 + i * 12;
+            let module = l.u32(at).unwrap_or(0);
+            let info_rva = l.u32(at + 8).unwrap_or(0);
+            let Some(info) = self.data.slice(u64::from(info_rva), 28) else {
+                self.problem(format!(
+                    "crashpad module {module}: info is outside the file"
+                ));
+                continue;
+            };
+            let m = Bytes(info);
+            let prefix = format!("crashpad.modules[{module}]");
+            // list annotations: RVA list of UTF-8 strings
+            if let Some(rvas) = self.data.rva_list(m.u32(8).unwrap_or(0)) {
+                for (n, rva) in rvas.into_iter().enumerate() {
+                    self.utf8_string(
+                        format!("{prefix}.list_annotations[{n}]"),
+                        FieldKind::ListAnnotation,
+                        rva,
+                    );
+                }
+            }
+            self.dictionary(&prefix, m.u32(16).unwrap_or(0));
+            self.annotation_objects(&prefix, m.u32(24).unwrap_or(0));
+        }
+    }
+
+    /// A MinidumpSimpleStringDictionary at `rva` (0 = none).
+    fn dictionary(&mut self, prefix: &str, rva: u32) {
+        if rva == 0 {
+            return;
+        }
+        let Some(count) = self.data.u32(u64::from(rva)) else {
+            self.problem(format!("{prefix}: annotations are outside the file"));
+            return;
+        };
+        let room = (self.data.0.len() as u64).saturating_sub(u64::from(rva) + 4) / 8;
+        for i in 0..u64::from(count).min(room) {
+            let at = u64::from(rva) + 4 + i * 8;
+            let (Some(k), Some(v)) = (self.data.u32(at), self.data.u32(at + 4)) else {
+                break;
+            };
+            let Some(key) =
+                self.utf8_string(format!("{prefix}.names[{i}]"), FieldKind::AnnotationName, k)
+            else {
+                continue;
+            };
+            self.utf8_string(
+                format!("{prefix}.simple.{key}"),
+                FieldKind::Annotation { key: key.clone() },
+                v,
+            );
+        }
+    }
+
+    /// A MinidumpAnnotationList at `rva`: string-typed values become fields.
+    fn annotation_objects(&mut self, prefix: &str, rva: u32) {
+        if rva == 0 {
+            return;
+        }
+        let Some(count) = self.data.u32(u64::from(rva)) else {
+            return;
+        };
+        let room = (self.data.0.len() as u64).saturating_sub(u64::from(rva) + 4) / 12;
+        for i in 0..u64::from(count).min(room) {
+            let at = u64::from(rva) + 4 + i * 12;
+            let name_rva = self.data.u32(at).unwrap_or(0);
+            let ty = self.data.u16(at + 4).unwrap_or(0);
+            let value_rva = self.data.u32(at + 8).unwrap_or(0);
+            let Some(key) = self.utf8_string(
+                format!("{prefix}.objects[{i}].name"),
+                FieldKind::AnnotationName,
+                name_rva,
+            ) else {
+                continue;
+            };
+            if ty != 1 {
+                continue; // user-defined bytes: not text; the memory-like scan covers them
+            }
+            let Some(len) = self.data.u32(u64::from(value_rva)) else {
+                continue;
+            };
+            if let Some(bytes) = self.data.slice(u64::from(value_rva) + 4, u64::from(len)) {
+                self.push_utf8(
+                    &format!("{prefix}.objects.{key}"),
+                    FieldKind::Annotation { key: key.clone() },
+                    bytes,
+                    u64::from(value_rva) + 4,
+                );
+            }
+        }
+    }
+
+    fn environ(&mut self, stream: &[u8], offset: u64) {
+        for (start, entry) in raw::nul_separated(stream) {
+            let (name, value_at) = match entry.iter().position(|&b| b == b'=') {
+                Some(i) => (String::from_utf8_lossy(&entry[..i]).into_owned(), i + 1),
+                None => (String::from_utf8_lossy(entry).into_owned(), entry.len()),
+            };
+            let kind = FieldKind::EnvVar { name: name.clone() };
+            self.push_utf8(
+                &format!("environ.{name}"),
+                kind,
+                &entry[value_at..],
+                offset + (start + value_at) as u64,
+            );
+        }
+    }
+
+    fn cmdline(&mut self, stream: &[u8], offset: u64) {
+        for (index, (start, arg)) in raw::nul_separated(stream).into_iter().enumerate() {
+            self.push_utf8(
+                &format!("cmdline[{index}]"),
+                FieldKind::CommandLine { index },
+                arg,
+                offset + start as u64,
+            );
+        }
+    }
+
+    /// A text stream, one field per line (`proc_status[3]`).
+    fn lines(&mut self, stream: &[u8], offset: u64, name: &str, kind: impl Fn() -> FieldKind) {
+        let mut start = 0;
+        for (n, line) in stream.split(|&b| b == b'\n').enumerate() {
+            self.push_utf8(&format!("{name}[{n}]"), kind(), line, offset + start as u64);
+            start += line.len() + 1;
+        }
+    }
+
+    /// Breakpad's DSO debug stream: `MDRawDebug` then `MDRawLinkMap`s naming each library.
+    fn dso_debug(&mut self, stream: &[u8], _offset: u64) {
+        let s = Bytes(stream);
+        // DSO_DEBUG_64: u32 version, RVA map, u32 dso_count, then brk/ldbase/dynamic.
+        let (Some(map_rva), Some(count)) = (s.u32(4), s.u32(8)) else {
+            return;
+        };
+        // LINK_MAP_64: u64 addr, RVA name, u64 ld. rust-minidump's writers pack it to 20
+        // bytes, Breakpad's C++ writer pads it to 24: take the stride whose names all lie
+        // inside the file.
+        let data = self.data;
+        let name_at = move |stride: u64, i: u64| data.u32(u64::from(map_rva) + i * stride + 8);
+        let readable = |stride: u64| {
+            (0..u64::from(count).min(4096)).all(|i| {
+                name_at(stride, i)
+                    .is_some_and(|rva| rva == 0 || data.minidump_string(rva).is_some())
+            })
+        };
+        let stride = if readable(20) || !readable(24) {
+            20
+        } else {
+            24
+        };
+        let room = (self.data.0.len() as u64).saturating_sub(u64::from(map_rva)) / stride;
+        for i in 0..u64::from(count).min(room) {
+            let name_rva = name_at(stride, i).unwrap_or(0);
+            self.minidump_string(
+                format!("dso_debug[{i}].name"),
+                FieldKind::DsoDebug,
+                name_rva,
+            );
+        }
+    }
+
+    fn system_info(&mut self, stream: &[u8]) {
+        let s = Bytes(stream);
+        if let Some(rva) = s.u32(24) {
+            self.minidump_string(
+                "system_info.csd_version".to_string(),
+                FieldKind::SystemInfo,
+                rva,
+            );
+        }
+    }
+
+    fn misc_info(&mut self, stream: &[u8], offset: u64) {
+        // MINIDUMP_MISC_INFO_3: time-zone names; _4: build strings (all fixed UTF-16 arrays).
+        for (at, len, path) in [
+            (64usize, 64usize, "misc_info.time_zone.standard_name"),
+            (148, 64, "misc_info.time_zone.daylight_name"),
+            (232, 520, "misc_info.build_string"),
+            (752, 80, "misc_info.dbg_build_string"),
+        ] {
+            if stream.len() >= at + len {
+                self.push_utf16(
+                    path,
+                    FieldKind::MiscInfo,
+                    &stream[at..at + len],
+                    offset + at as u64,
+                );
+            }
+        }
+    }
+
+    fn handles(&mut self, stream: &[u8]) {
+        let s = Bytes(stream);
+        let (Some(header), Some(size), Some(count)) = (s.u32(0), s.u32(4), s.u32(8)) else {
+            return;
+        };
+        let (header, size) = (u64::from(header), u64::from(size).max(32));
+        let count = u64::from(count).min((stream.len() as u64).saturating_sub(header) / size);
+        for i in 0..count {
+            let at = header + i * size;
+            if let Some(rva) = s.u32(at + 8) {
+                self.minidump_string(
+                    format!("handles[{i}].type_name"),
+                    FieldKind::HandleName,
+                    rva,
+                );
+            }
+            if let Some(rva) = s.u32(at + 12) {
+                self.minidump_string(
+                    format!("handles[{i}].object_name"),
+                    FieldKind::HandleName,
+                    rva,
+                );
+            }
+        }
+    }
+
+    fn assertion(&mut self, stream: &[u8], offset: u64) {
+        for (at, path) in [
+            (0usize, "assertion.expression"),
+            (256, "assertion.function"),
+            (512, "assertion.file"),
+        ] {
+            if stream.len() >= at + 256 {
+                self.push_utf16(
+                    path,
+                    FieldKind::Assertion,
+                    &stream[at..at + 256],
+                    offset + at as u64,
+                );
+            }
+        }
+    }
+}

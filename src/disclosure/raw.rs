@@ -1,0 +1,140 @@
+//! Bounds-checked little-endian reads of the raw structures the inventory walks.
+//!
+//! Every offset and count comes from the dump and may be hostile: every read returns
+//! `None` instead of reading past the end, and no count is trusted before it is checked
+//! against the bytes that are really there.
+
+use super::{Encoding, Origin};
+
+/// The whole file.
+#[derive(Clone, Copy)]
+pub struct Bytes<'a>(pub &'a [u8]);
+
+impl<'a> Bytes<'a> {
+    pub fn slice(&self, offset: u64, len: u64) -> Option<&'a [u8]> {
+        let start = usize::try_from(offset).ok()?;
+        let end = start.checked_add(usize::try_from(len).ok()?)?;
+        self.0.get(start..end)
+    }
+
+    pub fn u16(&self, offset: u64) -> Option<u16> {
+        Some(u16::from_le_bytes(self.slice(offset, 2)?.try_into().ok()?))
+    }
+
+    pub fn u32(&self, offset: u64) -> Option<u32> {
+        Some(u32::from_le_bytes(self.slice(offset, 4)?.try_into().ok()?))
+    }
+
+    pub fn u64(&self, offset: u64) -> Option<u64> {
+        Some(u64::from_le_bytes(self.slice(offset, 8)?.try_into().ok()?))
+    }
+
+    /// MINIDUMP_STRING: u32 length in bytes, then UTF-16LE.
+    pub fn minidump_string(&self, rva: u32) -> Option<(String, Origin)> {
+        if rva == 0 {
+            return None;
+        }
+        let len = self.u32(u64::from(rva))?;
+        let bytes = self.slice(u64::from(rva) + 4, u64::from(len & !1))?;
+        let (value, len) = utf16_until_nul(bytes);
+        Some((
+            value,
+            Origin {
+                offset: u64::from(rva) + 4,
+                len,
+                encoding: Encoding::Utf16le,
+            },
+        ))
+    }
+
+    /// MinidumpUTF8String: u32 length in bytes, the bytes, a NUL.
+    pub fn utf8_string(&self, rva: u32) -> Option<(String, Origin)> {
+        let len = self.u32(u64::from(rva))?;
+        let bytes = self.slice(u64::from(rva) + 4, u64::from(len))?;
+        Some((
+            String::from_utf8_lossy(bytes).into_owned(),
+            Origin {
+                offset: u64::from(rva) + 4,
+                len: u64::from(len),
+                encoding: Encoding::Utf8,
+            },
+        ))
+    }
+
+    /// MinidumpRVAList: u32 count, then RVAs; the count is capped by the bytes present.
+    pub fn rva_list(&self, rva: u32) -> Option<Vec<u32>> {
+        if rva == 0 {
+            return None;
+        }
+        let count = self.u32(u64::from(rva))?;
+        let room = (self.0.len() as u64).saturating_sub(u64::from(rva) + 4) / 4;
+        Some(
+            (0..u64::from(count).min(room))
+                .filter_map(|i| self.u32(u64::from(rva) + 4 + i * 4))
+                .collect(),
+        )
+    }
+}
+
+/// UTF-16LE up to the first NUL unit: the text (lossy, one U+FFFD per bad unit) and the
+/// byte length it occupies.
+pub fn utf16_until_nul(bytes: &[u8]) -> (String, u64) {
+    let units: Vec<u16> = bytes
+        .chunks_exact(2)
+        .map(|c| u16::from_le_bytes([c[0], c[1]]))
+        .take_while(|&u| u != 0)
+        .collect();
+    let len = units.len() as u64 * 2;
+    (String::from_utf16_lossy(&units), len)
+}
+
+/// NUL-separated entries with their start offsets (empty entries skipped).
+pub fn nul_separated(bytes: &[u8]) -> Vec<(usize, &[u8])> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for part in bytes.split(|&b| b == 0) {
+        if !part.is_empty() {
+            out.push((start, part));
+        }
+        start += part.len() + 1;
+    }
+    out
+}
+
+/// A GUID/UUID as Crashpad prints it (fields little-endian, `8-4-4-4-12`).
+pub fn uuid_string(b: &[u8]) -> String {
+    let d1 = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+    let d2 = u16::from_le_bytes([b[4], b[5]]);
+    let d3 = u16::from_le_bytes([b[6], b[7]]);
+    format!(
+        "{d1:08x}-{d2:04x}-{d3:04x}-{:02x}{:02x}-{:02x}{:02x}{:02x}{:02x}{:02x}{:02x}",
+        b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_never_pass_the_end() {
+        let b = Bytes(&[1, 0, 0, 0, 0xff]);
+        assert_eq!(b.u32(0), Some(1));
+        assert_eq!(b.u32(2), None);
+        assert_eq!(b.slice(u64::MAX, 2), None);
+        assert_eq!(b.slice(4, u64::MAX), None);
+    }
+
+    #[test]
+    fn minidump_string_claiming_4_gib_is_refused() {
+        let mut data = vec![0u8; 8];
+        data[4..8].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert_eq!(Bytes(&data).minidump_string(4), None);
+    }
+
+    #[test]
+    fn nul_separated_keeps_offsets() {
+        let got = nul_separated(b"a=1\0\0bc=2\0");
+        assert_eq!(got, vec![(0, &b"a=1"[..]), (5, &b"bc=2"[..])]);
+    }
+}

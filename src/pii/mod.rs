@@ -1,0 +1,524 @@
+//! The PII engine: which parts of the inventory could identify a person, or are secrets.
+//!
+//! Three passes over the disclosure inventory:
+//! 1. every field is checked by the value rules ([`rules::RULES`]) and by the context
+//!    rules (an environment variable's name, an annotation's key, the command line);
+//! 2. **identities** the dump reveals (user names from home paths and `USER`, host names
+//!    from `HOSTNAME`) are collected ...
+//! 3. ... and searched for everywhere, case-insensitively, in every field and in all
+//!    memory, in UTF-8 and UTF-16LE at both byte alignments ([`memory`]).
+//!
+//! It knows nothing about terminals: findings carry values, byte ranges and fingerprints;
+//! `render` decides how to show them.
+
+pub mod memory;
+pub mod rules;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::disclosure::{Encoding, Field, FieldKind, Inventory, Region};
+
+/// How much a finding matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Quasi-identifiers: OS build, locale, CPU; identifying in combination.
+    Low,
+    /// Direct identifiers: e-mail, user name, host name, IP, install id.
+    Medium,
+    /// Secrets and credentials, payment and government ids.
+    High,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+        }
+    }
+
+    /// The margin marker that survives `--color never` and copy-paste.
+    pub fn marker(self) -> &'static str {
+        match self {
+            Severity::Low => "~",
+            Severity::Medium => "!",
+            Severity::High => "!!",
+        }
+    }
+}
+
+/// What kind of information a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    Secret,
+    Payment,
+    GovernmentId,
+    Email,
+    UserName,
+    HostName,
+    IpAddress,
+    MacAddress,
+    InstallId,
+    Url,
+    CommandLine,
+    CurrentDirectory,
+    Annotation,
+    QuasiIdentifier,
+    Environment,
+}
+
+impl Category {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Secret => "secret",
+            Category::Payment => "payment",
+            Category::GovernmentId => "government-id",
+            Category::Email => "e-mail",
+            Category::UserName => "user name",
+            Category::HostName => "host name",
+            Category::IpAddress => "IP address",
+            Category::MacAddress => "MAC address",
+            Category::InstallId => "install id",
+            Category::Url => "URL",
+            Category::CommandLine => "command line",
+            Category::CurrentDirectory => "current directory",
+            Category::Annotation => "annotation",
+            Category::QuasiIdentifier => "quasi-identifier",
+            Category::Environment => "environment",
+        }
+    }
+}
+
+/// Where a finding is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum Location {
+    /// Inside a field of the inventory.
+    Field {
+        path: String,
+        place: &'static str,
+        /// Byte range of the match inside the field's decoded value.
+        start: usize,
+        end: usize,
+    },
+    /// Inside a memory region.
+    Memory {
+        region: String,
+        thread_id: Option<u32>,
+        address: u64,
+        /// Surrounding printable text (raw; escape before printing).
+        excerpt: String,
+    },
+}
+
+impl Location {
+    /// `modules[3].code_file` or `memory[stack:thread 2]@0x7ffc...`.
+    pub fn logical(&self) -> String {
+        match self {
+            Location::Field { path, .. } => path.clone(),
+            Location::Memory {
+                region, address, ..
+            } => format!("memory[{region}]@0x{address:x}"),
+        }
+    }
+
+    /// The summary's "place": module paths, environment, stack memory...
+    pub fn place(&self) -> String {
+        match self {
+            Location::Field { place, .. } => (*place).to_string(),
+            Location::Memory { region, .. } => {
+                let kind = region.split(':').next().unwrap_or(region);
+                format!("{kind} memory")
+            }
+        }
+    }
+}
+
+/// One potentially identifying value, with its exact bytes in the file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub category: Category,
+    pub severity: Severity,
+    pub location: Location,
+    /// Offset of the matched bytes in the file.
+    pub offset: u64,
+    /// Length of the matched bytes in the file.
+    pub length: u64,
+    pub encoding: Encoding,
+    /// The matched value as text.
+    pub value: String,
+}
+
+impl Finding {
+    /// A preview that does not reveal the value: a few leading characters and the length.
+    pub fn preview(&self) -> String {
+        redact(&self.value)
+    }
+
+    /// A stable hash of rule and value: the same on every run and machine.
+    pub fn fingerprint(&self) -> String {
+        fingerprint(self.rule, &self.value)
+    }
+}
+
+/// FNV-1a 64 of `rule \0 value`, as 16 hex digits.
+pub fn fingerprint(rule: &str, value: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in rule.bytes().chain([0u8]).chain(value.bytes()) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+/// `alice@example.com` → `al…(17 chars)`; short values are fully masked.
+pub fn redact(value: &str) -> String {
+    let n = value.chars().count();
+    if n <= 4 {
+        return "•".repeat(n.max(1));
+    }
+    let keep = if n >= 12 { 3 } else { 1 };
+    let head: String = value.chars().take(keep).collect();
+    format!("{head}…({n} chars)")
+}
+
+/// The identities a dump reveals about its user and machine.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Identity {
+    pub user_names: BTreeSet<String>,
+    pub host_names: BTreeSet<String>,
+}
+
+/// Everything found in one report.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Findings {
+    pub identity: Identity,
+    pub findings: Vec<Finding>,
+}
+
+impl Findings {
+    /// Findings inside the field at `path`.
+    pub fn for_field<'a>(&'a self, path: &'a str) -> impl Iterator<Item = &'a Finding> + 'a {
+        self.findings
+            .iter()
+            .filter(move |f| matches!(&f.location, Location::Field { path: p, .. } if p == path))
+    }
+
+    /// Counts by severity.
+    pub fn counts(&self) -> BTreeMap<Severity, usize> {
+        let mut out = BTreeMap::new();
+        for f in &self.findings {
+            *out.entry(f.severity).or_insert(0) += 1;
+        }
+        out
+    }
+}
+
+/// Scan an inventory: fields, identities, memory. `file` is the whole dump.
+pub fn scan(inventory: &Inventory, file: &[u8]) -> Findings {
+    let mut found = Vec::new();
+    for field in &inventory.fields {
+        scan_field(field, &mut found);
+    }
+    let identity = discover(inventory, &found);
+    let matcher = memory::IdentityMatcher::new(&identity);
+    for field in &inventory.fields {
+        for (start, end, is_host) in matcher.find_in_text(&field.value) {
+            let (category, rule) = identity_rule(is_host);
+            push_field(
+                &mut found,
+                field,
+                rule,
+                category,
+                Severity::Medium,
+                start,
+                end,
+            );
+        }
+    }
+    for region in &inventory.regions {
+        memory::scan_region(file, region, &matcher, &mut found);
+    }
+    // Memory can reveal more user names (a home path on the stack): search once more.
+    let more = discover_from_memory(&found, &identity);
+    let mut identity = identity;
+    if !more.user_names.is_empty() {
+        let extra = memory::IdentityMatcher::new(&more);
+        for field in &inventory.fields {
+            for (start, end, is_host) in extra.find_in_text(&field.value) {
+                let (category, rule) = identity_rule(is_host);
+                push_field(
+                    &mut found,
+                    field,
+                    rule,
+                    category,
+                    Severity::Medium,
+                    start,
+                    end,
+                );
+            }
+        }
+        for region in &inventory.regions {
+            memory::scan_region_identities_only(file, region, &extra, &mut found);
+        }
+        identity.user_names.extend(more.user_names);
+    }
+    Findings {
+        identity,
+        findings: dedupe(found),
+    }
+}
+
+fn identity_rule(is_host: bool) -> (Category, &'static str) {
+    if is_host {
+        (Category::HostName, "host-name")
+    } else {
+        (Category::UserName, "user-name")
+    }
+}
+
+/// Keep one finding per byte range (the first rule in table order wins), sorted by offset.
+fn dedupe(mut found: Vec<Finding>) -> Vec<Finding> {
+    let mut seen = BTreeSet::new();
+    found.retain(|f| seen.insert((f.offset, f.length, f.category)));
+    // A range already reported with another category by a more specific rule stays too;
+    // an identity hit inside a user-path hit of the same bytes is the same finding.
+    found.sort_by(|a, b| a.offset.cmp(&b.offset).then(b.severity.cmp(&a.severity)));
+    found
+}
+
+/// Map a byte range of a field's value to its bytes in the file.
+fn file_range(field: &Field, start: usize, end: usize) -> (u64, u64) {
+    match field.origin.encoding {
+        Encoding::Utf8 => (field.origin.offset + start as u64, (end - start) as u64),
+        Encoding::Utf16le => {
+            let before = field.value[..start].encode_utf16().count() as u64 * 2;
+            let len = field.value[start..end].encode_utf16().count() as u64 * 2;
+            (field.origin.offset + before, len)
+        }
+        // A binary value (a UUID) is matched as a whole.
+        Encoding::Raw => (field.origin.offset, field.origin.len),
+    }
+}
+
+fn push_field(
+    found: &mut Vec<Finding>,
+    field: &Field,
+    rule: &'static str,
+    category: Category,
+    severity: Severity,
+    start: usize,
+    end: usize,
+) {
+    let (offset, length) = file_range(field, start, end);
+    found.push(Finding {
+        rule,
+        category,
+        severity,
+        location: Location::Field {
+            path: field.path.clone(),
+            place: field.kind.place(),
+            start,
+            end,
+        },
+        offset,
+        length,
+        encoding: field.origin.encoding,
+        value: field.value[start..end].to_string(),
+    });
+}
+
+/// Run every value rule over `text`; returns `(rule index, value start, value end)`.
+pub fn match_rules(text: &str) -> Vec<(usize, usize, usize)> {
+    let mut out = Vec::new();
+    if !rules::any_may_match(text) {
+        return out;
+    }
+    for (i, (rule, re)) in rules::RULES.iter().zip(rules::compiled()).enumerate() {
+        for caps in re.captures_iter(text) {
+            let Some(g) = caps.get(rule.group) else {
+                continue;
+            };
+            if rule.validator.is_none_or(|v| v(text, g.start(), g.end())) {
+                out.push((i, g.start(), g.end()));
+            }
+        }
+    }
+    out
+}
+
+fn scan_field(field: &Field, found: &mut Vec<Finding>) {
+    let value = &field.value;
+    // Context first: `HOSTNAME=x.corp` is the machine's name, which says more than
+    // "a host name in a private domain" (deduplication keeps the first of a range).
+    // But a secret-named variable whose whole value a specific rule recognises (a GitHub
+    // token in GITHUB_TOKEN) is reported by that rule.
+    let matches = if field.origin.encoding == Encoding::Raw {
+        Vec::new()
+    } else {
+        match_rules(value)
+    };
+    if let Some((rule, category, severity)) = context_rule(&field.kind) {
+        let recognised = rule == "env-secret"
+            && matches.iter().any(|&(i, start, end)| {
+                rules::RULES[i].category == category && start == 0 && end == value.len()
+            });
+        if !recognised {
+            push_field(found, field, rule, category, severity, 0, value.len());
+        }
+    }
+    for (i, start, end) in matches {
+        let r = &rules::RULES[i];
+        push_field(found, field, r.id, r.category, r.severity, start, end);
+    }
+}
+
+/// Environment variables whose value is a secret by name.
+fn secret_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    [
+        "pass",
+        "secret",
+        "token",
+        "api_key",
+        "apikey",
+        "auth",
+        "credential",
+        "private_key",
+        "session",
+        "cookie",
+    ]
+    .iter()
+    .any(|k| n.contains(k))
+}
+
+/// Rules that depend on where a value is, not what it looks like.
+fn context_rule(kind: &FieldKind) -> Option<(&'static str, Category, Severity)> {
+    use Category as C;
+    use Severity::*;
+    Some(match kind {
+        FieldKind::EnvVar { name } => {
+            let upper = name.to_ascii_uppercase();
+            match upper.as_str() {
+                "USER" | "LOGNAME" | "USERNAME" => ("env-user-name", C::UserName, Medium),
+                "HOSTNAME" | "COMPUTERNAME" | "HOST" => ("env-host-name", C::HostName, Medium),
+                "PWD" | "OLDPWD" => ("current-directory", C::CurrentDirectory, Medium),
+                "LANG" | "LANGUAGE" | "TZ" => ("locale", C::QuasiIdentifier, Low),
+                _ if upper.starts_with("LC_") => ("locale", C::QuasiIdentifier, Low),
+                _ if secret_name(name) => ("env-secret", C::Secret, High),
+                _ => ("environment-variable", C::Environment, Low),
+            }
+        }
+        FieldKind::CommandLine { index } if *index > 0 => ("command-line", C::CommandLine, Medium),
+        FieldKind::CrashpadClientId => ("install-id", C::InstallId, Medium),
+        FieldKind::Annotation { key } => {
+            let k = key.to_ascii_lowercase();
+            if matches!(
+                k.as_str(),
+                "guid" | "metrics_client_id" | "client_id" | "clientid"
+            ) {
+                ("install-id", C::InstallId, Medium)
+            } else if k.starts_with("url-chunk") || k == "top-origin" || k.starts_with("switch-") {
+                ("sensitive-annotation", C::Annotation, Medium)
+            } else {
+                return None;
+            }
+        }
+        FieldKind::SystemInfo | FieldKind::MiscInfo | FieldKind::LsbRelease => {
+            ("quasi-identifier", C::QuasiIdentifier, Low)
+        }
+        _ => return None,
+    })
+}
+
+/// User and host names the fields reveal.
+fn discover(inventory: &Inventory, found: &[Finding]) -> Identity {
+    let mut id = Identity::default();
+    for f in found {
+        match f.rule {
+            "user-path" | "env-user-name" if !rules::is_generic_user(&f.value) => {
+                id.user_names.insert(f.value.clone());
+            }
+            "env-host-name" => {
+                id.host_names.insert(f.value.clone());
+                if let Some(short) = f.value.split('.').next() {
+                    if short.len() >= 3 && short != f.value {
+                        id.host_names.insert(short.to_string());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    // HOME=/home/alice names the user even when USER is not set.
+    for field in &inventory.fields {
+        if matches!(&field.kind, FieldKind::EnvVar { name } if name == "HOME") {
+            if let Some(user) = field.value.rsplit('/').find(|s| !s.is_empty()) {
+                if !rules::is_generic_user(user) && field.value.len() > user.len() + 1 {
+                    id.user_names.insert(user.to_string());
+                }
+            }
+        }
+    }
+    id.user_names.retain(|u| u.chars().count() >= 3);
+    id
+}
+
+/// User names found only in memory (home paths on the stack) that the fields did not reveal.
+fn discover_from_memory(found: &[Finding], known: &Identity) -> Identity {
+    let mut more = Identity::default();
+    for f in found {
+        if f.rule == "user-path"
+            && matches!(f.location, Location::Memory { .. })
+            && f.value.chars().count() >= 3
+            && !known
+                .user_names
+                .iter()
+                .any(|u| u.eq_ignore_ascii_case(&f.value))
+        {
+            more.user_names.insert(f.value.clone());
+        }
+    }
+    more
+}
+
+/// A rule's region-independent place for a memory finding.
+pub(crate) fn memory_location(region: &Region, address: u64, excerpt: String) -> Location {
+    Location::Memory {
+        region: region.label(),
+        thread_id: region.thread_id,
+        address,
+        excerpt,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_are_stable_and_rule_specific() {
+        assert_eq!(
+            fingerprint("email", "a@b.io"),
+            fingerprint("email", "a@b.io")
+        );
+        assert_ne!(
+            fingerprint("email", "a@b.io"),
+            fingerprint("user-name", "a@b.io")
+        );
+        assert_eq!(fingerprint("", "").len(), 16);
+    }
+
+    #[test]
+    fn redaction_hides_the_value() {
+        assert_eq!(redact("alice@example.com"), "ali…(17 chars)");
+        assert_eq!(redact("bob"), "•••");
+        assert!(!redact("hunter2secret").contains("hunter2"));
+    }
+}

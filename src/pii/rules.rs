@@ -1,0 +1,517 @@
+//! The rule table: what looks personal or secret in text, with validators where a checksum
+//! or a structure tells a real value from a look-alike.
+//!
+//! Value rules run on every field and every text run found in memory. Context rules (an
+//! environment variable's name, an annotation's key) live in `super::context`.
+
+use regex::Regex;
+use std::sync::OnceLock;
+
+use super::{Category, Severity};
+
+/// Validates a match: `(text, start, end)` of the value (the rule's capture group) in its
+/// text, so a validator can also look at the neighbours (a version string around an
+/// IP-like number).
+pub type Validator = fn(&str, usize, usize) -> bool;
+
+/// One value rule.
+#[derive(Debug)]
+pub struct Rule {
+    pub id: &'static str,
+    pub category: Category,
+    pub severity: Severity,
+    /// What the rule finds, for help texts (SARIF, `--help`).
+    pub description: &'static str,
+    pub pattern: &'static str,
+    /// The capture group that holds the value (0 = the whole match).
+    pub group: usize,
+    pub validator: Option<Validator>,
+}
+
+use Category as C;
+use Severity::{High, Medium};
+
+/// Every value rule, most specific first (an overlapping later match of the same bytes is
+/// dropped, so a JWT in a `Bearer` header is reported once, as a JWT).
+pub const RULES: &[Rule] = &[
+    Rule {
+        id: "private-key",
+        category: C::Secret,
+        severity: High,
+        description: "A PEM private key block",
+        pattern: r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----",
+        group: 0,
+        validator: None,
+    },
+    Rule {
+        id: "aws-access-key-id",
+        category: C::Secret,
+        severity: High,
+        description: "An AWS access key id",
+        pattern: r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b",
+        group: 0,
+        validator: None,
+    },
+    Rule {
+        id: "aws-secret-access-key",
+        category: C::Secret,
+        severity: High,
+        description: "An AWS secret access key next to its name",
+        pattern: r#"(?i)aws_?secret_?access_?key["']?\s*[=:]\s*["']?([A-Za-z0-9/+=]{40})"#,
+        group: 1,
+        validator: None,
+    },
+    Rule {
+        id: "github-token",
+        category: C::Secret,
+        severity: High,
+        description: "A GitHub token (ghp_, gho_, ghs_, ghu_, ghr_, github_pat_)",
+        pattern: r"\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b",
+        group: 0,
+        validator: None,
+    },
+    Rule {
+        id: "slack-token",
+        category: C::Secret,
+        severity: High,
+        description: "A Slack token (xoxb-, xoxp-, ...)",
+        pattern: r"\bxox[abposr]-[A-Za-z0-9-]{10,250}",
+        group: 0,
+        validator: None,
+    },
+    Rule {
+        id: "google-api-key",
+        category: C::Secret,
+        severity: High,
+        description: "A Google API key",
+        pattern: r"\bAIza[0-9A-Za-z_-]{35}\b",
+        group: 0,
+        validator: None,
+    },
+    Rule {
+        id: "stripe-live-key",
+        category: C::Secret,
+        severity: High,
+        description: "A Stripe live secret or restricted key",
+        pattern: r"\b(?:sk|rk)_live_[0-9a-zA-Z]{20,247}\b",
+        group: 0,
+        validator: None,
+    },
+    Rule {
+        id: "jwt",
+        category: C::Secret,
+        severity: High,
+        description: "A JSON Web Token",
+        pattern: r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
+        group: 0,
+        validator: None,
+    },
+    Rule {
+        id: "bearer-token",
+        category: C::Secret,
+        severity: High,
+        description: "A Bearer token in an Authorization header",
+        pattern: r"(?i)\bbearer\s+([A-Za-z0-9._~+/-]{16,}=*)",
+        group: 1,
+        validator: None,
+    },
+    Rule {
+        id: "url-credentials",
+        category: C::Secret,
+        severity: High,
+        description: "A user name and password in a URL (scheme://user:password@host)",
+        pattern: r#"\b[a-zA-Z][a-zA-Z0-9+.-]{1,15}://([^/\s:@"'<>]{1,64}:[^/\s@"'<>]{1,128})@"#,
+        group: 1,
+        validator: None,
+    },
+    Rule {
+        id: "secret-assignment",
+        category: C::Secret,
+        severity: High,
+        description: "A value assigned to a secret-named key (password=, token: ...)",
+        pattern: r#"(?i)\b(?:password|passwd|passphrase|secret|token|api[_-]?key|apikey|access[_-]?key|auth[_-]?token|credentials?|client[_-]?secret)["']?\s*[=:]\s*["']?([^\s&;,"'<>]{4,128})"#,
+        group: 1,
+        validator: Some(not_placeholder),
+    },
+    Rule {
+        id: "payment-card",
+        category: C::Payment,
+        severity: High,
+        description: "A payment card number (Luhn-checked)",
+        pattern: r"\b[3-6]\d{3}(?:[ -]?\d){9,15}\b",
+        group: 0,
+        validator: Some(luhn_card),
+    },
+    Rule {
+        id: "iban",
+        category: C::Payment,
+        severity: High,
+        description: "An IBAN (mod-97-checked)",
+        pattern: r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b",
+        group: 0,
+        validator: Some(iban_mod97),
+    },
+    Rule {
+        id: "us-ssn",
+        category: C::GovernmentId,
+        severity: High,
+        description: "A US social security number",
+        pattern: r"\b\d{3}-\d{2}-\d{4}\b",
+        group: 0,
+        validator: Some(ssn),
+    },
+    Rule {
+        id: "email",
+        category: C::Email,
+        severity: Medium,
+        description: "An e-mail address",
+        pattern: r"\b[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}\b",
+        group: 0,
+        validator: Some(email),
+    },
+    Rule {
+        id: "user-path",
+        category: C::UserName,
+        severity: Medium,
+        description: "A user name inside a home-directory path (/home/X, /Users/X, C:\\Users\\X)",
+        pattern: r#"(?i)(?:/home/|/Users/|\b[a-z]:[\\/]Users[\\/]|Documents and Settings[\\/]|\bDOCUME~1[\\/])([^/\\\s:*?"<>|]{1,64})"#,
+        group: 1,
+        validator: Some(real_user),
+    },
+    Rule {
+        id: "ipv4",
+        category: C::IpAddress,
+        severity: Medium,
+        description: "An IPv4 address (not loopback, not inside a version string)",
+        pattern: r"\b(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}\b",
+        group: 0,
+        validator: Some(ipv4),
+    },
+    Rule {
+        id: "ipv6",
+        category: C::IpAddress,
+        severity: Medium,
+        description: "An IPv6 address (not loopback)",
+        pattern: r"(?i)(?:\b(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}\b|\b(?:[0-9a-f]{1,4}:){1,6}:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4}\b)",
+        group: 0,
+        validator: Some(ipv6),
+    },
+    Rule {
+        id: "mac-address",
+        category: C::MacAddress,
+        severity: Medium,
+        description: "A network card's MAC address",
+        pattern: r"\b[0-9a-fA-F]{2}([:-])[0-9a-fA-F]{2}(?:[:-][0-9a-fA-F]{2}){4}\b",
+        group: 0,
+        validator: Some(mac),
+    },
+    Rule {
+        id: "url-query",
+        category: C::Url,
+        severity: Medium,
+        description: "A URL with a query string (sessions, user ids, tokens travel there)",
+        pattern: r#"\bhttps?://[^\s?#"'<>]{1,256}\?[^\s#"'<>]{1,1024}"#,
+        group: 0,
+        validator: None,
+    },
+    Rule {
+        id: "internal-host",
+        category: C::HostName,
+        severity: Medium,
+        description:
+            "A fully qualified host name in a private domain (.local, .lan, .corp, .internal, ...)",
+        pattern: r"(?i)\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:local|lan|internal|corp|home|intranet|localdomain)(?:\.[a-z0-9-]{1,63})*\b",
+        group: 0,
+        validator: None,
+    },
+];
+
+/// The compiled patterns, in table order (compiled once per process).
+pub fn compiled() -> &'static [Regex] {
+    static COMPILED: OnceLock<Vec<Regex>> = OnceLock::new();
+    COMPILED.get_or_init(|| {
+        RULES
+            .iter()
+            .map(|r| Regex::new(r.pattern).expect("rule patterns are valid"))
+            .collect()
+    })
+}
+
+/// A prefilter over the whole table: `true` when some rule may match.
+pub fn any_may_match(text: &str) -> bool {
+    static SET: OnceLock<regex::RegexSet> = OnceLock::new();
+    SET.get_or_init(|| regex::RegexSet::new(RULES.iter().map(|r| r.pattern)).expect("valid"))
+        .is_match(text)
+}
+
+fn digits(s: &str) -> Vec<u32> {
+    s.chars().filter_map(|c| c.to_digit(10)).collect()
+}
+
+/// Luhn checksum over the digits of `s`.
+pub fn luhn(s: &str) -> bool {
+    let d = digits(s);
+    let sum: u32 = d
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, &x)| {
+            if i % 2 == 1 {
+                let y = x * 2;
+                if y > 9 {
+                    y - 9
+                } else {
+                    y
+                }
+            } else {
+                x
+            }
+        })
+        .sum();
+    !d.is_empty() && sum % 10 == 0
+}
+
+fn luhn_card(text: &str, start: usize, end: usize) -> bool {
+    let m = &text[start..end];
+    let n = digits(m).len();
+    // One separator style only: "4111 1111 1111 1111" or "4111111111111111".
+    let seps: std::collections::BTreeSet<char> =
+        m.chars().filter(|c| !c.is_ascii_digit()).collect();
+    (13..=19).contains(&n) && seps.len() <= 1 && luhn(m) && !all_same(m)
+}
+
+fn all_same(s: &str) -> bool {
+    let d = digits(s);
+    d.windows(2).all(|w| w[0] == w[1])
+}
+
+/// ISO 13616 mod-97 check.
+pub fn iban_check(s: &str) -> bool {
+    let compact: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    if compact.len() < 15 || compact.len() > 34 {
+        return false;
+    }
+    let (head, tail) = compact.split_at(4);
+    let mut rem: u64 = 0;
+    for c in tail.chars().chain(head.chars()) {
+        let v = match c {
+            '0'..='9' => c as u64 - '0' as u64,
+            'A'..='Z' => c as u64 - 'A' as u64 + 10,
+            _ => return false,
+        };
+        rem = if v >= 10 {
+            (rem * 100 + v) % 97
+        } else {
+            (rem * 10 + v) % 97
+        };
+    }
+    rem == 1
+}
+
+fn iban_mod97(text: &str, start: usize, end: usize) -> bool {
+    iban_check(&text[start..end])
+}
+
+fn ssn(text: &str, start: usize, end: usize) -> bool {
+    let m = &text[start..end];
+    let (area, rest) = m.split_at(3);
+    let (group, serial) = (&rest[1..3], &rest[4..]);
+    area != "000" && area != "666" && !area.starts_with('9') && group != "00" && serial != "0000"
+}
+
+fn email(text: &str, start: usize, end: usize) -> bool {
+    let m = &text[start..end];
+    // Not a versioned symbol such as `memcpy@GLIBC_2.14` or `foo@@VERS_1.0`.
+    let domain = m.rsplit('@').next().unwrap_or("");
+    // Not the password@host part of `scheme://user:password@host`.
+    let userinfo = text[..start].ends_with(':') && text[..start].contains("://");
+    !domain.chars().next().is_some_and(|c| c.is_ascii_digit()) && !m.contains("@@") && !userinfo
+}
+
+fn not_placeholder(text: &str, start: usize, end: usize) -> bool {
+    let v = text[start..end].to_ascii_lowercase();
+    !matches!(
+        v.as_str(),
+        "null" | "none" | "true" | "false" | "undefined" | "xxxx" | "****" | "<redacted>"
+    ) && !v.starts_with("${")
+        && !v.starts_with('%')
+}
+
+/// Home folders that belong to no person.
+pub fn is_generic_user(name: &str) -> bool {
+    matches!(
+        name.to_ascii_lowercase().as_str(),
+        "shared"
+            | "public"
+            | "default"
+            | "default user"
+            | "all users"
+            | "guest"
+            | "root"
+            | "runner"
+            | "builder"
+            | "build"
+            | "user"
+            | "username"
+            | "$user"
+            | "%username%"
+            | "*"
+            | "..."
+            | "."
+    )
+}
+
+fn real_user(text: &str, start: usize, end: usize) -> bool {
+    let name = &text[start..end];
+    !is_generic_user(name) && name.chars().any(|c| c.is_alphanumeric())
+}
+
+fn ipv4(text: &str, start: usize, end: usize) -> bool {
+    let m = &text[start..end];
+    let first: u32 = m
+        .split('.')
+        .next()
+        .and_then(|o| o.parse().ok())
+        .unwrap_or(0);
+    if first == 0 || first == 127 || m == "255.255.255.255" {
+        return false;
+    }
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    let after2 = text[end..].chars().nth(1);
+    // Version strings: v1.2.3.4, 1.2.3.4.5, 10.0.19041.1 (octet > 255 never matches).
+    let versioned = matches!(before, Some('v' | 'V' | '.' | '-' | '_'))
+        || (after == Some('.') && after2.is_some_and(|c| c.is_ascii_digit()));
+    !versioned
+}
+
+fn ipv6(text: &str, start: usize, end: usize) -> bool {
+    let m = &text[start..end];
+    let groups = m.split(':').filter(|g| !g.is_empty()).count();
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    groups >= 3
+        && m != "::1"
+        && !matches!(before, Some(':'))
+        && !matches!(after, Some(':'))
+        && m.chars().filter(|&c| c == ':').count() >= 2
+}
+
+fn mac(text: &str, start: usize, end: usize) -> bool {
+    let m = &text[start..end];
+    let sep = m.as_bytes()[2];
+    let consistent = m.bytes().skip(2).step_by(3).all(|b| b == sep);
+    let lower = m.to_ascii_lowercase();
+    consistent
+        && lower != "00:00:00:00:00:00"
+        && lower != "ff:ff:ff:ff:ff:ff"
+        && lower != "00-00-00-00-00-00"
+        && lower != "ff-ff-ff-ff-ff-ff"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn find(id: &str, text: &str) -> Vec<String> {
+        let (i, rule) = RULES.iter().enumerate().find(|(_, r)| r.id == id).unwrap();
+        compiled()[i]
+            .captures_iter(text)
+            .filter(|c| {
+                let m = c.get(rule.group).unwrap();
+                rule.validator.is_none_or(|v| v(text, m.start(), m.end()))
+            })
+            .map(|c| c.get(rule.group).unwrap().as_str().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn cards_are_luhn_checked() {
+        assert_eq!(
+            find("payment-card", "card 4111 1111 1111 1111 ok"),
+            ["4111 1111 1111 1111"]
+        );
+        assert!(find("payment-card", "card 4111 1111 1111 1112").is_empty());
+        assert!(find("payment-card", "0000000000000000").is_empty());
+    }
+
+    #[test]
+    fn ibans_are_mod97_checked() {
+        assert_eq!(
+            find("iban", "iban DE89 3704 0044 0532 0130 00."),
+            ["DE89 3704 0044 0532 0130 00"]
+        );
+        assert!(find("iban", "DE88 3704 0044 0532 0130 00").is_empty());
+    }
+
+    #[test]
+    fn ipv4_skips_versions_and_loopback() {
+        assert_eq!(find("ipv4", "ip=203.0.113.45;"), ["203.0.113.45"]);
+        assert!(find("ipv4", "v1.2.3.4").is_empty());
+        assert!(find("ipv4", "10.0.19041.1").is_empty());
+        assert!(find("ipv4", "127.0.0.1").is_empty());
+    }
+
+    #[test]
+    fn ipv6_needs_real_groups() {
+        assert_eq!(
+            find("ipv6", "peer 2001:db8:85a3::8a2e:370:7334 up"),
+            ["2001:db8:85a3::8a2e:370:7334"]
+        );
+        assert!(find("ipv6", "std::vec").is_empty());
+        assert!(find("ipv6", "::1").is_empty());
+    }
+
+    #[test]
+    fn user_paths_capture_the_user() {
+        assert_eq!(find("user-path", "/home/alice/x"), ["alice"]);
+        assert_eq!(find("user-path", r"C:\Users\bob\AppData"), ["bob"]);
+        assert_eq!(
+            find("user-path", r"C:\DOCUME~1\MMENTO~1\LOCALS~1"),
+            ["MMENTO~1"]
+        );
+        assert!(find("user-path", "/Users/Shared/x").is_empty());
+    }
+
+    #[test]
+    fn secrets() {
+        assert_eq!(
+            find("github-token", "t=ghp_FAKEfakeFAKEfakeFAKEfakeFAKEfake0123"),
+            ["ghp_FAKEfakeFAKEfakeFAKEfakeFAKEfake0123"]
+        );
+        assert_eq!(
+            find("aws-access-key-id", "AKIAIOSFODNN7EXAMPLE"),
+            ["AKIAIOSFODNN7EXAMPLE"]
+        );
+        assert_eq!(
+            find("url-credentials", "postgres://alice:hunter2@db"),
+            ["alice:hunter2"]
+        );
+        assert_eq!(
+            find("secret-assignment", "password=Tr0ub4dor&3"),
+            ["Tr0ub4dor"]
+        );
+        assert!(find("secret-assignment", "password=null").is_empty());
+        assert_eq!(find("us-ssn", "ssn 123-45-6789"), ["123-45-6789"]);
+        assert!(find("us-ssn", "666-45-6789").is_empty());
+    }
+
+    #[test]
+    fn emails_but_not_symbol_versions() {
+        assert_eq!(
+            find("email", "to alice@example.com."),
+            ["alice@example.com"]
+        );
+        assert!(find("email", "memcpy@GLIBC_2.14").is_empty());
+        assert!(find("email", "postgres://alice:hunter2@db.example.com").is_empty());
+    }
+
+    #[test]
+    fn macs_need_one_separator() {
+        assert_eq!(
+            find("mac-address", "00:1a:2b:3c:4d:5e"),
+            ["00:1a:2b:3c:4d:5e"]
+        );
+        assert!(find("mac-address", "00:1a-2b:3c:4d:5e").is_empty());
+    }
+}

@@ -1,0 +1,124 @@
+//! Marking findings inside printed values: `⟦…⟧` around the identifying part, coloured
+//! by severity, and a margin marker (`!!` high, `!` medium, `~` low) that survives
+//! `--color never` and copy-paste. Every piece of dump text still goes through `escape`.
+
+use owo_colors::OwoColorize;
+
+use super::{escape, Palette};
+use crate::pii::{redact, Finding, Location, Severity};
+
+/// How findings are shown.
+#[derive(Debug, Clone, Copy)]
+pub struct Marks {
+    pub palette: Palette,
+    /// Show low-severity findings too.
+    pub all: bool,
+    /// Mask matched values.
+    pub redact: bool,
+}
+
+impl Marks {
+    /// Whether a finding of `severity` is shown.
+    pub fn shows(&self, severity: Severity) -> bool {
+        self.all || severity > Severity::Low
+    }
+
+    /// Colour `text` by severity.
+    pub fn paint(&self, text: &str, severity: Severity) -> String {
+        if !self.palette.enabled {
+            return text.to_string();
+        }
+        match severity {
+            Severity::High => text.red().bold().to_string(),
+            Severity::Medium => text.yellow().bold().to_string(),
+            Severity::Low => text.blue().to_string(),
+        }
+    }
+
+    /// The margin marker for the worst shown severity, padded to 2 columns.
+    pub fn marker(&self, worst: Option<Severity>) -> String {
+        match worst {
+            Some(s) => {
+                let m = format!("{:<2}", s.marker());
+                self.paint(&m, s)
+            }
+            None => "  ".to_string(),
+        }
+    }
+
+    /// `value` escaped, with each shown finding's range in `⟦…⟧`; and the worst severity.
+    pub fn highlight<'a>(
+        &self,
+        value: &str,
+        findings: impl Iterator<Item = &'a Finding>,
+    ) -> (Option<Severity>, String) {
+        let mut ranges: Vec<(usize, usize, Severity)> = findings
+            .filter(|f| self.shows(f.severity))
+            .filter_map(|f| match &f.location {
+                Location::Field { start, end, .. } => Some((*start, *end, f.severity)),
+                Location::Memory { .. } => None,
+            })
+            .filter(|(s, e, _)| s < e && *e <= value.len())
+            .collect();
+        ranges.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        let worst = ranges.iter().map(|r| r.2).max();
+        let mut out = String::new();
+        let mut at = 0;
+        let mut i = 0;
+        while i < ranges.len() {
+            let (start, mut end, mut sev) = ranges[i];
+            // Merge overlapping ranges into one mark with the worst severity.
+            let mut j = i + 1;
+            while j < ranges.len() && ranges[j].0 < end {
+                end = end.max(ranges[j].1);
+                sev = sev.max(ranges[j].2);
+                j += 1;
+            }
+            if start >= at {
+                out.push_str(&escape(&value[at..start]));
+                let inner = &value[start..end];
+                let shown = if self.redact {
+                    redact(inner)
+                } else {
+                    escape(inner).into_owned()
+                };
+                out.push_str(&self.paint(&format!("⟦{shown}⟧"), sev));
+                at = end;
+            }
+            i = j;
+        }
+        out.push_str(&escape(&value[at..]));
+        (worst, out)
+    }
+
+    /// A memory excerpt with the matched value marked.
+    pub fn excerpt(&self, excerpt: &str, value: &str, severity: Severity) -> String {
+        match excerpt.find(value) {
+            Some(i) => {
+                let shown = if self.redact {
+                    redact(value)
+                } else {
+                    escape(value).into_owned()
+                };
+                format!(
+                    "{}{}{}",
+                    escape(&excerpt[..i]),
+                    self.paint(&format!("⟦{shown}⟧"), severity),
+                    escape(&excerpt[i + value.len()..])
+                )
+            }
+            None => escape(excerpt).into_owned(),
+        }
+    }
+}
+
+/// The legend printed under the header.
+pub fn legend(marks: &Marks) -> String {
+    format!(
+        "{} high: secrets, payment · {} medium: identifies you · {} low: narrows you down{} · ⟦…⟧ the identifying part",
+        marks.paint("!!", Severity::High),
+        marks.paint("!", Severity::Medium),
+        marks.paint("~", Severity::Low),
+        if marks.all { "" } else { " (hidden; --all)" }
+    )
+}

@@ -1,0 +1,333 @@
+//! The disclosure inventory and the PII engine, through `show --json`: every planted value
+//! is reported with its category and location, every finding points at its own bytes, and
+//! the identifying data the corpus README lists is found.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::util::{corpus, show_json, testdata};
+
+fn findings(doc: &Value) -> &Vec<Value> {
+    doc["findings"].as_array().expect("findings[]")
+}
+
+/// Is there a finding of `rule` whose value is `value` at a location starting with `at`?
+fn has(doc: &Value, rule: &str, value: &str, at: &str) -> bool {
+    findings(doc).iter().any(|f| {
+        f["rule"] == rule
+            && f["value"]
+                .as_str()
+                .is_some_and(|v| v.eq_ignore_ascii_case(value))
+            && f["logical_location"]
+                .as_str()
+                .is_some_and(|l| l.starts_with(at))
+    })
+}
+
+#[test]
+fn every_planted_value_is_reported_with_category_and_location() {
+    let doc = show_json(&testdata("dumps/linux-crashy-segv.dmp"), &[]);
+    let expect: &[(&str, &str, &str)] = &[
+        // environment (fields)
+        (
+            "github-token",
+            "ghp_FAKEfakeFAKEfakeFAKEfakeFAKEfake0123",
+            "environ.GITHUB_TOKEN",
+        ),
+        (
+            "aws-access-key-id",
+            "AKIAIOSFODNN7EXAMPLE",
+            "environ.AWS_ACCESS_KEY_ID",
+        ),
+        (
+            "env-secret",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "environ.AWS_SECRET_ACCESS_KEY",
+        ),
+        ("url-credentials", "alice:hunter2", "environ.DATABASE_URL"),
+        (
+            "env-host-name",
+            "alice-laptop.corp.example.com",
+            "environ.HOSTNAME",
+        ),
+        ("env-user-name", "alice", "environ.USER"),
+        ("env-user-name", "alice", "environ.LOGNAME"),
+        ("email", "alice@example.com", "environ.EMAIL"),
+        (
+            "current-directory",
+            "/home/alice/projects/crashy",
+            "environ.PWD",
+        ),
+        // module path, command line, thread name
+        ("user-path", "alice", "modules[0].code_file"),
+        ("email", "alice@example.com", "cmdline["),
+        ("user-path", "alice", "cmdline["),
+        ("user-name", "alice", "threads["),
+        // the crashing stack
+        (
+            "jwt",
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLWZha2U",
+            "memory[stack:thread",
+        ),
+        ("secret-assignment", "Tr0ub4dor", "memory[stack:thread"),
+        ("user-path", "alice", "memory[stack:thread"),
+        (
+            "github-token",
+            "ghp_FAKEfakeFAKEfakeFAKEfakeFAKEfake0123",
+            "memory[stack:thread",
+        ),
+        (
+            "aws-secret-access-key",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "memory[stack:thread",
+        ),
+        // the heap block
+        ("email", "alice@example.com", "memory[heap]"),
+        ("payment-card", "4111 1111 1111 1111", "memory[heap]"),
+        ("iban", "DE89 3704 0044 0532 0130 00", "memory[heap]"),
+        ("us-ssn", "123-45-6789", "memory[heap]"),
+        ("ipv4", "203.0.113.45", "memory[heap]"),
+        ("mac-address", "00:1a:2b:3c:4d:5e", "memory[heap]"),
+        (
+            "url-query",
+            "https://api.example.com/v1/upload?session=s3ss10n-7f9a2b&user=alice",
+            "memory[heap]",
+        ),
+        (
+            "private-key",
+            "-----BEGIN RSA PRIVATE KEY-----",
+            "memory[heap]",
+        ),
+        ("user-path", "alice", "memory[heap]"),
+    ];
+    let missing: Vec<_> = expect
+        .iter()
+        .filter(|(r, v, at)| !has(&doc, r, v, at))
+        .collect();
+    assert!(missing.is_empty(), "not reported: {missing:#?}");
+
+    let category_of = |rule: &str| {
+        findings(&doc)
+            .iter()
+            .find(|f| f["rule"] == rule)
+            .map(|f| f["category"].clone())
+    };
+    assert_eq!(category_of("payment-card").unwrap(), "payment");
+    assert_eq!(category_of("us-ssn").unwrap(), "government-id");
+    assert_eq!(category_of("env-host-name").unwrap(), "host-name");
+    assert_eq!(category_of("jwt").unwrap(), "secret");
+    assert_eq!(doc["identity"]["user_names"], serde_json::json!(["alice"]));
+}
+
+#[test]
+fn utf16_text_at_an_odd_offset_in_the_heap_is_found() {
+    let doc = show_json(&testdata("dumps/linux-crashy-segv.dmp"), &[]);
+    let f = findings(&doc)
+        .iter()
+        .find(|f| {
+            f["rule"] == "user-path"
+                && f["encoding"] == "utf16le"
+                && f["logical_location"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("memory[heap]")
+        })
+        .expect("the UTF-16 Windows path in the heap block");
+    assert_eq!(f["value"], "alice");
+    assert_eq!(
+        f["offset"].as_u64().unwrap() % 2,
+        1,
+        "planted at an odd offset"
+    );
+}
+
+/// The bytes at each finding's origin are its value, in its encoding.
+fn assert_origins(path: &Path) {
+    let doc = show_json(path, &[]);
+    let bytes = std::fs::read(path).unwrap();
+    for f in findings(&doc) {
+        let offset = f["offset"].as_u64().unwrap() as usize;
+        let length = f["length"].as_u64().unwrap() as usize;
+        let raw = &bytes[offset..offset + length];
+        let text = match f["encoding"].as_str().unwrap() {
+            "utf8" => String::from_utf8_lossy(raw).into_owned(),
+            "utf16le" => {
+                let units: Vec<u16> = raw
+                    .chunks(2)
+                    .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                    .collect();
+                String::from_utf16_lossy(&units)
+            }
+            _ => continue, // a binary UUID: its text form is not in the file
+        };
+        assert!(
+            text.eq_ignore_ascii_case(f["value"].as_str().unwrap()),
+            "{}: {} at {offset}: file has {text:?}, finding says {}",
+            path.display(),
+            f["rule"],
+            f["value"]
+        );
+        assert_eq!(f["fingerprint"].as_str().unwrap().len(), 16);
+        assert!(
+            !f["preview"]
+                .as_str()
+                .unwrap()
+                .contains(f["value"].as_str().unwrap())
+                || length <= 4
+        );
+    }
+}
+
+#[test]
+fn every_finding_points_at_its_own_bytes() {
+    for name in ["linux-crashy-segv.dmp", "linux-crashy-abort.dmp"] {
+        assert_origins(&testdata(&format!("dumps/{name}")));
+    }
+    let Some(corpus) = corpus() else { return };
+    for entry in std::fs::read_dir(corpus.join("dumps")).unwrap() {
+        assert_origins(&entry.unwrap().path());
+    }
+}
+
+#[test]
+fn fingerprints_are_stable_across_runs() {
+    let dump = testdata("dumps/linux-crashy-segv.dmp");
+    let a: Vec<Value> = findings(&show_json(&dump, &[]))
+        .iter()
+        .map(|f| f["fingerprint"].clone())
+        .collect();
+    let b: Vec<Value> = findings(&show_json(&dump, &[]))
+        .iter()
+        .map(|f| f["fingerprint"].clone())
+        .collect();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn inventory_holds_each_planted_value() {
+    let path = testdata("dumps/linux-crashy-segv.dmp");
+    let doc = show_json(&path, &[]);
+    let bytes = std::fs::read(&path).unwrap();
+    let fields = doc["fields"].as_array().unwrap();
+    let regions = doc["memory"].as_array().unwrap();
+    let in_region = |needle: &[u8]| {
+        regions.iter().any(|r| {
+            let start = r["file_offset"].as_u64().unwrap() as usize;
+            let len = r["size"].as_u64().unwrap() as usize;
+            bytes[start..start + len]
+                .windows(needle.len())
+                .any(|w| w == needle)
+        })
+    };
+    for planted in [
+        "alice@example.com",
+        "alice-laptop.corp.example.com",
+        "ghp_FAKEfakeFAKEfakeFAKEfakeFAKEfake0123",
+        "/home/alice/projects/crashy/bin/crashy",
+        "upload-alice",
+        "Tr0ub4dor&3-alice",
+        "4111 1111 1111 1111",
+        "DE89 3704 0044 0532 0130 00",
+        "123-45-6789",
+        "203.0.113.45",
+        "00:1a:2b:3c:4d:5e",
+        "C:\\Users\\alice\\AppData\\Roaming\\Crashy\\profile.ini",
+    ] {
+        let in_field = fields
+            .iter()
+            .any(|f| f["value"].as_str().unwrap().contains(planted));
+        let utf16: Vec<u8> = planted
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
+        assert!(
+            in_field || in_region(planted.as_bytes()) || in_region(&utf16),
+            "{planted} is in no field and no region"
+        );
+    }
+    let kinds: Vec<&str> = fields.iter().filter_map(|f| f["kind"].as_str()).collect();
+    for kind in [
+        "module-path",
+        "thread-name",
+        "env-var",
+        "command-line",
+        "proc-status",
+        "maps",
+        "lsb-release",
+        "cpu-info",
+        "dso-debug",
+        "system-info",
+    ] {
+        assert!(kinds.contains(&kind), "no {kind} field");
+    }
+}
+
+/// What `../shared/corpus/README.md` says each real dump holds.
+#[test]
+fn corpus_identities_are_found() {
+    let Some(corpus) = corpus() else { return };
+    let dump = |n: &str| show_json(&corpus.join("dumps").join(n), &[]);
+
+    let electron = dump("mac-electron-browser.dmp");
+    assert!(
+        has(&electron, "user-path", "merlin", "modules["),
+        "merlin in module paths"
+    );
+    assert!(
+        has(&electron, "user-path", "merlin", "memory[stack"),
+        "merlin in stack memory"
+    );
+    assert!(has(
+        &electron,
+        "install-id",
+        "e16a8859-fd15-405d-aae1-2fd62d7ca5fe",
+        "crashpad.client_id"
+    ));
+
+    let crashpad = dump("simple-crashpad.dmp");
+    assert!(
+        has(&crashpad, "user-name", "ted", "memory[stack"),
+        "USER=ted on the stack"
+    );
+    assert!(
+        has(&crashpad, "user-path", "ted", "memory[stack"),
+        "/Users/ted on the stack"
+    );
+    assert!(has(
+        &crashpad,
+        "install-id",
+        "6fd2b3b9-9833-4b2f-bbf7-0bcf501bad7e",
+        "crashpad.client_id"
+    ));
+
+    let pipeline = dump("pipeline-inlines-macos-segv.dmp");
+    assert!(has(&pipeline, "user-path", "ABeingessner", "modules["));
+    assert!(
+        has(&pipeline, "user-name", "ABeingessner", "memory[stack"),
+        "LOGNAME on the stack"
+    );
+
+    let linux = dump("linux-mini.dmp");
+    assert!(has(
+        &linux,
+        "env-host-name",
+        "6deb9e1e1648",
+        "environ.HOSTNAME"
+    ));
+    assert!(has(&linux, "host-name", "6deb9e1e1648", "memory[stack"));
+
+    let xp = dump("test.dmp");
+    assert!(
+        has(&xp, "user-path", "MMENTO~1", "memory["),
+        "the short user name in a temp path"
+    );
+
+    let build = dump("invalid-parameter.dmp");
+    assert!(
+        !findings(&build)
+            .iter()
+            .any(|f| f["category"] == "user-name"),
+        "build paths are not a person"
+    );
+}

@@ -341,10 +341,14 @@ pub fn match_rules(text: &str) -> Vec<(usize, usize, usize)> {
         return out;
     }
     for (i, (rule, re)) in rules::RULES.iter().zip(rules::compiled()).enumerate() {
-        for caps in re.captures_iter(text) {
+        for caps in re.captures_iter(text.as_bytes()) {
             let Some(g) = caps.get(rule.group) else {
                 continue;
             };
+            // ASCII classes can stop inside a multi-byte character: keep whole characters.
+            if !text.is_char_boundary(g.start()) || !text.is_char_boundary(g.end()) {
+                continue;
+            }
             if rule.validator.is_none_or(|v| v(text, g.start(), g.end())) {
                 out.push((i, g.start(), g.end()));
             }

@@ -228,20 +228,7 @@ pub fn scan(inventory: &Inventory, file: &[u8]) -> Findings {
     }
     let identity = discover(inventory, &found);
     let matcher = memory::IdentityMatcher::new(&identity);
-    for field in &inventory.fields {
-        for (start, end, is_host) in matcher.find_in_text(&field.value) {
-            let (category, rule) = identity_rule(is_host);
-            push_field(
-                &mut found,
-                field,
-                rule,
-                category,
-                Severity::Medium,
-                start,
-                end,
-            );
-        }
-    }
+    identities_in_fields(inventory, &matcher, &mut found);
     for region in &inventory.regions {
         memory::scan_region(file, region, &matcher, &mut found);
     }
@@ -250,20 +237,7 @@ pub fn scan(inventory: &Inventory, file: &[u8]) -> Findings {
     let mut identity = identity;
     if !more.user_names.is_empty() {
         let extra = memory::IdentityMatcher::new(&more);
-        for field in &inventory.fields {
-            for (start, end, is_host) in extra.find_in_text(&field.value) {
-                let (category, rule) = identity_rule(is_host);
-                push_field(
-                    &mut found,
-                    field,
-                    rule,
-                    category,
-                    Severity::Medium,
-                    start,
-                    end,
-                );
-            }
-        }
+        identities_in_fields(inventory, &extra, &mut found);
         for region in &inventory.regions {
             memory::scan_region_identities_only(file, region, &extra, &mut found);
         }
@@ -272,6 +246,20 @@ pub fn scan(inventory: &Inventory, file: &[u8]) -> Findings {
     Findings {
         identity,
         findings: dedupe(found),
+    }
+}
+
+/// Every whole-word occurrence of the identities in every field.
+fn identities_in_fields(
+    inventory: &Inventory,
+    matcher: &memory::IdentityMatcher,
+    found: &mut Vec<Finding>,
+) {
+    for field in &inventory.fields {
+        for (start, end, is_host) in matcher.find_in_text(&field.value) {
+            let (category, rule) = identity_rule(is_host);
+            push_field(found, field, rule, category, Severity::Medium, start, end);
+        }
     }
 }
 

@@ -327,11 +327,9 @@ impl<'a> Builder<'a> {
 
     fn unloaded_modules(&mut self, stream: &[u8], _offset: u64) {
         let s = Bytes(stream);
-        let (Some(header), Some(entry), Some(count)) = (s.u32(0), s.u32(4), s.u32(8)) else {
+        let Some((header, entry, count)) = s.ex_list(24) else {
             return;
         };
-        let (header, entry) = (u64::from(header), u64::from(entry).max(24));
-        let count = u64::from(count).min((stream.len() as u64).saturating_sub(header) / entry);
         for i in 0..count {
             let rva = s.u32(header + i * entry + 20).unwrap_or(0);
             self.minidump_string(
@@ -593,11 +591,9 @@ impl<'a> Builder<'a> {
 
     fn handles(&mut self, stream: &[u8]) {
         let s = Bytes(stream);
-        let (Some(header), Some(size), Some(count)) = (s.u32(0), s.u32(4), s.u32(8)) else {
+        let Some((header, size, count)) = s.ex_list(32) else {
             return;
         };
-        let (header, size) = (u64::from(header), u64::from(size).max(32));
-        let count = u64::from(count).min((stream.len() as u64).saturating_sub(header) / size);
         for i in 0..count {
             let at = header + i * size;
             if let Some(rva) = s.u32(at + 8) {

@@ -29,6 +29,16 @@ impl<'a> Bytes<'a> {
         Some(u64::from_le_bytes(self.slice(offset, 8)?.try_into().ok()?))
     }
 
+    /// The header of a list with a self-described layout (unloaded modules, handles):
+    /// `u32 header size, u32 entry size, u32 count`. Returns `(header, entry, count)` with
+    /// the entry size at least `min_entry` and the count capped by the bytes present.
+    pub fn ex_list(&self, min_entry: u64) -> Option<(u64, u64, u64)> {
+        let (header, entry, count) = (self.u32(0)?, self.u32(4)?, self.u32(8)?);
+        let (header, entry) = (u64::from(header), u64::from(entry).max(min_entry));
+        let room = (self.0.len() as u64).saturating_sub(header) / entry;
+        Some((header, entry, u64::from(count).min(room)))
+    }
+
     /// MINIDUMP_STRING: u32 length in bytes, then UTF-16LE.
     pub fn minidump_string(&self, rva: u32) -> Option<(String, Origin)> {
         if rva == 0 {

@@ -31,12 +31,80 @@ const fn text_table() -> [bool; 256] {
 }
 static TEXT: [bool; 256] = text_table();
 
-/// Calls `f(byte offset, text)` for every ASCII run of at least `min` bytes.
-pub fn ascii_runs(bytes: &[u8], min: usize, mut f: impl FnMut(usize, &str)) {
+/// Bytes are classified 64 at a time into bit masks; a block is looked at byte by byte
+/// only when a run of text could start in it.
+const BLOCK: usize = 64;
+
+const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// High bit of each byte of `x` set exactly when that byte is zero (no borrow across
+/// bytes, unlike the classic `haszero`).
+fn zero_bytes(x: u64) -> u64 {
+    !(((x & LOW7) + LOW7) | x | LOW7)
+}
+
+/// The eight per-byte high bits of `v` packed into the low 8 bits (byte 0 → bit 0).
+fn pack(v: u64) -> u64 {
+    ((v >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
+}
+
+/// Bit `k` set when byte `k` of `chunk` (at most 64 bytes) is text, and when it is zero.
+fn masks(chunk: &[u8]) -> (u64, u64) {
+    // Most of a dump's memory is zeros: answer those blocks without the per-word work.
+    if chunk.len() == BLOCK && chunk.iter().fold(0u8, |acc, &b| acc | b) == 0 {
+        return (0, u64::MAX);
+    }
+    let (mut text, mut zero) = (0u64, 0u64);
+    for (w, word) in chunk.chunks(8).enumerate() {
+        let mut b = [0u8; 8];
+        b[..word.len()].copy_from_slice(word);
+        let x = u64::from_le_bytes(b);
+        // 0x20..=0x7e: high bit clear, >= 0x20 (adding 0x60 sets the high bit), not 0x7f;
+        // or a tab.
+        let ge_space = ((x & LOW7) + 0x6060_6060_6060_6060) & HIGH;
+        let printable = ge_space & !x & !zero_bytes(x ^ LOW7);
+        let t = printable | zero_bytes(x ^ 0x0909_0909_0909_0909);
+        let valid = if word.len() == 8 {
+            0xff
+        } else {
+            (1u64 << word.len()) - 1
+        };
+        text |= (pack(t) & valid) << (8 * w);
+        zero |= (pack(zero_bytes(x)) & valid) << (8 * w);
+    }
+    (text, zero)
+}
+
+/// Whether some window of `min` text bytes, or of `min` UTF-16LE text units (at either
+/// alignment), starts in the current block. `cur`/`next` are the masks of this block and
+/// the next (the window may reach into it).
+fn may_start_run(cur: (u64, u64), next: (u64, u64), min: usize) -> bool {
+    let text = u128::from(cur.0) | (u128::from(next.0) << 64);
+    let zero = u128::from(cur.1) | (u128::from(next.1) << 64);
+    // A UTF-16 unit at k: a text byte at k and a zero at k + 1.
+    let unit = text & (zero >> 1);
+    let (mut ascii, mut wide) = (text, unit);
+    for step in 1..min {
+        ascii &= text >> step;
+        wide &= unit >> (2 * step);
+    }
+    (ascii as u64 | wide as u64) != 0
+}
+
+/// ASCII runs of at least `min` bytes that start in `[from, to)`, each followed to its
+/// end. Returns where the scan stopped (past the last run it consumed).
+fn ascii_runs(
+    bytes: &[u8],
+    from: usize,
+    to: usize,
+    min: usize,
+    f: &mut impl FnMut(usize, &str, bool),
+) -> usize {
     let n = bytes.len();
-    let mut i = 0;
-    while i < n {
-        while i < n && !TEXT[bytes[i] as usize] {
+    let mut i = from;
+    while i < to {
+        while i < to && !TEXT[bytes[i] as usize] {
             i += 1;
         }
         let start = i;
@@ -45,19 +113,26 @@ pub fn ascii_runs(bytes: &[u8], min: usize, mut f: impl FnMut(usize, &str)) {
         }
         if i - start >= min {
             if let Ok(text) = std::str::from_utf8(&bytes[start..i]) {
-                f(start, text);
+                f(start, text, false);
             }
         }
     }
+    i
 }
 
-/// Calls `f(byte offset, narrowed text)` for every UTF-16LE run of ASCII characters of at
-/// least `min` characters starting at offsets `align`, `align + 2`, ...
-pub fn utf16_runs(bytes: &[u8], align: usize, min: usize, mut f: impl FnMut(usize, &str)) {
+/// UTF-16LE runs of at least `min` ASCII characters starting at offsets of `from`'s parity
+/// in `[from, to)`, narrowed to ASCII. Returns where the scan stopped.
+fn utf16_runs(
+    bytes: &[u8],
+    from: usize,
+    to: usize,
+    min: usize,
+    buf: &mut Vec<u8>,
+    f: &mut impl FnMut(usize, &str, bool),
+) -> usize {
     let n = bytes.len();
-    let mut buf = Vec::new();
-    let mut i = align;
-    while i + 1 < n {
+    let mut i = from;
+    while i < to && i + 1 < n {
         if bytes[i + 1] != 0 || !TEXT[bytes[i] as usize] {
             i += 2;
             continue;
@@ -69,10 +144,57 @@ pub fn utf16_runs(bytes: &[u8], align: usize, min: usize, mut f: impl FnMut(usiz
             i += 2;
         }
         if buf.len() >= min {
-            if let Ok(text) = std::str::from_utf8(&buf) {
-                f(start, text);
+            if let Ok(text) = std::str::from_utf8(buf) {
+                f(start, text, true);
             }
         }
+    }
+    i.max(from)
+}
+
+/// Calls `f(byte offset, text, is_utf16)` for every run of at least `min` (1 to 32)
+/// characters: printable ASCII, and UTF-16LE ASCII at both byte alignments. Blocks where
+/// no run can start are skipped on their masks alone.
+pub fn for_each_run(bytes: &[u8], min: usize, mut f: impl FnMut(usize, &str, bool)) {
+    assert!((1..=32).contains(&min), "run length out of range");
+    let blocks = bytes.len().div_ceil(BLOCK);
+    let block_masks = |b: usize| {
+        let start = (b * BLOCK).min(bytes.len());
+        masks(&bytes[start..(start + BLOCK).min(bytes.len())])
+    };
+    // Where each extractor may resume: ASCII, UTF-16 at even and at odd offsets.
+    let mut cursor = [0usize; 3];
+    let mut buf = Vec::new();
+    let mut next = block_masks(0);
+    let mut b = 0;
+    while b < blocks {
+        let cur = next;
+        next = block_masks(b + 1);
+        if !may_start_run(cur, next, min) {
+            b += 1;
+            continue;
+        }
+        // A span of consecutive blocks where runs may start.
+        let from = b * BLOCK;
+        b += 1;
+        while b < blocks {
+            let cur = next;
+            next = block_masks(b + 1);
+            if !may_start_run(cur, next, min) {
+                break;
+            }
+            b += 1;
+        }
+        let to = (b * BLOCK).min(bytes.len());
+        cursor[0] = ascii_runs(bytes, from.max(cursor[0]), to, min, &mut f);
+        for align in 0..2 {
+            let mut start = from.max(cursor[1 + align]);
+            if start % 2 != align {
+                start += 1;
+            }
+            cursor[1 + align] = utf16_runs(bytes, start, to, min, &mut buf, &mut f);
+        }
+        b += 1;
     }
 }
 
@@ -229,14 +351,9 @@ fn scan(
 ) {
     let bytes = region_bytes(file, region);
     let mut sink = Sink { region, found };
-    ascii_runs(bytes, MIN_RUN, |off, text| {
-        sink.run(off, text, false, matcher, values)
+    for_each_run(bytes, MIN_RUN, |off, text, wide| {
+        sink.run(off, text, wide, matcher, values)
     });
-    for align in [0, 1] {
-        utf16_runs(bytes, align, MIN_RUN, |off, text| {
-            sink.run(off, text, true, matcher, values)
-        });
-    }
 }
 
 /// Scan one region with every value rule and the identities.
@@ -326,5 +443,91 @@ mod tests {
             hits,
             vec![("Ted", Encoding::Utf8), ("ted", Encoding::Utf16le)]
         );
+    }
+}
+
+#[cfg(test)]
+mod run_tests {
+    use super::*;
+
+    /// The block-skipping extractor finds exactly the runs a plain byte-by-byte scan finds.
+    fn naive(bytes: &[u8], min: usize) -> Vec<(usize, String, bool)> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            let start = i;
+            while i < bytes.len() && TEXT[bytes[i] as usize] {
+                i += 1;
+            }
+            if i - start >= min {
+                out.push((
+                    start,
+                    String::from_utf8(bytes[start..i].to_vec()).unwrap(),
+                    false,
+                ));
+            }
+            i = i.max(start + 1);
+        }
+        for align in 0..2 {
+            let mut i = align;
+            while i + 1 < bytes.len() {
+                let start = i;
+                let mut s = String::new();
+                while i + 1 < bytes.len() && bytes[i + 1] == 0 && TEXT[bytes[i] as usize] {
+                    s.push(bytes[i] as char);
+                    i += 2;
+                }
+                if s.len() >= min {
+                    out.push((start, s, true));
+                }
+                i = i.max(start + 2);
+            }
+        }
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn masks_match_the_byte_table() {
+        let all: Vec<u8> = (0..=255u8).collect();
+        for chunk in all.chunks(64).chain([&all[3..40], &all[250..]]) {
+            let (text, zero) = masks(chunk);
+            for (k, &b) in chunk.iter().enumerate() {
+                assert_eq!(text >> k & 1 == 1, TEXT[b as usize], "text bit for {b:#x}");
+                assert_eq!(zero >> k & 1 == 1, b == 0, "zero bit for {b:#x}");
+            }
+            assert_eq!(
+                text >> chunk.len().min(63) >> 1,
+                0,
+                "no bits past the chunk"
+            );
+        }
+    }
+
+    #[test]
+    fn block_skipping_finds_every_run() {
+        let mut rng = 0x2545_f491_4f6c_dd1du64;
+        for round in 0..300 {
+            let len = 1 + (round * 37) % 700;
+            let mut bytes = Vec::with_capacity(len);
+            while bytes.len() < len {
+                rng ^= rng << 13;
+                rng ^= rng >> 7;
+                rng ^= rng << 17;
+                match rng % 6 {
+                    0 => bytes.extend(std::iter::repeat_n(0u8, (rng >> 8) as usize % 80)),
+                    1 => bytes.extend(b"hello world"),
+                    2 => bytes.extend("wide text".encode_utf16().flat_map(|u| u.to_le_bytes())),
+                    3 => bytes.push((rng >> 16) as u8),
+                    4 => bytes.extend(b"abcd"),
+                    _ => bytes.extend(&rng.to_le_bytes()),
+                }
+            }
+            bytes.truncate(len);
+            let mut got = Vec::new();
+            for_each_run(&bytes, MIN_RUN, |o, t, w| got.push((o, t.to_string(), w)));
+            got.sort();
+            assert_eq!(got, naive(&bytes, MIN_RUN), "round {round}");
+        }
     }
 }

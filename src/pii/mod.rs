@@ -13,6 +13,7 @@
 
 pub mod memory;
 pub mod rules;
+mod scanners;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -325,20 +326,18 @@ fn push_field(
 /// Run every value rule over `text`; returns `(rule index, value start, value end)`.
 pub fn match_rules(text: &str) -> Vec<(usize, usize, usize)> {
     let mut out = Vec::new();
-    if !rules::any_may_match(text) {
-        return out;
-    }
-    for (i, (rule, re)) in rules::RULES.iter().zip(rules::compiled()).enumerate() {
-        for caps in re.captures_iter(text.as_bytes()) {
-            let Some(g) = caps.get(rule.group) else {
-                continue;
-            };
+    let mut ranges = Vec::new();
+    for i in rules::candidates(text) {
+        let rule = &rules::RULES[i];
+        ranges.clear();
+        rules::find(i, text, &mut ranges);
+        for &(start, end) in &ranges {
             // ASCII classes can stop inside a multi-byte character: keep whole characters.
-            if !text.is_char_boundary(g.start()) || !text.is_char_boundary(g.end()) {
+            if !text.is_char_boundary(start) || !text.is_char_boundary(end) {
                 continue;
             }
-            if rule.validator.is_none_or(|v| v(text, g.start(), g.end())) {
-                out.push((i, g.start(), g.end()));
+            if rule.validator.is_none_or(|v| v(text, start, end)) {
+                out.push((i, start, end));
             }
         }
     }

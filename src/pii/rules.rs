@@ -4,7 +4,7 @@
 //! Value rules run on every field and every text run found in memory. Context rules (an
 //! environment variable's name, an annotation's key) live in `super::context`.
 
-use regex::bytes::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex::bytes::{Regex, RegexBuilder};
 use std::sync::OnceLock;
 
 use super::{Category, Severity};
@@ -13,6 +13,9 @@ use super::{Category, Severity};
 /// text, so a validator can also look at the neighbours (a version string around an
 /// IP-like number).
 pub type Validator = fn(&str, usize, usize) -> bool;
+
+/// Finds the `(start, end)` of every match of a rule's pattern, left to right.
+pub type Scanner = fn(&[u8], &mut Vec<(usize, usize)>);
 
 /// One value rule.
 #[derive(Debug)]
@@ -25,6 +28,12 @@ pub struct Rule {
     pub pattern: &'static str,
     /// The capture group that holds the value (0 = the whole match).
     pub group: usize,
+    /// A hand-written matcher that implements `pattern` exactly (see `scanners`), used
+    /// instead of compiling the regex.
+    pub scanner: Option<Scanner>,
+    /// A cheap test implied by `pattern`: `false` means the rule cannot match the text,
+    /// so its regex never runs (nor is compiled) there.
+    pub may: fn(&Shape<'_>) -> bool,
     pub validator: Option<Validator>,
 }
 
@@ -41,6 +50,8 @@ pub const RULES: &[Rule] = &[
         description: "A PEM private key block",
         pattern: r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----",
         group: 0,
+        scanner: None,
+        may: |s| s.has("PRIVATE KEY-----"),
         validator: None,
     },
     Rule {
@@ -50,6 +61,12 @@ pub const RULES: &[Rule] = &[
         description: "An AWS access key id",
         pattern: r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b",
         group: 0,
+        scanner: None,
+        may: |s| {
+            ["AKIA", "ASIA", "AGPA", "AIDA", "AROA"]
+                .iter()
+                .any(|p| s.has(p))
+        },
         validator: None,
     },
     Rule {
@@ -59,6 +76,8 @@ pub const RULES: &[Rule] = &[
         description: "An AWS secret access key next to its name",
         pattern: r#"(?i)aws_?secret_?access_?key["']?\s*[=:]\s*["']?([A-Za-z0-9/+=]{40})"#,
         group: 1,
+        scanner: None,
+        may: |s| (s.equals || s.colons > 0) && s.has_ci("access"),
         validator: None,
     },
     Rule {
@@ -66,8 +85,14 @@ pub const RULES: &[Rule] = &[
         category: C::Secret,
         severity: High,
         description: "A GitHub token (ghp_, gho_, ghs_, ghu_, ghr_, github_pat_)",
-        pattern: r"\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b",
+        pattern: r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})\b",
         group: 0,
+        scanner: None,
+        may: |s| {
+            ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"]
+                .iter()
+                .any(|p| s.has(p))
+        },
         validator: None,
     },
     Rule {
@@ -75,8 +100,10 @@ pub const RULES: &[Rule] = &[
         category: C::Secret,
         severity: High,
         description: "A Slack token (xoxb-, xoxp-, ...)",
-        pattern: r"\bxox[abposr]-[A-Za-z0-9-]{10,250}",
+        pattern: r"\bxox[abposr]-[A-Za-z0-9-]{10,}",
         group: 0,
+        scanner: None,
+        may: |s| s.has("xox"),
         validator: None,
     },
     Rule {
@@ -86,6 +113,8 @@ pub const RULES: &[Rule] = &[
         description: "A Google API key",
         pattern: r"\bAIza[0-9A-Za-z_-]{35}\b",
         group: 0,
+        scanner: None,
+        may: |s| s.has("AIza"),
         validator: None,
     },
     Rule {
@@ -93,8 +122,10 @@ pub const RULES: &[Rule] = &[
         category: C::Secret,
         severity: High,
         description: "A Stripe live secret or restricted key",
-        pattern: r"\b(?:sk|rk)_live_[0-9a-zA-Z]{20,247}\b",
+        pattern: r"\b(?:sk|rk)_live_[0-9a-zA-Z]{20,}\b",
         group: 0,
+        scanner: None,
+        may: |s| s.has("_live_"),
         validator: None,
     },
     Rule {
@@ -104,6 +135,8 @@ pub const RULES: &[Rule] = &[
         description: "A JSON Web Token",
         pattern: r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
         group: 0,
+        scanner: None,
+        may: |s| s.dots >= 2 && s.has("eyJ"),
         validator: None,
     },
     Rule {
@@ -113,6 +146,8 @@ pub const RULES: &[Rule] = &[
         description: "A Bearer token in an Authorization header",
         pattern: r"(?i)\bbearer\s+([A-Za-z0-9._~+/-]{16,}=*)",
         group: 1,
+        scanner: None,
+        may: |s| s.has_ci("bearer"),
         validator: None,
     },
     Rule {
@@ -120,8 +155,10 @@ pub const RULES: &[Rule] = &[
         category: C::Secret,
         severity: High,
         description: "A user name and password in a URL (scheme://user:password@host)",
-        pattern: r#"\b[a-zA-Z][a-zA-Z0-9+.-]{1,15}://([^/\s:@"'<>]{1,64}:[^/\s@"'<>]{1,128})@"#,
+        pattern: r#"\b[a-zA-Z][a-zA-Z0-9+.-]+://([^/\s:@"'<>]+:[^/\s@"'<>]+)@"#,
         group: 1,
+        scanner: None,
+        may: |s| s.at && s.colons > 0 && s.has("://"),
         validator: None,
     },
     Rule {
@@ -129,8 +166,15 @@ pub const RULES: &[Rule] = &[
         category: C::Secret,
         severity: High,
         description: "A value assigned to a secret-named key (password=, token: ...)",
-        pattern: r#"(?i)\b(?:password|passwd|passphrase|secret|token|api[_-]?key|apikey|access[_-]?key|auth[_-]?token|credentials?|client[_-]?secret)["']?\s*[=:]\s*["']?([^\s&;,"'<>]{4,128})"#,
+        pattern: r#"(?i)\b(?:password|passwd|passphrase|secret|token|api[_-]?key|apikey|access[_-]?key|auth[_-]?token|credentials?|client[_-]?secret)["']?\s*[=:]\s*["']?([^\s&;,"'<>]{4,})"#,
         group: 1,
+        scanner: None,
+        may: |s| {
+            (s.equals || s.colons > 0)
+                && ["pass", "secret", "token", "key", "auth", "cred"]
+                    .iter()
+                    .any(|k| s.has_ci(k))
+        },
         validator: Some(not_placeholder),
     },
     Rule {
@@ -140,6 +184,8 @@ pub const RULES: &[Rule] = &[
         description: "A payment card number (Luhn-checked)",
         pattern: r"\b[3-6]\d{3}(?:[ -]?\d){9,15}\b",
         group: 0,
+        scanner: Some(super::scanners::payment_card),
+        may: |s| s.digits >= 13,
         validator: Some(luhn_card),
     },
     Rule {
@@ -149,6 +195,8 @@ pub const RULES: &[Rule] = &[
         description: "An IBAN (mod-97-checked)",
         pattern: r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b",
         group: 0,
+        scanner: None,
+        may: |s| s.digits >= 10,
         validator: Some(iban_mod97),
     },
     Rule {
@@ -158,6 +206,8 @@ pub const RULES: &[Rule] = &[
         description: "A US social security number",
         pattern: r"\b\d{3}-\d{2}-\d{4}\b",
         group: 0,
+        scanner: Some(super::scanners::us_ssn),
+        may: |s| s.digits >= 9 && s.dashes >= 2,
         validator: Some(ssn),
     },
     Rule {
@@ -165,8 +215,10 @@ pub const RULES: &[Rule] = &[
         category: C::Email,
         severity: Medium,
         description: "An e-mail address",
-        pattern: r"\b[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}\b",
+        pattern: r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}\b",
         group: 0,
+        scanner: None,
+        may: |s| s.at && s.dots > 0,
         validator: Some(email),
     },
     Rule {
@@ -174,8 +226,16 @@ pub const RULES: &[Rule] = &[
         category: C::UserName,
         severity: Medium,
         description: "A user name inside a home-directory path (/home/X, /Users/X, C:\\Users\\X)",
-        pattern: r#"(?i)(?:/home/|/Users/|\b[a-z]:[\\/]Users[\\/]|Documents and Settings[\\/]|\bDOCUME~1[\\/])([^/\\\s:*?"<>|]{1,64})"#,
+        pattern: r#"(?i)(?:/home/|/Users/|\b[a-z]:[\\/]Users[\\/]|Documents and Settings[\\/]|\bDOCUME~1[\\/])([^/\\\s:*?"<>|]+)"#,
         group: 1,
+        scanner: None,
+        may: |s| {
+            (s.slash || s.backslash)
+                && (s.has("/home/")
+                    || s.has_ci("users")
+                    || s.has_ci("settings")
+                    || s.has_ci("docume~1"))
+        },
         validator: Some(real_user),
     },
     Rule {
@@ -185,6 +245,8 @@ pub const RULES: &[Rule] = &[
         description: "An IPv4 address (not loopback, not inside a version string)",
         pattern: r"\b(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}\b",
         group: 0,
+        scanner: Some(super::scanners::ipv4),
+        may: |s| s.dots >= 3 && s.digits >= 4,
         validator: Some(ipv4),
     },
     Rule {
@@ -194,6 +256,8 @@ pub const RULES: &[Rule] = &[
         description: "An IPv6 address (not loopback)",
         pattern: r"(?i)(?:\b(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}\b|\b(?:[0-9a-f]{1,4}:){1,6}:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4}\b)",
         group: 0,
+        scanner: None,
+        may: |s| s.colons >= 2,
         validator: Some(ipv6),
     },
     Rule {
@@ -203,6 +267,8 @@ pub const RULES: &[Rule] = &[
         description: "A network card's MAC address",
         pattern: r"\b[0-9a-fA-F]{2}([:-])[0-9a-fA-F]{2}(?:[:-][0-9a-fA-F]{2}){4}\b",
         group: 0,
+        scanner: None,
+        may: |s| s.colons >= 5 || s.dashes >= 5,
         validator: Some(mac),
     },
     Rule {
@@ -210,8 +276,10 @@ pub const RULES: &[Rule] = &[
         category: C::Url,
         severity: Medium,
         description: "A URL with a query string (sessions, user ids, tokens travel there)",
-        pattern: r#"\bhttps?://[^\s?#"'<>]{1,256}\?[^\s#"'<>]{1,1024}"#,
+        pattern: r#"\bhttps?://[^\s?#"'<>]+\?[^\s#"'<>]+"#,
         group: 0,
+        scanner: None,
+        may: |s| s.question && s.has("://"),
         validator: None,
     },
     Rule {
@@ -220,42 +288,121 @@ pub const RULES: &[Rule] = &[
         severity: Medium,
         description:
             "A fully qualified host name in a private domain (.local, .lan, .corp, .internal, ...)",
-        pattern: r"(?i)\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:local|lan|internal|corp|home|intranet|localdomain)(?:\.[a-z0-9-]{1,63})*\b",
+        pattern: r"(?i)\b(?:[a-z0-9][a-z0-9-]*\.)+(?:local|lan|internal|corp|home|intranet|localdomain)(?:\.[a-z0-9-]+)*\b",
         group: 0,
+        scanner: None,
+        may: |s| {
+            s.dots >= 2
+                && [".local", ".lan", ".internal", ".corp", ".home", ".intranet"]
+                    .iter()
+                    .any(|t| s.has_ci(t))
+        },
         validator: None,
     },
 ];
 
-/// The compiled patterns, in table order (compiled once per process).
+/// The compiled pattern of rule `i`, built on first use.
 ///
 /// Byte regexes with Unicode classes off: `\d`, `\s`, `\b` mean their ASCII forms, which
-/// is what these formats use, and compiling the ASCII forms is ~10× cheaper (it is paid on
-/// every run of `show`). Callers keep only matches on UTF-8 character boundaries.
-pub fn compiled() -> &'static [Regex] {
-    static COMPILED: OnceLock<Vec<Regex>> = OnceLock::new();
-    COMPILED.get_or_init(|| {
-        RULES
-            .iter()
-            .map(|r| {
-                RegexBuilder::new(r.pattern)
-                    .unicode(false)
-                    .build()
-                    .expect("rule patterns are valid")
-            })
-            .collect()
+/// is what these formats use and far cheaper to compile (paid on every run of `show`).
+/// Callers keep only matches on UTF-8 character boundaries. Patterns avoid large bounded
+/// repetitions (`{1,1024}`), which multiply the compiled program.
+pub fn regex(i: usize) -> &'static Regex {
+    static COMPILED: [OnceLock<Regex>; RULES.len()] = [const { OnceLock::new() }; RULES.len()];
+    COMPILED[i].get_or_init(|| {
+        RegexBuilder::new(RULES[i].pattern)
+            .unicode(false)
+            .build()
+            .expect("rule patterns are valid")
     })
 }
 
-/// A prefilter over the whole table: `true` when some rule may match.
-pub fn any_may_match(text: &str) -> bool {
-    static SET: OnceLock<RegexSet> = OnceLock::new();
-    SET.get_or_init(|| {
-        RegexSetBuilder::new(RULES.iter().map(|r| r.pattern))
-            .unicode(false)
-            .build()
-            .expect("valid")
-    })
-    .is_match(text.as_bytes())
+/// The `(start, end)` of rule `i`'s value (its capture group) for every match in `text`,
+/// before validation.
+pub fn find(i: usize, text: &str, out: &mut Vec<(usize, usize)>) {
+    let rule = &RULES[i];
+    match rule.scanner {
+        Some(scan) => scan(text.as_bytes(), out),
+        None => out.extend(
+            regex(i)
+                .captures_iter(text.as_bytes())
+                .filter_map(|c| c.get(rule.group))
+                .map(|g| (g.start(), g.end())),
+        ),
+    }
+}
+
+/// What a text holds, counted in one pass: enough to rule most rules out before any
+/// regex runs (or is even compiled).
+pub struct Shape<'a> {
+    text: &'a [u8],
+    digits: usize,
+    dots: usize,
+    colons: usize,
+    dashes: usize,
+    at: bool,
+    question: bool,
+    equals: bool,
+    slash: bool,
+    backslash: bool,
+}
+
+impl<'a> Shape<'a> {
+    fn of(text: &'a str) -> Shape<'a> {
+        let mut s = Shape {
+            text: text.as_bytes(),
+            digits: 0,
+            dots: 0,
+            colons: 0,
+            dashes: 0,
+            at: false,
+            question: false,
+            equals: false,
+            slash: false,
+            backslash: false,
+        };
+        for &b in s.text {
+            match b {
+                b'0'..=b'9' => s.digits += 1,
+                b'.' => s.dots += 1,
+                b':' => s.colons += 1,
+                b'-' => s.dashes += 1,
+                b'@' => s.at = true,
+                b'?' => s.question = true,
+                b'=' => s.equals = true,
+                b'/' => s.slash = true,
+                b'\\' => s.backslash = true,
+                _ => {}
+            }
+        }
+        s
+    }
+
+    /// Whether `needle` occurs. Texts are short runs: a first-byte `memchr` and a compare
+    /// beat building a substring searcher for every text.
+    fn has(&self, needle: &str) -> bool {
+        let n = needle.as_bytes();
+        memchr::memchr_iter(n[0], self.text).any(|at| self.text.get(at..at + n.len()) == Some(n))
+    }
+
+    /// Case-insensitive `has`; `needle` is lower case ASCII.
+    fn has_ci(&self, needle: &str) -> bool {
+        let n = needle.as_bytes();
+        let (lo, up) = (n[0], n[0].to_ascii_uppercase());
+        memchr::memchr2_iter(lo, up, self.text).any(|at| {
+            self.text
+                .get(at..at + n.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(n))
+        })
+    }
+}
+
+/// The indexes of the rules that may match in `text`, in table order: a one-pass count
+/// of its characters and a few literal searches rule most of them out, so most texts
+/// run no regex and most rules are never compiled.
+pub fn candidates(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let shape = Shape::of(text);
+    (0..RULES.len()).filter(move |&i| (RULES[i].may)(&shape))
 }
 
 fn digits(s: &str) -> Vec<u32> {
@@ -429,16 +576,12 @@ mod tests {
 
     fn find(id: &str, text: &str) -> Vec<String> {
         let (i, rule) = RULES.iter().enumerate().find(|(_, r)| r.id == id).unwrap();
-        compiled()[i]
-            .captures_iter(text.as_bytes())
-            .filter(|c| {
-                let m = c.get(rule.group).unwrap();
-                rule.validator.is_none_or(|v| v(text, m.start(), m.end()))
-            })
-            .map(|c| {
-                let m = c.get(rule.group).unwrap();
-                text[m.start()..m.end()].to_string()
-            })
+        let mut ranges = Vec::new();
+        super::find(i, text, &mut ranges);
+        ranges
+            .into_iter()
+            .filter(|&(s, e)| rule.validator.is_none_or(|v| v(text, s, e)))
+            .map(|(s, e)| text[s..e].to_string())
             .collect()
     }
 
@@ -530,5 +673,52 @@ mod tests {
             ["00:1a:2b:3c:4d:5e"]
         );
         assert!(find("mac-address", "00:1a-2b:3c:4d:5e").is_empty());
+    }
+}
+
+#[cfg(test)]
+mod prefilter_tests {
+    use super::*;
+
+    /// The prefilter never hides a match: on texts that each rule matches, `candidates`
+    /// still offers that rule.
+    #[test]
+    fn prefilter_keeps_every_rule_that_matches() {
+        let samples = [
+            "-----BEGIN RSA PRIVATE KEY-----",
+            "AKIAIOSFODNN7EXAMPLE",
+            "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "ghp_FAKEfakeFAKEfakeFAKEfakeFAKEfake0123",
+            "xoxb-1234567890-abc",
+            "AIzaSyA-1234567890abcdefghijklmnopqrstu",
+            "sk_live_abcdefghijklmnopqrstuvwx",
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLWZha2U",
+            "Authorization: BEARER abcdefghijklmnopqrstuvwxyz",
+            "postgres://alice:hunter2@db",
+            "PASSWORD: Tr0ub4dor",
+            "4111 1111 1111 1111",
+            "DE89 3704 0044 0532 0130 00",
+            "123-45-6789",
+            "alice@example.com",
+            r"C:\USERS\bob\x",
+            "/home/alice/x",
+            "203.0.113.45",
+            "2001:db8:85a3::8a2e:370:7334",
+            "00-1a-2b-3c-4d-5e",
+            "https://a.example/x?s=1",
+            "alice-laptop.CORP.example.com",
+        ];
+        for text in samples {
+            let offered: Vec<usize> = candidates(text).collect();
+            for (i, rule) in RULES.iter().enumerate() {
+                if regex(i).is_match(text.as_bytes()) {
+                    assert!(
+                        offered.contains(&i),
+                        "{} matches {text:?} but was filtered out",
+                        rule.id
+                    );
+                }
+            }
+        }
     }
 }

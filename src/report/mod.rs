@@ -189,42 +189,36 @@ impl Report {
             }
         };
         let mut regions = Vec::new();
+        let mut push = |address: u64, size: u64, file_offset: u64| {
+            let (kind, thread_id) = classify(address);
+            regions.push(MemoryRegion {
+                kind,
+                thread_id,
+                address,
+                size,
+                file_offset,
+            });
+        };
+        let mut problems = Vec::new();
         match self.dump.get_stream::<MinidumpMemoryList>() {
             Ok(list) => {
                 for m in list.iter() {
-                    let (kind, thread_id) = classify(m.base_address);
-                    regions.push(MemoryRegion {
-                        kind,
-                        thread_id,
-                        address: m.base_address,
-                        size: m.size,
-                        file_offset: u64::from(m.desc.memory.rva),
-                    });
+                    push(m.base_address, m.size, u64::from(m.desc.memory.rva));
                 }
             }
             Err(minidump::Error::StreamNotFound) => {}
-            Err(e) => self
-                .problems
-                .push(format!("the memory list could not be read: {e}")),
+            Err(e) => problems.push(format!("the memory list could not be read: {e}")),
         }
         match self.dump.get_stream::<MinidumpMemory64List>() {
             Ok(list) => {
                 for m in list.iter() {
-                    let (kind, thread_id) = classify(m.base_address);
-                    regions.push(MemoryRegion {
-                        kind,
-                        thread_id,
-                        address: m.base_address,
-                        size: m.size,
-                        file_offset: self.offset_of(m.bytes).unwrap_or(0),
-                    });
+                    push(m.base_address, m.size, self.offset_of(m.bytes).unwrap_or(0));
                 }
             }
             Err(minidump::Error::StreamNotFound) => {}
-            Err(e) => self
-                .problems
-                .push(format!("the Memory64 list could not be read: {e}")),
+            Err(e) => problems.push(format!("the Memory64 list could not be read: {e}")),
         }
+        self.problems.extend(problems);
         regions
     }
 

@@ -17,13 +17,24 @@ pub fn run(cli: &Cli, args: &ShowArgs) -> anyhow::Result<ExitStatus> {
     let Source::Minidump(path) = source::detect(&args.path)?;
     let report = Report::open(&path)?;
     let config = SymbolConfig::from_args(&args.symbols, cli.global.verbose);
-    let walked = symbols::walk(&report, &config);
+    // The stackwalk and the privacy scan read the same mapped file and need nothing from
+    // each other: one core each.
+    let (walked, scanned) = std::thread::scope(|scope| {
+        let scan = scope.spawn(|| {
+            let inventory = disclosure::inventory(&report);
+            let findings = pii::scan(&inventory, report.bytes());
+            (inventory, findings)
+        });
+        let walked = symbols::walk(&report, &config);
+        let scanned = scan.join();
+        (walked, scanned)
+    });
+    let (inventory, findings) =
+        scanned.map_err(|_| anyhow::anyhow!("{}: the privacy scan failed", path.display()))?;
     let (state, walk_error) = match &walked {
         Ok(state) => (Some(state), None),
         Err(e) => (None, Some(e.as_str())),
     };
-    let inventory = disclosure::inventory(&report);
-    let findings = pii::scan(&inventory, report.bytes());
     let view = ShowView {
         report: &report,
         state,

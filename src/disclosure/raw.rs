@@ -89,13 +89,16 @@ impl<'a> Bytes<'a> {
 /// UTF-16LE up to the first NUL unit: the text (lossy, one U+FFFD per bad unit) and the
 /// byte length it occupies.
 pub fn utf16_until_nul(bytes: &[u8]) -> (String, u64) {
-    let units: Vec<u16> = bytes
+    let units = bytes
         .chunks_exact(2)
         .map(|c| u16::from_le_bytes([c[0], c[1]]))
-        .take_while(|&u| u != 0)
-        .collect();
-    let len = units.len() as u64 * 2;
-    (String::from_utf16_lossy(&units), len)
+        .take_while(|&u| u != 0);
+    let mut text = String::with_capacity(bytes.len() / 2);
+    let mut count = 0u64;
+    for c in char::decode_utf16(units.inspect(|_| count += 1)) {
+        text.push(c.unwrap_or(char::REPLACEMENT_CHARACTER));
+    }
+    (text, count * 2)
 }
 
 /// NUL-separated entries with their start offsets (empty entries skipped).

@@ -6,8 +6,6 @@
 //! offset and a short excerpt of the surrounding text. Regions are slices of the mapped
 //! file: nothing is copied but the (short) UTF-16 runs, narrowed to ASCII.
 
-use regex::Regex;
-
 use super::{match_rules, memory_location, rules, Category, Finding, Identity, Severity};
 use crate::disclosure::{Encoding, Region};
 
@@ -198,53 +196,79 @@ pub fn for_each_run(bytes: &[u8], min: usize, mut f: impl FnMut(usize, &str, boo
     }
 }
 
-/// Finds the identities a dump revealed, case-insensitively, as whole words.
+/// Finds the identities a dump revealed, case-insensitively (ASCII case), as whole words.
+///
+/// Plain substring search over an ASCII-lowered copy of the text: nothing to compile,
+/// which matters because it is built for every report. Non-ASCII letters in a name must
+/// match exactly.
 #[derive(Debug)]
 pub struct IdentityMatcher {
-    re: Option<Regex>,
-    hosts: Vec<String>,
+    /// Lowered names with their searchers, longest first; `true` for host names.
+    names: Vec<(memchr::memmem::Finder<'static>, bool)>,
 }
 
 impl IdentityMatcher {
     pub fn new(identity: &Identity) -> IdentityMatcher {
-        let mut names: Vec<&String> = identity
+        let mut names: Vec<(Vec<u8>, bool)> = identity
             .host_names
             .iter()
-            .chain(identity.user_names.iter())
+            .map(|h| (h.as_bytes().to_ascii_lowercase(), true))
+            .chain(
+                identity
+                    .user_names
+                    .iter()
+                    .map(|u| (u.as_bytes().to_ascii_lowercase(), false)),
+            )
+            .filter(|(n, _)| !n.is_empty())
             .collect();
         // Longest first, so `alice-laptop` wins over `alice` at the same place.
-        names.sort_by_key(|n| std::cmp::Reverse(n.len()));
-        let re = (!names.is_empty()).then(|| {
-            let alt: Vec<String> = names.iter().map(|n| regex::escape(n)).collect();
-            Regex::new(&format!("(?i)(?:{})", alt.join("|"))).expect("escaped literals")
-        });
+        names.sort_by_key(|(n, _)| std::cmp::Reverse(n.len()));
+        names.dedup_by(|a, b| a.0 == b.0);
         IdentityMatcher {
-            re,
-            hosts: identity
-                .host_names
-                .iter()
-                .map(|h| h.to_lowercase())
+            names: names
+                .into_iter()
+                .map(|(n, host)| (memchr::memmem::Finder::new(&n).into_owned(), host))
                 .collect(),
         }
     }
 
-    /// `(start, end, is_host_name)` for each whole-word occurrence in `text`.
+    /// `(start, end, is_host_name)` for each whole-word occurrence in `text`: leftmost
+    /// first, the longest name at a place, no overlaps.
     pub fn find_in_text(&self, text: &str) -> Vec<(usize, usize, bool)> {
-        let Some(re) = &self.re else {
+        if self.names.is_empty() {
             return Vec::new();
-        };
-        re.find_iter(text)
-            .filter(|m| {
-                let before = text[..m.start()].chars().next_back();
-                let after = text[m.end()..].chars().next();
-                !before.is_some_and(char::is_alphanumeric)
-                    && !after.is_some_and(char::is_alphanumeric)
-            })
-            .map(|m| {
-                let is_host = self.hosts.contains(&m.as_str().to_lowercase());
-                (m.start(), m.end(), is_host)
-            })
-            .collect()
+        }
+        let bytes = text.as_bytes();
+        let first_bytes_present = self.names.iter().any(|(f, _)| {
+            let b = f.needle()[0];
+            memchr::memchr2(b, b.to_ascii_uppercase(), bytes).is_some()
+        });
+        if !first_bytes_present {
+            return Vec::new();
+        }
+        let lower = bytes.to_ascii_lowercase();
+        let mut hits: Vec<(usize, usize, bool)> = Vec::new();
+        for (finder, host) in &self.names {
+            let len = finder.needle().len();
+            hits.extend(finder.find_iter(&lower).map(|at| (at, at + len, *host)));
+        }
+        hits.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        let mut out = Vec::new();
+        let mut next = 0;
+        for (start, end, host) in hits {
+            if start < next || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+                continue;
+            }
+            next = end;
+            let before = text[..start].chars().next_back();
+            let after = text[end..].chars().next();
+            if !before.is_some_and(char::is_alphanumeric)
+                && !after.is_some_and(char::is_alphanumeric)
+            {
+                out.push((start, end, host));
+            }
+        }
+        out
     }
 }
 

@@ -327,10 +327,11 @@ fn push_field(
 pub fn match_rules(text: &str) -> Vec<(usize, usize, usize)> {
     let mut out = Vec::new();
     let mut ranges = Vec::new();
+    let folded = rules::Text::new(text);
     for i in rules::candidates(text) {
         let rule = &rules::RULES[i];
         ranges.clear();
-        rules::find(i, text, &mut ranges);
+        rules::find(i, &folded, &mut ranges);
         for &(start, end) in &ranges {
             // ASCII classes can stop inside a multi-byte character: keep whole characters.
             if !text.is_char_boundary(start) || !text.is_char_boundary(end) {

@@ -8,12 +8,12 @@
 
 use std::io::{self, Write};
 
-use comfy_table::{presets, Cell, CellAlignment, ContentArrangement, Table};
 use minidump::Module;
 use minidump_processor::ProcessState;
 use minidump_unwind::{CallStack, FrameTrust, StackFrame};
 
 use super::highlight::{legend, Marks};
+use super::table::{visible_width, Table};
 use super::{escape, format_time, human_size, Palette};
 use crate::cli::Threads;
 use crate::disclosure::{FieldKind, Inventory};
@@ -82,10 +82,7 @@ impl<W: Write> Out<'_, W> {
     }
 
     fn table(&mut self, table: &Table) -> io::Result<()> {
-        for line in table.lines() {
-            writeln!(self.w, "{}", line.trim_end())?;
-        }
-        Ok(())
+        table.write(self.w)
     }
 }
 
@@ -305,24 +302,6 @@ fn write_frames<W: Write>(out: &mut Out<'_, W>, stack: &CallStack) -> io::Result
     Ok(())
 }
 
-/// Width of text as printed, not counting ANSI colour sequences.
-fn visible_width(s: &str) -> usize {
-    let mut width = 0;
-    let mut in_escape = false;
-    for c in s.chars() {
-        if in_escape {
-            if c == 'm' {
-                in_escape = false;
-            }
-        } else if c == '\x1b' {
-            in_escape = true;
-        } else {
-            width += 1;
-        }
-    }
-    width
-}
-
 fn module_name(frame: &StackFrame) -> String {
     match &frame.module {
         Some(m) => escape(basename(&m.code_file())).into_owned(),
@@ -391,20 +370,8 @@ pub fn symbol_status(state: &ProcessState, code_file: &str) -> &'static str {
     }
 }
 
-fn new_table(p: Palette, header: &[&str]) -> Table {
-    let mut table = Table::new();
-    table.load_preset(presets::NOTHING);
-    // Pinned layout when not on a terminal, so piped output is reproducible.
-    table.set_content_arrangement(if p.terminal {
-        ContentArrangement::Dynamic
-    } else {
-        ContentArrangement::Disabled
-    });
-    table.set_header(header.iter().map(|h| Cell::new(p.label(h))));
-    for column in table.column_iter_mut() {
-        column.set_padding((1, 1));
-    }
-    table
+fn new_table(p: Palette, header: &[&str], right: &[usize]) -> Table {
+    Table::new(header.iter().map(|h| p.label(h)).collect(), right)
 }
 
 fn write_modules<W: Write>(
@@ -420,27 +387,28 @@ fn write_modules<W: Write>(
     let mut table = new_table(
         p,
         &["", "base", "size", "path", "version", "debug id", "symbols"],
+        &[2],
     );
     for (i, m) in modules {
         let code_file = m.code_file();
         let path = format!("modules[{i}].code_file");
         let (worst, shown) = marks.highlight(&code_file, view.findings.for_field(&path));
         table.add_row(vec![
-            Cell::new(marks.marker(worst)),
-            Cell::new(p.dim(&format!("0x{:x}", m.base_address()))),
-            Cell::new(human_size(m.size())).set_alignment(CellAlignment::Right),
-            Cell::new(shown),
-            Cell::new(
+            cell(marks.marker(worst)),
+            cell(p.dim(&format!("0x{:x}", m.base_address()))),
+            cell(human_size(m.size())),
+            cell(shown),
+            cell(
                 m.version()
                     .map(|v| escape(&v).into_owned())
                     .unwrap_or_default(),
             ),
-            Cell::new(
+            cell(
                 m.debug_identifier()
                     .map(|id| id.breakpad().to_string())
                     .unwrap_or_default(),
             ),
-            Cell::new(symbol_status(state, &code_file)),
+            cell(symbol_status(state, &code_file)),
         ]);
     }
     out.table(&table)?;
@@ -448,15 +416,15 @@ fn write_modules<W: Write>(
     unloaded.sort_by_key(|(_, m)| m.base_address());
     if !unloaded.is_empty() {
         out.heading(&format!("Unloaded modules ({})", unloaded.len()))?;
-        let mut table = new_table(p, &["", "base", "size", "path"]);
+        let mut table = new_table(p, &["", "base", "size", "path"], &[2]);
         for (i, m) in unloaded {
             let path = format!("unloaded_modules[{i}].code_file");
             let (worst, shown) = marks.highlight(&m.code_file(), view.findings.for_field(&path));
             table.add_row(vec![
-                Cell::new(marks.marker(worst)),
-                Cell::new(p.dim(&format!("0x{:x}", m.base_address()))),
-                Cell::new(human_size(m.size())).set_alignment(CellAlignment::Right),
-                Cell::new(shown),
+                cell(marks.marker(worst)),
+                cell(p.dim(&format!("0x{:x}", m.base_address()))),
+                cell(human_size(m.size())),
+                cell(shown),
             ]);
         }
         out.table(&table)?;
@@ -580,13 +548,13 @@ fn write_carries<W: Write>(out: &mut Out<'_, W>, report: &Report) -> io::Result<
     let p = out.p;
     out.heading("What this dump carries")?;
     let streams = report.streams();
-    let mut table = new_table(p, &["stream", "type", "offset", "size"]);
+    let mut table = new_table(p, &["stream", "type", "offset", "size"], &[2, 3]);
     for s in &streams {
         table.add_row(vec![
-            Cell::new(&s.name),
-            Cell::new(p.dim(&format!("0x{:08x}", s.stream_type))),
-            Cell::new(s.offset).set_alignment(CellAlignment::Right),
-            Cell::new(human_size(s.size)).set_alignment(CellAlignment::Right),
+            cell(&s.name),
+            cell(p.dim(&format!("0x{:08x}", s.stream_type))),
+            cell(s.offset),
+            cell(human_size(s.size)),
         ]);
     }
     out.table(&table)?;
@@ -780,4 +748,9 @@ fn write_consent<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>) -> io::Res
         }
     }
     Ok(())
+}
+
+/// A table cell from anything printable.
+fn cell(value: impl std::fmt::Display) -> String {
+    value.to_string()
 }

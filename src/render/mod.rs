@@ -9,6 +9,7 @@ pub mod escape;
 pub mod highlight;
 pub mod human;
 pub mod json;
+pub mod table;
 
 use std::io::IsTerminal;
 use std::time::{SystemTime, UNIX_EPOCH};

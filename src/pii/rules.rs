@@ -34,8 +34,8 @@ pub struct Rule {
     /// A hand-written matcher that implements `pattern` exactly (see `scanners`), used
     /// instead of compiling the regex.
     pub scanner: Option<Scanner>,
-    /// A cheap test implied by `pattern`: `false` means the rule cannot match the text,
-    /// so its regex never runs (nor is compiled) there.
+    /// A cheap test implied by `pattern` (and `validator`): `false` means the rule cannot
+    /// report anything in the text, so its regex never runs (nor is built) there.
     pub may: fn(&Shape<'_>) -> bool,
     pub validator: Option<Validator>,
 }
@@ -212,7 +212,7 @@ pub const RULES: &[Rule] = &[
         group: 0,
         folded: false,
         scanner: None,
-        may: |s| s.digits >= 10,
+        may: |s| s.digits >= 10 && s.iban_head,
         validator: Some(iban_mod97),
     },
     Rule {
@@ -236,7 +236,7 @@ pub const RULES: &[Rule] = &[
         group: 0,
         folded: false,
         scanner: None,
-        may: |s| s.at && s.dots > 0,
+        may: |s| s.dot_after_at,
         validator: Some(email),
     },
     Rule {
@@ -278,7 +278,7 @@ pub const RULES: &[Rule] = &[
         group: 0,
         folded: true,
         scanner: None,
-        may: |s| s.colons >= 2,
+        may: |s| s.hex_colon_run >= 7 || (s.hex_double_colon && s.hex_colon_run >= 2),
         validator: Some(ipv6),
     },
     Rule {
@@ -290,7 +290,7 @@ pub const RULES: &[Rule] = &[
         group: 0,
         folded: false,
         scanner: None,
-        may: |s| s.colons >= 5 || s.dashes >= 5,
+        may: |s| s.hex_sep_run >= 5 && s.hex_pair_sep,
         validator: Some(mac),
     },
     Rule {
@@ -341,6 +341,7 @@ pub fn regex(i: usize) -> &'static meta::Regex {
             .configure(
                 meta::Config::new()
                     .dfa(false)
+                    .auto_prefilter(false)
                     .onepass(false)
                     .backtrack(false)
                     .utf8_empty(false),
@@ -407,6 +408,18 @@ pub struct Shape<'a> {
     equals: bool,
     slash: bool,
     backslash: bool,
+    /// Two upper-case letters then two digits (`DE89`: how every IBAN starts).
+    iban_head: bool,
+    /// Two hex digits then `:` or `-` then a hex digit (`1a:2b`: inside every MAC).
+    hex_pair_sep: bool,
+    /// A `.` somewhere after the first `@` (every e-mail's domain has one).
+    dot_after_at: bool,
+    /// The most `:` in one run of hex digits and colons, and whether such a run holds
+    /// `::` (an IPv6 address is one such run).
+    hex_colon_run: usize,
+    hex_double_colon: bool,
+    /// The most `:` or `-` in one run of hex digits and that separator (a MAC is one).
+    hex_sep_run: usize,
 }
 
 impl<'a> Shape<'a> {
@@ -422,8 +435,42 @@ impl<'a> Shape<'a> {
             equals: false,
             slash: false,
             backslash: false,
+            iban_head: false,
+            hex_pair_sep: false,
+            dot_after_at: false,
+            hex_colon_run: 0,
+            hex_double_colon: false,
+            hex_sep_run: 0,
         };
+        // Separators in the current run of hex digits and `:` (and of hex digits and `-`).
+        let (mut colons, mut dashes) = (0usize, 0usize);
+        // The last four bytes seen, newest in the low byte.
+        let mut last = 0u32;
         for &b in s.text {
+            let [_, p2, p1, p0] = last.to_be_bytes();
+            s.iban_head |= b.is_ascii_digit()
+                && p0.is_ascii_digit()
+                && p1.is_ascii_uppercase()
+                && p2.is_ascii_uppercase();
+            s.hex_pair_sep |= b.is_ascii_hexdigit()
+                && matches!(p0, b':' | b'-')
+                && p1.is_ascii_hexdigit()
+                && p2.is_ascii_hexdigit();
+            s.dot_after_at |= b == b'.' && s.at;
+            if b == b':' {
+                colons += 1;
+                s.hex_double_colon |= p0 == b':';
+            } else if !b.is_ascii_hexdigit() {
+                colons = 0;
+            }
+            if b == b'-' {
+                dashes += 1;
+            } else if !b.is_ascii_hexdigit() {
+                dashes = 0;
+            }
+            s.hex_colon_run = s.hex_colon_run.max(colons);
+            s.hex_sep_run = s.hex_sep_run.max(colons).max(dashes);
+            last = (last << 8) | u32::from(b);
             match b {
                 b'0'..=b'9' => s.digits += 1,
                 b'.' => s.dots += 1,

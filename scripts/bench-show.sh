@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Benchmark `crashscope show` against the peer `minidump-stackwalk` (same library
-# underneath) on every corpus dump that has symbols: whole-process wall time, median of
-# repeated runs, both measured side by side in one hyperfine run.
+# underneath) on every corpus dump that has symbols, and the crasher fixture:
+# whole-process wall time. The machine is shared and noisy, so the two commands are
+# measured side by side in ROUNDS short hyperfine rounds (alternating which goes first);
+# the ratio reported is the median over rounds of the ratio of medians.
 #
 # Needs hyperfine (Debian package) and minidump-stackwalk 0.27.0; the peer is installed
-# into target/peer on first use. Usage: scripts/bench-show.sh [RUNS]
+# into target/peer on first use. Usage: scripts/bench-show.sh [RUNS_PER_ROUND] [ROUNDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-runs=${1:-30}
+runs=${1:-15}
+rounds=${2:-5}
 corpus=../shared/corpus
 peer=target/peer/bin/minidump-stackwalk
 if [ ! -x "$peer" ]; then
@@ -20,19 +23,27 @@ mkdir -p "$out"
 dumps=("$corpus"/dumps/test.dmp "$corpus"/dumps/pipeline-inlines-macos-segv.dmp
        "$corpus"/dumps/mac-electron-browser.dmp "$corpus"/dumps/linux-mini.dmp
        "$corpus"/crashpad-db-2/pending/*.dmp testdata/dumps/linux-crashy-segv.dmp)
-printf '%-48s %12s %12s %8s\n' dump "peer (ms)" "show (ms)" ratio
+printf '%-40s %10s %10s %7s\n' dump "peer (ms)" "show (ms)" ratio
 for dump in "${dumps[@]}"; do
   syms="$corpus/symbols"
   case "$dump" in testdata/*) syms=testdata/symbols ;; esac
   name=$(basename "$dump" .dmp)
-  hyperfine --style none --warmup 3 --runs "$runs" -N \
-    --export-json "$out/$name.json" \
-    "$peer $dump $syms" \
-    "$bin show $dump --symbols-path $syms --threads all --color never" >/dev/null
-  python3 - "$out/$name.json" "$name" <<'PY'
-import json, sys
-r = json.load(open(sys.argv[1]))["results"]
-peer, ours = r[0]["median"] * 1000, r[1]["median"] * 1000
-print(f"{sys.argv[2][:48]:<48} {peer:12.2f} {ours:12.2f} {ours/peer:8.2f}")
+  peer_cmd="$peer $dump $syms"
+  show_cmd="$bin show $dump --symbols-path $syms --threads all --color never"
+  for r in $(seq "$rounds"); do
+    if [ $((r % 2)) -eq 0 ]; then first=$show_cmd; second=$peer_cmd; else first=$peer_cmd; second=$show_cmd; fi
+    hyperfine --style none --warmup 3 --runs "$runs" -N --export-json "$out/$name.$r.json" \
+      "$first" "$second" >/dev/null 2>&1
+  done
+  python3 - "$name" "$out" "$rounds" "$peer" <<'PY'
+import json, statistics, sys
+name, out, rounds, peer = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+ratios, ps, ss = [], [], []
+for r in range(1, rounds + 1):
+    res = json.load(open(f"{out}/{name}.{r}.json"))["results"]
+    p = next(x for x in res if x["command"].startswith(peer))["median"]
+    s = next(x for x in res if not x["command"].startswith(peer))["median"]
+    ratios.append(s / p); ps.append(p * 1000); ss.append(s * 1000)
+print(f"{name[:40]:<40} {statistics.median(ps):10.2f} {statistics.median(ss):10.2f} {statistics.median(ratios):7.2f}")
 PY
 done

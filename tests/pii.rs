@@ -331,3 +331,68 @@ fn corpus_identities_are_found() {
         "build paths are not a person"
     );
 }
+
+/// A minidump holding only a macOS crash-info stream (CrashReporterClient annotations),
+/// assembled by hand: one version-4 record with its five strings.
+fn mac_crash_info_dump() -> Vec<u8> {
+    let strings: &[u8] =
+        b"/Users/carol/App.app/Contents/MacOS/App\0abort() called by carol@example.org\0sig\0bt\0second\0";
+    let mut record = Vec::new();
+    for v in [0x4d7a_0001u64, 4, 7, 0] {
+        record.extend(v.to_le_bytes()); // stream_type, version, thread, dialog_mode
+    }
+    record.extend(strings);
+    let stream_at = 32 + 12;
+    let header_len = 12 + 20 * 8;
+    let record_at = stream_at + header_len;
+    let mut dump = Vec::new();
+    dump.extend(b"MDMP");
+    dump.extend(0xa793u32.to_le_bytes());
+    dump.extend(1u32.to_le_bytes()); // one stream
+    dump.extend(32u32.to_le_bytes()); // directory at 32
+    dump.extend([0u8; 16]); // checksum, time, flags
+    dump.extend(0x4d7a_0001u32.to_le_bytes());
+    dump.extend((header_len as u32).to_le_bytes());
+    dump.extend((stream_at as u32).to_le_bytes());
+    dump.extend(0x4d7a_0001u32.to_le_bytes());
+    dump.extend(1u32.to_le_bytes()); // record count
+    dump.extend(32u32.to_le_bytes()); // record_start_size
+    dump.extend((record.len() as u32).to_le_bytes());
+    dump.extend((record_at as u32).to_le_bytes());
+    dump.extend([0u8; 19 * 8]);
+    dump.extend(record);
+    dump
+}
+
+#[test]
+fn mac_crash_info_strings_are_in_the_inventory() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mac.dmp");
+    let bytes = mac_crash_info_dump();
+    std::fs::write(&path, &bytes).unwrap();
+
+    // The oracle: rust-minidump's own parser of this stream.
+    let parsed = minidump::Minidump::read(bytes.as_slice()).unwrap();
+    let info = parsed.get_stream::<minidump::MinidumpMacCrashInfo>().unwrap();
+    let minidump::RawMacCrashInfo::V4(_, want) = &info.raw[0] else {
+        panic!("a version-4 record: {:?}", info.raw[0]);
+    };
+
+    let doc = show_json(&path, &[]);
+    let field = |name: &str| {
+        doc["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == format!("mac_crash_info[0].{name}"))
+            .map(|f| f["value"].as_str().unwrap().to_string())
+    };
+    assert_eq!(field("module_path").as_deref(), Some(want.module_path.as_str()));
+    assert_eq!(field("message").as_deref(), Some(want.message.as_str()));
+    assert_eq!(field("signature_string").as_deref(), Some(want.signature_string.as_str()));
+    assert_eq!(field("backtrace").as_deref(), Some(want.backtrace.as_str()));
+    assert_eq!(field("message2").as_deref(), Some(want.message2.as_str()));
+    assert!(has(&doc, "user-path", "carol", "mac_crash_info[0].module_path"));
+    assert!(has(&doc, "email", "carol@example.org", "mac_crash_info[0].message"));
+    assert_origins(&path);
+}

@@ -62,6 +62,7 @@ pub enum FieldKind {
     HandleName,
     Comment,
     Assertion,
+    MacCrashInfo,
 }
 
 impl FieldKind {
@@ -87,6 +88,7 @@ impl FieldKind {
             FieldKind::HandleName => "handle names",
             FieldKind::Comment => "comments",
             FieldKind::Assertion => "assertion",
+            FieldKind::MacCrashInfo => "macOS crash info",
         }
     }
 }
@@ -170,6 +172,7 @@ pub fn inventory(report: &Report) -> Inventory {
                 inv.push_utf16("comment", FieldKind::Comment, stream, offset)
             }
             Some(S::AssertionInfoStream) => inv.assertion(stream, offset),
+            Some(S::MozMacosCrashInfoStream) => inv.mac_crash_info(stream),
             _ => {}
         }
     }
@@ -609,6 +612,48 @@ impl<'a> Builder<'a> {
                     FieldKind::HandleName,
                     rva,
                 );
+            }
+        }
+    }
+
+    /// macOS `CrashReporterClient` annotations (the `MozMacosCrashInfoStream`): up to 20
+    /// records, each a fixed part of `record_start_size` bytes followed by NUL-terminated
+    /// strings: module path, message, signature, backtrace, second message.
+    fn mac_crash_info(&mut self, stream: &[u8]) {
+        const NAMES: [&str; 5] = [
+            "module_path",
+            "message",
+            "signature_string",
+            "backtrace",
+            "message2",
+        ];
+        let s = Bytes(stream);
+        let (Some(count), Some(start)) = (s.u32(4), s.u32(8)) else {
+            return;
+        };
+        for i in 0..u64::from(count).min(20) {
+            let (Some(size), Some(rva)) = (s.u32(12 + i * 8), s.u32(16 + i * 8)) else {
+                break;
+            };
+            let Some(record) = self.data.slice(u64::from(rva), u64::from(size)) else {
+                self.problem(format!("mac_crash_info[{i}]: record is outside the file"));
+                continue;
+            };
+            let Some(strings) = record.get(start as usize..) else {
+                continue;
+            };
+            let mut at = 0;
+            for name in NAMES {
+                let Some(rest) = strings.get(at..) else { break };
+                let len = rest.iter().position(|&b| b == 0).unwrap_or(rest.len());
+                let origin = u64::from(rva) + u64::from(start) + at as u64;
+                self.push_utf8(
+                    &format!("mac_crash_info[{i}].{name}"),
+                    FieldKind::MacCrashInfo,
+                    rest,
+                    origin,
+                );
+                at += len + 1;
             }
         }
     }

@@ -373,7 +373,9 @@ fn mac_crash_info_strings_are_in_the_inventory() {
 
     // The oracle: rust-minidump's own parser of this stream.
     let parsed = minidump::Minidump::read(bytes.as_slice()).unwrap();
-    let info = parsed.get_stream::<minidump::MinidumpMacCrashInfo>().unwrap();
+    let info = parsed
+        .get_stream::<minidump::MinidumpMacCrashInfo>()
+        .unwrap();
     let minidump::RawMacCrashInfo::V4(_, want) = &info.raw[0] else {
         panic!("a version-4 record: {:?}", info.raw[0]);
     };
@@ -387,12 +389,28 @@ fn mac_crash_info_strings_are_in_the_inventory() {
             .find(|f| f["path"] == format!("mac_crash_info[0].{name}"))
             .map(|f| f["value"].as_str().unwrap().to_string())
     };
-    assert_eq!(field("module_path").as_deref(), Some(want.module_path.as_str()));
+    assert_eq!(
+        field("module_path").as_deref(),
+        Some(want.module_path.as_str())
+    );
     assert_eq!(field("message").as_deref(), Some(want.message.as_str()));
-    assert_eq!(field("signature_string").as_deref(), Some(want.signature_string.as_str()));
+    assert_eq!(
+        field("signature_string").as_deref(),
+        Some(want.signature_string.as_str())
+    );
     assert_eq!(field("backtrace").as_deref(), Some(want.backtrace.as_str()));
     assert_eq!(field("message2").as_deref(), Some(want.message2.as_str()));
-    assert!(has(&doc, "user-path", "carol", "mac_crash_info[0].module_path"));
-    assert!(has(&doc, "email", "carol@example.org", "mac_crash_info[0].message"));
+    assert!(has(
+        &doc,
+        "user-path",
+        "carol",
+        "mac_crash_info[0].module_path"
+    ));
+    assert!(has(
+        &doc,
+        "email",
+        "carol@example.org",
+        "mac_crash_info[0].message"
+    ));
     assert_origins(&path);
 }

@@ -414,3 +414,34 @@ fn mac_crash_info_strings_are_in_the_inventory() {
     ));
     assert_origins(&path);
 }
+
+/// Registers carry data: the abort dump's worker copied its message with vector
+/// instructions, and 16 bytes of it sit in a saved XMM register. The CPU contexts are
+/// regions of the inventory, so that text is scanned like any memory.
+#[test]
+fn cpu_contexts_are_regions() {
+    let path = testdata("dumps/linux-crashy-abort.dmp");
+    let doc = show_json(&path, &[]);
+    let bytes = std::fs::read(&path).unwrap();
+    let at = bytes
+        .windows(16)
+        .position(|w| w == b"worker saw token")
+        .expect("the fixture holds the worker's message") as u64;
+    let region = doc["memory"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| {
+            let start = r["file_offset"].as_u64().unwrap();
+            start <= at && at < start + r["size"].as_u64().unwrap()
+        })
+        .expect("the message is inside a region");
+    assert_eq!(region["kind"], "context");
+    let contexts = doc["memory"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["kind"] == "context")
+        .count();
+    assert_eq!(contexts, 4, "three threads and the exception");
+}

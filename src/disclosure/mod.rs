@@ -123,6 +123,8 @@ impl Region {
             (RegionKind::Stack, None) => "stack".to_string(),
             (RegionKind::Heap, _) => "heap".to_string(),
             (RegionKind::Other, _) => "other".to_string(),
+            (RegionKind::Context, Some(t)) => format!("context:thread {t}"),
+            (RegionKind::Context, None) => "context".to_string(),
         }
     }
 }

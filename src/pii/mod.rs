@@ -132,10 +132,10 @@ impl Location {
     pub fn place(&self) -> String {
         match self {
             Location::Field { place, .. } => (*place).to_string(),
-            Location::Memory { region, .. } => {
-                let kind = region.split(':').next().unwrap_or(region);
-                format!("{kind} memory")
-            }
+            Location::Memory { region, .. } => match region.split(':').next().unwrap_or(region) {
+                "context" => "CPU registers".to_string(),
+                kind => format!("{kind} memory"),
+            },
         }
     }
 }

@@ -558,17 +558,18 @@ fn write_carries<W: Write>(out: &mut Out<'_, W>, report: &Report) -> io::Result<
         ]);
     }
     out.table(&table)?;
-    let mut totals = [(0u64, 0usize); 3];
+    let mut totals = [(0u64, 0usize); 4];
     for r in &report.regions {
         let slot = match r.kind {
             RegionKind::Stack => 0,
             RegionKind::Heap => 1,
             RegionKind::Other => 2,
+            RegionKind::Context => 3,
         };
         totals[slot].0 += r.size;
         totals[slot].1 += 1;
     }
-    let all: u64 = totals.iter().map(|t| t.0).sum();
+    let all: u64 = totals[..3].iter().map(|t| t.0).sum();
     let describe = |(bytes, count): (u64, usize), what: &str| {
         format!(
             "{what} {} in {count} region{}",
@@ -586,6 +587,17 @@ fn write_carries<W: Write>(out: &mut Out<'_, W>, report: &Report) -> io::Result<
             describe(totals[2], "other")
         ),
     )?;
+    if totals[3].1 > 0 {
+        out.field(
+            "CPU registers",
+            &format!(
+                "{} of saved registers in {} contexts (vector registers can hold pieces of text)",
+                human_size(totals[3].0),
+                totals[3].1
+            ),
+        )?;
+    }
+
     out.field(
         "File",
         &format!(

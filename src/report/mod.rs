@@ -14,8 +14,8 @@ use std::sync::Arc;
 use memmap2::Mmap;
 use minidump::format::MINIDUMP_STREAM_TYPE;
 use minidump::{
-    Minidump, MinidumpCrashpadInfo, MinidumpMemory64List, MinidumpMemoryList, MinidumpThreadList,
-    MinidumpThreadNames,
+    Minidump, MinidumpCrashpadInfo, MinidumpException, MinidumpMemory64List, MinidumpMemoryList,
+    MinidumpThreadList, MinidumpThreadNames,
 };
 use num_traits::FromPrimitive;
 
@@ -55,6 +55,9 @@ pub enum RegionKind {
     Heap,
     /// Anything else: module data, memory around the crash address, unknown.
     Other,
+    /// A thread's saved CPU context: registers, including vector registers that often
+    /// hold pieces of strings being copied. `address` is the offset inside the context.
+    Context,
 }
 
 /// A range of process memory carried in the file.
@@ -217,6 +220,27 @@ impl Report {
             }
             Err(minidump::Error::StreamNotFound) => {}
             Err(e) => problems.push(format!("the Memory64 list could not be read: {e}")),
+        }
+        // CPU contexts: every thread's, and the exception's (the registers at the crash).
+        let mut contexts = Vec::new();
+        if let Ok(threads) = self.dump.get_stream::<MinidumpThreadList>() {
+            for t in &threads.threads {
+                contexts.push((t.raw.thread_id, t.raw.thread_context));
+            }
+        }
+        if let Ok(exception) = self.dump.get_stream::<MinidumpException>() {
+            contexts.push((exception.raw.thread_id, exception.raw.thread_context));
+        }
+        for (thread_id, location) in contexts {
+            if location.data_size > 0 {
+                regions.push(MemoryRegion {
+                    kind: RegionKind::Context,
+                    thread_id: Some(thread_id),
+                    address: 0,
+                    size: u64::from(location.data_size),
+                    file_offset: u64::from(location.rva),
+                });
+            }
         }
         self.problems.extend(problems);
         regions

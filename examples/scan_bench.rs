@@ -111,6 +111,7 @@ fn main() {
         address: 0x1000,
         file_offset: 0,
         len: buf.len() as u64,
+        name: None,
     };
     let matcher = memory::IdentityMatcher::new(&Identity::default());
     let mut times = Vec::new();

@@ -106,18 +106,27 @@ pub struct Field {
 }
 
 /// One range of process memory carried in the file.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Region {
     pub kind: RegionKind,
     pub thread_id: Option<u32>,
     pub address: u64,
     pub file_offset: u64,
+    #[serde(rename = "size")]
     pub len: u64,
+    /// For bytes that are not process memory but are scanned like it: a stream no part
+    /// of crashscope interprets (`stream:0x424e0001`), a binary annotation
+    /// (`annotation:recent_contacts`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 impl Region {
-    /// `stack:thread 7` / `heap` / `other`, as used in finding locations.
+    /// `stack:thread 7` / `heap` / `other` / `stream:0x…`, as used in finding locations.
     pub fn label(&self) -> String {
+        if let Some(name) = &self.name {
+            return name.clone();
+        }
         match (self.kind, self.thread_id) {
             (RegionKind::Stack, Some(t)) => format!("stack:thread {t}"),
             (RegionKind::Stack, None) => "stack".to_string(),
@@ -144,6 +153,7 @@ pub fn inventory(report: &Report) -> Inventory {
         data: Bytes(report.bytes()),
         out: Inventory::default(),
         problem_count: 0,
+        raw: Vec::new(),
     };
     for s in report.streams() {
         let Some(stream) = inv.data.slice(s.offset, s.size) else {
@@ -175,7 +185,20 @@ pub fn inventory(report: &Report) -> Inventory {
             }
             Some(S::AssertionInfoStream) => inv.assertion(stream, offset),
             Some(S::MozMacosCrashInfoStream) => inv.mac_crash_info(stream),
-            _ => {}
+            // Structures without text, and memory (already regions).
+            Some(
+                S::UnusedStream
+                | S::ThreadListStream
+                | S::MemoryListStream
+                | S::Memory64ListStream
+                | S::ExceptionStream
+                | S::MemoryInfoListStream
+                | S::ThreadInfoListStream,
+            ) => {}
+            // Anything else (a custom user stream, a stream this version does not
+            // interpret) is scanned as raw bytes: what is not in the inventory could not
+            // be shown, audited or scrubbed.
+            _ => inv.raw_bytes(format!("stream:0x{:08x}", s.stream_type), offset, s.size),
         }
     }
     inv.out.regions = report
@@ -187,8 +210,10 @@ pub fn inventory(report: &Report) -> Inventory {
             address: r.address,
             file_offset: r.file_offset,
             len: r.size,
+            name: None,
         })
         .filter(|r| r.file_offset.saturating_add(r.len) <= report.file_size)
+        .chain(std::mem::take(&mut inv.raw))
         .collect();
     if inv.problem_count > MAX_PROBLEMS {
         let more = inv.problem_count - MAX_PROBLEMS;
@@ -206,6 +231,8 @@ struct Builder<'a> {
     data: Bytes<'a>,
     out: Inventory,
     problem_count: usize,
+    /// Byte ranges scanned like memory: unknown streams, binary annotations.
+    raw: Vec<Region>,
 }
 
 impl<'a> Builder<'a> {
@@ -228,6 +255,20 @@ impl<'a> Builder<'a> {
             value,
             origin,
         });
+    }
+
+    /// Bytes with no structure crashscope knows, scanned like memory under `name`.
+    fn raw_bytes(&mut self, name: String, offset: u64, len: u64) {
+        if len > 0 {
+            self.raw.push(Region {
+                kind: RegionKind::Other,
+                thread_id: None,
+                address: 0,
+                file_offset: offset,
+                len,
+                name: Some(name),
+            });
+        }
     }
 
     fn push_utf8(&mut self, path: &str, kind: FieldKind, bytes: &[u8], offset: u64) {
@@ -477,19 +518,28 @@ impl<'a> Builder<'a> {
             ) else {
                 continue;
             };
-            if ty != 1 {
-                continue; // user-defined bytes: not text; the memory-like scan covers them
-            }
             let Some(len) = self.data.u32(u64::from(value_rva)) else {
                 continue;
             };
-            if let Some(bytes) = self.data.slice(u64::from(value_rva) + 4, u64::from(len)) {
+            let value_at = u64::from(value_rva) + 4;
+            if self.data.slice(value_at, u64::from(len)).is_none() {
+                self.problem(format!("{prefix}.objects.{key}: value is outside the file"));
+                continue;
+            }
+            if ty == 1 {
+                let bytes = self
+                    .data
+                    .slice(value_at, u64::from(len))
+                    .unwrap_or_default();
                 self.push_utf8(
                     &format!("{prefix}.objects.{key}"),
                     FieldKind::Annotation { key: key.clone() },
                     bytes,
-                    u64::from(value_rva) + 4,
+                    value_at,
                 );
+            } else {
+                // A custom type (or a future one): app-defined bytes, scanned like memory.
+                self.raw_bytes(format!("annotation:{key}"), value_at, u64::from(len));
             }
         }
     }

@@ -412,6 +412,7 @@ mod tests {
             address: 0x1000,
             file_offset: 0,
             len: len as u64,
+            name: None,
         }
     }
 

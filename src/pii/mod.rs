@@ -60,6 +60,7 @@ pub enum Category {
     Payment,
     GovernmentId,
     Email,
+    Phone,
     UserName,
     HostName,
     IpAddress,
@@ -80,6 +81,7 @@ impl Category {
             Category::Payment => "payment",
             Category::GovernmentId => "government-id",
             Category::Email => "e-mail",
+            Category::Phone => "phone",
             Category::UserName => "user name",
             Category::HostName => "host name",
             Category::IpAddress => "IP address",
@@ -134,6 +136,8 @@ impl Location {
             Location::Field { place, .. } => (*place).to_string(),
             Location::Memory { region, .. } => match region.split(':').next().unwrap_or(region) {
                 "context" => "CPU registers".to_string(),
+                "stream" => "custom streams".to_string(),
+                "annotation" => "annotations".to_string(),
                 kind => format!("{kind} memory"),
             },
         }

@@ -115,6 +115,30 @@ pub const RULES: &[Rule] = &[
         validator: None,
     },
     Rule {
+        id: "slack-webhook",
+        category: C::Secret,
+        severity: High,
+        description: "A Slack incoming-webhook URL (its path is the secret)",
+        pattern: r"https://hooks\.slack\.com/services/[A-Za-z0-9_/]{8,}",
+        group: 0,
+        folded: false,
+        scanner: None,
+        may: |s| s.has("hooks.slack.com"),
+        validator: None,
+    },
+    Rule {
+        id: "npm-token",
+        category: C::Secret,
+        severity: High,
+        description: "An npm access token",
+        pattern: r"\bnpm_[A-Za-z0-9]{36}\b",
+        group: 0,
+        folded: false,
+        scanner: None,
+        may: |s| s.has("npm_"),
+        validator: None,
+    },
+    Rule {
         id: "google-api-key",
         category: C::Secret,
         severity: High,
@@ -178,8 +202,8 @@ pub const RULES: &[Rule] = &[
         id: "secret-assignment",
         category: C::Secret,
         severity: High,
-        description: "A value assigned to a secret-named key (password=, token: ...)",
-        pattern: r#"\b(?:password|passwd|passphrase|secret|token|api[_-]?key|apikey|access[_-]?key|auth[_-]?token|credentials?|client[_-]?secret)["']?\s*[=:]\s*["']?([^\s&;,"'<>]{4,})"#,
+        description: "A value assigned to a secret-named key (password=, NPM_TOKEN=, api_key: ...)",
+        pattern: r#"\b(?:[a-z0-9]+[_-])*(?:password|passwd|passphrase|secret|token|api[_-]?key|apikey|access[_-]?key|auth[_-]?token|credentials?|client[_-]?secret)["']?\s*[=:]\s*["']?([^\s&;,"'<>]{4,})"#,
         group: 1,
         folded: true,
         scanner: None,
@@ -226,6 +250,30 @@ pub const RULES: &[Rule] = &[
         scanner: Some(super::scanners::us_ssn),
         may: |s| s.digits >= 9 && s.dashes >= 2,
         validator: Some(ssn),
+    },
+    Rule {
+        id: "uk-nino",
+        category: C::GovernmentId,
+        severity: High,
+        description: "A UK National Insurance number",
+        pattern: r"\b[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b",
+        group: 0,
+        folded: false,
+        scanner: None,
+        may: |s| s.digits >= 6,
+        validator: Some(nino),
+    },
+    Rule {
+        id: "phone-number",
+        category: C::Phone,
+        severity: Medium,
+        description: "A phone number in international form (+CC ...)",
+        pattern: r"\+[1-9]\d{0,2}(?:[ .-]?\(?\d{1,4}\)?){2,6}",
+        group: 0,
+        folded: false,
+        scanner: None,
+        may: |s| s.has("+") && s.digits >= 8,
+        validator: Some(phone),
     },
     Rule {
         id: "email",
@@ -589,6 +637,21 @@ fn ssn(text: &str, start: usize, end: usize) -> bool {
     area != "000" && area != "666" && !area.starts_with('9') && group != "00" && serial != "0000"
 }
 
+fn nino(text: &str, start: usize, _end: usize) -> bool {
+    // Letters HMRC never uses first (D F I U V) and prefixes never issued. QQ stays: it is
+    // HMRC's documented example, the very value test data plants.
+    let prefix = &text[start..start + 2];
+    !matches!(&prefix[..1], "D" | "F" | "I" | "U" | "V")
+        && !matches!(prefix, "BG" | "GB" | "NK" | "KN" | "TN" | "NT" | "ZZ")
+}
+
+fn phone(text: &str, start: usize, end: usize) -> bool {
+    // E.164 allows 8 to 15 digits; something glued to letters is not a phone number.
+    let n = digits(&text[start..end]).len();
+    let before = text[..start].chars().next_back();
+    (8..=15).contains(&n) && !before.is_some_and(|c| c.is_ascii_alphanumeric())
+}
+
 fn email(text: &str, start: usize, end: usize) -> bool {
     let m = &text[start..end];
     // Not a versioned symbol such as `memcpy@GLIBC_2.14` or `foo@@VERS_1.0`.
@@ -761,7 +824,26 @@ mod tests {
             ["Tr0ub4dor"]
         );
         assert!(find("secret-assignment", "password=null").is_empty());
+        assert_eq!(
+            find("secret-assignment", "STRIPE_API_KEY=sk_test_4eC39Hq"),
+            ["sk_test_4eC39Hq"]
+        );
+        assert!(find("secret-assignment", "tokenizer=fast").is_empty());
+        assert_eq!(
+            find(
+                "npm-token",
+                "NPM_TOKEN=npm_OkLVyVbV1NQBzimdcUrqww91OlIqGB4kVxMZ"
+            ),
+            ["npm_OkLVyVbV1NQBzimdcUrqww91OlIqGB4kVxMZ"]
+        );
         assert_eq!(find("us-ssn", "ssn 123-45-6789"), ["123-45-6789"]);
+        assert_eq!(find("uk-nino", "nino QQ123456C."), ["QQ123456C"]);
+        assert!(find("uk-nino", "GB123456A").is_empty());
+        assert_eq!(
+            find("phone-number", "tel +44 20 7946 0958;"),
+            ["+44 20 7946 0958"]
+        );
+        assert!(find("phone-number", "+1 2").is_empty());
         assert!(find("us-ssn", "666-45-6789").is_empty());
     }
 

@@ -616,10 +616,11 @@ fn write_carries<W: Write>(out: &mut Out<'_, W>, report: &Report) -> io::Result<
 }
 
 /// The categories that say who a person is, in the order the summary lists them.
-const WHO: [Category; 7] = [
+const WHO: [Category; 8] = [
     Category::UserName,
     Category::HostName,
     Category::Email,
+    Category::Phone,
     Category::InstallId,
     Category::IpAddress,
     Category::MacAddress,

@@ -41,7 +41,7 @@ pub fn show_document(view: &ShowView<'_>) -> Value {
     doc.insert("linux".into(), linux(report));
     doc.insert("crashpad".into(), crashpad(report));
     doc.insert("streams".into(), json!(report.streams()));
-    doc.insert("memory".into(), json!(report.regions));
+    doc.insert("memory".into(), json!(view.inventory.regions));
     doc.insert("identity".into(), json!(view.findings.identity));
     doc.insert("findings".into(), findings(view));
     doc.insert("fields".into(), json!(view.inventory.fields));

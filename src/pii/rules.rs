@@ -236,7 +236,7 @@ pub const RULES: &[Rule] = &[
         group: 0,
         folded: false,
         scanner: None,
-        may: |s| s.digits >= 10 && s.iban_head,
+        may: |s| s.digits >= 10 && s.patterns().iban_head,
         validator: Some(iban_mod97),
     },
     Rule {
@@ -260,7 +260,7 @@ pub const RULES: &[Rule] = &[
         group: 0,
         folded: false,
         scanner: None,
-        may: |s| s.digits >= 6,
+        may: |s| s.digits >= 6 && s.patterns().nino_head,
         validator: Some(nino),
     },
     Rule {
@@ -284,7 +284,7 @@ pub const RULES: &[Rule] = &[
         group: 0,
         folded: false,
         scanner: None,
-        may: |s| s.dot_after_at,
+        may: |s| s.at && s.dots > 0 && s.patterns().dot_after_at,
         validator: Some(email),
     },
     Rule {
@@ -326,7 +326,12 @@ pub const RULES: &[Rule] = &[
         group: 0,
         folded: true,
         scanner: None,
-        may: |s| s.hex_colon_run >= 7 || (s.hex_double_colon && s.hex_colon_run >= 2),
+        may: |s| {
+            s.colons >= 2 && {
+                let p = s.patterns();
+                p.hex_colon_run >= 7 || (p.hex_double_colon && p.hex_colon_run >= 2)
+            }
+        },
         validator: Some(ipv6),
     },
     Rule {
@@ -338,7 +343,12 @@ pub const RULES: &[Rule] = &[
         group: 0,
         folded: false,
         scanner: None,
-        may: |s| s.hex_sep_run >= 5 && s.hex_pair_sep,
+        may: |s| {
+            (s.colons >= 5 || s.dashes >= 5) && {
+                let p = s.patterns();
+                p.hex_sep_run >= 5 && p.hex_pair_sep
+            }
+        },
         validator: Some(mac),
     },
     Rule {
@@ -456,11 +466,21 @@ pub struct Shape<'a> {
     equals: bool,
     slash: bool,
     backslash: bool,
+    /// Byte patterns that need neighbours, counted in a second pass only when a rule
+    /// that needs them got past the counts above.
+    patterns: std::cell::OnceCell<Patterns>,
+}
+
+/// Shapes a few rules need, found by looking at neighbouring bytes.
+#[derive(Debug, Default)]
+struct Patterns {
     /// Two upper-case letters then two digits (`DE89`: how every IBAN starts).
     iban_head: bool,
+    /// Two upper-case letters then a digit, maybe after a space (`QQ1`, `QQ 1`: a NINO).
+    nino_head: bool,
     /// Two hex digits then `:` or `-` then a hex digit (`1a:2b`: inside every MAC).
     hex_pair_sep: bool,
-    /// A `.` somewhere after the first `@` (every e-mail's domain has one).
+    /// A `.` somewhere after an `@` (every e-mail's domain has one).
     dot_after_at: bool,
     /// The most `:` in one run of hex digits and colons, and whether such a run holds
     /// `::` (an IPv6 address is one such run).
@@ -468,6 +488,48 @@ pub struct Shape<'a> {
     hex_double_colon: bool,
     /// The most `:` or `-` in one run of hex digits and that separator (a MAC is one).
     hex_sep_run: usize,
+}
+
+impl Patterns {
+    fn of(text: &[u8]) -> Patterns {
+        let mut s = Patterns::default();
+        let mut at = false;
+        // Separators in the current run of hex digits and `:` (and of hex digits and `-`).
+        let (mut colons, mut dashes) = (0usize, 0usize);
+        // The last four bytes seen, newest in the low byte.
+        let mut last = 0u32;
+        for &b in text {
+            let [_, p2, p1, p0] = last.to_be_bytes();
+            s.iban_head |= b.is_ascii_digit()
+                && p0.is_ascii_digit()
+                && p1.is_ascii_uppercase()
+                && p2.is_ascii_uppercase();
+            s.nino_head |= b.is_ascii_digit()
+                && ((p0.is_ascii_uppercase() && p1.is_ascii_uppercase())
+                    || (p0 == b' ' && p1.is_ascii_uppercase() && p2.is_ascii_uppercase()));
+            s.hex_pair_sep |= b.is_ascii_hexdigit()
+                && matches!(p0, b':' | b'-')
+                && p1.is_ascii_hexdigit()
+                && p2.is_ascii_hexdigit();
+            s.dot_after_at |= b == b'.' && at;
+            at |= b == b'@';
+            if b == b':' {
+                colons += 1;
+                s.hex_double_colon |= p0 == b':';
+            } else if !b.is_ascii_hexdigit() {
+                colons = 0;
+            }
+            if b == b'-' {
+                dashes += 1;
+            } else if !b.is_ascii_hexdigit() {
+                dashes = 0;
+            }
+            s.hex_colon_run = s.hex_colon_run.max(colons);
+            s.hex_sep_run = s.hex_sep_run.max(colons).max(dashes);
+            last = (last << 8) | u32::from(b);
+        }
+        s
+    }
 }
 
 impl<'a> Shape<'a> {
@@ -483,42 +545,9 @@ impl<'a> Shape<'a> {
             equals: false,
             slash: false,
             backslash: false,
-            iban_head: false,
-            hex_pair_sep: false,
-            dot_after_at: false,
-            hex_colon_run: 0,
-            hex_double_colon: false,
-            hex_sep_run: 0,
+            patterns: std::cell::OnceCell::new(),
         };
-        // Separators in the current run of hex digits and `:` (and of hex digits and `-`).
-        let (mut colons, mut dashes) = (0usize, 0usize);
-        // The last four bytes seen, newest in the low byte.
-        let mut last = 0u32;
         for &b in s.text {
-            let [_, p2, p1, p0] = last.to_be_bytes();
-            s.iban_head |= b.is_ascii_digit()
-                && p0.is_ascii_digit()
-                && p1.is_ascii_uppercase()
-                && p2.is_ascii_uppercase();
-            s.hex_pair_sep |= b.is_ascii_hexdigit()
-                && matches!(p0, b':' | b'-')
-                && p1.is_ascii_hexdigit()
-                && p2.is_ascii_hexdigit();
-            s.dot_after_at |= b == b'.' && s.at;
-            if b == b':' {
-                colons += 1;
-                s.hex_double_colon |= p0 == b':';
-            } else if !b.is_ascii_hexdigit() {
-                colons = 0;
-            }
-            if b == b'-' {
-                dashes += 1;
-            } else if !b.is_ascii_hexdigit() {
-                dashes = 0;
-            }
-            s.hex_colon_run = s.hex_colon_run.max(colons);
-            s.hex_sep_run = s.hex_sep_run.max(colons).max(dashes);
-            last = (last << 8) | u32::from(b);
             match b {
                 b'0'..=b'9' => s.digits += 1,
                 b'.' => s.dots += 1,
@@ -535,6 +564,10 @@ impl<'a> Shape<'a> {
         s
     }
 
+    fn patterns(&self) -> &Patterns {
+        self.patterns.get_or_init(|| Patterns::of(self.text))
+    }
+
     /// Whether `needle` occurs. Texts are short runs: a first-byte `memchr` and a compare
     /// beat building a substring searcher for every text.
     fn has(&self, needle: &str) -> bool {
@@ -545,6 +578,12 @@ impl<'a> Shape<'a> {
     /// Case-insensitive `has`; `needle` is lower case ASCII.
     fn has_ci(&self, needle: &str) -> bool {
         let n = needle.as_bytes();
+        if self.text.len() < 64 {
+            return self
+                .text
+                .windows(n.len())
+                .any(|w| w.eq_ignore_ascii_case(n));
+        }
         let (lo, up) = (n[0], n[0].to_ascii_uppercase());
         memchr::memchr2_iter(lo, up, self.text).any(|at| {
             self.text

@@ -578,12 +578,6 @@ impl<'a> Shape<'a> {
     /// Case-insensitive `has`; `needle` is lower case ASCII.
     fn has_ci(&self, needle: &str) -> bool {
         let n = needle.as_bytes();
-        if self.text.len() < 64 {
-            return self
-                .text
-                .windows(n.len())
-                .any(|w| w.eq_ignore_ascii_case(n));
-        }
         let (lo, up) = (n[0], n[0].to_ascii_uppercase());
         memchr::memchr2_iter(lo, up, self.text).any(|at| {
             self.text

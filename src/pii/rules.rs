@@ -55,7 +55,7 @@ pub const RULES: &[Rule] = &[
         group: 0,
         folded: false,
         scanner: None,
-        may: |s| s.has("PRIVATE KEY-----"),
+        may: |s| s.len() >= 27 && s.has("PRIVATE KEY-----"),
         validator: None,
     },
     Rule {
@@ -68,9 +68,10 @@ pub const RULES: &[Rule] = &[
         folded: false,
         scanner: None,
         may: |s| {
-            ["AKIA", "ASIA", "AGPA", "AIDA", "AROA"]
-                .iter()
-                .any(|p| s.has(p))
+            s.len() >= 20
+                && ["AKIA", "ASIA", "AGPA", "AIDA", "AROA"]
+                    .iter()
+                    .any(|p| s.has(p))
         },
         validator: None,
     },
@@ -83,7 +84,7 @@ pub const RULES: &[Rule] = &[
         group: 1,
         folded: true,
         scanner: None,
-        may: |s| (s.equals || s.colons > 0) && s.has_ci("access"),
+        may: |s| s.len() >= 59 && (s.equals || s.colons > 0) && s.has_ci("access"),
         validator: None,
     },
     Rule {
@@ -96,9 +97,10 @@ pub const RULES: &[Rule] = &[
         folded: false,
         scanner: None,
         may: |s| {
-            ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"]
-                .iter()
-                .any(|p| s.has(p))
+            s.len() >= 33
+                && ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"]
+                    .iter()
+                    .any(|p| s.has(p))
         },
         validator: None,
     },
@@ -111,7 +113,7 @@ pub const RULES: &[Rule] = &[
         group: 0,
         folded: false,
         scanner: None,
-        may: |s| s.has("xox"),
+        may: |s| s.len() >= 15 && s.has("xox"),
         validator: None,
     },
     Rule {
@@ -123,7 +125,7 @@ pub const RULES: &[Rule] = &[
         group: 0,
         folded: false,
         scanner: None,
-        may: |s| s.has("hooks.slack.com"),
+        may: |s| s.len() >= 40 && s.slash && s.has("hooks.slack.com"),
         validator: None,
     },
     Rule {
@@ -135,7 +137,7 @@ pub const RULES: &[Rule] = &[
         group: 0,
         folded: false,
         scanner: None,
-        may: |s| s.has("npm_"),
+        may: |s| s.len() >= 40 && s.has("npm_"),
         validator: None,
     },
     Rule {
@@ -147,7 +149,7 @@ pub const RULES: &[Rule] = &[
         group: 0,
         folded: false,
         scanner: None,
-        may: |s| s.has("AIza"),
+        may: |s| s.len() >= 39 && s.has("AIza"),
         validator: None,
     },
     Rule {
@@ -159,7 +161,7 @@ pub const RULES: &[Rule] = &[
         group: 0,
         folded: false,
         scanner: None,
-        may: |s| s.has("_live_"),
+        may: |s| s.len() >= 28 && s.has("_live_"),
         validator: None,
     },
     Rule {
@@ -171,7 +173,7 @@ pub const RULES: &[Rule] = &[
         group: 0,
         folded: false,
         scanner: None,
-        may: |s| s.dots >= 2 && s.has("eyJ"),
+        may: |s| s.len() >= 32 && s.dots >= 2 && s.has("eyJ"),
         validator: None,
     },
     Rule {
@@ -183,7 +185,7 @@ pub const RULES: &[Rule] = &[
         group: 1,
         folded: true,
         scanner: None,
-        may: |s| s.has_ci("bearer"),
+        may: |s| s.len() >= 23 && s.has_ci("bearer"),
         validator: None,
     },
     Rule {
@@ -208,7 +210,8 @@ pub const RULES: &[Rule] = &[
         folded: true,
         scanner: None,
         may: |s| {
-            (s.equals || s.colons > 0)
+            s.len() >= 10
+                && (s.equals || s.colons > 0)
                 && ["pass", "secret", "token", "key", "auth", "cred"]
                     .iter()
                     .any(|k| s.has_ci(k))
@@ -272,7 +275,7 @@ pub const RULES: &[Rule] = &[
         group: 0,
         folded: false,
         scanner: None,
-        may: |s| s.has("+") && s.digits >= 8,
+        may: |s| s.plus && s.digits >= 8,
         validator: Some(phone),
     },
     Rule {
@@ -284,7 +287,7 @@ pub const RULES: &[Rule] = &[
         group: 0,
         folded: false,
         scanner: None,
-        may: |s| s.at && s.dots > 0 && s.patterns().dot_after_at,
+        may: |s| s.dot_after_at,
         validator: Some(email),
     },
     Rule {
@@ -466,6 +469,9 @@ pub struct Shape<'a> {
     equals: bool,
     slash: bool,
     backslash: bool,
+    plus: bool,
+    /// A `.` somewhere after an `@` (every e-mail's domain has one).
+    dot_after_at: bool,
     /// Byte patterns that need neighbours, counted in a second pass only when a rule
     /// that needs them got past the counts above.
     patterns: std::cell::OnceCell<Patterns>,
@@ -480,8 +486,6 @@ struct Patterns {
     nino_head: bool,
     /// Two hex digits then `:` or `-` then a hex digit (`1a:2b`: inside every MAC).
     hex_pair_sep: bool,
-    /// A `.` somewhere after an `@` (every e-mail's domain has one).
-    dot_after_at: bool,
     /// The most `:` in one run of hex digits and colons, and whether such a run holds
     /// `::` (an IPv6 address is one such run).
     hex_colon_run: usize,
@@ -493,7 +497,6 @@ struct Patterns {
 impl Patterns {
     fn of(text: &[u8]) -> Patterns {
         let mut s = Patterns::default();
-        let mut at = false;
         // Separators in the current run of hex digits and `:` (and of hex digits and `-`).
         let (mut colons, mut dashes) = (0usize, 0usize);
         // The last four bytes seen, newest in the low byte.
@@ -511,8 +514,6 @@ impl Patterns {
                 && matches!(p0, b':' | b'-')
                 && p1.is_ascii_hexdigit()
                 && p2.is_ascii_hexdigit();
-            s.dot_after_at |= b == b'.' && at;
-            at |= b == b'@';
             if b == b':' {
                 colons += 1;
                 s.hex_double_colon |= p0 == b':';
@@ -545,14 +546,20 @@ impl<'a> Shape<'a> {
             equals: false,
             slash: false,
             backslash: false,
+            plus: false,
+            dot_after_at: false,
             patterns: std::cell::OnceCell::new(),
         };
         for &b in s.text {
             match b {
                 b'0'..=b'9' => s.digits += 1,
-                b'.' => s.dots += 1,
+                b'.' => {
+                    s.dots += 1;
+                    s.dot_after_at |= s.at;
+                }
                 b':' => s.colons += 1,
                 b'-' => s.dashes += 1,
+                b'+' => s.plus = true,
                 b'@' => s.at = true,
                 b'?' => s.question = true,
                 b'=' => s.equals = true,
@@ -562,6 +569,10 @@ impl<'a> Shape<'a> {
             }
         }
         s
+    }
+
+    fn len(&self) -> usize {
+        self.text.len()
     }
 
     fn patterns(&self) -> &Patterns {

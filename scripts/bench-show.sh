@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-15}
-rounds=${2:-5}
+rounds=${2:-11}
 corpus=../shared/corpus
 peer=target/peer/bin/minidump-stackwalk
 if [ ! -x "$peer" ]; then

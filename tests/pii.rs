@@ -537,3 +537,44 @@ fn crashpad_db_manifest_values_are_inventoried_and_found() {
     }
     assert!(checked > 500, "checked {checked} places");
 }
+
+/// Quasi-identifiers (OS build, CPU brand, locale, every other variable) are reported as
+/// data at low severity, kept out of the default view, and marked with `--all`.
+#[test]
+fn low_severity_is_data_but_hidden_by_default() {
+    let dump = testdata("dumps/linux-crashy-segv.dmp");
+    let doc = show_json(&dump, &[]);
+    let low: Vec<&str> = findings(&doc)
+        .iter()
+        .filter(|f| f["severity"] == "low")
+        .map(|f| f["logical_location"].as_str().unwrap())
+        .collect();
+    assert!(low.contains(&"system_info.csd_version"), "{low:?}");
+    assert!(
+        low.iter().any(|l| l.starts_with("cpu_info[")),
+        "CPU brand: {low:?}"
+    );
+    assert!(
+        low.contains(&"environ.TZ") && low.contains(&"environ.LANG"),
+        "{low:?}"
+    );
+
+    let text = |extra: &[&str]| {
+        let mut args = vec![
+            "show".as_ref(),
+            dump.as_os_str(),
+            "--color".as_ref(),
+            "never".as_ref(),
+        ];
+        args.extend(extra.iter().map(|a| std::ffi::OsStr::new(*a)));
+        crate::util::stdout(&crate::util::run(args))
+    };
+    let default = text(&[]);
+    assert!(
+        default.contains("    TZ=Europe/Berlin"),
+        "unmarked by default"
+    );
+    assert!(default.contains("(low hidden; --all shows them)"));
+    let all = text(&["--all"]);
+    assert!(all.contains(" ~  TZ=⟦Europe/Berlin⟧"), "marked with --all");
+}

@@ -360,7 +360,7 @@ fn scan_field(field: &Field, found: &mut Vec<Finding>) {
     } else {
         match_rules(value)
     };
-    if let Some((rule, category, severity)) = context_rule(&field.kind) {
+    if let Some((rule, category, severity)) = context_rule(&field.kind, value) {
         let recognised = rule == "env-secret"
             && matches.iter().any(|&(i, start, end)| {
                 rules::RULES[i].category == category && start == 0 && end == value.len()
@@ -395,7 +395,7 @@ fn secret_name(name: &str) -> bool {
 }
 
 /// Rules that depend on where a value is, not what it looks like.
-fn context_rule(kind: &FieldKind) -> Option<(&'static str, Category, Severity)> {
+fn context_rule(kind: &FieldKind, value: &str) -> Option<(&'static str, Category, Severity)> {
     use Category as C;
     use Severity::*;
     Some(match kind {
@@ -422,11 +422,17 @@ fn context_rule(kind: &FieldKind) -> Option<(&'static str, Category, Severity)> 
                 ("install-id", C::InstallId, Medium)
             } else if k.starts_with("url-chunk") || k == "top-origin" || k.starts_with("switch-") {
                 ("sensitive-annotation", C::Annotation, Medium)
+            } else if k.starts_with("gpu") || k == "lsb-release" {
+                ("quasi-identifier", C::QuasiIdentifier, Low)
             } else {
                 return None;
             }
         }
         FieldKind::SystemInfo | FieldKind::MiscInfo | FieldKind::LsbRelease => {
+            ("quasi-identifier", C::QuasiIdentifier, Low)
+        }
+        // The CPU brand string, once per core in /proc/cpuinfo.
+        FieldKind::CpuInfo if value.starts_with("model name") => {
             ("quasi-identifier", C::QuasiIdentifier, Low)
         }
         _ => return None,

@@ -90,3 +90,36 @@ fn usage_errors_exit_2() {
     let out = run(["frobnicate"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn a_string_pointing_outside_the_file_is_reported_not_skipped() {
+    // Point the first thread name of the crasher dump past the end of the file.
+    let mut bytes = std::fs::read(testdata("dumps/linux-crashy-segv.dmp")).unwrap();
+    let u32_at =
+        |b: &[u8], at: usize| u32::from_le_bytes(b[at..at + 4].try_into().unwrap()) as usize;
+    let (count, dir) = (u32_at(&bytes, 8), u32_at(&bytes, 12));
+    let names = (0..count)
+        .map(|i| dir + 12 * i)
+        .find(|&e| u32_at(&bytes, e) == 24) // ThreadNamesStream
+        .map(|e| u32_at(&bytes, e + 8))
+        .expect("the fixture has thread names");
+    bytes[names + 8..names + 16].copy_from_slice(&0x7fff_fff0u64.to_le_bytes());
+    let dir_ = tempfile::tempdir().unwrap();
+    let path = dir_.path().join("bad-name.dmp");
+    std::fs::write(&path, &bytes).unwrap();
+
+    let out = run([
+        "show".as_ref(),
+        path.as_os_str(),
+        "--color".as_ref(),
+        "never".as_ref(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("Could not read") && l.contains("is outside the file")),
+        "{text}"
+    );
+    assert!(stderr(&out).contains("could not be read"));
+}

@@ -60,7 +60,8 @@ pub fn run(cli: &Cli, args: &ShowArgs) -> anyhow::Result<ExitStatus> {
         }
     }
     out.flush()?;
-    if !cli.global.quiet && (walk_error.is_some() || !report.problems.is_empty()) {
+    let unread = !report.problems.is_empty() || !inventory.problems.is_empty();
+    if !cli.global.quiet && (walk_error.is_some() || unread) {
         eprintln!(
             "crashscope: {}: parts of the dump could not be read (see \"Could not read\")",
             report.path.display()

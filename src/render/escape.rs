@@ -53,11 +53,6 @@ pub fn escape(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Bytes that should be text but may not be UTF-8: decoded lossily, then escaped.
-pub fn escape_bytes(bytes: &[u8]) -> String {
-    escape(&String::from_utf8_lossy(bytes)).into_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -101,7 +101,7 @@ pub fn write_show<W: Write>(w: &mut W, view: &ShowView<'_>, marks: Marks) -> io:
         out.field("Not available", &p.bad(&msg))?;
     }
     write_process(&mut out, view)?;
-    write_carries(&mut out, view.report)?;
+    write_carries(&mut out, view)?;
     write_consent(&mut out, view)?;
     Ok(())
 }
@@ -544,7 +544,8 @@ fn annotation_owner(view: &ShowView<'_>, path: &str) -> String {
         .unwrap_or_else(|| format!("module {index}"))
 }
 
-fn write_carries<W: Write>(out: &mut Out<'_, W>, report: &Report) -> io::Result<()> {
+fn write_carries<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>) -> io::Result<()> {
+    let report = view.report;
     let p = out.p;
     out.heading("What this dump carries")?;
     let streams = report.streams();
@@ -606,9 +607,14 @@ fn write_carries<W: Write>(out: &mut Out<'_, W>, report: &Report) -> io::Result<
             streams.len()
         ),
     )?;
-    if !report.problems.is_empty() {
-        out.field("Could not read", &p.bad(&escape(&report.problems[0])))?;
-        for problem in &report.problems[1..] {
+    let problems: Vec<&String> = report
+        .problems
+        .iter()
+        .chain(&view.inventory.problems)
+        .collect();
+    if let Some((first, rest)) = problems.split_first() {
+        out.field("Could not read", &p.bad(&escape(first)))?;
+        for problem in rest {
             out.more(&p.bad(&escape(problem)))?;
         }
     }

@@ -24,8 +24,6 @@ pub use escape::escape;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Palette {
     pub enabled: bool,
-    /// stdout is a terminal: tables may use its width.
-    pub terminal: bool,
 }
 
 impl Palette {
@@ -37,14 +35,7 @@ impl Palette {
             ColorChoice::Never => false,
             ColorChoice::Auto => terminal && !no_color,
         };
-        Palette { enabled, terminal }
-    }
-
-    pub fn plain() -> Palette {
-        Palette {
-            enabled: false,
-            terminal: false,
-        }
+        Palette { enabled }
     }
 
     /// A section or field label.

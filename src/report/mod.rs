@@ -15,7 +15,7 @@ use memmap2::Mmap;
 use minidump::format::MINIDUMP_STREAM_TYPE;
 use minidump::{
     Minidump, MinidumpCrashpadInfo, MinidumpException, MinidumpMemory64List, MinidumpMemoryList,
-    MinidumpThreadList, MinidumpThreadNames,
+    MinidumpThreadList,
 };
 use num_traits::FromPrimitive;
 
@@ -300,21 +300,6 @@ impl Report {
     /// Crashpad's annotations and ids, when a Crashpad handler wrote the dump.
     pub fn crashpad_info(&self) -> Option<MinidumpCrashpadInfo> {
         self.dump.get_stream::<MinidumpCrashpadInfo>().ok()
-    }
-
-    /// Thread names by thread id, from the thread names stream (Windows, Linux writers).
-    pub fn thread_names(&self) -> BTreeMap<u32, String> {
-        let mut out = BTreeMap::new();
-        if let Ok(names) = self.dump.get_stream::<MinidumpThreadNames>() {
-            if let Ok(threads) = self.dump.get_stream::<MinidumpThreadList>() {
-                for t in &threads.threads {
-                    if let Some(name) = names.get_name(t.raw.thread_id) {
-                        out.insert(t.raw.thread_id, name.into_owned());
-                    }
-                }
-            }
-        }
-        out
     }
 }
 

@@ -659,7 +659,7 @@ fn write_consent<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>) -> io::Res
                 escape(shown).into_owned()
             };
             let line = format!(
-                "{:<11} {}   {total} place{}: {}",
+                "{:<17} {}   {total} place{}: {}",
                 category.as_str(),
                 marks.paint(&value, Severity::Medium),
                 if total == 1 { "" } else { "s" },

@@ -32,11 +32,14 @@ Register-ArgumentCompleter -Native -CommandName 'crashscope' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a crash report: the crash, its stacks, modules, and everything the dump carries')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the reports of a Crashpad database: states, sizes, upload attempts, retention')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions or man pages (used to build the files in the repository)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'crashscope;show' {
+            [CompletionResult]::new('--report', '--report', [CompletionResultType]::ParameterName, 'Only this report of a database (its id, or a unique prefix of it; repeatable)')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'Which reports of a database to show')
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Which threads to print stacks for: the crashing (or requesting) thread, or all')
             [CompletionResult]::new('--symbols-path', '--symbols-path', [CompletionResultType]::ParameterName, 'A folder of Breakpad symbols in the layout `NAME/DEBUGID/NAME.sym` (repeatable)')
             [CompletionResult]::new('--symbols-url', '--symbols-url', [CompletionResultType]::ParameterName, 'An HTTP(S) symbol server serving `NAME/DEBUGID/NAME.sym` below this URL (repeatable)')
@@ -46,6 +49,20 @@ Register-ArgumentCompleter -Native -CommandName 'crashscope' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
             [CompletionResult]::new('--redact', '--redact', [CompletionResultType]::ParameterName, 'Show the view with every identifying value masked (`ali…(17 chars)`)')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Also mark and list low-severity findings (quasi-identifiers such as the OS build, locale, CPU, and every environment variable)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of the human view (the same as `--format json`)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more diagnostics on stderr (symbol lookups, skipped data)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more diagnostics on stderr (symbol lookups, skipped data)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'crashscope;list' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format. JSON is documented in docs/json.md')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of the human view (the same as `--format json`)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
@@ -116,11 +133,15 @@ Register-ArgumentCompleter -Native -CommandName 'crashscope' -ScriptBlock {
         }
         'crashscope;help' {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a crash report: the crash, its stacks, modules, and everything the dump carries')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the reports of a Crashpad database: states, sizes, upload attempts, retention')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions or man pages (used to build the files in the repository)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'crashscope;help;show' {
+            break
+        }
+        'crashscope;help;list' {
             break
         }
         'crashscope;help;generate' {

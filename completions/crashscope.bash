@@ -22,6 +22,9 @@ _crashscope() {
             crashscope,help)
                 cmd="crashscope__subcmd__help"
                 ;;
+            crashscope,list)
+                cmd="crashscope__subcmd__list"
+                ;;
             crashscope,show)
                 cmd="crashscope__subcmd__show"
                 ;;
@@ -49,6 +52,9 @@ _crashscope() {
             crashscope__subcmd__help,help)
                 cmd="crashscope__subcmd__help__subcmd__help"
                 ;;
+            crashscope__subcmd__help,list)
+                cmd="crashscope__subcmd__help__subcmd__list"
+                ;;
             crashscope__subcmd__help,show)
                 cmd="crashscope__subcmd__help__subcmd__show"
                 ;;
@@ -65,7 +71,7 @@ _crashscope() {
 
     case "${cmd}" in
         crashscope)
-            opts="-q -v -h -V --color --json --quiet --verbose --help --version show generate help"
+            opts="-q -v -h -V --color --json --quiet --verbose --help --version show list generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -193,7 +199,7 @@ _crashscope() {
             return 0
             ;;
         crashscope__subcmd__help)
-            opts="show generate help"
+            opts="show list generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -262,6 +268,20 @@ _crashscope() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        crashscope__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         crashscope__subcmd__help__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -276,13 +296,43 @@ _crashscope() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        crashscope__subcmd__show)
-            opts="-q -v -h -V --threads --symbols-path --symbols-url --symbols-cache --symbols-timeout --format --redact --all --color --json --quiet --verbose --help --version"
+        crashscope__subcmd__list)
+            opts="-q -v -h -V --format --color --json --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crashscope__subcmd__show)
+            opts="-q -v -h -V --report --state --threads --symbols-path --symbols-url --symbols-cache --symbols-timeout --format --redact --all --color --json --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --report)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
+                    COMPREPLY=($(compgen -W "pending sent not-sent in-progress all" -- "${cur}"))
+                    return 0
+                    ;;
                 --threads)
                     COMPREPLY=($(compgen -W "crashing all" -- "${cur}"))
                     return 0

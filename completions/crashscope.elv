@@ -29,10 +29,13 @@ set edit:completion:arg-completer[crashscope] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand show 'Show a crash report: the crash, its stacks, modules, and everything the dump carries'
+            cand list 'List the reports of a Crashpad database: states, sizes, upload attempts, retention'
             cand generate 'Write shell completions or man pages (used to build the files in the repository)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'crashscope;show'= {
+            cand --report 'Only this report of a database (its id, or a unique prefix of it; repeatable)'
+            cand --state 'Which reports of a database to show'
             cand --threads 'Which threads to print stacks for: the crashing (or requesting) thread, or all'
             cand --symbols-path 'A folder of Breakpad symbols in the layout `NAME/DEBUGID/NAME.sym` (repeatable)'
             cand --symbols-url 'An HTTP(S) symbol server serving `NAME/DEBUGID/NAME.sym` below this URL (repeatable)'
@@ -42,6 +45,19 @@ set edit:completion:arg-completer[crashscope] = {|@words|
             cand --color 'When to colour the output'
             cand --redact 'Show the view with every identifying value masked (`ali…(17 chars)`)'
             cand --all 'Also mark and list low-severity findings (quasi-identifiers such as the OS build, locale, CPU, and every environment variable)'
+            cand --json 'Print JSON instead of the human view (the same as `--format json`)'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -v 'Print more diagnostics on stderr (symbol lookups, skipped data)'
+            cand --verbose 'Print more diagnostics on stderr (symbol lookups, skipped data)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'crashscope;list'= {
+            cand --format 'Output format. JSON is documented in docs/json.md'
+            cand --color 'When to colour the output'
             cand --json 'Print JSON instead of the human view (the same as `--format json`)'
             cand -q 'Print nothing on stderr but errors'
             cand --quiet 'Print nothing on stderr but errors'
@@ -104,10 +120,13 @@ set edit:completion:arg-completer[crashscope] = {|@words|
         }
         &'crashscope;help'= {
             cand show 'Show a crash report: the crash, its stacks, modules, and everything the dump carries'
+            cand list 'List the reports of a Crashpad database: states, sizes, upload attempts, retention'
             cand generate 'Write shell completions or man pages (used to build the files in the repository)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'crashscope;help;show'= {
+        }
+        &'crashscope;help;list'= {
         }
         &'crashscope;help;generate'= {
             cand completions 'Write a completion script for SHELL to stdout'

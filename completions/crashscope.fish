@@ -33,8 +33,15 @@ complete -c crashscope -n "__fish_crashscope_needs_command" -s v -l verbose -d '
 complete -c crashscope -n "__fish_crashscope_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c crashscope -n "__fish_crashscope_needs_command" -s V -l version -d 'Print version'
 complete -c crashscope -n "__fish_crashscope_needs_command" -f -a "show" -d 'Show a crash report: the crash, its stacks, modules, and everything the dump carries'
+complete -c crashscope -n "__fish_crashscope_needs_command" -f -a "list" -d 'List the reports of a Crashpad database: states, sizes, upload attempts, retention'
 complete -c crashscope -n "__fish_crashscope_needs_command" -f -a "generate" -d 'Write shell completions or man pages (used to build the files in the repository)'
 complete -c crashscope -n "__fish_crashscope_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c crashscope -n "__fish_crashscope_using_subcommand show" -l report -d 'Only this report of a database (its id, or a unique prefix of it; repeatable)' -r
+complete -c crashscope -n "__fish_crashscope_using_subcommand show" -l state -d 'Which reports of a database to show' -r -f -a "pending\t'What consent would upload: pending reports and reports whose upload was requested'
+sent\t'Reports already uploaded'
+not-sent\t'Reports never sent (uploads were off) or whose upload failed'
+in-progress\t'Reports still being written, or abandoned while being written'
+all\t'Every report, including orphaned and unreadable ones'"
 complete -c crashscope -n "__fish_crashscope_using_subcommand show" -l threads -d 'Which threads to print stacks for: the crashing (or requesting) thread, or all' -r -f -a "crashing\t'Only the crashing thread (or the thread that requested the dump)'
 all\t'Every thread in the dump'"
 complete -c crashscope -n "__fish_crashscope_using_subcommand show" -l symbols-path -d 'A folder of Breakpad symbols in the layout `NAME/DEBUGID/NAME.sym` (repeatable)' -r -F
@@ -53,6 +60,16 @@ complete -c crashscope -n "__fish_crashscope_using_subcommand show" -s q -l quie
 complete -c crashscope -n "__fish_crashscope_using_subcommand show" -s v -l verbose -d 'Print more diagnostics on stderr (symbol lookups, skipped data)'
 complete -c crashscope -n "__fish_crashscope_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c crashscope -n "__fish_crashscope_using_subcommand show" -s V -l version -d 'Print version'
+complete -c crashscope -n "__fish_crashscope_using_subcommand list" -l format -d 'Output format. JSON is documented in docs/json.md' -r -f -a "human\t'A readable report for a person'
+json\t'One JSON document (docs/json.md)'"
+complete -c crashscope -n "__fish_crashscope_using_subcommand list" -l color -d 'When to colour the output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c crashscope -n "__fish_crashscope_using_subcommand list" -l json -d 'Print JSON instead of the human view (the same as `--format json`)'
+complete -c crashscope -n "__fish_crashscope_using_subcommand list" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c crashscope -n "__fish_crashscope_using_subcommand list" -s v -l verbose -d 'Print more diagnostics on stderr (symbol lookups, skipped data)'
+complete -c crashscope -n "__fish_crashscope_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c crashscope -n "__fish_crashscope_using_subcommand list" -s V -l version -d 'Print version'
 complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l color -d 'When to colour the output' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -83,8 +100,9 @@ complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and __fi
 complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Write a completion script for SHELL to stdout'
 complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'Write man pages (one per command) into DIR'
 complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c crashscope -n "__fish_crashscope_using_subcommand help; and not __fish_seen_subcommand_from show generate help" -f -a "show" -d 'Show a crash report: the crash, its stacks, modules, and everything the dump carries'
-complete -c crashscope -n "__fish_crashscope_using_subcommand help; and not __fish_seen_subcommand_from show generate help" -f -a "generate" -d 'Write shell completions or man pages (used to build the files in the repository)'
-complete -c crashscope -n "__fish_crashscope_using_subcommand help; and not __fish_seen_subcommand_from show generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c crashscope -n "__fish_crashscope_using_subcommand help; and not __fish_seen_subcommand_from show list generate help" -f -a "show" -d 'Show a crash report: the crash, its stacks, modules, and everything the dump carries'
+complete -c crashscope -n "__fish_crashscope_using_subcommand help; and not __fish_seen_subcommand_from show list generate help" -f -a "list" -d 'List the reports of a Crashpad database: states, sizes, upload attempts, retention'
+complete -c crashscope -n "__fish_crashscope_using_subcommand help; and not __fish_seen_subcommand_from show list generate help" -f -a "generate" -d 'Write shell completions or man pages (used to build the files in the repository)'
+complete -c crashscope -n "__fish_crashscope_using_subcommand help; and not __fish_seen_subcommand_from show list generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c crashscope -n "__fish_crashscope_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "completions" -d 'Write a completion script for SHELL to stdout'
 complete -c crashscope -n "__fish_crashscope_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "man" -d 'Write man pages (one per command) into DIR'

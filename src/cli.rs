@@ -62,6 +62,12 @@ pub enum Command {
     /// symbol server with `--symbols-url`.
     Show(ShowArgs),
 
+    /// List the reports of a Crashpad database: states, sizes, upload attempts, retention.
+    ///
+    /// The database is opened read-only: no lock files, no settings created, nothing
+    /// moved or deleted (Crashpad's own tools do all of these).
+    List(ListArgs),
+
     /// Write shell completions or man pages (used to build the files in the repository).
     #[command(hide = true)]
     Generate {
@@ -71,9 +77,30 @@ pub enum Command {
 }
 
 #[derive(Debug, Args)]
-pub struct ShowArgs {
-    /// The minidump file to show.
+pub struct ListArgs {
+    /// The Crashpad database directory.
     pub path: PathBuf,
+
+    /// Output format. JSON is documented in docs/json.md.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// A minidump file, or a Crashpad database directory.
+    ///
+    /// For a database, every report that consent would upload is shown as the upload
+    /// would carry it: form fields, URL query, attachments, and the dump.
+    pub path: PathBuf,
+
+    /// Only this report of a database (its id, or a unique prefix of it; repeatable).
+    #[arg(long = "report", value_name = "ID")]
+    pub reports: Vec<String>,
+
+    /// Which reports of a database to show.
+    #[arg(long, value_enum, default_value_t = StateFilter::Pending)]
+    pub state: StateFilter,
 
     /// Which threads to print stacks for: the crashing (or requesting) thread, or all.
     #[arg(long, value_enum, default_value_t = Threads::Crashing)]
@@ -150,6 +177,20 @@ pub enum Threads {
     /// Only the crashing thread (or the thread that requested the dump).
     Crashing,
     /// Every thread in the dump.
+    All,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StateFilter {
+    /// What consent would upload: pending reports and reports whose upload was requested.
+    Pending,
+    /// Reports already uploaded.
+    Sent,
+    /// Reports never sent (uploads were off) or whose upload failed.
+    NotSent,
+    /// Reports still being written, or abandoned while being written.
+    InProgress,
+    /// Every report, including orphaned and unreadable ones.
     All,
 }
 

@@ -11,6 +11,7 @@ pub mod disclosure;
 pub mod exit;
 pub mod fsutil;
 pub mod pii;
+pub mod pool;
 pub mod render;
 pub mod report;
 pub mod source;

@@ -5,6 +5,7 @@ mod util;
 
 mod bad_input;
 mod conformance;
+mod database;
 mod escaping;
 mod generated;
 mod help;

@@ -2,6 +2,7 @@
 //! source → report → symbols → (disclosure → pii) → render. No logic that a part owns.
 
 pub mod generate;
+pub mod list;
 pub mod show;
 
 use crate::cli::{Cli, Command};
@@ -11,6 +12,7 @@ use crate::exit::ExitStatus;
 pub fn run(cli: &Cli) -> anyhow::Result<ExitStatus> {
     match &cli.command {
         Command::Show(args) => show::run(cli, args),
+        Command::List(args) => list::run(cli, args),
         Command::Generate { what } => generate::run(what),
     }
 }

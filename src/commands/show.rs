@@ -1,48 +1,108 @@
-//! `crashscope show PATH`: open, walk, render.
+//! `crashscope show PATH`: a dump, or every selected report of a Crashpad database as
+//! its upload would carry it.
 
 use std::io::Write;
+use std::path::Path;
 
-use crate::cli::{Cli, Format, ShowArgs};
-use crate::disclosure;
+use minidump_processor::ProcessState;
+
+use crate::cli::{Cli, Format, ShowArgs, StateFilter};
+use crate::disclosure::{self, upload, Encoding, FieldKind, Inventory, Origin};
 use crate::exit::ExitStatus;
-use crate::pii;
+use crate::pii::{self, Findings};
+use crate::pool;
+use crate::render::database::{self, DatabaseScan, ReportView, ScannedAttachment};
 use crate::render::highlight::Marks;
 use crate::render::human::{write_show, ShowView};
 use crate::render::{json, Palette};
 use crate::report::Report;
+use crate::source::crashpad::{self, Database, DbReport, State, MAX_ATTACHMENT_READ};
 use crate::source::{self, Source};
-use crate::symbols::{self, SymbolConfig};
+use crate::symbols::{SymbolConfig, Walker};
 
-pub fn run(cli: &Cli, args: &ShowArgs) -> anyhow::Result<ExitStatus> {
-    let Source::Minidump(path) = source::detect(&args.path)?;
-    let report = Report::open(&path)?;
-    let config = SymbolConfig::from_args(&args.symbols, cli.global.verbose);
-    // The stackwalk and the privacy scan read the same mapped file and need nothing from
-    // each other: one core each.
-    let (walked, scanned) = std::thread::scope(|scope| {
+/// One dump, walked and scanned.
+pub struct Analysis {
+    pub report: Report,
+    pub walked: Result<ProcessState, String>,
+    pub inventory: Inventory,
+    pub findings: Findings,
+}
+
+impl Analysis {
+    pub fn view(&self, threads: crate::cli::Threads) -> ShowView<'_> {
+        let (state, walk_error) = match &self.walked {
+            Ok(state) => (Some(state), None),
+            Err(e) => (None, Some(e.as_str())),
+        };
+        ShowView {
+            report: &self.report,
+            state,
+            walk_error,
+            threads,
+            inventory: &self.inventory,
+            findings: &self.findings,
+        }
+    }
+
+    /// Whether any part of the dump could not be read.
+    pub fn incomplete(&self) -> bool {
+        self.walked.is_err()
+            || !self.report.problems.is_empty()
+            || !self.inventory.problems.is_empty()
+    }
+}
+
+/// Walk and scan one dump. The stackwalk and the privacy scan read the same mapped file
+/// and need nothing from each other: one core each.
+pub fn analyze(report: Report, walker: &Walker) -> Analysis {
+    let (walked, (inventory, findings)) = std::thread::scope(|scope| {
         let scan = scope.spawn(|| {
             let inventory = disclosure::inventory(&report);
             let findings = pii::scan(&inventory, report.bytes());
             (inventory, findings)
         });
-        let walked = symbols::walk(&report, &config);
-        let scanned = scan.join();
+        let walked = walker.walk(&report);
+        let scanned = scan.join().unwrap_or_else(|_| {
+            let mut inv = Inventory::default();
+            inv.problems.push("the privacy scan failed".to_string());
+            (inv, Findings::default())
+        });
         (walked, scanned)
     });
-    let (inventory, findings) =
-        scanned.map_err(|_| anyhow::anyhow!("{}: the privacy scan failed", path.display()))?;
-    let (state, walk_error) = match &walked {
-        Ok(state) => (Some(state), None),
-        Err(e) => (None, Some(e.as_str())),
-    };
-    let view = ShowView {
-        report: &report,
-        state,
-        walk_error,
-        threads: args.threads,
-        inventory: &inventory,
-        findings: &findings,
-    };
+    Analysis {
+        report,
+        walked,
+        inventory,
+        findings,
+    }
+}
+
+fn marks(cli: &Cli, args: &ShowArgs) -> Marks {
+    Marks {
+        palette: Palette::new(cli.global.color),
+        all: args.all,
+        redact: args.redact,
+    }
+}
+
+pub fn run(cli: &Cli, args: &ShowArgs) -> anyhow::Result<ExitStatus> {
+    match source::detect(&args.path)? {
+        Source::Minidump(path) => run_dump(cli, args, &path),
+        Source::Database(root) => run_database(cli, args, &root),
+    }
+}
+
+fn run_dump(cli: &Cli, args: &ShowArgs, path: &Path) -> anyhow::Result<ExitStatus> {
+    if !args.reports.is_empty() {
+        anyhow::bail!(
+            "--report selects reports of a Crashpad database; {} is a minidump",
+            path.display()
+        );
+    }
+    let report = Report::open(path)?;
+    let config = SymbolConfig::from_args(&args.symbols, cli.global.verbose);
+    let analysis = analyze(report, &Walker::new(&config));
+    let view = analysis.view(args.threads);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     match cli.format(args.format) {
@@ -50,22 +110,278 @@ pub fn run(cli: &Cli, args: &ShowArgs) -> anyhow::Result<ExitStatus> {
             serde_json::to_writer_pretty(&mut out, &json::show_document(&view))?;
             writeln!(out)?;
         }
-        Format::Human => {
-            let marks = Marks {
-                palette: Palette::new(cli.global.color),
-                all: args.all,
-                redact: args.redact,
-            };
-            write_show(&mut out, &view, marks)?
-        }
+        Format::Human => write_show(&mut out, &view, marks(cli, args))?,
     }
     out.flush()?;
-    let unread = !report.problems.is_empty() || !inventory.problems.is_empty();
-    if !cli.global.quiet && (walk_error.is_some() || unread) {
+    if !cli.global.quiet && analysis.incomplete() {
         eprintln!(
             "crashscope: {}: parts of the dump could not be read (see \"Could not read\")",
-            report.path.display()
+            path.display()
         );
     }
     Ok(ExitStatus::Success)
+}
+
+/// Whether `--state` selects a report.
+fn selected(filter: StateFilter, state: State) -> bool {
+    match filter {
+        StateFilter::All => true,
+        StateFilter::Pending => state.would_upload(),
+        StateFilter::Sent => state == State::Sent,
+        StateFilter::NotSent => matches!(state, State::Skipped | State::Failed),
+        StateFilter::InProgress => state == State::InProgress,
+    }
+}
+
+/// The reports `--report` and `--state` select. An id may be a unique prefix.
+fn select<'a>(db: &'a Database, args: &ShowArgs) -> anyhow::Result<Vec<&'a DbReport>> {
+    if args.reports.is_empty() {
+        return Ok(db
+            .reports
+            .iter()
+            .filter(|r| selected(args.state, r.state))
+            .collect());
+    }
+    let mut out = Vec::new();
+    for want in &args.reports {
+        let want = want.to_ascii_lowercase();
+        let matching: Vec<&DbReport> = db
+            .reports
+            .iter()
+            .filter(|r| r.id.starts_with(&want))
+            .collect();
+        match matching.len() {
+            0 => anyhow::bail!("{}: no report {want}", db.root.display()),
+            1 => out.push(matching[0]),
+            n => anyhow::bail!(
+                "{}: {n} reports start with {want}; give more of the id",
+                db.root.display()
+            ),
+        }
+    }
+    Ok(out)
+}
+
+/// A report of a database, opened and scanned.
+struct Scanned {
+    dump: Result<Analysis, String>,
+    form: Option<upload::UploadForm>,
+    attachments: Vec<ScannedAttachment>,
+}
+
+fn scan_report(entry: &DbReport, walker: &Walker) -> Scanned {
+    let dump = match &entry.dump {
+        Some(path) => Report::open(path)
+            .map(|r| analyze(r, walker))
+            .map_err(|e| e.to_string()),
+        None => Err("the report has no dump file".to_string()),
+    };
+    let form = dump.as_ref().ok().map(|a| upload::form(&a.inventory));
+    let identity = dump
+        .as_ref()
+        .map(|a| a.findings.identity.clone())
+        .unwrap_or_default();
+    let attachments = entry
+        .attachments
+        .iter()
+        .map(|a| scan_attachment(&a.name, &a.path, a.size, &identity))
+        .collect();
+    Scanned {
+        dump,
+        form,
+        attachments,
+    }
+}
+
+fn scan_attachment(
+    name: &str,
+    path: &Path,
+    size: u64,
+    identity: &pii::Identity,
+) -> ScannedAttachment {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    let mut problem = None;
+    match std::fs::File::open(path) {
+        Ok(f) => {
+            if let Err(e) = f.take(MAX_ATTACHMENT_READ).read_to_end(&mut bytes) {
+                problem = Some(format!("cannot read: {e}"));
+            }
+        }
+        Err(e) => problem = Some(format!("cannot read: {e}")),
+    }
+    if problem.is_none() && size > MAX_ATTACHMENT_READ {
+        problem = Some(format!(
+            "only the first {} of {} were scanned",
+            crate::render::human_size(MAX_ATTACHMENT_READ),
+            crate::render::human_size(size)
+        ));
+    }
+    let inventory = disclosure::attachment(name, &bytes);
+    let findings = pii::scan_with(&inventory, &bytes, identity);
+    ScannedAttachment {
+        name: name.to_string(),
+        size,
+        read: bytes.len() as u64,
+        inventory,
+        findings,
+        problem,
+    }
+}
+
+/// The client id of `settings.dat`, inventoried and scanned like a dump's fields.
+fn scan_database(db: &Database) -> DatabaseScan {
+    let Some(settings) = &db.settings else {
+        return DatabaseScan::default();
+    };
+    let inventory = disclosure::database_field(
+        "settings.client_id",
+        FieldKind::CrashpadClientId,
+        settings.client_id.clone(),
+        Origin {
+            offset: 24,
+            len: 16,
+            encoding: Encoding::Raw,
+        },
+    );
+    let findings = pii::scan(&inventory, &[]);
+    DatabaseScan {
+        inventory,
+        findings,
+    }
+}
+
+fn run_database(cli: &Cli, args: &ShowArgs, root: &Path) -> anyhow::Result<ExitStatus> {
+    let db = crashpad::open(root, crashpad::unix_now())?;
+    let chosen = select(&db, args)?;
+    let config = SymbolConfig::from_args(&args.symbols, cli.global.verbose);
+    let walker = Walker::new(&config);
+    let marks = marks(cli, args);
+    let db_scan = scan_database(&db);
+    let format = cli.format(args.format);
+    let filter = if args.reports.is_empty() {
+        format!(
+            "--state {}",
+            clap::ValueEnum::to_possible_value(&args.state)
+                .map(|v| v.get_name().to_string())
+                .unwrap_or_default()
+        )
+    } else {
+        "--report".to_string()
+    };
+
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    if format == Format::Human {
+        database::write_show_header(&mut out, &db, &marks, &db_scan, chosen.len(), &filter)?;
+        if chosen.is_empty() {
+            let others = db.reports.len();
+            writeln!(
+                out,
+                "\nNo report is selected{}.",
+                if others > 0 {
+                    " (--state all shows every report; crashscope list gives the overview)"
+                } else {
+                    ""
+                }
+            )?;
+        }
+    }
+    let bar = pool::progress(chosen.len(), 8, cli.global.quiet, "reports");
+    let mut documents = Vec::new();
+    let mut summary: Vec<(String, pii::Finding)> = Vec::new();
+    let mut incomplete = Vec::new();
+    pool::map_ordered(
+        &chosen,
+        pool::workers(),
+        |entry| {
+            let scanned = scan_report(entry, &walker);
+            let view = ReportView {
+                entry,
+                dump: scanned.dump.as_ref().ok().map(|a| a.view(args.threads)),
+                dump_error: scanned.dump.as_ref().err().map(|e| e.as_str()),
+                form: scanned.form.as_ref(),
+                attachments: &scanned.attachments,
+            };
+            let rendered = match format {
+                Format::Json => Rendered::Json(database::report_document(&db, &view)),
+                Format::Human => {
+                    let mut buf = Vec::new();
+                    let _ = database::write_report(&mut buf, &view, &marks);
+                    Rendered::Text(buf)
+                }
+            };
+            let mut found: Vec<pii::Finding> = scanned
+                .dump
+                .as_ref()
+                .map(|a| a.findings.findings.clone())
+                .unwrap_or_default();
+            for a in &scanned.attachments {
+                found.extend(a.findings.findings.iter().cloned());
+            }
+            let bad = scanned.dump.as_ref().map_or(true, |a| a.incomplete());
+            (rendered, found, bad)
+        },
+        |i, (rendered, found, bad)| -> anyhow::Result<()> {
+            if let Some(bar) = &bar {
+                bar.inc(1);
+            }
+            let id = chosen[i].id.clone();
+            if bad {
+                incomplete.push(id.clone());
+            }
+            summary.extend(found.into_iter().map(|f| (id.clone(), f)));
+            match rendered {
+                Rendered::Text(buf) => out.write_all(&buf)?,
+                Rendered::Json(doc) => documents.push(doc),
+            }
+            Ok(())
+        },
+    )?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    match format {
+        Format::Human => {
+            if !chosen.is_empty() {
+                let mut all: Vec<(&str, &pii::Finding)> =
+                    summary.iter().map(|(id, f)| (id.as_str(), f)).collect();
+                all.extend(db_scan.findings.findings.iter().map(|f| ("settings", f)));
+                database::write_summary(&mut out, &marks, chosen.len(), &all)?;
+            }
+        }
+        Format::Json => {
+            let doc = serde_json::json!({
+                "schema": json::SCHEMA_VERSION,
+                "crashscope_version": env!("CARGO_PKG_VERSION"),
+                "source": {"kind": "crashpad-database", "path": db.root.display().to_string()},
+                "database": database::database_json(&db),
+                "database_findings": json::findings_list(&db_scan.findings.findings),
+                "selected": chosen.iter().map(|r| r.id.clone()).collect::<Vec<_>>(),
+                "reports": documents,
+            });
+            serde_json::to_writer_pretty(&mut out, &doc)?;
+            writeln!(out)?;
+        }
+    }
+    out.flush()?;
+    if !cli.global.quiet {
+        for id in &incomplete {
+            eprintln!("crashscope: report {id}: parts of it could not be read (see its problems)");
+        }
+        if !db.problems.is_empty() {
+            eprintln!(
+                "crashscope: {}: {} problem{} in the database (see \"Problems\")",
+                db.root.display(),
+                db.problems.len(),
+                if db.problems.len() == 1 { "" } else { "s" }
+            );
+        }
+    }
+    Ok(ExitStatus::Success)
+}
+
+enum Rendered {
+    Text(Vec<u8>),
+    Json(serde_json::Value),
 }

@@ -11,6 +11,7 @@
 //! rewrite at `origin` changes exactly the bytes that hold the value.
 
 mod raw;
+pub mod upload;
 
 use minidump::format::MINIDUMP_STREAM_TYPE as S;
 use serde::Serialize;
@@ -47,11 +48,17 @@ pub enum FieldKind {
     ThreadName,
     CrashpadReportId,
     CrashpadClientId,
-    Annotation { key: String },
+    Annotation {
+        key: String,
+    },
     ListAnnotation,
     AnnotationName,
-    EnvVar { name: String },
-    CommandLine { index: usize },
+    EnvVar {
+        name: String,
+    },
+    CommandLine {
+        index: usize,
+    },
     ProcStatus,
     LsbRelease,
     CpuInfo,
@@ -63,6 +70,12 @@ pub enum FieldKind {
     Comment,
     Assertion,
     MacCrashInfo,
+    /// A file attached to a Crashpad report (uploaded beside the dump).
+    Attachment {
+        name: String,
+    },
+    /// The server's reply to an upload, kept as the report's remote id.
+    RemoteId,
 }
 
 impl FieldKind {
@@ -89,6 +102,8 @@ impl FieldKind {
             FieldKind::Comment => "comments",
             FieldKind::Assertion => "assertion",
             FieldKind::MacCrashInfo => "macOS crash info",
+            FieldKind::Attachment { .. } => "attachments",
+            FieldKind::RemoteId => "database",
         }
     }
 }
@@ -145,6 +160,56 @@ pub struct Inventory {
     pub regions: Vec<Region>,
     /// Places the inventory could not read (a string pointing outside the file...).
     pub problems: Vec<String>,
+}
+
+/// The inventory of a file attached to a report: text is one field (`attachments.NAME`),
+/// anything else a region scanned like memory (`attachment:NAME`).
+pub fn attachment(name: &str, bytes: &[u8]) -> Inventory {
+    let mut inv = Inventory::default();
+    let text = std::str::from_utf8(bytes).ok().filter(|t| {
+        let control = t
+            .chars()
+            .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+            .count();
+        control * 100 <= t.len()
+    });
+    match text {
+        Some(text) => inv.fields.push(Field {
+            path: format!("attachments.{name}"),
+            kind: FieldKind::Attachment {
+                name: name.to_string(),
+            },
+            value: text.to_string(),
+            origin: Origin {
+                offset: 0,
+                len: bytes.len() as u64,
+                encoding: Encoding::Utf8,
+            },
+        }),
+        None => inv.regions.push(Region {
+            kind: RegionKind::Other,
+            thread_id: None,
+            address: 0,
+            file_offset: 0,
+            len: bytes.len() as u64,
+            name: Some(format!("attachment:{name}")),
+        }),
+    }
+    inv
+}
+
+/// The inventory of a database's own files: the client id in `settings.dat` (offsets in
+/// that file) and a report's remote id (offsets in its metadata file).
+pub fn database_field(path: &str, kind: FieldKind, value: String, origin: Origin) -> Inventory {
+    Inventory {
+        fields: vec![Field {
+            path: path.to_string(),
+            kind,
+            value,
+            origin,
+        }],
+        ..Inventory::default()
+    }
 }
 
 /// Build the inventory of `report`.

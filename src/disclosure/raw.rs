@@ -115,15 +115,7 @@ pub fn nul_separated(bytes: &[u8]) -> Vec<(usize, &[u8])> {
 }
 
 /// A GUID/UUID as Crashpad prints it (fields little-endian, `8-4-4-4-12`).
-pub fn uuid_string(b: &[u8]) -> String {
-    let d1 = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
-    let d2 = u16::from_le_bytes([b[4], b[5]]);
-    let d3 = u16::from_le_bytes([b[6], b[7]]);
-    format!(
-        "{d1:08x}-{d2:04x}-{d3:04x}-{:02x}{:02x}-{:02x}{:02x}{:02x}{:02x}{:02x}{:02x}",
-        b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]
-    )
-}
+pub use crate::source::crashpad::uuid_string;
 
 #[cfg(test)]
 mod tests {

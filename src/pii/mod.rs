@@ -138,6 +138,7 @@ impl Location {
                 "context" => "CPU registers".to_string(),
                 "stream" => "custom streams".to_string(),
                 "annotation" => "annotations".to_string(),
+                "attachment" => "attachments".to_string(),
                 kind => format!("{kind} memory"),
             },
         }
@@ -227,11 +228,19 @@ impl Findings {
 
 /// Scan an inventory: fields, identities, memory. `file` is the whole dump.
 pub fn scan(inventory: &Inventory, file: &[u8]) -> Findings {
+    scan_with(inventory, file, &Identity::default())
+}
+
+/// [`scan`], also searching for identities already known from elsewhere (the dump of a
+/// report whose attachment this is).
+pub fn scan_with(inventory: &Inventory, file: &[u8], known: &Identity) -> Findings {
     let mut found = Vec::new();
     for field in &inventory.fields {
         scan_field(field, &mut found);
     }
-    let identity = discover(inventory, &found);
+    let mut identity = discover(inventory, &found);
+    identity.user_names.extend(known.user_names.iter().cloned());
+    identity.host_names.extend(known.host_names.iter().cloned());
     let matcher = memory::IdentityMatcher::new(&identity);
     identities_in_fields(inventory, &matcher, &mut found);
     for region in &inventory.regions {
@@ -239,7 +248,6 @@ pub fn scan(inventory: &Inventory, file: &[u8]) -> Findings {
     }
     // Memory can reveal more user names (a home path on the stack): search once more.
     let more = discover_from_memory(&found, &identity);
-    let mut identity = identity;
     if !more.user_names.is_empty() {
         let extra = memory::IdentityMatcher::new(&more);
         identities_in_fields(inventory, &extra, &mut found);

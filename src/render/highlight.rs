@@ -52,13 +52,30 @@ impl Marks {
         value: &str,
         findings: impl Iterator<Item = &'a Finding>,
     ) -> (Option<Severity>, String) {
-        let mut ranges: Vec<(usize, usize, Severity)> = findings
-            .filter(|f| self.shows(f.severity))
+        let ranges: Vec<(usize, usize, Severity)> = findings
             .filter_map(|f| match &f.location {
                 Location::Field { start, end, .. } => Some((*start, *end, f.severity)),
                 Location::Memory { .. } => None,
             })
-            .filter(|(s, e, _)| s < e && *e <= value.len())
+            .collect();
+        self.highlight_ranges(value, ranges)
+    }
+
+    /// `value` escaped, with each shown `(start, end, severity)` byte range in `⟦…⟧`.
+    pub fn highlight_ranges(
+        &self,
+        value: &str,
+        ranges: Vec<(usize, usize, Severity)>,
+    ) -> (Option<Severity>, String) {
+        let mut ranges: Vec<(usize, usize, Severity)> = ranges
+            .into_iter()
+            .filter(|&(s, e, sev)| {
+                self.shows(sev)
+                    && s < e
+                    && e <= value.len()
+                    && value.is_char_boundary(s)
+                    && value.is_char_boundary(e)
+            })
             .collect();
         ranges.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
         let worst = ranges.iter().map(|r| r.2).max();

@@ -38,6 +38,17 @@ pub fn show_document(view: &ShowView<'_>) -> Value {
     });
     doc.insert("process".into(), process.unwrap_or(Value::Null));
     doc.insert("modules".into(), modules(view));
+    // What Crashpad's uploader would send for this dump (only for dumps with Crashpad
+    // annotations: other writers have their own upload formats).
+    let form = crate::disclosure::upload::form(view.inventory);
+    doc.insert(
+        "upload_form".into(),
+        if form.has_crashpad_info {
+            super::database::form_json(&form, Some(view.findings))
+        } else {
+            Value::Null
+        },
+    );
     doc.insert("linux".into(), linux(report));
     doc.insert("crashpad".into(), crashpad(report));
     doc.insert("streams".into(), json!(report.streams()));
@@ -144,10 +155,13 @@ fn crashpad(report: &Report) -> Value {
 
 /// `findings[]`: one object per finding (docs/json.md).
 pub fn findings(view: &ShowView<'_>) -> Value {
+    findings_list(&view.findings.findings)
+}
+
+/// A list of findings as `findings[]` objects.
+pub fn findings_list(findings: &[crate::pii::Finding]) -> Value {
     use crate::pii::Location;
-    let list: Vec<Value> = view
-        .findings
-        .findings
+    let list: Vec<Value> = findings
         .iter()
         .map(|f| {
             let location = match &f.location {

@@ -1,4 +1,4 @@
-//! What a path on the command line is: a minidump file or (later) a Crashpad database.
+//! What a path on the command line is: a minidump file or a Crashpad database.
 //!
 //! This module owns the detection of inputs and the errors that say, in one line, why a
 //! path cannot be read. It knows nothing about PII and prints nothing.
@@ -6,6 +6,8 @@
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+
+pub mod crashpad;
 
 /// `MDMP` as the first four bytes of a little-endian minidump.
 const MINIDUMP_MAGIC_LE: &[u8; 4] = b"MDMP";
@@ -22,7 +24,7 @@ pub enum InputError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{}: is a directory, not a minidump file", .0.display())]
+    #[error("{}: is a directory, but neither a minidump nor a Crashpad database (no settings.dat, metadata, pending/, completed/, new/ or reports/)", .0.display())]
     Directory(PathBuf),
     #[error("{}: is empty, not a minidump", .0.display())]
     Empty(PathBuf),
@@ -46,6 +48,8 @@ fn describe_start(start: &[u8]) -> String {
 pub enum Source {
     /// A single minidump file.
     Minidump(PathBuf),
+    /// A Crashpad crash report database (a directory).
+    Database(PathBuf),
 }
 
 /// Decide what `path` is, reading at most its first bytes. Never writes.
@@ -63,7 +67,11 @@ pub fn detect(path: &Path) -> Result<Source, InputError> {
         }
     };
     if meta.is_dir() {
-        return Err(InputError::Directory(path.to_path_buf()));
+        return if crashpad::looks_like_database(path) {
+            Ok(Source::Database(path.to_path_buf()))
+        } else {
+            Err(InputError::Directory(path.to_path_buf()))
+        };
     }
     if meta.len() == 0 {
         return Err(InputError::Empty(path.to_path_buf()));

@@ -62,14 +62,32 @@ pub fn default_cache_dir() -> PathBuf {
 
 /// Walk every thread's stack of `report`, symbolicating with `config`.
 pub fn walk(report: &Report, config: &SymbolConfig) -> Result<ProcessState, String> {
-    let symbolizer = Symbolizer::new(Supplier::new(config));
-    let options = ProcessorOptions::default();
-    pollster::block_on(minidump_processor::process_minidump_with_options(
-        &report.dump,
-        &symbolizer,
-        options,
-    ))
-    .map_err(|e| e.to_string())
+    Walker::new(config).walk(report)
+}
+
+/// A symbolizer shared by many walks (the reports of one database), so that each
+/// symbol file is read and parsed once.
+pub struct Walker {
+    symbolizer: Symbolizer,
+}
+
+impl Walker {
+    pub fn new(config: &SymbolConfig) -> Walker {
+        Walker {
+            symbolizer: Symbolizer::new(Supplier::new(config)),
+        }
+    }
+
+    /// Walk every thread's stack of `report`.
+    pub fn walk(&self, report: &Report) -> Result<ProcessState, String> {
+        let options = ProcessorOptions::default();
+        pollster::block_on(minidump_processor::process_minidump_with_options(
+            &report.dump,
+            &self.symbolizer,
+            options,
+        ))
+        .map_err(|e| e.to_string())
+    }
 }
 
 /// Local folders first, then the cache, then each server in turn.

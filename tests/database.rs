@@ -1,0 +1,719 @@
+//! Crashpad databases: the readers of all three layouts, `list`, `show` on a database,
+//! the upload form against Crashpad's own (the corpus oracles), and the promise that
+//! nothing in a database is ever written.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::util::{corpus, crashscope, root, stderr, stdout, testdata};
+
+#[allow(dead_code, unused_imports)]
+#[path = "../examples/make_databases.rs"]
+mod make_databases;
+
+/// One hour after the fixtures' reference time (`T0` of the generator).
+const NOW: &str = "1795403600";
+
+fn run_at(args: &[&std::ffi::OsStr]) -> std::process::Output {
+    crashscope()
+        .env("CRASHSCOPE_NOW", NOW)
+        .args(args)
+        .output()
+        .expect("run crashscope")
+}
+
+fn json_of(args: &[&std::ffi::OsStr]) -> Value {
+    let out = run_at(args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    serde_json::from_slice(&out.stdout).expect("one JSON document")
+}
+
+fn os(s: &str) -> &std::ffi::OsStr {
+    s.as_ref()
+}
+
+fn list_json(db: &Path) -> Value {
+    json_of(&[os("list"), db.as_os_str(), os("--format"), os("json")])
+}
+
+/// `id → state` of a `list --format json` document.
+fn states(doc: &Value) -> BTreeMap<String, String> {
+    doc["database"]["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap().to_string(),
+                r["state"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn form_fields(form: &Value) -> BTreeMap<String, String> {
+    form["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["key"].as_str().unwrap().to_string(),
+                f["value"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Every `expected/*.fields.json` oracle (Crashpad's own form building) equals the form
+/// crashscope derives: for each dump alone, and for each report of the real database.
+#[test]
+fn upload_form_equals_crashpads_for_every_oracle() {
+    let Some(corpus) = corpus() else { return };
+    let db = corpus.join("crashpad-db-2");
+    let shown = json_of(&[
+        os("show"),
+        db.as_os_str(),
+        os("--state"),
+        os("all"),
+        os("--json"),
+    ]);
+    let by_id: BTreeMap<&str, &Value> = shown["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["id"].as_str().unwrap(), r))
+        .collect();
+    let mut checked = 0;
+    for entry in std::fs::read_dir(corpus.join("expected")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let Some(stem) = name.strip_suffix(".fields.json") else {
+            continue;
+        };
+        let oracle: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        let expected: BTreeMap<String, String> = oracle["fields"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
+            .collect();
+        let dump = ["pending", "completed", "new"]
+            .iter()
+            .map(|f| db.join(f).join(format!("{stem}.dmp")))
+            .find(|p| p.exists())
+            .unwrap_or_else(|| corpus.join("dumps").join(format!("{stem}.dmp")));
+        let doc = json_of(&[os("show"), dump.as_os_str(), os("--json")]);
+        assert_eq!(
+            form_fields(&doc["upload_form"]),
+            expected,
+            "{stem}: dump alone"
+        );
+        let guid = &doc["upload_form"]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["key"] == "guid")
+            .unwrap()["value"];
+        assert_eq!(guid, &oracle["client_id"], "{stem}: guid is the client id");
+        if let Some(report) = by_id.get(stem) {
+            assert_eq!(
+                form_fields(&report["upload"]["form"]),
+                expected,
+                "{stem}: in the database"
+            );
+            assert_eq!(
+                report["dump_document"]["crashpad"]["report_id"],
+                oracle["report_id"]
+            );
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 8, "all eight oracles");
+    // The real database's upload line, from its manifest: the query Crashpad appended.
+    let manifest: Value = serde_json::from_slice(
+        &std::fs::read(corpus.join("expected/crashpad-db-2.manifest.json")).unwrap(),
+    )
+    .unwrap();
+    let line = manifest["crashpad_database"]["upload_request_line"]
+        .as_str()
+        .unwrap();
+    for report in by_id.values() {
+        let query = report["upload"]["form"]["query"].as_str().unwrap();
+        assert!(line.ends_with(&format!("&{query}")), "{line} vs {query}");
+    }
+}
+
+/// `list` on the real database agrees with Crashpad's own `crashpad_database_util`:
+/// client id, consent, last upload, and every pending/completed report's times,
+/// attempts, upload flag and server id. The `new/` report, which the tool does not list,
+/// is shown as in progress.
+#[test]
+fn list_agrees_with_crashpad_database_util() {
+    let Some(corpus) = corpus() else { return };
+    let util =
+        std::fs::read_to_string(corpus.join("expected/crashpad-db-2.database_util.txt")).unwrap();
+    let doc = list_json(&corpus.join("crashpad-db-2"));
+    let db = &doc["database"];
+    fn value(line: &str) -> &str {
+        line.split_once(": ").map(|(_, v)| v.trim()).unwrap()
+    }
+    let time = |t: &str| {
+        if t == "never" {
+            0
+        } else {
+            t.rsplit('(')
+                .next()
+                .map_or(-1, |x| x.trim_end_matches(')').parse().unwrap_or(-1))
+        }
+    };
+    let mut reports: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    let mut section = "";
+    let mut current = String::new();
+    for line in util.lines() {
+        if line.starts_with("Client ID:") {
+            assert_eq!(db["client_id"], value(line));
+        } else if line.starts_with("Uploads enabled:") {
+            assert_eq!(db["uploads_enabled"], value(line) == "true");
+        } else if line.starts_with("Last upload attempt time:") {
+            assert_eq!(db["settings"]["last_upload_attempt"], time(value(line)));
+        } else if line == "Pending reports:" || line == "Completed reports:" {
+            section = if line.starts_with("Pending") {
+                "pending"
+            } else {
+                "completed"
+            };
+        } else if let Some(id) = line.strip_prefix("  ").and_then(|l| l.strip_suffix(':')) {
+            current = id.trim().to_string();
+            reports
+                .entry(current.clone())
+                .or_default()
+                .insert("folder".into(), section.into());
+        } else if let Some((k, v)) = line.trim().split_once(": ") {
+            reports
+                .get_mut(&current)
+                .unwrap()
+                .insert(k.to_string(), v.to_string());
+        }
+    }
+    let ours: BTreeMap<&str, &Value> = db["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["id"].as_str().unwrap(), r))
+        .collect();
+    for (id, fields) in &reports {
+        let r = ours[id.as_str()];
+        assert_eq!(r["folder"], fields["folder"].as_str(), "{id}");
+        let m = &r["metadata"];
+        let created = crashscope::render::format_unix(m["creation_time"].as_i64().unwrap());
+        assert_eq!(
+            created.replace(" UTC", " GMT"),
+            fields["Creation time"],
+            "{id}"
+        );
+        assert_eq!(m["uploaded"], fields["Uploaded"] == "true", "{id}");
+        assert_eq!(
+            m["upload_attempts"].to_string(),
+            fields["Upload attempts"],
+            "{id}"
+        );
+        let last = &fields["Last upload attempt time"];
+        let ours_last = m["last_upload_attempt"].as_i64().unwrap();
+        if last == "never" {
+            assert_eq!(ours_last, 0, "{id}");
+        } else {
+            let shown = crashscope::render::format_unix(ours_last).replace(" UTC", " GMT");
+            assert!(last.starts_with(&shown), "{id}: {last} vs {shown}");
+        }
+        assert_eq!(
+            m["remote_id"].as_str().unwrap(),
+            fields.get("Remote ID").map_or("", |s| s.as_str()),
+            "{id}"
+        );
+    }
+    let s = states(&doc);
+    assert_eq!(s.len(), reports.len() + 1, "{s:?}");
+    assert_eq!(s["07b51e44-4cca-4ab0-b12e-8701980e416e"], "sent");
+    assert_eq!(s["381a6aa8-09e9-470d-92fb-d4b1238b5bc7"], "skipped");
+    assert_eq!(s["c62a93ca-c0ed-4f8c-a10f-f9d2f18d95ad"], "in-progress");
+    assert_eq!(
+        s.values().filter(|v| *v == "pending").count(),
+        3,
+        "three pending"
+    );
+}
+
+/// The generic fixture: every state, a stale lock, an orphan `.meta`, a corrupt `.meta`,
+/// a 32-bit `.meta`, a truncated `new/` dump, orphaned attachments, age pruning.
+#[test]
+fn linux_fixture_has_every_state() {
+    let db = testdata("databases/linux");
+    let doc = list_json(&db);
+    let s = states(&doc);
+    let want = [
+        ("1f201db5-23aa-4ba3-afe6-0313b091295d", "pending"),
+        ("03ba6181-e259-4927-bee0-252f9ec06c5e", "upload-requested"),
+        ("5c1a7e9d-0b2f-4c8e-9a61-2f4d8e7b3c10", "pending"),
+        ("6e0f2a4b-8c1d-4e3f-b5a6-7d8c9e0f1a2b", "unreadable"),
+        ("2c92bea1-7053-413f-8824-e4c5e5112ef7", "sent"),
+        ("2859621e-7e0d-45d5-b8c0-c66fa2c876f6", "skipped"),
+        ("f55bd406-8044-4bb7-8bd0-55f325066a64", "failed"),
+        ("7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d", "orphaned"),
+        ("9d8c7b6a-5f4e-4d3c-9b2a-1f0e9d8c7b6a", "in-progress"),
+    ];
+    assert_eq!(
+        s,
+        want.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    );
+    let reports = doc["database"]["reports"].as_array().unwrap();
+    let get = |id: &str| reports.iter().find(|r| r["id"] == id).unwrap();
+    // Pending first.
+    assert!(reports[..3].iter().all(|r| r["would_upload"] == true));
+    let lock = &get("5c1a7e9d-0b2f-4c8e-9a61-2f4d8e7b3c10")["lock"];
+    assert_eq!(lock["expired"], true, "a lock four days old is stale");
+    let narrow = &get("03ba6181-e259-4927-bee0-252f9ec06c5e")["metadata"];
+    assert_eq!(narrow["header_size"], 24, "32-bit .meta");
+    assert_eq!(narrow["upload_requested"], true);
+    let sent = &get("2c92bea1-7053-413f-8824-e4c5e5112ef7")["metadata"];
+    assert_eq!(
+        sent["remote_id"],
+        "CrashID=bp-6c7f2a10-7d3e-4f5a-9b1c-2d3e4f5a6b7c"
+    );
+    assert_eq!(
+        doc["database"]["prune"]["reports"],
+        serde_json::json!(["2859621e-7e0d-45d5-b8c0-c66fa2c876f6"])
+    );
+    assert_eq!(get("2859621e-7e0d-45d5-b8c0-c66fa2c876f6")["age_days"], 400);
+    let with_attachment = get("1f201db5-23aa-4ba3-afe6-0313b091295d");
+    let dump = with_attachment["dump_size"].as_u64().unwrap();
+    assert_eq!(
+        with_attachment["size"].as_u64().unwrap(),
+        dump + 409,
+        "size counts attachments"
+    );
+    assert!(doc["database"]["problems"][0]
+        .as_str()
+        .unwrap()
+        .contains("attachments/0b0e1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d/: belongs to no report"));
+    assert!(get("6e0f2a4b-8c1d-4e3f-b5a6-7d8c9e0f1a2b")["problems"][0]
+        .as_str()
+        .unwrap()
+        .contains("version 7"));
+
+    // The human table says the same.
+    let out = run_at(&[os("list"), db.as_os_str(), os("--color"), os("never")]);
+    let text = stdout(&out);
+    assert!(text.contains("uploads ENABLED"), "{text}");
+    assert!(text.contains("pending (stale lock)"), "{text}");
+    assert!(text.contains("would delete 1 report"), "{text}");
+}
+
+/// `show` on a database: each pending report as its upload carries it. The form's
+/// values are highlighted with the dump's findings, the query carries the install id,
+/// a `guid` annotation is replaced, and the attachment's planted values are found.
+#[test]
+fn show_database_marks_form_attachments_and_install_id() {
+    let db = testdata("databases/linux");
+    let out = run_at(&[os("show"), db.as_os_str(), os("--color"), os("never")]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    for want in [
+        "Install id      !  ⟦8d551751-9c15-4154-8c77-d0b2e86bcaae⟧",
+        "query ?product=CrashyApp&version=1.4.2&guid=⟦8d551751-9c15-4154-8c77-d0b2e86bcaae⟧",
+        " !  account           ⟦alice@example.com⟧",
+        "current_document  /home/⟦alice⟧/Documents/taxes-2025.pdf",
+        "(also set by crashpad.modules[1].simple.current_document",
+        "Shown              3 reports (--state pending)",
+        "━━━━ What consent would share: 3 reports together",
+    ] {
+        assert!(text.contains(want), "missing {want:?} in\n{text}");
+    }
+    assert!(
+        !text.contains("app-chosen-guid-is-replaced\n"),
+        "guid annotation replaced"
+    );
+    assert!(
+        text.contains("crashpad.modules[0].objects.guid"),
+        "and listed as not sent"
+    );
+    // Reports in the order `list` gives.
+    let order: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("━━━━ Report "))
+        .map(|l| &l[..36])
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "03ba6181-e259-4927-bee0-252f9ec06c5e",
+            "1f201db5-23aa-4ba3-afe6-0313b091295d",
+            "5c1a7e9d-0b2f-4c8e-9a61-2f4d8e7b3c10"
+        ]
+    );
+
+    let doc = json_of(&[
+        os("show"),
+        db.as_os_str(),
+        os("--json"),
+        os("--report"),
+        os("1f20"),
+    ]);
+    assert_eq!(
+        doc["selected"],
+        serde_json::json!(["1f201db5-23aa-4ba3-afe6-0313b091295d"])
+    );
+    let report = &doc["reports"][0];
+    let attachment = &report["upload"]["attachments"][0];
+    assert_eq!(attachment["name"], "app.log");
+    let rules: Vec<&str> = attachment["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    for rule in [
+        "email",
+        "ipv4",
+        "payment-card",
+        "url-credentials",
+        "phone-number",
+        "user-name",
+    ] {
+        assert!(rules.contains(&rule), "{rule} in attachment: {rules:?}");
+    }
+    let fields = form_fields(&report["upload"]["form"]);
+    assert_eq!(fields["guid"], "8d551751-9c15-4154-8c77-d0b2e86bcaae");
+    assert_eq!(
+        fields["list_annotations"],
+        "crashy: loading profile\nlibc: abort() called"
+    );
+    assert_eq!(
+        fields["current_document"],
+        "/home/alice/Documents/taxes-2025.pdf"
+    );
+    assert_eq!(doc["database_findings"][0]["category"], "install-id");
+}
+
+/// A truncated `new/` dump, a corrupt `.meta` and a real-writer dump without Crashpad
+/// info are each shown as far as they can be; `--state all` shows every report once.
+#[test]
+fn show_all_reports_even_broken_ones() {
+    let db = testdata("databases/linux");
+    let doc = json_of(&[
+        os("show"),
+        db.as_os_str(),
+        os("--state"),
+        os("all"),
+        os("--json"),
+    ]);
+    let reports = doc["reports"].as_array().unwrap();
+    assert_eq!(reports.len(), 9);
+    let get = |id: &str| reports.iter().find(|r| r["id"] == id).unwrap();
+    let truncated = get("9d8c7b6a-5f4e-4d3c-9b2a-1f0e9d8c7b6a");
+    let problems = truncated["dump_document"]["problems"].as_array();
+    assert!(
+        truncated["dump_error"].is_string() || problems.is_some_and(|p| !p.is_empty()),
+        "the truncated dump says what it could not read: {truncated}"
+    );
+    let orphan = get("7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d");
+    assert_eq!(orphan["dump_error"], "the report has no dump file");
+    let real = get("03ba6181-e259-4927-bee0-252f9ec06c5e");
+    assert_eq!(real["upload"]["form"]["has_crashpad_info"], false);
+    assert_eq!(
+        form_fields(&real["upload"]["form"])["guid"],
+        "00000000-0000-0000-0000-000000000000"
+    );
+}
+
+#[test]
+fn windows_fixture_reads_the_metadata_file() {
+    let doc = list_json(&testdata("databases/windows"));
+    assert_eq!(doc["database"]["layout"], "windows");
+    assert_eq!(doc["database"]["uploads_enabled"], false);
+    let s = states(&doc);
+    assert_eq!(s["3e5c1a7e-0b2f-4c8e-9a61-2f4d8e7b3c11"], "pending");
+    assert_eq!(s["4f6d2b8f-1c3a-4d9f-8b72-3a5e9f8c4d22"], "uploading");
+    assert_eq!(s["507e3c90-2d4b-4ea0-9c83-4b6fa09d5e33"], "sent");
+    assert_eq!(s["618f4da1-3e5c-4fb1-8d94-5c70b1ae6f44"], "skipped");
+    assert_eq!(s["72905eb2-4f6d-40c2-9ea5-6d81c2bf7055"], "orphaned");
+    assert_eq!(s["83a16fc3-5a7e-41d3-8fb6-7e92d3c08166"], "in-progress");
+    let out = run_at(&[
+        os("show"),
+        testdata("databases/windows").as_os_str(),
+        os("--color"),
+        os("never"),
+    ]);
+    let text = stdout(&out);
+    assert!(text.contains("uploads disabled"), "{text}");
+    assert!(text.contains("app.log"), "the attachment is shown: {text}");
+}
+
+/// macOS metadata lives in extended attributes. Through the reader's trait, with the
+/// fixture's attributes from its side file; and through the real file system, with
+/// Linux `user.` attributes set on a copy.
+#[test]
+fn mac_fixture_reads_extended_attributes() {
+    use crashscope::source::crashpad::{self, mac::MapXattrs, Layout, State};
+    let root = testdata("databases/mac");
+    let json: Value =
+        serde_json::from_slice(&std::fs::read(testdata("databases/mac.xattrs.json")).unwrap())
+            .unwrap();
+    let xattrs = MapXattrs::from_json(&root, &json);
+    let db = crashpad::open_with(&root, &xattrs, 1_795_403_600).unwrap();
+    assert_eq!(db.layout, Layout::Mac);
+    let state = |id: &str| db.reports.iter().find(|r| r.id == id).unwrap().state;
+    assert_eq!(
+        state("a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d"),
+        State::Pending
+    );
+    assert_eq!(
+        state("b2c3d4e5-f6a7-4b8c-9d0e-1f2a3b4c5d6e"),
+        State::UploadRequested
+    );
+    assert_eq!(state("c3d4e5f6-a7b8-4c9d-8e1f-2a3b4c5d6e7f"), State::Sent);
+    assert_eq!(
+        state("d4e5f6a7-b8c9-4d0e-9f2a-3b4c5d6e7f80"),
+        State::InProgress
+    );
+    let sent = db.reports.iter().find(|r| r.state == State::Sent).unwrap();
+    assert_eq!(sent.metadata.as_ref().unwrap().remote_id, "bp-c3d4e5f6");
+
+    // Without its attributes (as git checked it out), the database says why it is odd.
+    let bare = list_json(&root);
+    assert!(bare["database"]["problems"][0]
+        .as_str()
+        .unwrap()
+        .contains("extended attributes"));
+
+    // The same through the file system, when it keeps user attributes.
+    let tmp = tempfile::tempdir().unwrap();
+    let copy = tmp.path().join("mac");
+    copy_tree(&root, &copy);
+    for (rel, attrs) in json.as_object().unwrap() {
+        let path = if rel.is_empty() {
+            copy.clone()
+        } else {
+            copy.join(rel)
+        };
+        for (name, v) in attrs.as_object().unwrap() {
+            if let Err(e) = xattr::set(
+                &path,
+                format!("user.{name}"),
+                v.as_str().unwrap().as_bytes(),
+            ) {
+                assert_eq!(
+                    e.raw_os_error(),
+                    Some(95),
+                    "only 'not supported' may skip: {e}"
+                );
+                eprintln!(
+                    "skipping the file-system half: no user xattrs in {}",
+                    tmp.path().display()
+                );
+                return;
+            }
+        }
+    }
+    let doc = list_json(&copy);
+    assert_eq!(doc["database"]["layout"], "mac");
+    assert_eq!(states(&doc)["c3d4e5f6-a7b8-4c9d-8e1f-2a3b4c5d6e7f"], "sent");
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Names, kinds, modes, sizes, modification times and contents of a whole tree.
+fn snapshot(root: &Path) -> Vec<(PathBuf, u32, u64, i128, Vec<u8>)> {
+    use std::os::unix::fs::MetadataExt;
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let meta = std::fs::symlink_metadata(&dir).unwrap();
+        let mtime = i128::from(meta.mtime()) * 1_000_000_000 + i128::from(meta.mtime_nsec());
+        let rel = dir.strip_prefix(root).unwrap().to_path_buf();
+        if meta.is_dir() {
+            out.push((rel, meta.mode(), 0, mtime, Vec::new()));
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                stack.push(entry.unwrap().path());
+            }
+        } else {
+            out.push((
+                rel,
+                meta.mode(),
+                meta.len(),
+                mtime,
+                std::fs::read(&dir).unwrap(),
+            ));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Make a copy Crashpad-like (0700 directories, 0600 files) so that a write would work.
+fn writable_copy(from: &Path, to: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    copy_tree(from, to);
+    let mut stack = vec![to.to_path_buf()];
+    while let Some(p) = stack.pop() {
+        let dir = p.is_dir();
+        let mode = if dir { 0o700 } else { 0o600 };
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode)).unwrap();
+        if dir {
+            stack.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
+        }
+    }
+}
+
+/// `list` and `show` (human and JSON, every state) leave every fixture database and the
+/// real one exactly as they were: names, modes, sizes, mtimes, contents.
+#[test]
+fn never_writes_to_a_database() {
+    let mut sources = vec![
+        testdata("databases/linux"),
+        testdata("databases/windows"),
+        testdata("databases/mac"),
+    ];
+    if let Some(corpus) = corpus() {
+        sources.push(corpus.join("crashpad-db-2"));
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    for (i, source) in sources.iter().enumerate() {
+        let db = tmp.path().join(format!("db{i}"));
+        writable_copy(source, &db);
+        // Settle the copy's own mtimes before the first snapshot.
+        let before = snapshot(&db);
+        let d = db.as_os_str();
+        for args in [
+            vec![os("list"), d],
+            vec![os("list"), d, os("--json")],
+            vec![os("show"), d],
+            vec![
+                os("show"),
+                d,
+                os("--state"),
+                os("all"),
+                os("--threads"),
+                os("all"),
+            ],
+            vec![os("show"), d, os("--state"), os("all"), os("--json")],
+        ] {
+            let out = run_at(&args);
+            assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        }
+        let after = snapshot(&db);
+        assert_eq!(
+            before.len(),
+            after.len(),
+            "{}: files appeared or vanished",
+            source.display()
+        );
+        for (b, a) in before.iter().zip(&after) {
+            assert_eq!(b, a, "{}: {} changed", source.display(), b.0.display());
+        }
+    }
+}
+
+/// Garbage inside a database is reported per report and the rest is still shown; only
+/// a path that is no database at all is an error (exit 2, one line). Text from the
+/// database (a hostile server reply) is escaped.
+#[test]
+fn corrupt_database_files_are_reported_not_fatal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("db");
+    writable_copy(&testdata("databases/linux"), &db);
+    std::fs::write(db.join("settings.dat"), b"garbage").unwrap();
+    std::fs::write(db.join("pending/not-a-report.txt"), b"?").unwrap();
+    let hostile = db.join("completed/2c92bea1-7053-413f-8824-e4c5e5112ef7.meta");
+    let mut meta = std::fs::read(&hostile).unwrap();
+    meta.truncate(32);
+    meta.extend(b"id\x1b[2J\x1b]0;pwned\x07");
+    std::fs::write(&hostile, meta).unwrap();
+    std::fs::write(
+        db.join("pending/1f201db5-23aa-4ba3-afe6-0313b091295d.dmp"),
+        b"MDMP\x93\xa7",
+    )
+    .unwrap();
+
+    let out = run_at(&[os("list"), db.as_os_str(), os("--color"), os("never")]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("Consent            unknown: settings.dat is 7 bytes"),
+        "{text}"
+    );
+    assert!(
+        text.contains("pending/not-a-report.txt: unexpected file"),
+        "{text}"
+    );
+    assert!(
+        !text.contains('\x1b') && text.contains("id\\x1b[2J"),
+        "escaped: {text}"
+    );
+
+    let out = run_at(&[os("show"), db.as_os_str(), os("--color"), os("never")]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("Dump               cannot be read"), "{text}");
+    assert!(
+        text.contains("━━━━ Report 5c1a7e9d"),
+        "the others are still shown"
+    );
+
+    // A directory that is no database, and `list` on a dump: exit 2, one line.
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    for args in [
+        vec![os("show"), empty.as_os_str()],
+        vec![os("list"), empty.as_os_str()],
+        vec![
+            os("list"),
+            testdata("dumps/linux-crashy-segv.dmp")
+                .into_os_string()
+                .leak(),
+        ],
+        vec![os("show"), db.as_os_str(), os("--report"), os("ffff")],
+    ] {
+        let out = run_at(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = stderr(&out);
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+}
+
+/// The committed fixtures are what the generator writes today.
+#[test]
+fn fixture_databases_are_current() {
+    let tmp = tempfile::tempdir().unwrap();
+    make_databases::generate(tmp.path(), &root());
+    for name in ["linux", "windows", "mac"] {
+        let fresh = snapshot(&tmp.path().join(name));
+        let committed = snapshot(&testdata("databases").join(name));
+        let names = |s: &[(PathBuf, u32, u64, i128, Vec<u8>)]| -> Vec<(PathBuf, Vec<u8>)> {
+            s.iter().map(|e| (e.0.clone(), e.4.clone())).collect()
+        };
+        assert!(
+            names(&fresh) == names(&committed),
+            "testdata/databases/{name} is stale: run cargo run --example make_databases"
+        );
+    }
+    assert_eq!(
+        std::fs::read(tmp.path().join("mac.xattrs.json")).unwrap(),
+        std::fs::read(testdata("databases/mac.xattrs.json")).unwrap()
+    );
+}

@@ -9,6 +9,8 @@
 //!
 //! Run: `cargo run --example make_databases -- testdata/databases` (deterministic: the
 //! same bytes on every run; `tests/database.rs` checks the committed copy is current).
+//! `cargo run --example make_databases -- big 10000 DIR [real]` writes a large database
+//! for `scripts/bench-db.sh`.
 
 use std::path::{Path, PathBuf};
 
@@ -91,7 +93,7 @@ fn crashpad_dump(report_id: &str, client_id: &str, variant: u8) -> Vec<u8> {
             "recent_contacts",
             AnnotationValue::Custom(
                 0x8001,
-                b"\x02\x00bob@example.org\x00carol@example.net".to_vec(),
+                byte_array(b"\x02\x00bob@example.org\x00carol@example.net"),
             ),
         );
     if variant == 1 {
@@ -114,6 +116,14 @@ fn crashpad_dump(report_id: &str, client_id: &str, variant: u8) -> Vec<u8> {
         .add_system_info(system)
         .finish()
         .expect("synth dump")
+}
+
+/// A `MinidumpByteArray` (u32 length, then the bytes). minidump-synth writes a custom
+/// annotation's bytes as given, without the length Crashpad writes, so add it here.
+fn byte_array(bytes: &[u8]) -> Vec<u8> {
+    let mut out = (bytes.len() as u32).to_le_bytes().to_vec();
+    out.extend(bytes);
+    out
 }
 
 /// `settings.dat`: magic, version 1, options, padding, last upload, client id.
@@ -473,10 +483,63 @@ pub fn generate(out: &Path, repo: &Path) {
     mac(&out.join("mac"), &out.join("mac.xattrs.json"));
 }
 
+/// A large generic database for benchmarks: `count` reports (a third pending, the rest
+/// completed), each a small Crashpad-shaped dump (or, with `real`, a copy of the
+/// crasher's 51 KiB SIGSEGV dump, whose walk needs symbols), every tenth with an
+/// attachment.
+pub fn generate_big(out: &Path, count: usize, real: Option<&[u8]>) {
+    if out.exists() {
+        std::fs::remove_dir_all(out).expect("clean");
+    }
+    write(&out.join("settings.dat"), &settings(false, T0, CLIENT_ID));
+    for i in 0..count {
+        let id = format!("{:08x}-0000-4000-8000-{:012x}", i, i);
+        let folder = if i % 3 == 0 { "pending" } else { "completed" };
+        let created = T0 - (i as i64) * 600;
+        let dump = match real {
+            Some(bytes) => bytes.to_vec(),
+            None => crashpad_dump(&id, CLIENT_ID, 0),
+        };
+        write(&out.join(folder).join(format!("{id}.dmp")), &dump);
+        let (attempts, attrs, remote) = match i % 3 {
+            0 => (0, 0, ""),
+            1 => (1, 1, "bp-remote"),
+            _ => (0, 0, ""),
+        };
+        write(
+            &out.join(folder).join(format!("{id}.meta")),
+            &meta64(attempts, created, created, attrs, remote),
+        );
+        if i % 10 == 0 {
+            write(
+                &out.join("attachments").join(&id).join("app.log"),
+                APP_LOG.as_bytes(),
+            );
+        }
+    }
+}
+
 #[allow(dead_code)] // the test suite includes this file for `generate` only
 fn main() {
-    let out: PathBuf = std::env::args_os()
-        .nth(1)
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("big") {
+        let count: usize = args
+            .get(1)
+            .and_then(|n| n.parse().ok())
+            .expect("big COUNT OUT");
+        let out = PathBuf::from(args.get(2).expect("big COUNT OUT"));
+        let real = (args.get(3).map(String::as_str) == Some("real")).then(|| {
+            real_dump(
+                Path::new(env!("CARGO_MANIFEST_DIR")),
+                "linux-crashy-segv.dmp",
+            )
+        });
+        generate_big(&out, count, real.as_deref());
+        println!("wrote {count} reports to {}", out.display());
+        return;
+    }
+    let out = args
+        .first()
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("testdata/databases"));
     generate(&out, Path::new(env!("CARGO_MANIFEST_DIR")));

@@ -55,6 +55,23 @@ impl Analysis {
 /// Walk and scan one dump. The stackwalk and the privacy scan read the same mapped file
 /// and need nothing from each other: one core each.
 pub fn analyze(report: Report, walker: &Walker) -> Analysis {
+    analyze_with(report, walker, true)
+}
+
+/// [`analyze`], on the calling thread only when `split` is false (the caller already
+/// keeps every core busy with other reports).
+pub fn analyze_with(report: Report, walker: &Walker, split: bool) -> Analysis {
+    if !split {
+        let inventory = disclosure::inventory(&report);
+        let findings = pii::scan(&inventory, report.bytes());
+        let walked = walker.walk(&report);
+        return Analysis {
+            report,
+            walked,
+            inventory,
+            findings,
+        };
+    }
     let (walked, (inventory, findings)) = std::thread::scope(|scope| {
         let scan = scope.spawn(|| {
             let inventory = disclosure::inventory(&report);
@@ -169,10 +186,10 @@ struct Scanned {
     attachments: Vec<ScannedAttachment>,
 }
 
-fn scan_report(entry: &DbReport, walker: &Walker) -> Scanned {
+fn scan_report(entry: &DbReport, walker: &Walker, split: bool) -> Scanned {
     let dump = match &entry.dump {
         Some(path) => Report::open(path)
-            .map(|r| analyze(r, walker))
+            .map(|r| analyze_with(r, walker, split))
             .map_err(|e| e.to_string()),
         None => Err("the report has no dump file".to_string()),
     };
@@ -291,11 +308,15 @@ fn run_database(cli: &Cli, args: &ShowArgs, root: &Path) -> anyhow::Result<ExitS
     let mut documents = Vec::new();
     let mut summary: Vec<(String, pii::Finding)> = Vec::new();
     let mut incomplete = Vec::new();
+    let workers = pool::workers();
+    // One report at a time splits its walk and scan over two cores; many reports keep
+    // the cores busy with whole reports instead.
+    let split = chosen.len() < workers;
     pool::map_ordered(
         &chosen,
-        pool::workers(),
+        workers,
         |entry| {
-            let scanned = scan_report(entry, &walker);
+            let scanned = scan_report(entry, &walker, split);
             let view = ReportView {
                 entry,
                 dump: scanned.dump.as_ref().ok().map(|a| a.view(args.threads)),

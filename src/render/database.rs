@@ -350,7 +350,7 @@ pub fn write_report(w: &mut impl Write, view: &ReportView<'_>, marks: &Marks) ->
     )?;
     let mut files = match &r.dump {
         Some(d) => format!(
-            "{} {}",
+            "{} · {}",
             escape(&d.display().to_string()),
             human_size(r.dump_size)
         ),
@@ -468,7 +468,7 @@ fn write_upload(
         marks,
         "Upload",
         worst,
-        &format!("multipart POST (gzip) · query ?{shown}"),
+        &format!("multipart POST (gzip unless disabled) · query ?{shown}"),
     )?;
     if !form.has_crashpad_info {
         more(

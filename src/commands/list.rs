@@ -4,7 +4,7 @@ use std::io::Write;
 
 use crate::cli::{Cli, Format, ListArgs};
 use crate::exit::ExitStatus;
-use crate::render::{database, json, Palette};
+use crate::render::{database, Palette};
 use crate::source::crashpad;
 use crate::source::{self, Source};
 
@@ -21,12 +21,7 @@ pub fn run(cli: &Cli, args: &ListArgs) -> anyhow::Result<ExitStatus> {
     let mut out = std::io::BufWriter::new(stdout.lock());
     match cli.format(args.format) {
         Format::Json => {
-            let doc = serde_json::json!({
-                "schema": json::SCHEMA_VERSION,
-                "crashscope_version": env!("CARGO_PKG_VERSION"),
-                "source": {"kind": "crashpad-database", "path": db.root.display().to_string()},
-                "database": database::database_json(&db),
-            });
+            let doc = database::database_document(&db);
             serde_json::to_writer_pretty(&mut out, &doc)?;
             writeln!(out)?;
         }

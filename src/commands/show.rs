@@ -372,15 +372,16 @@ fn run_database(cli: &Cli, args: &ShowArgs, root: &Path) -> anyhow::Result<ExitS
             }
         }
         Format::Json => {
-            let doc = serde_json::json!({
-                "schema": json::SCHEMA_VERSION,
-                "crashscope_version": env!("CARGO_PKG_VERSION"),
-                "source": {"kind": "crashpad-database", "path": db.root.display().to_string()},
-                "database": database::database_json(&db),
-                "database_findings": json::findings_list(&db_scan.findings.findings),
-                "selected": chosen.iter().map(|r| r.id.clone()).collect::<Vec<_>>(),
-                "reports": documents,
-            });
+            let mut doc = database::database_document(&db);
+            doc.insert(
+                "database_findings".into(),
+                json::findings_list(&db_scan.findings.findings),
+            );
+            doc.insert(
+                "selected".into(),
+                chosen.iter().map(|r| r.id.clone()).collect(),
+            );
+            doc.insert("reports".into(), documents.into());
             serde_json::to_writer_pretty(&mut out, &doc)?;
             writeln!(out)?;
         }

@@ -680,21 +680,28 @@ pub fn write_summary(
         w,
         p,
         "Findings",
-        &format!(
-            "{} high {} · {} medium {} · {} low {}{}",
-            marks.paint("!!", Severity::High),
+        &marks.counts(
             count(Severity::High),
-            marks.paint("!", Severity::Medium),
             count(Severity::Medium),
-            marks.paint("~", Severity::Low),
             count(Severity::Low),
-            if marks.all {
-                ""
-            } else {
-                " (low hidden; --all shows them)"
-            }
         ),
     )
+}
+
+/// The document `list --json` prints; `show --json` on a database adds to it.
+pub fn database_document(db: &Database) -> serde_json::Map<String, Value> {
+    let mut doc = serde_json::Map::new();
+    doc.insert("schema".into(), json!(show_json::SCHEMA_VERSION));
+    doc.insert(
+        "crashscope_version".into(),
+        json!(env!("CARGO_PKG_VERSION")),
+    );
+    doc.insert(
+        "source".into(),
+        json!({"kind": "crashpad-database", "path": db.root.display().to_string()}),
+    );
+    doc.insert("database".into(), database_json(db));
+    doc
 }
 
 /// `list --format json` and the `database` object of `show --format json`.

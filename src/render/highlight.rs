@@ -35,6 +35,21 @@ impl Marks {
         }
     }
 
+    /// `!! high 3 · ! medium 12 · ~ low 4`, saying when low findings are hidden.
+    pub fn counts(&self, high: usize, medium: usize, low: usize) -> String {
+        format!(
+            "{} high {high} · {} medium {medium} · {} low {low}{}",
+            self.paint("!!", Severity::High),
+            self.paint("!", Severity::Medium),
+            self.paint("~", Severity::Low),
+            if self.all {
+                ""
+            } else {
+                " (low hidden; --all shows them)"
+            }
+        )
+    }
+
     /// The margin marker for the worst shown severity, padded to 2 columns.
     pub fn marker(&self, worst: Option<Severity>) -> String {
         match worst {

@@ -680,20 +680,7 @@ fn write_consent<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>) -> io::Res
     let n = |s| counts.get(&s).copied().unwrap_or(0);
     out.field(
         "Findings",
-        &format!(
-            "{} high {} · {} medium {} · {} low {}{}",
-            marks.paint("!!", Severity::High),
-            n(Severity::High),
-            marks.paint("!", Severity::Medium),
-            n(Severity::Medium),
-            marks.paint("~", Severity::Low),
-            n(Severity::Low),
-            if marks.all {
-                ""
-            } else {
-                " (low hidden; --all shows them)"
-            }
-        ),
+        &marks.counts(n(Severity::High), n(Severity::Medium), n(Severity::Low)),
     )?;
     let secrets: Vec<_> = findings
         .iter()

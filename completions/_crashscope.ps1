@@ -33,6 +33,7 @@ Register-ArgumentCompleter -Native -CommandName 'crashscope' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a crash report: the crash, its stacks, modules, and everything the dump carries')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the reports of a Crashpad database: states, sizes, upload attempts, retention')
+            [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Fail a build when crash dumps hold personal data or secrets (a CI gate)')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions or man pages (used to build the files in the repository)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -63,6 +64,28 @@ Register-ArgumentCompleter -Native -CommandName 'crashscope' -ScriptBlock {
         'crashscope;list' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format. JSON is documented in docs/json.md')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of the human view (the same as `--format json`)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more diagnostics on stderr (symbol lookups, skipped data)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more diagnostics on stderr (symbol lookups, skipped data)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'crashscope;audit' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The policy file (default: crashscope.toml in the current directory or a parent)')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Fail on findings of this severity or higher (default: the config''s, else medium)')
+            [CompletionResult]::new('--baseline', '--baseline', [CompletionResultType]::ParameterName, 'An earlier `audit --format json` report: only findings not in it fail')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format. JSON, JSON Lines and SARIF are documented in docs/audit.md')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the report to FILE (atomically) instead of stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the report to FILE (atomically) instead of stdout')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
+            [CompletionResult]::new('--no-config', '--no-config', [CompletionResultType]::ParameterName, 'Ignore any crashscope.toml')
+            [CompletionResult]::new('--show-values', '--show-values', [CompletionResultType]::ParameterName, 'Print matched values instead of redacted previews (never do this in shared CI logs)')
+            [CompletionResult]::new('--exit-zero', '--exit-zero', [CompletionResultType]::ParameterName, 'Exit 0 even when findings fail the policy (errors still exit 2)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of the human view (the same as `--format json`)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
@@ -134,6 +157,7 @@ Register-ArgumentCompleter -Native -CommandName 'crashscope' -ScriptBlock {
         'crashscope;help' {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a crash report: the crash, its stacks, modules, and everything the dump carries')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the reports of a Crashpad database: states, sizes, upload attempts, retention')
+            [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Fail a build when crash dumps hold personal data or secrets (a CI gate)')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions or man pages (used to build the files in the repository)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -142,6 +166,9 @@ Register-ArgumentCompleter -Native -CommandName 'crashscope' -ScriptBlock {
             break
         }
         'crashscope;help;list' {
+            break
+        }
+        'crashscope;help;audit' {
             break
         }
         'crashscope;help;generate' {

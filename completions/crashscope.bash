@@ -16,6 +16,9 @@ _crashscope() {
             ",$1")
                 cmd="crashscope"
                 ;;
+            crashscope,audit)
+                cmd="crashscope__subcmd__audit"
+                ;;
             crashscope,generate)
                 cmd="crashscope__subcmd__generate"
                 ;;
@@ -46,6 +49,9 @@ _crashscope() {
             crashscope__subcmd__generate__subcmd__help,man)
                 cmd="crashscope__subcmd__generate__subcmd__help__subcmd__man"
                 ;;
+            crashscope__subcmd__help,audit)
+                cmd="crashscope__subcmd__help__subcmd__audit"
+                ;;
             crashscope__subcmd__help,generate)
                 cmd="crashscope__subcmd__help__subcmd__generate"
                 ;;
@@ -71,12 +77,54 @@ _crashscope() {
 
     case "${cmd}" in
         crashscope)
-            opts="-q -v -h -V --color --json --quiet --verbose --help --version show list generate help"
+            opts="-q -v -h -V --color --json --quiet --verbose --help --version show list audit generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crashscope__subcmd__audit)
+            opts="-o -q -v -h -V --config --no-config --fail-on --baseline --format --output --show-values --exit-zero --color --json --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "low medium high" -- "${cur}"))
+                    return 0
+                    ;;
+                --baseline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "human json jsonl sarif github" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -199,8 +247,22 @@ _crashscope() {
             return 0
             ;;
         crashscope__subcmd__help)
-            opts="show list generate help"
+            opts="show list audit generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crashscope__subcmd__help__subcmd__audit)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

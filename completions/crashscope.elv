@@ -30,6 +30,7 @@ set edit:completion:arg-completer[crashscope] = {|@words|
             cand --version 'Print version'
             cand show 'Show a crash report: the crash, its stacks, modules, and everything the dump carries'
             cand list 'List the reports of a Crashpad database: states, sizes, upload attempts, retention'
+            cand audit 'Fail a build when crash dumps hold personal data or secrets (a CI gate)'
             cand generate 'Write shell completions or man pages (used to build the files in the repository)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -58,6 +59,27 @@ set edit:completion:arg-completer[crashscope] = {|@words|
         &'crashscope;list'= {
             cand --format 'Output format. JSON is documented in docs/json.md'
             cand --color 'When to colour the output'
+            cand --json 'Print JSON instead of the human view (the same as `--format json`)'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -v 'Print more diagnostics on stderr (symbol lookups, skipped data)'
+            cand --verbose 'Print more diagnostics on stderr (symbol lookups, skipped data)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'crashscope;audit'= {
+            cand --config 'The policy file (default: crashscope.toml in the current directory or a parent)'
+            cand --fail-on 'Fail on findings of this severity or higher (default: the config''s, else medium)'
+            cand --baseline 'An earlier `audit --format json` report: only findings not in it fail'
+            cand --format 'Output format. JSON, JSON Lines and SARIF are documented in docs/audit.md'
+            cand -o 'Write the report to FILE (atomically) instead of stdout'
+            cand --output 'Write the report to FILE (atomically) instead of stdout'
+            cand --color 'When to colour the output'
+            cand --no-config 'Ignore any crashscope.toml'
+            cand --show-values 'Print matched values instead of redacted previews (never do this in shared CI logs)'
+            cand --exit-zero 'Exit 0 even when findings fail the policy (errors still exit 2)'
             cand --json 'Print JSON instead of the human view (the same as `--format json`)'
             cand -q 'Print nothing on stderr but errors'
             cand --quiet 'Print nothing on stderr but errors'
@@ -121,12 +143,15 @@ set edit:completion:arg-completer[crashscope] = {|@words|
         &'crashscope;help'= {
             cand show 'Show a crash report: the crash, its stacks, modules, and everything the dump carries'
             cand list 'List the reports of a Crashpad database: states, sizes, upload attempts, retention'
+            cand audit 'Fail a build when crash dumps hold personal data or secrets (a CI gate)'
             cand generate 'Write shell completions or man pages (used to build the files in the repository)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'crashscope;help;show'= {
         }
         &'crashscope;help;list'= {
+        }
+        &'crashscope;help;audit'= {
         }
         &'crashscope;help;generate'= {
             cand completions 'Write a completion script for SHELL to stdout'

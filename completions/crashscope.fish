@@ -34,6 +34,7 @@ complete -c crashscope -n "__fish_crashscope_needs_command" -s h -l help -d 'Pri
 complete -c crashscope -n "__fish_crashscope_needs_command" -s V -l version -d 'Print version'
 complete -c crashscope -n "__fish_crashscope_needs_command" -f -a "show" -d 'Show a crash report: the crash, its stacks, modules, and everything the dump carries'
 complete -c crashscope -n "__fish_crashscope_needs_command" -f -a "list" -d 'List the reports of a Crashpad database: states, sizes, upload attempts, retention'
+complete -c crashscope -n "__fish_crashscope_needs_command" -f -a "audit" -d 'Fail a build when crash dumps hold personal data or secrets (a CI gate)'
 complete -c crashscope -n "__fish_crashscope_needs_command" -f -a "generate" -d 'Write shell completions or man pages (used to build the files in the repository)'
 complete -c crashscope -n "__fish_crashscope_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c crashscope -n "__fish_crashscope_using_subcommand show" -l report -d 'Only this report of a database (its id, or a unique prefix of it; repeatable)' -r
@@ -70,6 +71,28 @@ complete -c crashscope -n "__fish_crashscope_using_subcommand list" -s q -l quie
 complete -c crashscope -n "__fish_crashscope_using_subcommand list" -s v -l verbose -d 'Print more diagnostics on stderr (symbol lookups, skipped data)'
 complete -c crashscope -n "__fish_crashscope_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c crashscope -n "__fish_crashscope_using_subcommand list" -s V -l version -d 'Print version'
+complete -c crashscope -n "__fish_crashscope_using_subcommand audit" -l config -d 'The policy file (default: crashscope.toml in the current directory or a parent)' -r -F
+complete -c crashscope -n "__fish_crashscope_using_subcommand audit" -l fail-on -d 'Fail on findings of this severity or higher (default: the config\'s, else medium)' -r -f -a "low\t''
+medium\t''
+high\t''"
+complete -c crashscope -n "__fish_crashscope_using_subcommand audit" -l baseline -d 'An earlier `audit --format json` report: only findings not in it fail' -r -F
+complete -c crashscope -n "__fish_crashscope_using_subcommand audit" -l format -d 'Output format. JSON, JSON Lines and SARIF are documented in docs/audit.md' -r -f -a "human\t'Findings grouped by file, for a person'
+json\t'One JSON document: findings, verdicts and a summary (also a baseline)'
+jsonl\t'One JSON object a line: every finding, then one summary line'
+sarif\t'SARIF 2.1.0, for code scanning (GitHub, Azure DevOps, IDEs)'
+github\t'GitHub Actions workflow commands (annotations on the run)'"
+complete -c crashscope -n "__fish_crashscope_using_subcommand audit" -s o -l output -d 'Write the report to FILE (atomically) instead of stdout' -r -F
+complete -c crashscope -n "__fish_crashscope_using_subcommand audit" -l color -d 'When to colour the output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c crashscope -n "__fish_crashscope_using_subcommand audit" -l no-config -d 'Ignore any crashscope.toml'
+complete -c crashscope -n "__fish_crashscope_using_subcommand audit" -l show-values -d 'Print matched values instead of redacted previews (never do this in shared CI logs)'
+complete -c crashscope -n "__fish_crashscope_using_subcommand audit" -l exit-zero -d 'Exit 0 even when findings fail the policy (errors still exit 2)'
+complete -c crashscope -n "__fish_crashscope_using_subcommand audit" -l json -d 'Print JSON instead of the human view (the same as `--format json`)'
+complete -c crashscope -n "__fish_crashscope_using_subcommand audit" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c crashscope -n "__fish_crashscope_using_subcommand audit" -s v -l verbose -d 'Print more diagnostics on stderr (symbol lookups, skipped data)'
+complete -c crashscope -n "__fish_crashscope_using_subcommand audit" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c crashscope -n "__fish_crashscope_using_subcommand audit" -s V -l version -d 'Print version'
 complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l color -d 'When to colour the output' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -100,9 +123,10 @@ complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and __fi
 complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Write a completion script for SHELL to stdout'
 complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'Write man pages (one per command) into DIR'
 complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c crashscope -n "__fish_crashscope_using_subcommand help; and not __fish_seen_subcommand_from show list generate help" -f -a "show" -d 'Show a crash report: the crash, its stacks, modules, and everything the dump carries'
-complete -c crashscope -n "__fish_crashscope_using_subcommand help; and not __fish_seen_subcommand_from show list generate help" -f -a "list" -d 'List the reports of a Crashpad database: states, sizes, upload attempts, retention'
-complete -c crashscope -n "__fish_crashscope_using_subcommand help; and not __fish_seen_subcommand_from show list generate help" -f -a "generate" -d 'Write shell completions or man pages (used to build the files in the repository)'
-complete -c crashscope -n "__fish_crashscope_using_subcommand help; and not __fish_seen_subcommand_from show list generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c crashscope -n "__fish_crashscope_using_subcommand help; and not __fish_seen_subcommand_from show list audit generate help" -f -a "show" -d 'Show a crash report: the crash, its stacks, modules, and everything the dump carries'
+complete -c crashscope -n "__fish_crashscope_using_subcommand help; and not __fish_seen_subcommand_from show list audit generate help" -f -a "list" -d 'List the reports of a Crashpad database: states, sizes, upload attempts, retention'
+complete -c crashscope -n "__fish_crashscope_using_subcommand help; and not __fish_seen_subcommand_from show list audit generate help" -f -a "audit" -d 'Fail a build when crash dumps hold personal data or secrets (a CI gate)'
+complete -c crashscope -n "__fish_crashscope_using_subcommand help; and not __fish_seen_subcommand_from show list audit generate help" -f -a "generate" -d 'Write shell completions or man pages (used to build the files in the repository)'
+complete -c crashscope -n "__fish_crashscope_using_subcommand help; and not __fish_seen_subcommand_from show list audit generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c crashscope -n "__fish_crashscope_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "completions" -d 'Write a completion script for SHELL to stdout'
 complete -c crashscope -n "__fish_crashscope_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "man" -d 'Write man pages (one per command) into DIR'

@@ -7,8 +7,9 @@
 //! annotations, the way Crashpad's handler writes them. Every personal value is
 //! fabricated (alice, example.com, documentation IP ranges, test card numbers).
 //!
-//! Run: `cargo run --example make_databases -- testdata/databases` (deterministic: the
-//! same bytes on every run; `tests/database.rs` checks the committed copy is current).
+//! Run: `cargo run --example make_databases` (deterministic: the same bytes on every
+//! run; `tests/database.rs` checks the committed copy is current). It also writes
+//! `testdata/clean/no-pii.dmp`, a dump with nothing personal in it, which `audit` passes.
 //! `cargo run --example make_databases -- big 10000 DIR [real]` writes a large database
 //! for `scripts/bench-db.sh`.
 
@@ -470,6 +471,38 @@ fn mac(root: &Path, xattrs_json: &Path) {
     write(xattrs_json, format!("{text}\n").as_bytes());
 }
 
+/// A dump that carries nothing personal: system paths only, a zeroed stack, Crashpad
+/// annotations naming the product, no install id. `audit` must pass it.
+pub fn clean_dump() -> Vec<u8> {
+    let e = Endian::Little;
+    let stack = Memory::with_section(
+        Section::with_endian(e).append_repeated(0, 0x200),
+        0x7ffd_0000_0000,
+    );
+    let context = amd64_context(e, 0x5555_0000_1234, 0x7ffd_0000_0000);
+    let thread = Thread::new(e, 7, &stack, &context);
+    let app_path = DumpString::new("/opt/crashy/bin/crashy", e);
+    let app = Module::new(e, 0x5555_0000_0000, 0x10000, &app_path, 0, 0, None);
+    let libc_path = DumpString::new("/usr/lib/x86_64-linux-gnu/libc.so.6", e);
+    let libc = Module::new(e, 0x7f00_0000_0000, 0x20000, &libc_path, 0, 0, None);
+    let info = CrashpadInfo::new(e)
+        .add_simple_annotation("prod", "CrashyApp")
+        .add_simple_annotation("ver", "1.4.2")
+        .add_module(ModuleCrashpadInfo::new(0, e).add_list_annotation("crashy: loading profile"));
+    SynthMinidump::with_endian(e)
+        .add_thread(thread)
+        .add_memory(stack)
+        .add(context)
+        .add_module(app)
+        .add(app_path)
+        .add_module(libc)
+        .add(libc_path)
+        .add_crashpad_info(info)
+        .add_system_info(SystemInfo::new(e).set_processor_architecture(9))
+        .finish()
+        .expect("synth dump")
+}
+
 /// Write all three databases (and `mac.xattrs.json`) below `out`, replacing old ones.
 pub fn generate(out: &Path, repo: &Path) {
     for name in ["linux", "windows", "mac"] {
@@ -521,6 +554,7 @@ pub fn generate_big(out: &Path, count: usize, real: Option<&[u8]>) {
 
 #[allow(dead_code)] // the test suite includes this file for `generate` only
 fn main() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("big") {
         let count: usize = args
@@ -541,7 +575,8 @@ fn main() {
     let out = args
         .first()
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("testdata/databases"));
-    generate(&out, Path::new(env!("CARGO_MANIFEST_DIR")));
-    println!("wrote {}", out.display());
+        .unwrap_or_else(|| repo.join("testdata/databases"));
+    generate(&out, repo);
+    write(&repo.join("testdata/clean/no-pii.dmp"), &clean_dump());
+    println!("wrote {} and testdata/clean/no-pii.dmp", out.display());
 }

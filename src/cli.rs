@@ -68,12 +68,86 @@ pub enum Command {
     /// moved or deleted (Crashpad's own tools do all of these).
     List(ListArgs),
 
+    /// Fail a build when crash dumps hold personal data or secrets (a CI gate).
+    ///
+    /// Audits minidump files, Crashpad databases, and folders (searched recursively for
+    /// `.dmp` files and databases). Values are redacted in every format unless
+    /// `--show-values` is given. Exit status: 0 nothing at or above the threshold (after
+    /// allow entries and the baseline), 1 findings, 2 a usage error or an input that
+    /// cannot be read completely (an audit never passes what it could not read).
+    ///
+    /// The policy comes from `crashscope.toml` in the current directory or its parents
+    /// (or `--config FILE`): `fail-on`, `disable-rules`, `disable-categories`, and
+    /// `[[allow]]` entries by `fingerprint`, by `rule` + `value` regex, or by `path`
+    /// glob, each with a required `reason`.
+    Audit(AuditArgs),
+
     /// Write shell completions or man pages (used to build the files in the repository).
     #[command(hide = true)]
     Generate {
         #[command(subcommand)]
         what: GenerateCommand,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Minidump files, Crashpad databases, or folders to search for both.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// The policy file (default: crashscope.toml in the current directory or a parent).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore any crashscope.toml.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+
+    /// Fail on findings of this severity or higher (default: the config's, else medium).
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<SeverityArg>,
+
+    /// An earlier `audit --format json` report: only findings not in it fail.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Output format. JSON, JSON Lines and SARIF are documented in docs/audit.md.
+    #[arg(long, value_enum, default_value_t = AuditFormat::Human)]
+    pub format: AuditFormat,
+
+    /// Write the report to FILE (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Print matched values instead of redacted previews (never do this in shared CI logs).
+    #[arg(long)]
+    pub show_values: bool,
+
+    /// Exit 0 even when findings fail the policy (errors still exit 2).
+    #[arg(long)]
+    pub exit_zero: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    Low,
+    Medium,
+    High,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuditFormat {
+    /// Findings grouped by file, for a person.
+    Human,
+    /// One JSON document: findings, verdicts and a summary (also a baseline).
+    Json,
+    /// One JSON object a line: every finding, then one summary line.
+    Jsonl,
+    /// SARIF 2.1.0, for code scanning (GitHub, Azure DevOps, IDEs).
+    Sarif,
+    /// GitHub Actions workflow commands (annotations on the run).
+    Github,
 }
 
 #[derive(Debug, Args)]

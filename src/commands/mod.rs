@@ -1,6 +1,7 @@
 //! One small file per subcommand, wiring the parts in the order of the data flow:
 //! source → report → symbols → (disclosure → pii) → render. No logic that a part owns.
 
+pub mod audit;
 pub mod generate;
 pub mod list;
 pub mod show;
@@ -13,6 +14,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitStatus> {
     match &cli.command {
         Command::Show(args) => show::run(cli, args),
         Command::List(args) => list::run(cli, args),
+        Command::Audit(args) => audit::run(cli, args),
         Command::Generate { what } => generate::run(what),
     }
 }

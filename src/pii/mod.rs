@@ -17,12 +17,12 @@ mod scanners;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::disclosure::{Encoding, Field, FieldKind, Inventory, Region};
 
 /// How much a finding matters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Quasi-identifiers: OS build, locale, CPU; identifying in combination.
@@ -53,7 +53,7 @@ impl Severity {
 }
 
 /// What kind of information a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Category {
     Secret,
@@ -171,6 +171,46 @@ impl Finding {
     pub fn fingerprint(&self) -> String {
         fingerprint(self.rule, &self.value)
     }
+}
+
+/// What one rule finds: for help texts, SARIF rule metadata and configuration checks.
+#[derive(Debug, Clone, Copy)]
+pub struct RuleInfo {
+    pub id: &'static str,
+    pub category: Category,
+    pub severity: Severity,
+    pub description: &'static str,
+}
+
+/// Rules that judge a value by where it is (its field), not by its shape, and the
+/// identity rules that search for names the dump has revealed.
+const PLACE_RULES: &[RuleInfo] = &[
+    RuleInfo { id: "env-user-name", category: Category::UserName, severity: Severity::Medium, description: "The user name in USER, LOGNAME or USERNAME" },
+    RuleInfo { id: "env-host-name", category: Category::HostName, severity: Severity::Medium, description: "The host name in HOSTNAME, COMPUTERNAME or HOST" },
+    RuleInfo { id: "current-directory", category: Category::CurrentDirectory, severity: Severity::Medium, description: "The current directory (PWD, OLDPWD)" },
+    RuleInfo { id: "env-secret", category: Category::Secret, severity: Severity::High, description: "An environment variable whose name says it holds a secret (TOKEN, PASSWORD, KEY...)" },
+    RuleInfo { id: "locale", category: Category::QuasiIdentifier, severity: Severity::Low, description: "The locale or time zone (LANG, LC_*, TZ)" },
+    RuleInfo { id: "environment-variable", category: Category::Environment, severity: Severity::Low, description: "Any other environment variable: the environment travels with the dump" },
+    RuleInfo { id: "command-line", category: Category::CommandLine, severity: Severity::Medium, description: "A command-line argument of the crashed process" },
+    RuleInfo { id: "install-id", category: Category::InstallId, severity: Severity::Medium, description: "A stable install id (Crashpad client id, guid annotations): links every report of one install" },
+    RuleInfo { id: "sensitive-annotation", category: Category::Annotation, severity: Severity::Medium, description: "A Crashpad annotation known to carry browsing or launch data (url-chunk, top-origin, switch-N)" },
+    RuleInfo { id: "quasi-identifier", category: Category::QuasiIdentifier, severity: Severity::Low, description: "OS build, CPU brand, GPU or distribution: narrows down who you are" },
+    RuleInfo { id: "user-name", category: Category::UserName, severity: Severity::Medium, description: "A user name the dump revealed elsewhere (a home path, USER), found again" },
+    RuleInfo { id: "host-name", category: Category::HostName, severity: Severity::Medium, description: "A host name the dump revealed elsewhere (HOSTNAME), found again" },
+];
+
+/// Every rule crashscope can report, value rules first.
+pub fn catalog() -> Vec<RuleInfo> {
+    rules::RULES
+        .iter()
+        .map(|r| RuleInfo {
+            id: r.id,
+            category: r.category,
+            severity: r.severity,
+            description: r.description,
+        })
+        .chain(PLACE_RULES.iter().copied())
+        .collect()
 }
 
 /// FNV-1a 64 of `rule \0 value`, as 16 hex digits.

@@ -5,6 +5,7 @@
 //! policy and reads no files: it is handed a report and its stackwalk and writes to any
 //! `impl Write`.
 
+pub mod audit;
 pub mod database;
 pub mod escape;
 pub mod highlight;

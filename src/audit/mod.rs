@@ -1,0 +1,239 @@
+//! The audit policy: which findings fail a build.
+//!
+//! A finding is judged in this order: a disabled rule or category drops it; an allow
+//! entry (by fingerprint, by rule + value regex, or by path glob, each with a reason)
+//! accepts it; a baseline (an earlier `audit --format json` report) accepts findings it
+//! already lists; what is left fails when its severity is at or above the threshold.
+//! This module reads the config file and the baseline and decides; it scans nothing and
+//! prints nothing.
+
+pub mod config;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use regex::Regex;
+use serde::Serialize;
+
+use crate::pii::{Category, Finding, Severity};
+
+pub use config::{find_config, Config, ConfigError};
+
+/// What the policy says about one finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "kebab-case")]
+pub enum Verdict {
+    /// At or above the threshold, not accepted: fails the audit.
+    Fail,
+    /// Below the threshold: reported, does not fail.
+    BelowThreshold,
+    /// Accepted by allow entry `entry` (its index in the config) for `reason`.
+    Allowed { entry: usize, reason: String },
+    /// Listed in the baseline.
+    Baselined,
+}
+
+/// How an allow entry matches.
+#[derive(Debug)]
+pub enum AllowMatch {
+    Fingerprint(String),
+    RuleValue { rule: Option<String>, value: Regex },
+    Path { glob: String, regex: Regex },
+}
+
+/// One allow entry of the config.
+#[derive(Debug)]
+pub struct AllowEntry {
+    pub matcher: AllowMatch,
+    pub reason: String,
+    /// How many findings it accepted in this run.
+    pub used: AtomicUsize,
+}
+
+impl AllowEntry {
+    /// `fingerprint 3f9c…`, `rule email, value ^ci@`, `path testdata/clean/**`.
+    pub fn describe(&self) -> String {
+        match &self.matcher {
+            AllowMatch::Fingerprint(fp) => format!("fingerprint {fp}"),
+            AllowMatch::RuleValue { rule, value } => match rule {
+                Some(rule) => format!("rule {rule}, value /{}/", value.as_str()),
+                None => format!("value /{}/", value.as_str()),
+            },
+            AllowMatch::Path { glob, .. } => format!("path {glob}"),
+        }
+    }
+
+    fn matches(&self, file: &str, finding: &Finding) -> bool {
+        match &self.matcher {
+            AllowMatch::Fingerprint(fp) => finding.fingerprint().eq_ignore_ascii_case(fp),
+            AllowMatch::RuleValue { rule, value } => {
+                rule.as_deref().is_none_or(|r| r == finding.rule) && value.is_match(&finding.value)
+            }
+            AllowMatch::Path { regex, .. } => regex.is_match(file),
+        }
+    }
+}
+
+/// The whole policy of one audit run.
+#[derive(Debug)]
+pub struct Policy {
+    pub threshold: Severity,
+    pub disabled_rules: BTreeSet<String>,
+    pub disabled_categories: BTreeSet<Category>,
+    pub allow: Vec<AllowEntry>,
+    pub baseline: BTreeSet<String>,
+    /// The config file the policy came from, if any.
+    pub config_path: Option<PathBuf>,
+    /// Path globs are relative to this folder (the config file's), as in `.gitignore`.
+    pub base: Option<PathBuf>,
+}
+
+impl Default for Policy {
+    fn default() -> Policy {
+        Policy {
+            threshold: Severity::Medium,
+            disabled_rules: BTreeSet::new(),
+            disabled_categories: BTreeSet::new(),
+            allow: Vec::new(),
+            baseline: BTreeSet::new(),
+            config_path: None,
+            base: None,
+        }
+    }
+}
+
+impl Policy {
+    /// The form of `file` that path globs are matched against: relative to the config
+    /// file's folder when the file lies below it, else the path as given.
+    pub fn path_key(&self, file: &str) -> String {
+        if let Some(base) = &self.base {
+            if let Ok(abs) = Path::new(file).canonicalize() {
+                if let Ok(rel) = abs.strip_prefix(base) {
+                    return normalize(&rel.to_string_lossy());
+                }
+            }
+        }
+        normalize(file)
+    }
+
+    /// `None` when the finding's rule or category is disabled; else the verdict. `file`
+    /// is the file's [`Policy::path_key`].
+    pub fn judge(&self, file: &str, finding: &Finding) -> Option<Verdict> {
+        if self.disabled_rules.contains(finding.rule)
+            || self.disabled_categories.contains(&finding.category)
+        {
+            return None;
+        }
+        if let Some((i, entry)) = self
+            .allow
+            .iter()
+            .enumerate()
+            .find(|(_, e)| e.matches(file, finding))
+        {
+            entry.used.fetch_add(1, Ordering::Relaxed);
+            return Some(Verdict::Allowed {
+                entry: i,
+                reason: entry.reason.clone(),
+            });
+        }
+        if self.baseline.contains(&finding.fingerprint()) {
+            return Some(Verdict::Baselined);
+        }
+        Some(if finding.severity >= self.threshold {
+            Verdict::Fail
+        } else {
+            Verdict::BelowThreshold
+        })
+    }
+
+    /// Allow entries that accepted nothing.
+    pub fn unused(&self) -> impl Iterator<Item = (usize, &AllowEntry)> {
+        self.allow
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.used.load(Ordering::Relaxed) == 0)
+    }
+}
+
+/// Read the fingerprints of an earlier `audit --format json` report.
+pub fn read_baseline(path: &Path) -> Result<BTreeSet<String>, String> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| format!("{}: cannot read the baseline: {e}", path.display()))?;
+    let doc: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
+        format!(
+            "{}: not an audit report (crashscope audit --format json): {e}",
+            path.display()
+        )
+    })?;
+    let findings = doc
+        .get("findings")
+        .and_then(|f| f.as_array())
+        .ok_or_else(|| {
+            format!(
+                "{}: no findings[] (write it with crashscope audit --format json)",
+                path.display()
+            )
+        })?;
+    Ok(findings
+        .iter()
+        .filter_map(|f| f.get("fingerprint").and_then(|v| v.as_str()))
+        .map(|s| s.to_ascii_lowercase())
+        .collect())
+}
+
+/// A path with `/` separators and no leading `./`, as globs are written.
+pub fn normalize(path: &str) -> String {
+    let p = path.replace('\\', "/");
+    p.strip_prefix("./").unwrap_or(&p).to_string()
+}
+
+/// A glob (`*` within a path segment, `**` across segments, `?` one character) as an
+/// anchored regex on a `/`-separated path. A glob without `/` matches the file name in
+/// any folder, as in `.gitignore`.
+pub fn glob_regex(glob: &str) -> Result<Regex, regex::Error> {
+    let glob = normalize(glob);
+    let mut re = String::from("^");
+    if !glob.contains('/') {
+        re.push_str("(?:.*/)?");
+    }
+    let chars: Vec<char> = glob.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '*' if chars.get(i + 1) == Some(&'*') => {
+                if chars.get(i + 2) == Some(&'/') {
+                    re.push_str("(?:.*/)?");
+                    i += 3;
+                } else {
+                    re.push_str(".*");
+                    i += 2;
+                }
+                continue;
+            }
+            '*' => re.push_str("[^/]*"),
+            '?' => re.push_str("[^/]"),
+            c => re.push_str(&regex::escape(&c.to_string())),
+        }
+        i += 1;
+    }
+    re.push('$');
+    Regex::new(&re)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs_match_like_gitignore() {
+        let m = |g: &str, p: &str| glob_regex(g).unwrap().is_match(&normalize(p));
+        assert!(m("testdata/clean/**", "testdata/clean/a/b.dmp"));
+        assert!(m("testdata/**/*.dmp", "testdata/x.dmp"));
+        assert!(m("testdata/**/*.dmp", "./testdata/a/b/x.dmp"));
+        assert!(!m("testdata/*.dmp", "testdata/a/x.dmp"));
+        assert!(m("*.dmp", "deep/down/x.dmp"));
+        assert!(m("crash-??.dmp", "crash-01.dmp") && !m("crash-??.dmp", "crash-1.dmp"));
+        assert!(!m("a.dmp", "ba.dmp"));
+    }
+}

@@ -1,0 +1,319 @@
+//! `crashscope audit PATH...`: find the dumps, scan them in parallel, judge every
+//! finding by the policy, write the report, and exit 0, 1 or 2.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::audit::{self, Config, Policy};
+use crate::cli::{AuditArgs, AuditFormat, Cli, SeverityArg};
+use crate::disclosure::{self, Encoding, FieldKind, Origin};
+use crate::exit::ExitStatus;
+use crate::pii::{self, Finding, Severity};
+use crate::pool;
+use crate::render::audit::{self as view, AuditedFile, FileKind};
+use crate::render::Palette;
+use crate::report::Report;
+use crate::source::crashpad::{self, MAX_ATTACHMENT_READ};
+use crate::source::{self, InputError, Source};
+
+/// One thing to scan: a dump, one report of a database (its dump and attachments, which
+/// share the dump's identities), or a database's settings.
+enum Unit {
+    Dump(PathBuf),
+    DbReport {
+        dump: Option<PathBuf>,
+        attachments: Vec<(String, PathBuf, u64)>,
+    },
+    Settings(PathBuf, crashpad::Settings),
+    /// A path that cannot be audited, with the reason.
+    Error(PathBuf, String),
+}
+
+/// Dump files a folder search picks up.
+fn is_dump_name(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| ["dmp", "mdmp", "minidump"].contains(&e.to_ascii_lowercase().as_str()))
+}
+
+fn discover(path: &Path, units: &mut Vec<Unit>, top: bool) {
+    match source::detect(path) {
+        Ok(Source::Minidump(p)) => units.push(Unit::Dump(p)),
+        Ok(Source::Database(root)) => database_units(&root, units),
+        Err(InputError::Directory(dir)) => {
+            let mut entries: Vec<PathBuf> = match std::fs::read_dir(&dir) {
+                Ok(read) => read.flatten().map(|e| e.path()).collect(),
+                Err(e) => {
+                    units.push(Unit::Error(dir, format!("cannot read: {e}")));
+                    return;
+                }
+            };
+            entries.sort();
+            for entry in entries {
+                let Ok(meta) = std::fs::symlink_metadata(&entry) else {
+                    continue;
+                };
+                // Symbolic links are not followed (no loops, nothing outside the tree).
+                if meta.is_dir() || (meta.is_file() && is_dump_name(&entry)) {
+                    discover(&entry, units, false);
+                }
+            }
+        }
+        // A file found by the folder search that is not a dump is still an error: an
+        // audit never passes what it could not read.
+        Err(e) if top || is_dump_name(path) => {
+            units.push(Unit::Error(path.to_path_buf(), one_line(&e)))
+        }
+        Err(_) => {}
+    }
+}
+
+/// The error without the path prefix (the report names the file).
+fn one_line(e: &InputError) -> String {
+    let text = e.to_string();
+    match text.split_once(": ") {
+        Some((_, rest)) => rest.to_string(),
+        None => text,
+    }
+}
+
+fn database_units(root: &Path, units: &mut Vec<Unit>) {
+    let db = match crashpad::open(root, crashpad::unix_now()) {
+        Ok(db) => db,
+        Err(e) => {
+            units.push(Unit::Error(root.to_path_buf(), e.reason));
+            return;
+        }
+    };
+    if let Some(settings) = db.settings.clone() {
+        units.push(Unit::Settings(root.join("settings.dat"), settings));
+    }
+    for report in db.reports {
+        if report.dump.is_none() && report.attachments.is_empty() {
+            continue; // an orphan .meta carries nothing that could be uploaded
+        }
+        units.push(Unit::DbReport {
+            dump: report.dump,
+            attachments: report
+                .attachments
+                .into_iter()
+                .map(|a| (a.name, a.path, a.size))
+                .collect(),
+        });
+    }
+}
+
+fn display(path: &Path) -> String {
+    path.display().to_string()
+}
+
+/// Scan one dump file: inventory and findings; what could not be read is an error.
+fn audit_dump(path: &Path) -> (AuditedFile, pii::Identity) {
+    let mut file = AuditedFile::new(display(path), FileKind::Minidump);
+    let report = match source::detect(path).and_then(|_| Report::open(path)) {
+        Ok(r) => r,
+        Err(e) => {
+            file.error = Some(one_line(&e));
+            return (file, pii::Identity::default());
+        }
+    };
+    let inventory = disclosure::inventory(&report);
+    let findings = pii::scan(&inventory, report.bytes());
+    let problems: Vec<&String> = report.problems.iter().chain(&inventory.problems).collect();
+    if let Some(first) = problems.first() {
+        file.error = Some(format!(
+            "only partly readable ({} problem{}; first: {first})",
+            problems.len(),
+            if problems.len() == 1 { "" } else { "s" }
+        ));
+    }
+    file.size = report.file_size;
+    file.raw = findings.findings;
+    (file, findings.identity)
+}
+
+fn audit_unit(unit: &Unit) -> Vec<AuditedFile> {
+    match unit {
+        Unit::Dump(path) => vec![audit_dump(path).0],
+        Unit::Error(path, reason) => {
+            let mut f = AuditedFile::new(display(path), FileKind::Minidump);
+            f.error = Some(reason.clone());
+            vec![f]
+        }
+        Unit::Settings(path, settings) => {
+            let inventory = disclosure::database_field(
+                "settings.client_id",
+                FieldKind::CrashpadClientId,
+                settings.client_id.clone(),
+                Origin {
+                    offset: 24,
+                    len: 16,
+                    encoding: Encoding::Raw,
+                },
+            );
+            let mut f = AuditedFile::new(display(path), FileKind::Settings);
+            f.size = settings.size;
+            f.raw = pii::scan(&inventory, &[]).findings;
+            vec![f]
+        }
+        Unit::DbReport { dump, attachments } => {
+            let mut out = Vec::new();
+            let identity = match dump {
+                Some(path) => {
+                    let (file, identity) = audit_dump(path);
+                    out.push(file);
+                    identity
+                }
+                None => pii::Identity::default(),
+            };
+            for (name, path, size) in attachments {
+                out.push(audit_attachment(name, path, *size, &identity));
+            }
+            out
+        }
+    }
+}
+
+fn audit_attachment(name: &str, path: &Path, size: u64, identity: &pii::Identity) -> AuditedFile {
+    use std::io::Read;
+    let mut file = AuditedFile::new(display(path), FileKind::Attachment);
+    file.size = size;
+    let mut bytes = Vec::new();
+    let read =
+        std::fs::File::open(path).and_then(|f| f.take(MAX_ATTACHMENT_READ).read_to_end(&mut bytes));
+    if let Err(e) = read {
+        file.error = Some(format!("cannot read: {e}"));
+        return file;
+    }
+    if size > MAX_ATTACHMENT_READ {
+        file.error = Some(format!(
+            "larger than {MAX_ATTACHMENT_READ} bytes: only the start was scanned"
+        ));
+    }
+    let inventory = disclosure::attachment(name, &bytes);
+    file.raw = pii::scan_with(&inventory, &bytes, identity).findings;
+    file
+}
+
+fn policy(args: &AuditArgs) -> anyhow::Result<Policy> {
+    let threshold = args.fail_on.map(|s| match s {
+        SeverityArg::Low => Severity::Low,
+        SeverityArg::Medium => Severity::Medium,
+        SeverityArg::High => Severity::High,
+    });
+    let config_path = if args.no_config {
+        None
+    } else {
+        match &args.config {
+            Some(p) => Some(p.clone()),
+            None => std::env::current_dir()
+                .ok()
+                .and_then(|d| audit::find_config(&d)),
+        }
+    };
+    let mut policy = match &config_path {
+        Some(path) => Config::read(path)?.into_policy(path, threshold)?,
+        None => Policy {
+            threshold: threshold.unwrap_or(Severity::Medium),
+            ..Policy::default()
+        },
+    };
+    if let Some(baseline) = &args.baseline {
+        policy.baseline = audit::read_baseline(baseline).map_err(anyhow::Error::msg)?;
+    }
+    Ok(policy)
+}
+
+pub fn run(cli: &Cli, args: &AuditArgs) -> anyhow::Result<ExitStatus> {
+    let policy = policy(args)?;
+    let mut units = Vec::new();
+    for path in &args.paths {
+        discover(path, &mut units, true);
+    }
+    let bar = pool::progress(units.len(), 8, cli.global.quiet, "auditing");
+    let mut files: Vec<AuditedFile> = Vec::new();
+    pool::map_ordered(&units, pool::workers(), audit_unit, |_, audited| {
+        if let Some(bar) = &bar {
+            bar.inc(1);
+        }
+        files.extend(audited);
+        Ok::<(), std::convert::Infallible>(())
+    })
+    .ok();
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    for file in &mut files {
+        let raw = std::mem::take(&mut file.raw);
+        let key = policy.path_key(&file.path);
+        file.judged = raw
+            .into_iter()
+            .filter_map(|f: Finding| policy.judge(&key, &f).map(|v| (f, v)))
+            .collect();
+    }
+
+    let format = if cli.global.json {
+        AuditFormat::Json
+    } else {
+        args.format
+    };
+    let run = view::AuditRun {
+        files: &files,
+        policy: &policy,
+        show_values: args.show_values,
+    };
+    let to_file = args.output.is_some();
+    let palette = if to_file {
+        Palette { enabled: false }
+    } else {
+        Palette::new(cli.global.color)
+    };
+    let mut buf = Vec::new();
+    match format {
+        AuditFormat::Human => view::write_human(&mut buf, &run, palette)?,
+        AuditFormat::Json => {
+            serde_json::to_writer_pretty(&mut buf, &view::json_document(&run))?;
+            writeln!(buf)?;
+        }
+        AuditFormat::Jsonl => view::write_jsonl(&mut buf, &run)?,
+        AuditFormat::Sarif => {
+            serde_json::to_writer_pretty(&mut buf, &view::sarif(&run))?;
+            writeln!(buf)?;
+        }
+        AuditFormat::Github => view::write_github(&mut buf, &run)?,
+    }
+    match &args.output {
+        Some(path) => crate::fsutil::write_atomic(path, &buf)
+            .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))?,
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            out.write_all(&buf)?;
+            out.flush()?;
+        }
+    }
+    if !cli.global.quiet {
+        for (i, entry) in policy.unused() {
+            eprintln!(
+                "crashscope: warning: allow entry {} ({}) matched nothing: remove it or fix it",
+                i + 1,
+                entry.describe()
+            );
+        }
+        for file in files.iter().filter(|f| f.error.is_some()) {
+            eprintln!(
+                "crashscope: {}: {}",
+                file.path,
+                file.error.as_deref().unwrap_or_default()
+            );
+        }
+    }
+    let summary = view::Summary::of(&run);
+    Ok(if summary.errors > 0 {
+        ExitStatus::Error
+    } else if summary.failing > 0 && !args.exit_zero {
+        ExitStatus::Findings
+    } else {
+        ExitStatus::Success
+    })
+}

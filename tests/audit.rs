@@ -1,0 +1,577 @@
+//! `crashscope audit`: exit statuses, every format, every allow-entry kind, unused
+//! entries, baselines, redaction, and SARIF checked by Microsoft's SARIF Multitool.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use serde_json::Value;
+
+use crate::util::{crashscope, root, stderr, stdout, testdata};
+
+/// Values planted in the crasher's dumps (testdata/README.md) that must never appear in
+/// an audit report unless `--show-values` is given.
+const SECRETS: [&str; 6] = [
+    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    "ghp_FAKEfakeFAKEfakeFAKEfakeFAKEfake0123",
+    "hunter2",
+    "alice@example.com",
+    "4111 1111 1111 1111",
+    "123-45-6789",
+];
+
+/// Run `audit` in `dir` (so no crashscope.toml of the repository is picked up).
+fn audit_in(dir: &Path, args: &[&str]) -> Output {
+    crashscope()
+        .current_dir(dir)
+        .arg("audit")
+        .args(args)
+        .output()
+        .expect("run crashscope")
+}
+
+/// Run `audit` in a fresh empty folder.
+fn audit(args: &[&str]) -> Output {
+    let tmp = tempfile::tempdir().unwrap();
+    audit_in(tmp.path(), args)
+}
+
+fn path(rel: &str) -> String {
+    testdata(rel).display().to_string()
+}
+
+fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(out)))
+}
+
+fn statuses(doc: &Value) -> Vec<(String, String)> {
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn exit_statuses() {
+    let dirty = path("dumps/linux-crashy-segv.dmp");
+    let clean = path("clean/no-pii.dmp");
+    let out = audit(&[&dirty]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stdout(&out).contains("FAILED"));
+    let out = audit(&[&clean]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).ends_with("passed\n"));
+    let out = audit(&[&dirty, "--exit-zero"]);
+    assert_eq!(out.status.code(), Some(0));
+    // Only high findings fail with --fail-on high; the clean dump has none.
+    let out = audit(&[&clean, "--fail-on", "low"]);
+    assert_eq!(out.status.code(), Some(0));
+    // Input errors: missing, not a dump, truncated. --exit-zero does not hide them.
+    let tmp = tempfile::tempdir().unwrap();
+    let text = tmp.path().join("notes.txt");
+    std::fs::write(&text, "not a dump").unwrap();
+    let truncated = tmp.path().join("cut.dmp");
+    let bytes = std::fs::read(testdata("dumps/linux-crashy-segv.dmp")).unwrap();
+    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
+    for bad in [
+        tmp.path().join("missing.dmp"),
+        text.clone(),
+        truncated.clone(),
+    ] {
+        let out = audit(&[bad.to_str().unwrap(), &clean, "--exit-zero"]);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{}: {}",
+            bad.display(),
+            stdout(&out)
+        );
+        assert!(stderr(&out).contains(bad.file_name().unwrap().to_str().unwrap()));
+    }
+    // A usage error.
+    let out = audit(&[&clean, "--fail-on", "severe"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// The repository's dirty fixtures fail, and every planted kind of data is listed.
+#[test]
+fn dirty_fixtures_list_every_planted_item() {
+    let out = audit(&[&path("dumps"), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let doc = json(&out);
+    let failing: std::collections::BTreeSet<String> = statuses(&doc)
+        .into_iter()
+        .filter(|(_, s)| s == "fail")
+        .map(|(r, _)| r)
+        .collect();
+    for rule in [
+        "env-secret",
+        "aws-access-key-id",
+        "aws-secret-access-key",
+        "github-token",
+        "url-credentials",
+        "jwt",
+        "secret-assignment",
+        "private-key",
+        "payment-card",
+        "iban",
+        "us-ssn",
+        "email",
+        "ipv4",
+        "mac-address",
+        "url-query",
+        "user-path",
+        "user-name",
+        "env-user-name",
+        "env-host-name",
+        "current-directory",
+        "command-line",
+    ] {
+        assert!(failing.contains(rule), "{rule} not listed: {failing:?}");
+    }
+    assert_eq!(doc["summary"]["files"], 2);
+    assert_eq!(doc["summary"]["passed"], false);
+    // Every place where the fake user name is: module path, environment, thread name,
+    // memory; the UTF-16 Windows path in the heap.
+    let logical: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "user-name" || f["rule"] == "user-path")
+        .map(|f| f["logical_location"].as_str().unwrap())
+        .collect();
+    for place in [
+        "modules[0].code_file",
+        "environ.HOME",
+        "threads[",
+        "memory[heap]",
+        "memory[stack:",
+    ] {
+        assert!(
+            logical.iter().any(|l| l.starts_with(place)),
+            "{place}: {logical:?}"
+        );
+    }
+    assert!(doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["encoding"] == "utf16le"));
+}
+
+/// No format prints a planted secret unless --show-values; with it, they appear.
+#[test]
+fn values_are_redacted_in_every_format() {
+    let dirty = path("dumps/linux-crashy-segv.dmp");
+    for format in ["human", "json", "jsonl", "sarif", "github"] {
+        let out = audit(&[&dirty, "--format", format, "--color", "never"]);
+        assert_eq!(out.status.code(), Some(1), "{format}");
+        let text = stdout(&out);
+        for secret in SECRETS {
+            assert!(!text.contains(secret), "{format} printed {secret}");
+        }
+        let shown = stdout(&audit(&[&dirty, "--format", format, "--show-values"]));
+        assert!(
+            shown.contains(SECRETS[0]) || shown.contains(&SECRETS[0].replace('/', "\\/")),
+            "{format} --show-values"
+        );
+    }
+}
+
+#[test]
+fn formats_are_well_formed() {
+    let dirty = path("dumps/linux-crashy-segv.dmp");
+    // JSON Lines: every line an object, findings then one summary.
+    let out = audit(&[&dirty, "--format", "jsonl"]);
+    let lines: Vec<Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object a line"))
+        .collect();
+    assert!(lines.len() > 10);
+    assert!(lines[..lines.len() - 1]
+        .iter()
+        .all(|l| l["type"] == "finding"));
+    assert_eq!(lines.last().unwrap()["type"], "summary");
+    // GitHub: workflow commands only, high findings as errors, a summary notice.
+    let out = audit(&[&dirty, "--format", "github"]);
+    let text = stdout(&out);
+    assert!(
+        text.lines().all(|l| l.starts_with("::error ")
+            || l.starts_with("::warning ")
+            || l.starts_with("::notice ")),
+        "{text}"
+    );
+    assert!(text.contains("::error file=") && text.contains("title=crashscope github-token::"));
+    // Human: grouped by file, a summary line.
+    let out = audit(&[&dirty, "--color", "never"]);
+    let text = stdout(&out);
+    assert!(text.starts_with(&format!("{dirty}\n")));
+    assert!(text.contains("  !! high   env-secret"), "{text}");
+    assert!(text.contains("with failing findings") && text.contains("(threshold: medium)"));
+    // --output writes the file and nothing to stdout.
+    let tmp = tempfile::tempdir().unwrap();
+    let report = tmp.path().join("out/report.json");
+    let out = audit(&[
+        &dirty,
+        "--format",
+        "json",
+        "--output",
+        report.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let doc: Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    assert_eq!(doc["schema"], 1);
+}
+
+/// SARIF 2.1.0 that Microsoft's SARIF Multitool accepts with no error-level result, with
+/// fingerprints, byte regions and logical locations.
+#[test]
+fn sarif_passes_the_multitool() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sarif = tmp.path().join("audit.sarif");
+    let out = audit(&[
+        &path("dumps"),
+        &path("databases/windows"),
+        &path("clean"),
+        "--format",
+        "sarif",
+        "--output",
+        sarif.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let doc: Value = serde_json::from_slice(&std::fs::read(&sarif).unwrap()).unwrap();
+    let run = &doc["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let results = run["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for r in results {
+        let index = r["ruleIndex"]
+            .as_u64()
+            .expect("every rule is in the catalog") as usize;
+        assert_eq!(rules[index]["id"], r["ruleId"]);
+        assert!(r["partialFingerprints"]["crashscopeValueHash/v1"].is_string());
+        let loc = &r["locations"][0];
+        assert!(
+            loc["physicalLocation"]["region"]["byteLength"]
+                .as_u64()
+                .unwrap()
+                > 0
+        );
+        assert!(loc["logicalLocations"][0]["fullyQualifiedName"].is_string());
+    }
+    let validator = root().join("../shared/tools/validate-sarif");
+    if !validator.exists()
+        || std::process::Command::new("npm")
+            .arg("--version")
+            .output()
+            .is_err()
+    {
+        assert!(std::env::var_os("CI").is_none(), "CI must validate SARIF");
+        eprintln!("skipping the SARIF Multitool: no ../shared/tools or npm");
+        return;
+    }
+    let check = std::process::Command::new(&validator)
+        .arg(&sarif)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}{}",
+        stdout(&check),
+        stderr(&check)
+    );
+}
+
+/// Allow entries by fingerprint, by rule + value regex and by path glob; an entry that
+/// matches nothing is a warning; an entry without a reason is an error.
+#[test]
+fn allow_entries_accept_findings_with_reasons() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::create_dir(dir.join("dumps")).unwrap();
+    for name in ["linux-crashy-segv.dmp", "linux-crashy-abort.dmp"] {
+        std::fs::copy(testdata("dumps").join(name), dir.join("dumps").join(name)).unwrap();
+    }
+    // The fingerprint of the AWS secret's env-secret finding, from a first run.
+    let first = json(&audit_in(
+        dir,
+        &["dumps/linux-crashy-segv.dmp", "--format", "json"],
+    ));
+    let fp = first["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "env-secret")
+        .unwrap()["fingerprint"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    std::fs::write(
+        dir.join("crashscope.toml"),
+        format!(
+            r#"
+fail-on = "medium"
+[[allow]]
+fingerprint = "{fp}"
+reason = "AWS's documented example key"
+[[allow]]
+rule = "email"
+value = '@example\.com$'
+reason = "RFC 2606 domain"
+[[allow]]
+path = "dumps/*abort*"
+reason = "the abort dump is scrubbed elsewhere"
+[[allow]]
+path = "nothing/here/**"
+reason = "stale entry"
+"#
+        ),
+    )
+    .unwrap();
+    // Found in a parent directory too.
+    std::fs::create_dir(dir.join("sub")).unwrap();
+    let out = audit_in(&dir.join("sub"), &["../dumps", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let doc = json(&out);
+    let findings = doc["findings"].as_array().unwrap();
+    let allowed = |pred: &dyn Fn(&Value) -> bool| {
+        findings
+            .iter()
+            .filter(|f| pred(f))
+            .all(|f| f["status"] == "allowed")
+    };
+    assert!(allowed(&|f| f["fingerprint"] == fp.as_str()));
+    assert!(allowed(&|f| f["rule"] == "email"));
+    assert!(allowed(&|f| f["file"].as_str().unwrap().contains("abort")));
+    let segv_fail = findings
+        .iter()
+        .any(|f| f["file"].as_str().unwrap().contains("segv") && f["status"] == "fail");
+    assert!(segv_fail, "the rest still fails");
+    let reason =
+        findings.iter().find(|f| f["rule"] == "email").unwrap()["allowed_by"]["reason"].clone();
+    assert_eq!(reason, "RFC 2606 domain");
+    assert_eq!(doc["summary"]["unused_allow_entries"][0]["entry"], 4);
+    assert!(
+        stderr(&out).contains("allow entry 4 (path nothing/here/**) matched nothing"),
+        "{}",
+        stderr(&out)
+    );
+
+    // An entry without a reason is refused; with one, a path glob accepts everything.
+    std::fs::write(
+        dir.join("crashscope.toml"),
+        "[[allow]]\npath = \"dumps/**\"\n",
+    )
+    .unwrap();
+    let out = audit_in(dir, &["dumps"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "an entry without a reason is an error"
+    );
+    assert!(
+        stderr(&out).contains("allow entry 1 has no reason"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::write(
+        dir.join("crashscope.toml"),
+        "[[allow]]\npath = \"dumps/**\"\nreason = \"fixtures with planted data\"\n",
+    )
+    .unwrap();
+    let out = audit_in(dir, &["dumps"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    // --no-config ignores it; --config names another file.
+    let out = audit_in(dir, &["dumps", "--no-config"]);
+    assert_eq!(out.status.code(), Some(1));
+    std::fs::write(dir.join("strict.toml"), "fail-on = \"high\"\n").unwrap();
+    let out = audit_in(
+        dir,
+        &["dumps", "--config", "strict.toml", "--format", "json"],
+    );
+    assert_eq!(json(&out)["summary"]["threshold"], "high");
+}
+
+/// A baseline accepts the findings it lists; a new value still fails.
+#[test]
+fn baseline_fails_only_new_findings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = tmp.path().join("baseline.json");
+    let dirty = path("dumps/linux-crashy-segv.dmp");
+    let out = audit(&[&dirty, "--format", "json", "-o", base.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let baseline = std::fs::read_to_string(&base).unwrap();
+    for secret in SECRETS {
+        assert!(
+            !baseline.contains(secret),
+            "the baseline holds no raw value"
+        );
+    }
+    let out = audit(&[
+        &dirty,
+        "--baseline",
+        base.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let doc = json(&out);
+    assert!(statuses(&doc)
+        .iter()
+        .all(|(_, s)| s == "baselined" || s == "below-threshold"));
+    // A new dump with a new e-mail fails on that one finding only.
+    let fresh = tmp.path().join("new.dmp");
+    std::fs::write(&fresh, dump_with_new_email()).unwrap();
+    let out = audit(&[
+        &dirty,
+        fresh.to_str().unwrap(),
+        "--baseline",
+        base.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let doc = json(&out);
+    let failing: Vec<&Value> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "fail")
+        .collect();
+    assert_eq!(failing.len(), 1, "{failing:?}");
+    assert_eq!(failing[0]["rule"], "email");
+    assert_eq!(failing[0]["preview"], "new…(22 chars)");
+    // A baseline that is not an audit report is an input error.
+    let out = audit(&[&dirty, "--baseline", &dirty]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+fn dump_with_new_email() -> Vec<u8> {
+    use minidump_synth::{CrashpadInfo, SynthMinidump};
+    use test_assembler::Endian;
+    SynthMinidump::with_endian(Endian::Little)
+        .add_crashpad_info(
+            CrashpadInfo::new(Endian::Little)
+                .add_simple_annotation("contact", "new.person@example.org"),
+        )
+        .finish()
+        .unwrap()
+}
+
+/// Folders are searched recursively for dumps and Crashpad databases; a database's
+/// dumps, attachments and settings are audited; the truncated new/ dump is an error.
+#[test]
+fn folders_and_databases_are_searched() {
+    let out = audit(&[&path("databases/linux"), "--format", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "the truncated new/ dump could not be read"
+    );
+    let doc = json(&out);
+    let files: Vec<(&str, &str)> = doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["path"].as_str().unwrap(), f["kind"].as_str().unwrap()))
+        .collect();
+    assert!(files
+        .iter()
+        .any(|(p, k)| p.ends_with("settings.dat") && *k == "crashpad-settings"));
+    assert!(files
+        .iter()
+        .any(|(p, k)| p.ends_with("app.log") && *k == "attachment"));
+    let error = doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"].as_str().unwrap().contains("/new/"))
+        .unwrap();
+    assert!(error["error"].as_str().unwrap().contains("truncated"));
+    let rules: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["file"].as_str().unwrap().ends_with("app.log"))
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"payment-card") && rules.contains(&"url-credentials"));
+
+    // A folder holding dumps in subfolders and a database.
+    let tmp = tempfile::tempdir().unwrap();
+    let nested = tmp.path().join("a/b");
+    std::fs::create_dir_all(&nested).unwrap();
+    std::fs::copy(testdata("clean/no-pii.dmp"), nested.join("x.dmp")).unwrap();
+    std::fs::write(tmp.path().join("a/readme.txt"), "ignored").unwrap();
+    copy_dir(&testdata("databases/windows"), &tmp.path().join("db"));
+    let out = audit(&[tmp.path().to_str().unwrap(), "--format", "json"]);
+    let doc = json(&out);
+    let paths: Vec<PathBuf> = doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| PathBuf::from(f["path"].as_str().unwrap()))
+        .collect();
+    assert!(paths.contains(&nested.join("x.dmp")));
+    assert!(paths
+        .iter()
+        .any(|p| p.starts_with(tmp.path().join("db/reports"))));
+    assert!(!paths.iter().any(|p| p.ends_with("readme.txt")));
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+/// The real corpus: the two malformed dumps are input errors (exit 2: never passed), the
+/// build-paths-only dump passes, the others fail on the people they name.
+#[test]
+fn corpus_dumps_are_judged() {
+    let Some(corpus) = crate::util::corpus() else {
+        return;
+    };
+    let out = audit(&[corpus.join("dumps").to_str().unwrap(), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let doc = json(&out);
+    for f in doc["files"].as_array().unwrap() {
+        let name = Path::new(f["path"].as_str().unwrap())
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap();
+        let failing = doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| x["file"] == f["path"] && x["status"] == "fail")
+            .count();
+        match name {
+            "invalid-range.dmp" | "invalid-record-count.dmp" => {
+                assert!(
+                    f["error"].as_str().unwrap().contains("partly readable"),
+                    "{name}"
+                )
+            }
+            "invalid-parameter.dmp" => assert_eq!(failing, 0, "build paths only"),
+            _ => {
+                assert!(f["error"].is_null(), "{name}: {}", f["error"]);
+                assert!(failing > 0, "{name}");
+            }
+        }
+    }
+}

@@ -118,7 +118,13 @@ fn audit_dump(path: &Path) -> (AuditedFile, pii::Identity) {
         }
     };
     let inventory = disclosure::inventory(&report);
-    let findings = pii::scan(&inventory, report.bytes());
+    let release = |offset, len| report.release(offset, len);
+    let findings = pii::scan_releasing(
+        &inventory,
+        report.bytes(),
+        &pii::Identity::default(),
+        &release,
+    );
     let problems: Vec<&String> = report.problems.iter().chain(&inventory.problems).collect();
     if let Some(first) = problems.first() {
         file.error = Some(format!(
@@ -230,58 +236,54 @@ pub fn run(cli: &Cli, args: &AuditArgs) -> anyhow::Result<ExitStatus> {
     for path in &args.paths {
         discover(path, &mut units, true);
     }
-    let bar = pool::progress(units.len(), 8, cli.global.quiet, "auditing");
-    let mut files: Vec<AuditedFile> = Vec::new();
-    pool::map_ordered(&units, pool::workers(), audit_unit, |_, audited| {
-        if let Some(bar) = &bar {
-            bar.inc(1);
-        }
-        files.extend(audited);
-        Ok::<(), std::convert::Infallible>(())
-    })
-    .ok();
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
-    }
-    for file in &mut files {
-        let raw = std::mem::take(&mut file.raw);
-        let key = policy.path_key(&file.path);
-        file.judged = raw
-            .into_iter()
-            .filter_map(|f: Finding| policy.judge(&key, &f).map(|v| (f, v)))
-            .collect();
-    }
-
     let format = if cli.global.json {
         AuditFormat::Json
     } else {
         args.format
     };
-    let run = view::AuditRun {
-        files: &files,
-        policy: &policy,
-        show_values: args.show_values,
-    };
-    let to_file = args.output.is_some();
-    let palette = if to_file {
+    let palette = if args.output.is_some() {
         Palette { enabled: false }
     } else {
         Palette::new(cli.global.color)
     };
-    let mut buf = Vec::new();
-    match format {
-        AuditFormat::Human => view::write_human(&mut buf, &run, palette)?,
-        AuditFormat::Json => {
-            serde_json::to_writer_pretty(&mut buf, &view::json_document(&run))?;
-            writeln!(buf)?;
-        }
-        AuditFormat::Jsonl => view::write_jsonl(&mut buf, &run)?,
-        AuditFormat::Sarif => {
-            serde_json::to_writer_pretty(&mut buf, &view::sarif(&run))?;
-            writeln!(buf)?;
-        }
-        AuditFormat::Github => view::write_github(&mut buf, &run)?,
+    let run = view::AuditRun {
+        policy: &policy,
+        show_values: args.show_values,
+        palette,
+    };
+    // Scan, judge and render each unit on a worker; only the concatenation is serial.
+    let bar = pool::progress(units.len(), 8, cli.global.quiet, "auditing");
+    let mut files: Vec<view::FileReport> = Vec::new();
+    pool::map_ordered(
+        &units,
+        pool::workers(),
+        |unit| {
+            audit_unit(unit)
+                .into_iter()
+                .map(|mut file| {
+                    let key = policy.path_key(&file.path);
+                    file.judged = std::mem::take(&mut file.raw)
+                        .into_iter()
+                        .filter_map(|f: Finding| policy.judge(&key, &f).map(|v| (f, v)))
+                        .collect();
+                    view::render_file(format, &run, &file)
+                })
+                .collect::<Vec<_>>()
+        },
+        |_, reports| {
+            if let Some(bar) = &bar {
+                bar.inc(1);
+            }
+            files.extend(reports);
+            Ok::<(), std::convert::Infallible>(())
+        },
+    )
+    .ok();
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
     }
+    let mut buf = Vec::new();
+    view::finish(&mut buf, format, &run, &files)?;
     match &args.output {
         Some(path) => crate::fsutil::write_atomic(path, &buf)
             .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))?,
@@ -308,7 +310,7 @@ pub fn run(cli: &Cli, args: &AuditArgs) -> anyhow::Result<ExitStatus> {
             );
         }
     }
-    let summary = view::Summary::of(&run);
+    let summary = view::Summary::of(&files, &policy);
     Ok(if summary.errors > 0 {
         ExitStatus::Error
     } else if summary.failing > 0 && !args.exit_zero {

@@ -52,6 +52,17 @@ impl Analysis {
     }
 }
 
+/// The privacy scan of a mapped dump, releasing scanned memory as it goes.
+fn scan(report: &Report, inventory: &Inventory) -> Findings {
+    let release = |offset, len| report.release(offset, len);
+    pii::scan_releasing(
+        inventory,
+        report.bytes(),
+        &pii::Identity::default(),
+        &release,
+    )
+}
+
 /// Walk and scan one dump. The stackwalk and the privacy scan read the same mapped file
 /// and need nothing from each other: one core each.
 pub fn analyze(report: Report, walker: &Walker) -> Analysis {
@@ -63,7 +74,7 @@ pub fn analyze(report: Report, walker: &Walker) -> Analysis {
 pub fn analyze_with(report: Report, walker: &Walker, split: bool) -> Analysis {
     if !split {
         let inventory = disclosure::inventory(&report);
-        let findings = pii::scan(&inventory, report.bytes());
+        let findings = scan(&report, &inventory);
         let walked = walker.walk(&report);
         return Analysis {
             report,
@@ -75,7 +86,7 @@ pub fn analyze_with(report: Report, walker: &Walker, split: bool) -> Analysis {
     let (walked, (inventory, findings)) = std::thread::scope(|scope| {
         let scan = scope.spawn(|| {
             let inventory = disclosure::inventory(&report);
-            let findings = pii::scan(&inventory, report.bytes());
+            let findings = scan(&report, &inventory);
             (inventory, findings)
         });
         let walked = walker.walk(&report);

@@ -29,8 +29,7 @@ const fn text_table() -> [bool; 256] {
 }
 static TEXT: [bool; 256] = text_table();
 
-/// Bytes are classified 64 at a time into bit masks; a block is looked at byte by byte
-/// only when a run of text could start in it.
+/// Bytes are classified 64 at a time into bit masks.
 const BLOCK: usize = 64;
 
 const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
@@ -47,37 +46,50 @@ fn pack(v: u64) -> u64 {
     ((v >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
 }
 
+/// Text and zero bits of one little-endian word of 8 bytes (bit `k` = byte `k`).
+fn word_masks(x: u64) -> (u64, u64) {
+    // 0x20..=0x7e: high bit clear, >= 0x20 (adding 0x60 sets the high bit), not 0x7f;
+    // or a tab.
+    let ge_space = ((x & LOW7) + 0x6060_6060_6060_6060) & HIGH;
+    let printable = ge_space & !x & !zero_bytes(x ^ LOW7);
+    let t = printable | zero_bytes(x ^ 0x0909_0909_0909_0909);
+    (pack(t), pack(zero_bytes(x)))
+}
+
 /// Bit `k` set when byte `k` of `chunk` (at most 64 bytes) is text, and when it is zero.
 fn masks(chunk: &[u8]) -> (u64, u64) {
-    // Most of a dump's memory is zeros: answer those blocks without the per-word work.
-    if chunk.len() == BLOCK && chunk.iter().fold(0u8, |acc, &b| acc | b) == 0 {
-        return (0, u64::MAX);
+    if chunk.len() == BLOCK {
+        // Most of a dump's memory is zeros: answer those blocks without the per-word work.
+        let words: [u64; 8] = std::array::from_fn(|w| {
+            u64::from_le_bytes(chunk[8 * w..8 * w + 8].try_into().unwrap_or([0; 8]))
+        });
+        if words.iter().fold(0, |acc, w| acc | w) == 0 {
+            return (0, u64::MAX);
+        }
+        let (mut text, mut zero) = (0u64, 0u64);
+        for (w, &x) in words.iter().enumerate() {
+            let (t, z) = word_masks(x);
+            text |= t << (8 * w);
+            zero |= z << (8 * w);
+        }
+        return (text, zero);
     }
     let (mut text, mut zero) = (0u64, 0u64);
     for (w, word) in chunk.chunks(8).enumerate() {
         let mut b = [0u8; 8];
         b[..word.len()].copy_from_slice(word);
-        let x = u64::from_le_bytes(b);
-        // 0x20..=0x7e: high bit clear, >= 0x20 (adding 0x60 sets the high bit), not 0x7f;
-        // or a tab.
-        let ge_space = ((x & LOW7) + 0x6060_6060_6060_6060) & HIGH;
-        let printable = ge_space & !x & !zero_bytes(x ^ LOW7);
-        let t = printable | zero_bytes(x ^ 0x0909_0909_0909_0909);
-        let valid = if word.len() == 8 {
-            0xff
-        } else {
-            (1u64 << word.len()) - 1
-        };
-        text |= (pack(t) & valid) << (8 * w);
-        zero |= (pack(zero_bytes(x)) & valid) << (8 * w);
+        let (t, z) = word_masks(u64::from_le_bytes(b));
+        let valid = (1u64 << word.len()) - 1;
+        text |= (t & valid) << (8 * w);
+        zero |= (z & valid) << (8 * w);
     }
     (text, zero)
 }
 
-/// Whether some window of `min` text bytes, or of `min` UTF-16LE text units (at either
-/// alignment), starts in the current block. `cur`/`next` are the masks of this block and
-/// the next (the window may reach into it).
-fn may_start_run(cur: (u64, u64), next: (u64, u64), min: usize) -> bool {
+/// Where windows of `min` text bytes (`.0`), and of `min` UTF-16LE text units at either
+/// alignment (`.1`), start in the current block: bit `k` for byte `k`. `cur`/`next` are
+/// the masks of this block and the next (a window may reach into it).
+fn window_starts(cur: (u64, u64), next: (u64, u64), min: usize) -> (u64, u64) {
     let text = u128::from(cur.0) | (u128::from(next.0) << 64);
     let zero = u128::from(cur.1) | (u128::from(next.1) << 64);
     // A UTF-16 unit at k: a text byte at k and a zero at k + 1.
@@ -87,112 +99,66 @@ fn may_start_run(cur: (u64, u64), next: (u64, u64), min: usize) -> bool {
         ascii &= text >> step;
         wide &= unit >> (2 * step);
     }
-    (ascii as u64 | wide as u64) != 0
-}
-
-/// ASCII runs of at least `min` bytes that start in `[from, to)`, each followed to its
-/// end. Returns where the scan stopped (past the last run it consumed).
-fn ascii_runs(
-    bytes: &[u8],
-    from: usize,
-    to: usize,
-    min: usize,
-    f: &mut impl FnMut(usize, &str, bool),
-) -> usize {
-    let n = bytes.len();
-    let mut i = from;
-    while i < to {
-        while i < to && !TEXT[bytes[i] as usize] {
-            i += 1;
-        }
-        let start = i;
-        while i < n && TEXT[bytes[i] as usize] {
-            i += 1;
-        }
-        if i - start >= min {
-            if let Ok(text) = std::str::from_utf8(&bytes[start..i]) {
-                f(start, text, false);
-            }
-        }
-    }
-    i
-}
-
-/// UTF-16LE runs of at least `min` ASCII characters starting at offsets of `from`'s parity
-/// in `[from, to)`, narrowed to ASCII. Returns where the scan stopped.
-fn utf16_runs(
-    bytes: &[u8],
-    from: usize,
-    to: usize,
-    min: usize,
-    buf: &mut Vec<u8>,
-    f: &mut impl FnMut(usize, &str, bool),
-) -> usize {
-    let n = bytes.len();
-    let mut i = from;
-    while i < to && i + 1 < n {
-        if bytes[i + 1] != 0 || !TEXT[bytes[i] as usize] {
-            i += 2;
-            continue;
-        }
-        let start = i;
-        buf.clear();
-        while i + 1 < n && bytes[i + 1] == 0 && TEXT[bytes[i] as usize] {
-            buf.push(bytes[i]);
-            i += 2;
-        }
-        if buf.len() >= min {
-            if let Ok(text) = std::str::from_utf8(buf) {
-                f(start, text, true);
-            }
-        }
-    }
-    i.max(from)
+    (ascii as u64, wide as u64)
 }
 
 /// Calls `f(byte offset, text, is_utf16)` for every run of at least `min` (1 to 32)
-/// characters: printable ASCII, and UTF-16LE ASCII at both byte alignments. Blocks where
-/// no run can start are skipped on their masks alone.
+/// characters: printable ASCII, and UTF-16LE ASCII at both byte alignments (narrowed to
+/// ASCII). Bytes are classified 64 at a time; only where a window of `min` characters
+/// starts (a set bit) is a run followed byte by byte, so noise between runs costs a few
+/// word operations per block.
 pub fn for_each_run(bytes: &[u8], min: usize, mut f: impl FnMut(usize, &str, bool)) {
     assert!((1..=32).contains(&min), "run length out of range");
-    let blocks = bytes.len().div_ceil(BLOCK);
+    let n = bytes.len();
+    let blocks = n.div_ceil(BLOCK);
     let block_masks = |b: usize| {
-        let start = (b * BLOCK).min(bytes.len());
-        masks(&bytes[start..(start + BLOCK).min(bytes.len())])
+        let start = (b * BLOCK).min(n);
+        masks(&bytes[start..(start + BLOCK).min(n)])
     };
-    // Where each extractor may resume: ASCII, UTF-16 at even and at odd offsets.
+    // Where each kind of run may next start: ASCII, UTF-16 at even and at odd offsets.
+    // A window start below its cursor lies inside a run already reported.
     let mut cursor = [0usize; 3];
     let mut buf = Vec::new();
     let mut next = block_masks(0);
-    let mut b = 0;
-    while b < blocks {
+    for b in 0..blocks {
         let cur = next;
         next = block_masks(b + 1);
-        if !may_start_run(cur, next, min) {
-            b += 1;
-            continue;
-        }
-        // A span of consecutive blocks where runs may start.
-        let from = b * BLOCK;
-        b += 1;
-        while b < blocks {
-            let cur = next;
-            next = block_masks(b + 1);
-            if !may_start_run(cur, next, min) {
-                break;
+        let (mut ascii, mut wide) = window_starts(cur, next, min);
+        let base = b * BLOCK;
+        while ascii != 0 {
+            let start = base + ascii.trailing_zeros() as usize;
+            ascii &= ascii - 1;
+            if start < cursor[0] {
+                continue;
             }
-            b += 1;
-        }
-        let to = (b * BLOCK).min(bytes.len());
-        cursor[0] = ascii_runs(bytes, from.max(cursor[0]), to, min, &mut f);
-        for align in 0..2 {
-            let mut start = from.max(cursor[1 + align]);
-            if start % 2 != align {
-                start += 1;
+            // The window is text; follow the run to its end.
+            let mut end = start + min;
+            while end < n && TEXT[bytes[end] as usize] {
+                end += 1;
             }
-            cursor[1 + align] = utf16_runs(bytes, start, to, min, &mut buf, &mut f);
+            if let Ok(text) = std::str::from_utf8(&bytes[start..end]) {
+                f(start, text, false);
+            }
+            cursor[0] = end;
         }
-        b += 1;
+        while wide != 0 {
+            let start = base + wide.trailing_zeros() as usize;
+            wide &= wide - 1;
+            let parity = 1 + (start & 1);
+            if start < cursor[parity] {
+                continue;
+            }
+            buf.clear();
+            let mut i = start;
+            while i + 1 < n && bytes[i + 1] == 0 && TEXT[bytes[i] as usize] {
+                buf.push(bytes[i]);
+                i += 2;
+            }
+            if let Ok(text) = std::str::from_utf8(&buf) {
+                f(start, text, true);
+            }
+            cursor[parity] = i;
+        }
     }
 }
 
@@ -400,6 +366,103 @@ pub fn scan_region_identities_only(
     scan(file, region, matcher, found, false);
 }
 
+/// Regions longer than this are cut into pieces of this size, scanned in parallel.
+pub const PIECE: u64 = 8 << 20;
+/// Bytes of context read on each side of a cut, so that text crossing it is seen whole
+/// (runs of text longer than this across a cut may be reported differently).
+pub const OVERLAP: u64 = 64 << 10;
+/// Below this many bytes of memory in total, one thread scans everything.
+const PARALLEL_FROM: u64 = 32 << 20;
+
+/// A piece of work: scan `window`, keep findings that start in `keep`.
+struct Piece {
+    window: Region,
+    keep: std::ops::Range<u64>,
+}
+
+/// Cut every region into pieces of at most [`PIECE`] bytes plus overlap.
+fn pieces(regions: &[Region]) -> Vec<Piece> {
+    let mut out = Vec::new();
+    for r in regions {
+        if r.len <= PIECE {
+            out.push(Piece {
+                window: r.clone(),
+                keep: r.file_offset..r.file_offset + r.len,
+            });
+            continue;
+        }
+        let mut at = 0;
+        while at < r.len {
+            let end = (at + PIECE).min(r.len);
+            let ws = at.saturating_sub(OVERLAP);
+            let we = (end + OVERLAP).min(r.len);
+            let mut window = r.clone();
+            window.file_offset = r.file_offset + ws;
+            window.address = r.address.wrapping_add(ws);
+            window.len = we - ws;
+            out.push(Piece {
+                window,
+                keep: r.file_offset + at..r.file_offset + end,
+            });
+            at = end;
+        }
+    }
+    out
+}
+
+/// Scan every region (all rules, or identities only), on every core when there is a lot
+/// of memory. `release(offset, len)` is called once a piece's bytes are no longer needed
+/// (a memory-mapped file drops those pages, so a 1 GiB dump never becomes 1 GiB of
+/// resident memory). Findings come in region order, as from one sequential pass.
+pub fn scan_regions(
+    file: &[u8],
+    regions: &[Region],
+    matcher: &IdentityMatcher,
+    values: bool,
+    release: &(dyn Fn(u64, u64) + Sync),
+) -> Vec<Finding> {
+    let total: u64 = regions.iter().map(|r| r.len).sum();
+    let threads = if total >= PARALLEL_FROM {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        1
+    };
+    let pieces = pieces(regions);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    // Each piece's findings, tagged with the piece's index: put back in piece order,
+    // they are exactly what one thread scanning region after region would report.
+    let work = || {
+        let mut done: Vec<(usize, Vec<Finding>)> = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(piece) = pieces.get(i) else { break };
+            let mut local = Vec::new();
+            scan(file, &piece.window, matcher, &mut local, values);
+            local.retain(|f| piece.keep.contains(&f.offset));
+            if piece.window.len >= 1 << 20 {
+                release(piece.window.file_offset, piece.window.len);
+            }
+            if !local.is_empty() {
+                done.push((i, local));
+            }
+        }
+        done
+    };
+    let mut done = if threads == 1 {
+        work()
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
+        })
+    };
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().flat_map(|(_, f)| f).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -467,6 +530,72 @@ mod tests {
         assert_eq!(
             hits,
             vec![("Ted", Encoding::Utf8), ("ted", Encoding::Utf16le)]
+        );
+    }
+}
+
+#[cfg(test)]
+mod piece_tests {
+    use super::*;
+    use crate::report::RegionKind;
+
+    /// Cutting a large region into pieces scanned on several threads reports exactly
+    /// what one pass over the whole region reports, in the same order: values that
+    /// straddle a cut are found once, with the same excerpt.
+    #[test]
+    fn pieces_report_what_one_pass_reports() {
+        let len = 5 * PIECE as usize + 1234; // more than PARALLEL_FROM: several threads
+        let mut bytes = vec![0u8; len];
+        let plant = |bytes: &mut Vec<u8>, at: usize, text: &str, wide: bool| {
+            let data: Vec<u8> = if wide {
+                text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect()
+            } else {
+                text.as_bytes().to_vec()
+            };
+            bytes[at..at + data.len()].copy_from_slice(&data);
+        };
+        for cut in 1..5 {
+            let c = cut * PIECE as usize;
+            // Straddling the cut: ASCII at odd cuts, UTF-16 (at an odd offset) at even.
+            if cut % 2 == 1 {
+                plant(&mut bytes, c - 9, "mail carol@example.org now", false);
+            } else {
+                plant(&mut bytes, c - 21, "user dave@example.net!", true);
+            }
+            plant(&mut bytes, c + 300, "ip 198.51.100.23 x", false);
+        }
+        plant(&mut bytes, 17, "first eve@example.com", false);
+        let region = Region {
+            kind: RegionKind::Heap,
+            thread_id: None,
+            address: 0x10_0000,
+            file_offset: 0,
+            len: len as u64,
+            name: None,
+        };
+        let matcher = IdentityMatcher::new(&Identity::default());
+        let mut whole = Vec::new();
+        scan_region(&bytes, &region, &matcher, &mut whole);
+        let released = std::sync::Mutex::new(0u64);
+        let cut = scan_regions(
+            &bytes,
+            std::slice::from_ref(&region),
+            &matcher,
+            true,
+            &|_, n| {
+                *released.lock().unwrap() += n;
+            },
+        );
+        let key = |f: &Finding| (f.offset, f.length, f.rule, f.location.clone());
+        assert_eq!(
+            cut.iter().map(key).collect::<Vec<_>>(),
+            whole.iter().map(key).collect::<Vec<_>>()
+        );
+        assert_eq!(whole.iter().filter(|f| f.rule == "email").count(), 5);
+        assert_eq!(whole.iter().filter(|f| f.rule == "ipv4").count(), 4);
+        assert!(
+            *released.lock().unwrap() >= len as u64,
+            "every piece released"
         );
     }
 }

@@ -274,6 +274,17 @@ pub fn scan(inventory: &Inventory, file: &[u8]) -> Findings {
 /// [`scan`], also searching for identities already known from elsewhere (the dump of a
 /// report whose attachment this is).
 pub fn scan_with(inventory: &Inventory, file: &[u8], known: &Identity) -> Findings {
+    scan_releasing(inventory, file, known, &|_, _| {})
+}
+
+/// [`scan_with`] for a memory-mapped file: `release(offset, len)` is called when a
+/// range of memory regions has been scanned, so the caller can drop those pages.
+pub fn scan_releasing(
+    inventory: &Inventory,
+    file: &[u8],
+    known: &Identity,
+    release: &(dyn Fn(u64, u64) + Sync),
+) -> Findings {
     let mut found = Vec::new();
     for field in &inventory.fields {
         scan_field(field, &mut found);
@@ -283,17 +294,25 @@ pub fn scan_with(inventory: &Inventory, file: &[u8], known: &Identity) -> Findin
     identity.host_names.extend(known.host_names.iter().cloned());
     let matcher = memory::IdentityMatcher::new(&identity);
     identities_in_fields(inventory, &matcher, &mut found);
-    for region in &inventory.regions {
-        memory::scan_region(file, region, &matcher, &mut found);
-    }
+    found.extend(memory::scan_regions(
+        file,
+        &inventory.regions,
+        &matcher,
+        true,
+        release,
+    ));
     // Memory can reveal more user names (a home path on the stack): search once more.
     let more = discover_from_memory(&found, &identity);
     if !more.user_names.is_empty() {
         let extra = memory::IdentityMatcher::new(&more);
         identities_in_fields(inventory, &extra, &mut found);
-        for region in &inventory.regions {
-            memory::scan_region_identities_only(file, region, &extra, &mut found);
-        }
+        found.extend(memory::scan_regions(
+            file,
+            &inventory.regions,
+            &extra,
+            false,
+            release,
+        ));
         identity.user_names.extend(more.user_names);
     }
     Findings {

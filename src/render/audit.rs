@@ -12,6 +12,7 @@ use serde_json::{json, Map, Value};
 
 use super::{escape, Palette};
 use crate::audit::{Policy, Verdict};
+use crate::cli::AuditFormat;
 use crate::pii::{catalog, Finding, Location, Severity};
 
 /// Bumped when a field changes meaning or disappears.
@@ -61,12 +62,64 @@ impl AuditedFile {
     }
 }
 
-/// Everything one audit run reports.
+/// How to render a run.
 #[derive(Debug, Clone, Copy)]
 pub struct AuditRun<'a> {
-    pub files: &'a [AuditedFile],
     pub policy: &'a Policy,
     pub show_values: bool,
+    pub palette: Palette,
+}
+
+/// One audited file as rendered: its verdict counts and its part of the report, rendered
+/// by the worker that scanned it (so a large audit renders on every core).
+#[derive(Debug)]
+pub struct FileReport {
+    pub path: String,
+    pub kind: FileKind,
+    pub size: u64,
+    pub error: Option<String>,
+    pub counts: Counts,
+    /// The file's findings in the output format: lines (human, jsonl, github) or
+    /// comma-separated JSON objects (json findings, SARIF results).
+    pub body: Vec<u8>,
+}
+
+/// Findings of one file by verdict.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Counts {
+    pub fail_high: usize,
+    pub fail_medium: usize,
+    pub fail_low: usize,
+    pub allowed: usize,
+    pub baselined: usize,
+    pub below_threshold: usize,
+}
+
+impl Counts {
+    pub fn of(judged: &[(Finding, Verdict)]) -> Counts {
+        let mut c = Counts::default();
+        for (f, v) in judged {
+            match v {
+                Verdict::Fail => match f.severity {
+                    Severity::High => c.fail_high += 1,
+                    Severity::Medium => c.fail_medium += 1,
+                    Severity::Low => c.fail_low += 1,
+                },
+                Verdict::BelowThreshold => c.below_threshold += 1,
+                Verdict::Allowed { .. } => c.allowed += 1,
+                Verdict::Baselined => c.baselined += 1,
+            }
+        }
+        c
+    }
+
+    pub fn failing(&self) -> usize {
+        self.fail_high + self.fail_medium + self.fail_low
+    }
+
+    pub fn total(&self) -> usize {
+        self.failing() + self.allowed + self.baselined + self.below_threshold
+    }
 }
 
 /// The counts of a run.
@@ -86,36 +139,23 @@ pub struct Summary {
 }
 
 impl Summary {
-    pub fn of(run: &AuditRun<'_>) -> Summary {
+    pub fn of(files: &[FileReport], policy: &Policy) -> Summary {
         let mut s = Summary {
-            files: run.files.len(),
-            unused_allow: run.policy.unused().count(),
+            files: files.len(),
+            unused_allow: policy.unused().count(),
             ..Summary::default()
         };
-        for file in run.files {
-            if file.error.is_some() {
-                s.errors += 1;
-            }
-            let mut failing = false;
-            for (f, v) in &file.judged {
-                match v {
-                    Verdict::Fail => {
-                        failing = true;
-                        s.failing += 1;
-                        match f.severity {
-                            Severity::High => s.failing_high += 1,
-                            Severity::Medium => s.failing_medium += 1,
-                            Severity::Low => s.failing_low += 1,
-                        }
-                    }
-                    Verdict::BelowThreshold => s.below_threshold += 1,
-                    Verdict::Allowed { .. } => s.allowed += 1,
-                    Verdict::Baselined => s.baselined += 1,
-                }
-            }
-            if failing {
-                s.files_failing += 1;
-            }
+        for file in files {
+            let c = &file.counts;
+            s.errors += usize::from(file.error.is_some());
+            s.files_failing += usize::from(c.failing() > 0);
+            s.failing += c.failing();
+            s.failing_high += c.fail_high;
+            s.failing_medium += c.fail_medium;
+            s.failing_low += c.fail_low;
+            s.allowed += c.allowed;
+            s.baselined += c.baselined;
+            s.below_threshold += c.below_threshold;
         }
         s
     }
@@ -205,114 +245,186 @@ fn finding_json(run: &AuditRun<'_>, file: &AuditedFile, f: &Finding, v: &Verdict
     o
 }
 
-/// `--format json`: one document (also what `--baseline` reads).
-pub fn json_document(run: &AuditRun<'_>) -> Value {
-    let summary = Summary::of(run);
-    let findings: Vec<Value> = run
-        .files
-        .iter()
-        .flat_map(|file| {
-            file.judged
-                .iter()
-                .map(move |(f, v)| finding_json(run, file, f, v))
-        })
-        .collect();
-    let files: Vec<Value> = run
-        .files
+/// Render one file's part of the report (called on the worker that scanned it).
+pub fn render_file(format: AuditFormat, run: &AuditRun<'_>, file: &AuditedFile) -> FileReport {
+    let mut body = Vec::new();
+    // Writing to a Vec cannot fail.
+    let _ = match format {
+        AuditFormat::Human => human_file(&mut body, run, file),
+        AuditFormat::Json => json_file(&mut body, run, file),
+        AuditFormat::Jsonl => jsonl_file(&mut body, run, file),
+        AuditFormat::Sarif => sarif_file(&mut body, run, file),
+        AuditFormat::Github => github_file(&mut body, run, file),
+    };
+    FileReport {
+        path: file.path.clone(),
+        kind: file.kind,
+        size: file.size,
+        error: file.error.clone(),
+        counts: Counts::of(&file.judged),
+        body,
+    }
+}
+
+/// Write the whole report: the files' parts in order, with what comes before and after.
+pub fn finish(
+    w: &mut impl Write,
+    format: AuditFormat,
+    run: &AuditRun<'_>,
+    files: &[FileReport],
+) -> io::Result<()> {
+    match format {
+        AuditFormat::Human => human_finish(w, run, files),
+        AuditFormat::Json => json_finish(w, run, files),
+        AuditFormat::Jsonl => {
+            for f in files {
+                w.write_all(&f.body)?;
+            }
+            let mut summary = Summary::of(files, run.policy).json(run.policy);
+            summary["type"] = json!("summary");
+            writeln!(w, "{summary}")
+        }
+        AuditFormat::Sarif => sarif_finish(w, run, files),
+        AuditFormat::Github => github_finish(w, run, files),
+    }
+}
+
+/// Write comma-separated parts (`a,\nb`), skipping empty ones.
+fn join_bodies(w: &mut impl Write, files: &[FileReport]) -> io::Result<()> {
+    let mut first = true;
+    for f in files.iter().filter(|f| !f.body.is_empty()) {
+        if !first {
+            w.write_all(b",\n")?;
+        }
+        w.write_all(&f.body)?;
+        first = false;
+    }
+    Ok(())
+}
+
+fn json_file(w: &mut Vec<u8>, run: &AuditRun<'_>, file: &AuditedFile) -> io::Result<()> {
+    for (i, (f, v)) in file.judged.iter().enumerate() {
+        if i > 0 {
+            w.write_all(b",\n")?;
+        }
+        w.write_all(b"    ")?;
+        serde_json::to_writer(&mut *w, &finding_json(run, file, f, v))?;
+    }
+    Ok(())
+}
+
+/// `--format json`: one document (also what `--baseline` reads). The findings array
+/// holds one compact object a line.
+fn json_finish(w: &mut impl Write, run: &AuditRun<'_>, files: &[FileReport]) -> io::Result<()> {
+    let summary = Summary::of(files, run.policy);
+    let list: Vec<Value> = files
         .iter()
         .map(|f| {
             json!({
                 "path": f.path, "kind": f.kind.as_str(), "size": f.size,
-                "findings": f.judged.len(), "error": f.error,
+                "findings": f.counts.total(), "error": f.error,
             })
         })
         .collect();
-    json!({
+    let head = json!({
         "schema": AUDIT_SCHEMA,
         "tool": "crashscope",
         "crashscope_version": env!("CARGO_PKG_VERSION"),
         "config": run.policy.config_path.as_ref().map(|p| p.display().to_string()),
         "values_redacted": !run.show_values,
         "summary": summary.json(run.policy),
-        "files": files,
-        "findings": findings,
-    })
+        "files": list,
+    });
+    let text = serde_json::to_string_pretty(&head)?;
+    // The head without its closing brace, then the findings.
+    let open = text
+        .trim_end()
+        .strip_suffix('}')
+        .unwrap_or(&text)
+        .trim_end();
+    write!(w, "{open},\n  \"findings\": [\n")?;
+    join_bodies(w, files)?;
+    writeln!(w, "\n  ]\n}}")
 }
 
-/// `--format jsonl`: one object a line (`"type": "finding"`, `"error"`), then the summary.
-pub fn write_jsonl(w: &mut impl Write, run: &AuditRun<'_>) -> io::Result<()> {
-    for file in run.files {
-        for (f, v) in &file.judged {
-            let mut o = finding_json(run, file, f, v);
-            o["type"] = json!("finding");
-            writeln!(w, "{o}")?;
-        }
-        if let Some(error) = &file.error {
-            writeln!(
-                w,
-                "{}",
-                json!({"type": "error", "file": file.path, "error": error})
-            )?;
-        }
+fn jsonl_file(w: &mut Vec<u8>, run: &AuditRun<'_>, file: &AuditedFile) -> io::Result<()> {
+    for (f, v) in &file.judged {
+        let mut o = finding_json(run, file, f, v);
+        o["type"] = json!("finding");
+        writeln!(w, "{o}")?;
     }
-    let mut summary = Summary::of(run).json(run.policy);
-    summary["type"] = json!("summary");
-    writeln!(w, "{summary}")
+    if let Some(error) = &file.error {
+        writeln!(
+            w,
+            "{}",
+            json!({"type": "error", "file": file.path, "error": error})
+        )?;
+    }
+    Ok(())
 }
 
-/// `--format human`: failing findings grouped by file, then a summary line.
-pub fn write_human(w: &mut impl Write, run: &AuditRun<'_>, p: Palette) -> io::Result<()> {
+fn paint(p: Palette, text: &str, s: Severity) -> String {
     use owo_colors::OwoColorize;
-    let paint = |text: &str, s: Severity| -> String {
-        if !p.enabled {
-            return text.to_string();
-        }
-        match s {
-            Severity::High => text.red().bold().to_string(),
-            Severity::Medium => text.yellow().bold().to_string(),
-            Severity::Low => text.blue().to_string(),
-        }
-    };
-    let mut printed = false;
-    for file in run.files {
-        let failing: Vec<&Finding> = file
-            .judged
-            .iter()
-            .filter(|(_, v)| *v == Verdict::Fail)
-            .map(|(f, _)| f)
-            .collect();
-        if failing.is_empty() && file.error.is_none() {
-            continue;
-        }
-        printed = true;
-        writeln!(w, "{}", p.label(&escape(&file.path)))?;
-        if let Some(error) = &file.error {
-            writeln!(w, "  {}", p.bad(&format!("error: {}", escape(error))))?;
-        }
-        let width = failing
-            .iter()
-            .map(|f| escape(&f.location.logical()).chars().count())
-            .max()
-            .unwrap_or(0)
-            .min(48);
-        for f in failing {
-            let logical = escape(&f.location.logical()).into_owned();
-            let pad = width.saturating_sub(logical.chars().count());
-            writeln!(
-                w,
-                "  {} {:<22} {logical}{}  {}  {}",
-                paint(
-                    &format!("{:<2} {:<6}", f.severity.marker(), f.severity.as_str()),
-                    f.severity
-                ),
-                f.rule,
-                " ".repeat(pad),
-                escape(&shown_value(run, f)),
-                p.dim(&format!("fp {}", f.fingerprint()))
-            )?;
-        }
+    if !p.enabled {
+        return text.to_string();
     }
-    let s = Summary::of(run);
+    match s {
+        Severity::High => text.red().bold().to_string(),
+        Severity::Medium => text.yellow().bold().to_string(),
+        Severity::Low => text.blue().to_string(),
+    }
+}
+
+/// `--format human`: the file's failing findings under its path.
+fn human_file(w: &mut Vec<u8>, run: &AuditRun<'_>, file: &AuditedFile) -> io::Result<()> {
+    let p = run.palette;
+    let failing: Vec<&Finding> = file
+        .judged
+        .iter()
+        .filter(|(_, v)| *v == Verdict::Fail)
+        .map(|(f, _)| f)
+        .collect();
+    if failing.is_empty() && file.error.is_none() {
+        return Ok(());
+    }
+    writeln!(w, "{}", p.label(&escape(&file.path)))?;
+    if let Some(error) = &file.error {
+        writeln!(w, "  {}", p.bad(&format!("error: {}", escape(error))))?;
+    }
+    let width = failing
+        .iter()
+        .map(|f| escape(&f.location.logical()).chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(48);
+    for f in failing {
+        let logical = escape(&f.location.logical()).into_owned();
+        let pad = width.saturating_sub(logical.chars().count());
+        writeln!(
+            w,
+            "  {} {:<22} {logical}{}  {}  {}",
+            paint(
+                p,
+                &format!("{:<2} {:<6}", f.severity.marker(), f.severity.as_str()),
+                f.severity
+            ),
+            f.rule,
+            " ".repeat(pad),
+            escape(&shown_value(run, f)),
+            p.dim(&format!("fp {}", f.fingerprint()))
+        )?;
+    }
+    Ok(())
+}
+
+fn human_finish(w: &mut impl Write, run: &AuditRun<'_>, files: &[FileReport]) -> io::Result<()> {
+    let p = run.palette;
+    let mut printed = false;
+    for f in files {
+        w.write_all(&f.body)?;
+        printed |= !f.body.is_empty();
+    }
+    let s = Summary::of(files, run.policy);
     let mut parts = vec![
         format!("{} file{}", s.files, if s.files == 1 { "" } else { "s" }),
         format!("{} with failing findings", s.files_failing),
@@ -374,45 +486,50 @@ fn gh_property(s: &str) -> String {
 }
 
 /// `--format github`: one annotation per failing finding and per unreadable file.
-pub fn write_github(w: &mut impl Write, run: &AuditRun<'_>) -> io::Result<()> {
-    for file in run.files {
-        if let Some(error) = &file.error {
-            writeln!(
-                w,
-                "::error file={},title={}::{}",
-                gh_property(&file.path),
-                gh_property("crashscope: unreadable"),
-                gh_data(&format!("could not be read completely: {error}"))
-            )?;
-        }
-        for (f, v) in &file.judged {
-            if *v != Verdict::Fail {
-                continue;
-            }
-            let command = match f.severity {
-                Severity::High => "error",
-                Severity::Medium => "warning",
-                Severity::Low => "notice",
-            };
-            writeln!(
-                w,
-                "::{command} file={},title={}::{}",
-                gh_property(&file.path),
-                gh_property(&format!("crashscope {}", f.rule)),
-                gh_data(&format!(
-                    "{} {} at {} (bytes {}+{}): {} (fingerprint {})",
-                    f.severity.as_str(),
-                    f.category.as_str(),
-                    f.location.logical(),
-                    f.offset,
-                    f.length,
-                    shown_value(run, f),
-                    f.fingerprint()
-                ))
-            )?;
-        }
+fn github_file(w: &mut Vec<u8>, run: &AuditRun<'_>, file: &AuditedFile) -> io::Result<()> {
+    if let Some(error) = &file.error {
+        writeln!(
+            w,
+            "::error file={},title={}::{}",
+            gh_property(&file.path),
+            gh_property("crashscope: unreadable"),
+            gh_data(&format!("could not be read completely: {error}"))
+        )?;
     }
-    let s = Summary::of(run);
+    for (f, v) in &file.judged {
+        if *v != Verdict::Fail {
+            continue;
+        }
+        let command = match f.severity {
+            Severity::High => "error",
+            Severity::Medium => "warning",
+            Severity::Low => "notice",
+        };
+        writeln!(
+            w,
+            "::{command} file={},title={}::{}",
+            gh_property(&file.path),
+            gh_property(&format!("crashscope {}", f.rule)),
+            gh_data(&format!(
+                "{} {} at {} (bytes {}+{}): {} (fingerprint {})",
+                f.severity.as_str(),
+                f.category.as_str(),
+                f.location.logical(),
+                f.offset,
+                f.length,
+                shown_value(run, f),
+                f.fingerprint()
+            ))
+        )?;
+    }
+    Ok(())
+}
+
+fn github_finish(w: &mut impl Write, run: &AuditRun<'_>, files: &[FileReport]) -> io::Result<()> {
+    for f in files {
+        w.write_all(&f.body)?;
+    }
+    let s = Summary::of(files, run.policy);
     writeln!(
         w,
         "::notice title=crashscope audit::{}",
@@ -465,10 +582,70 @@ fn uri(path: &str) -> String {
     out
 }
 
-/// `--format sarif`: SARIF 2.1.0 with one rule per crashscope rule. Failing, allowed
-/// (as suppressed) and baselined (`baselineState: unchanged`) findings are results;
-/// findings below the threshold are not.
-pub fn sarif(run: &AuditRun<'_>) -> Value {
+/// SARIF results of one file: failing, allowed (as suppressed) and baselined
+/// (`baselineState: unchanged`) findings; findings below the threshold are not results.
+fn sarif_file(w: &mut Vec<u8>, run: &AuditRun<'_>, file: &AuditedFile) -> io::Result<()> {
+    let rules = catalog();
+    let mut first = true;
+    for (f, v) in &file.judged {
+        if *v == Verdict::BelowThreshold {
+            continue;
+        }
+        let kind = match f.location {
+            Location::Field { .. } => "member",
+            Location::Memory { .. } => "object",
+        };
+        let mut result = Map::new();
+        result.insert("ruleId".into(), json!(f.rule));
+        if let Some(i) = rules.iter().position(|r| r.id == f.rule) {
+            result.insert("ruleIndex".into(), json!(i));
+        }
+        result.insert("level".into(), json!(level(f.severity)));
+        result.insert(
+            "message".into(),
+            json!({"text": format!(
+                "{} ({}) in {}: {}.",
+                f.category.as_str(), f.severity.as_str(), f.location.logical(), shown_value(run, f)
+            )}),
+        );
+        result.insert(
+            "locations".into(),
+            json!([{
+                "physicalLocation": {
+                    "artifactLocation": {"uri": uri(&file.path)},
+                    "region": {"byteOffset": f.offset, "byteLength": f.length},
+                },
+                "logicalLocations": [{"fullyQualifiedName": f.location.logical(), "kind": kind}],
+            }]),
+        );
+        result.insert(
+            "partialFingerprints".into(),
+            json!({"crashscopeValueHash/v1": f.fingerprint()}),
+        );
+        match v {
+            Verdict::Allowed { reason, .. } => {
+                result.insert(
+                    "suppressions".into(),
+                    json!([{"kind": "external", "justification": reason}]),
+                );
+            }
+            Verdict::Baselined => {
+                result.insert("baselineState".into(), json!("unchanged"));
+            }
+            _ => {}
+        }
+        if !first {
+            w.write_all(b",\n")?;
+        }
+        first = false;
+        serde_json::to_writer(&mut *w, &Value::Object(result))?;
+    }
+    Ok(())
+}
+
+/// `--format sarif`: SARIF 2.1.0 with one rule per crashscope rule; the results are the
+/// files' parts.
+fn sarif_finish(w: &mut impl Write, _run: &AuditRun<'_>, files: &[FileReport]) -> io::Result<()> {
     let rules = catalog();
     let rule_json: Vec<Value> = rules
         .iter()
@@ -490,67 +667,17 @@ pub fn sarif(run: &AuditRun<'_>) -> Value {
             })
         })
         .collect();
-    let mut results = Vec::new();
-    let mut artifacts: Vec<Value> = Vec::new();
-    for (index, file) in run.files.iter().enumerate() {
-        artifacts.push(json!({
-            "location": {"uri": uri(&file.path)},
-            "length": file.size,
-            "roles": ["analysisTarget"],
-        }));
-        for (f, v) in &file.judged {
-            if *v == Verdict::BelowThreshold {
-                continue;
-            }
-            let rule_index = rules.iter().position(|r| r.id == f.rule);
-            let kind = match f.location {
-                Location::Field { .. } => "member",
-                Location::Memory { .. } => "object",
-            };
-            let mut result = Map::new();
-            result.insert("ruleId".into(), json!(f.rule));
-            if let Some(i) = rule_index {
-                result.insert("ruleIndex".into(), json!(i));
-            }
-            result.insert("level".into(), json!(level(f.severity)));
-            result.insert(
-                "message".into(),
-                json!({"text": format!(
-                    "{} ({}) in {}: {}.",
-                    f.category.as_str(), f.severity.as_str(), f.location.logical(), shown_value(run, f)
-                )}),
-            );
-            result.insert(
-                "locations".into(),
-                json!([{
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": uri(&file.path), "index": index},
-                        "region": {"byteOffset": f.offset, "byteLength": f.length},
-                    },
-                    "logicalLocations": [{"fullyQualifiedName": f.location.logical(), "kind": kind}],
-                }]),
-            );
-            result.insert(
-                "partialFingerprints".into(),
-                json!({"crashscopeValueHash/v1": f.fingerprint()}),
-            );
-            match v {
-                Verdict::Allowed { reason, .. } => {
-                    result.insert(
-                        "suppressions".into(),
-                        json!([{"kind": "external", "justification": reason}]),
-                    );
-                }
-                Verdict::Baselined => {
-                    result.insert("baselineState".into(), json!("unchanged"));
-                }
-                _ => {}
-            }
-            results.push(Value::Object(result));
-        }
-    }
-    let notifications: Vec<Value> = run
-        .files
+    let artifacts: Vec<Value> = files
+        .iter()
+        .map(|f| {
+            json!({
+                "location": {"uri": uri(&f.path)},
+                "length": f.size,
+                "roles": ["analysisTarget"],
+            })
+        })
+        .collect();
+    let notifications: Vec<Value> = files
         .iter()
         .filter_map(|f| {
             f.error.as_ref().map(|e| {
@@ -561,7 +688,7 @@ pub fn sarif(run: &AuditRun<'_>) -> Value {
             })
         })
         .collect();
-    json!({
+    let doc = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
@@ -573,12 +700,22 @@ pub fn sarif(run: &AuditRun<'_>) -> Value {
                 "rules": rule_json,
             }},
             "artifacts": artifacts,
-            "results": results,
             "invocations": [{
                 "executionSuccessful": notifications.is_empty(),
                 "toolExecutionNotifications": notifications,
             }],
             "columnKind": "unicodeCodePoints",
+            "results": [],
         }],
-    })
+    });
+    // Everything but the results, then the results the files rendered.
+    let text = serde_json::to_string_pretty(&doc)?;
+    let marker = "\"results\": []";
+    let at = text.rfind(marker).unwrap_or(text.len());
+    w.write_all(&text.as_bytes()[..at])?;
+    w.write_all(b"\"results\": [\n")?;
+    join_bodies(w, files)?;
+    w.write_all(b"\n      ]")?;
+    w.write_all(&text.as_bytes()[(at + marker.len()).min(text.len())..])?;
+    writeln!(w)
 }

@@ -17,7 +17,7 @@ use super::table::{visible_width, Table};
 use super::{escape, format_time, human_size, Palette};
 use crate::cli::Threads;
 use crate::disclosure::{FieldKind, Inventory};
-use crate::pii::{Category, Findings, Location, Severity};
+use crate::pii::{Category, Finding, Findings, Location, Severity};
 use crate::report::{RegionKind, Report};
 
 /// What `show` hands the renderer for one dump.
@@ -712,19 +712,7 @@ fn write_consent<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>) -> io::Res
         .iter()
         .filter(|f| marks.shows(f.severity) && matches!(f.location, Location::Memory { .. }))
         .collect();
-    // A name inside an e-mail or a path found at the same place is listed once.
-    let memory: Vec<_> = shown
-        .iter()
-        .filter(|f| {
-            !shown.iter().any(|g| {
-                !std::ptr::eq(**f, *g)
-                    && g.severity >= f.severity
-                    && g.offset <= f.offset
-                    && f.offset + f.length <= g.offset + g.length
-                    && (g.length > f.length || g.rule < f.rule)
-            })
-        })
-        .collect();
+    let memory = outermost(shown);
     if !memory.is_empty() {
         out.field(&format!("Memory findings ({})", memory.len()), "")?;
         for f in memory.iter().take(MAX_MEMORY) {
@@ -754,6 +742,35 @@ fn write_consent<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>) -> io::Res
         }
     }
     Ok(())
+}
+
+/// Memory findings without those inside another at least as severe (a name inside an
+/// e-mail or a path found at the same place is listed once), in file order. One sweep
+/// over the findings sorted by place: every finding that could contain `f` comes before
+/// it and still overlaps it, so only the few still-open findings are compared.
+fn outermost(mut shown: Vec<&Finding>) -> Vec<&Finding> {
+    shown.sort_by(|a, b| {
+        a.offset
+            .cmp(&b.offset)
+            .then(b.length.cmp(&a.length))
+            .then(a.rule.cmp(b.rule))
+    });
+    let mut open: Vec<&Finding> = Vec::new();
+    let mut out = Vec::new();
+    for f in shown {
+        open.retain(|g| g.offset + g.length > f.offset);
+        let inside = open.iter().any(|g| {
+            g.severity >= f.severity
+                && g.offset <= f.offset
+                && f.offset + f.length <= g.offset + g.length
+                && (g.length > f.length || g.rule < f.rule)
+        });
+        if !inside {
+            out.push(f);
+        }
+        open.push(f);
+    }
+    out
 }
 
 /// A table cell from anything printable.

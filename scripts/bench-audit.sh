@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Benchmark `crashscope audit` (issue 5's figures):
+#  - a generated 1 GiB full-memory dump (Memory64List, 256 regions of memory-like bytes
+#    with sparse planted values): wall time on both cores and pinned to one, throughput,
+#    and peak resident memory from /usr/bin/time -v (the file is memory-mapped and the
+#    pages of each scanned piece are released, so it must stay far below 1 GiB);
+#  - a folder of 1,000 small dumps (copies of the crasher's two real dumps): both cores
+#    against one.
+# The dump is read from the page cache (it was just written); a cold read is bounded by
+# the disk instead. Needs hyperfine (Debian package). Usage: scripts/bench-audit.sh [RUNS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-10}
+cargo build --release --quiet --example make_big_dump
+cargo build --release --quiet
+bin=target/release/crashscope
+out=target/bench-audit
+mkdir -p "$out"
+[ -f "$out/big.dmp" ] || target/release/examples/make_big_dump "$out/big.dmp" 1024
+if [ ! -d "$out/folder" ]; then
+  mkdir -p "$out/folder"
+  for i in $(seq 0 499); do
+    cp testdata/dumps/linux-crashy-segv.dmp "$out/folder/segv-$i.dmp"
+    cp testdata/dumps/linux-crashy-abort.dmp "$out/folder/abort-$i.dmp"
+  done
+fi
+cat "$out/big.dmp" > /dev/null  # into the page cache
+echo "== 1 GiB Memory64 dump: both cores vs one"
+hyperfine -N --warmup 1 --runs "$runs" -i --export-json "$out/big.json" \
+  "$bin -q audit $out/big.dmp --no-config --format json -o $out/big-report.json" \
+  "taskset -c 0 $bin -q audit $out/big.dmp --no-config --format json -o $out/big-report.json"
+python3 - "$out/big.json" <<'PY'
+import json, statistics, sys
+r = json.load(open(sys.argv[1]))["results"]
+for x in r:
+    m = statistics.median(x["times"])
+    print(f"{x['command'][:60]:60s} median {m:.3f} s  -> {1/m:.2f} GiB/s")
+PY
+echo "== peak resident memory (3 runs)"
+for i in 1 2 3; do
+  /usr/bin/time -v "$bin" -q audit "$out/big.dmp" --no-config --format json -o "$out/big-report.json" 2>&1 \
+    | awk -F': ' '/Elapsed/ {t=$2} /Maximum resident/ {printf "wall %s, peak RSS %.1f MiB\n", t, $2/1024}' || true
+done
+echo "== folder of 1,000 small dumps: both cores vs one"
+hyperfine -N --warmup 1 --runs "$runs" -i --export-json "$out/folder.json" \
+  "$bin -q audit $out/folder --no-config --color never -o $out/folder-report.txt" \
+  "taskset -c 0 $bin -q audit $out/folder --no-config --color never -o $out/folder-report.txt" \
+  "$bin -q audit $out/folder --no-config --format json -o $out/folder-report.json" \
+  "taskset -c 0 $bin -q audit $out/folder --no-config --format json -o $out/folder-report.json"
+python3 - "$out/folder.json" <<'PY'
+import json, statistics, sys
+r = [statistics.median(x["times"]) for x in json.load(open(sys.argv[1]))["results"]]
+print(f"human: {r[0]:.3f} s on both cores, {r[1]:.3f} s on one: {r[1]/r[0]:.2f}x")
+print(f"json:  {r[2]:.3f} s on both cores, {r[3]:.3f} s on one: {r[3]/r[2]:.2f}x")
+PY

@@ -34,6 +34,7 @@ Register-ArgumentCompleter -Native -CommandName 'crashscope' -ScriptBlock {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a crash report: the crash, its stacks, modules, and everything the dump carries')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the reports of a Crashpad database: states, sizes, upload attempts, retention')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Fail a build when crash dumps hold personal data or secrets (a CI gate)')
+            [CompletionResult]::new('scrub', 'scrub', [CompletionResultType]::ParameterValue, 'Write a copy of a dump (or a whole Crashpad database) with identifying data removed, then prove the copy still works')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions or man pages (used to build the files in the repository)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -86,6 +87,34 @@ Register-ArgumentCompleter -Native -CommandName 'crashscope' -ScriptBlock {
             [CompletionResult]::new('--no-config', '--no-config', [CompletionResultType]::ParameterName, 'Ignore any crashscope.toml')
             [CompletionResult]::new('--show-values', '--show-values', [CompletionResultType]::ParameterName, 'Print matched values instead of redacted previews (never do this in shared CI logs)')
             [CompletionResult]::new('--exit-zero', '--exit-zero', [CompletionResultType]::ParameterName, 'Exit 0 even when findings fail the policy (errors still exit 2)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of the human view (the same as `--format json`)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more diagnostics on stderr (symbol lookups, skipped data)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more diagnostics on stderr (symbol lookups, skipped data)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'crashscope;scrub' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Where to write the copy: a file for a dump, a new directory for a database')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Where to write the copy: a file for a dump, a new directory for a database')
+            [CompletionResult]::new('--min-severity', '--min-severity', [CompletionResultType]::ParameterName, 'Scrub findings of this severity or higher (default: the config''s fail-on, else medium)')
+            [CompletionResult]::new('--keep', '--keep', [CompletionResultType]::ParameterName, 'Categories to leave as they are (comma-separated: user-name, host-name, e-mail...)')
+            [CompletionResult]::new('--drop', '--drop', [CompletionResultType]::ParameterName, 'Blank whole items while keeping the file valid (comma-separated)')
+            [CompletionResult]::new('--annotations-allow', '--annotations-allow', [CompletionResultType]::ParameterName, 'Keep only Crashpad annotations whose name matches one of these globs (`switch-*`), at process and module level; list annotations are dropped')
+            [CompletionResult]::new('--pseudonymize-key', '--pseudonymize-key', [CompletionResultType]::ParameterName, 'Replace user names, host names, e-mails and install ids with pseudonyms keyed by the bytes of FILE (at least 16): the same value always gets the same pseudonym')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The policy file (default: crashscope.toml in the current directory or a parent)')
+            [CompletionResult]::new('--symbols-path', '--symbols-path', [CompletionResultType]::ParameterName, 'A folder of Breakpad symbols in the layout `NAME/DEBUGID/NAME.sym` (repeatable)')
+            [CompletionResult]::new('--symbols-url', '--symbols-url', [CompletionResultType]::ParameterName, 'An HTTP(S) symbol server serving `NAME/DEBUGID/NAME.sym` below this URL (repeatable)')
+            [CompletionResult]::new('--symbols-cache', '--symbols-cache', [CompletionResultType]::ParameterName, 'Where symbols downloaded from a server are cached')
+            [CompletionResult]::new('--symbols-timeout', '--symbols-timeout', [CompletionResultType]::ParameterName, 'Give up on one symbol download after this many seconds')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format of the summary. JSON is documented in docs/scrub.md')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
+            [CompletionResult]::new('--deface-stacks', '--deface-stacks', [CompletionResultType]::ParameterName, 'Replace every stack word that is not small and points into no module or stack with 0x0defaced0defaced, as Crashpad''s sanitizer does')
+            [CompletionResult]::new('--no-config', '--no-config', [CompletionResultType]::ParameterName, 'Ignore any crashscope.toml')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of the human view (the same as `--format json`)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
@@ -158,6 +187,7 @@ Register-ArgumentCompleter -Native -CommandName 'crashscope' -ScriptBlock {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a crash report: the crash, its stacks, modules, and everything the dump carries')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the reports of a Crashpad database: states, sizes, upload attempts, retention')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Fail a build when crash dumps hold personal data or secrets (a CI gate)')
+            [CompletionResult]::new('scrub', 'scrub', [CompletionResultType]::ParameterValue, 'Write a copy of a dump (or a whole Crashpad database) with identifying data removed, then prove the copy still works')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions or man pages (used to build the files in the repository)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -169,6 +199,9 @@ Register-ArgumentCompleter -Native -CommandName 'crashscope' -ScriptBlock {
             break
         }
         'crashscope;help;audit' {
+            break
+        }
+        'crashscope;help;scrub' {
             break
         }
         'crashscope;help;generate' {

@@ -28,6 +28,9 @@ _crashscope() {
             crashscope,list)
                 cmd="crashscope__subcmd__list"
                 ;;
+            crashscope,scrub)
+                cmd="crashscope__subcmd__scrub"
+                ;;
             crashscope,show)
                 cmd="crashscope__subcmd__show"
                 ;;
@@ -61,6 +64,9 @@ _crashscope() {
             crashscope__subcmd__help,list)
                 cmd="crashscope__subcmd__help__subcmd__list"
                 ;;
+            crashscope__subcmd__help,scrub)
+                cmd="crashscope__subcmd__help__subcmd__scrub"
+                ;;
             crashscope__subcmd__help,show)
                 cmd="crashscope__subcmd__help__subcmd__show"
                 ;;
@@ -77,7 +83,7 @@ _crashscope() {
 
     case "${cmd}" in
         crashscope)
-            opts="-q -v -h -V --color --json --quiet --verbose --help --version show list audit generate help"
+            opts="-q -v -h -V --color --json --quiet --verbose --help --version show list audit scrub generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -247,7 +253,7 @@ _crashscope() {
             return 0
             ;;
         crashscope__subcmd__help)
-            opts="show list audit generate help"
+            opts="show list audit scrub generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -344,6 +350,20 @@ _crashscope() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        crashscope__subcmd__help__subcmd__scrub)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         crashscope__subcmd__help__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -365,6 +385,76 @@ _crashscope() {
                 return 0
             fi
             case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crashscope__subcmd__scrub)
+            opts="-o -q -v -h -V --output --min-severity --keep --drop --annotations-allow --deface-stacks --pseudonymize-key --config --no-config --symbols-path --symbols-url --symbols-cache --symbols-timeout --format --color --json --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-severity)
+                    COMPREPLY=($(compgen -W "low medium high" -- "${cur}"))
+                    return 0
+                    ;;
+                --keep)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --drop)
+                    COMPREPLY=($(compgen -W "environ cmdline proc-status maps lsb-release cpu-info auxv annotations thread-names custom-streams heap" -- "${cur}"))
+                    return 0
+                    ;;
+                --annotations-allow)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pseudonymize-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --symbols-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --symbols-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --symbols-cache)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --symbols-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --format)
                     COMPREPLY=($(compgen -W "human json" -- "${cur}"))
                     return 0

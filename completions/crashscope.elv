@@ -31,6 +31,7 @@ set edit:completion:arg-completer[crashscope] = {|@words|
             cand show 'Show a crash report: the crash, its stacks, modules, and everything the dump carries'
             cand list 'List the reports of a Crashpad database: states, sizes, upload attempts, retention'
             cand audit 'Fail a build when crash dumps hold personal data or secrets (a CI gate)'
+            cand scrub 'Write a copy of a dump (or a whole Crashpad database) with identifying data removed, then prove the copy still works'
             cand generate 'Write shell completions or man pages (used to build the files in the repository)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -80,6 +81,33 @@ set edit:completion:arg-completer[crashscope] = {|@words|
             cand --no-config 'Ignore any crashscope.toml'
             cand --show-values 'Print matched values instead of redacted previews (never do this in shared CI logs)'
             cand --exit-zero 'Exit 0 even when findings fail the policy (errors still exit 2)'
+            cand --json 'Print JSON instead of the human view (the same as `--format json`)'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -v 'Print more diagnostics on stderr (symbol lookups, skipped data)'
+            cand --verbose 'Print more diagnostics on stderr (symbol lookups, skipped data)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'crashscope;scrub'= {
+            cand -o 'Where to write the copy: a file for a dump, a new directory for a database'
+            cand --output 'Where to write the copy: a file for a dump, a new directory for a database'
+            cand --min-severity 'Scrub findings of this severity or higher (default: the config''s fail-on, else medium)'
+            cand --keep 'Categories to leave as they are (comma-separated: user-name, host-name, e-mail...)'
+            cand --drop 'Blank whole items while keeping the file valid (comma-separated)'
+            cand --annotations-allow 'Keep only Crashpad annotations whose name matches one of these globs (`switch-*`), at process and module level; list annotations are dropped'
+            cand --pseudonymize-key 'Replace user names, host names, e-mails and install ids with pseudonyms keyed by the bytes of FILE (at least 16): the same value always gets the same pseudonym'
+            cand --config 'The policy file (default: crashscope.toml in the current directory or a parent)'
+            cand --symbols-path 'A folder of Breakpad symbols in the layout `NAME/DEBUGID/NAME.sym` (repeatable)'
+            cand --symbols-url 'An HTTP(S) symbol server serving `NAME/DEBUGID/NAME.sym` below this URL (repeatable)'
+            cand --symbols-cache 'Where symbols downloaded from a server are cached'
+            cand --symbols-timeout 'Give up on one symbol download after this many seconds'
+            cand --format 'Output format of the summary. JSON is documented in docs/scrub.md'
+            cand --color 'When to colour the output'
+            cand --deface-stacks 'Replace every stack word that is not small and points into no module or stack with 0x0defaced0defaced, as Crashpad''s sanitizer does'
+            cand --no-config 'Ignore any crashscope.toml'
             cand --json 'Print JSON instead of the human view (the same as `--format json`)'
             cand -q 'Print nothing on stderr but errors'
             cand --quiet 'Print nothing on stderr but errors'
@@ -144,6 +172,7 @@ set edit:completion:arg-completer[crashscope] = {|@words|
             cand show 'Show a crash report: the crash, its stacks, modules, and everything the dump carries'
             cand list 'List the reports of a Crashpad database: states, sizes, upload attempts, retention'
             cand audit 'Fail a build when crash dumps hold personal data or secrets (a CI gate)'
+            cand scrub 'Write a copy of a dump (or a whole Crashpad database) with identifying data removed, then prove the copy still works'
             cand generate 'Write shell completions or man pages (used to build the files in the repository)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -152,6 +181,8 @@ set edit:completion:arg-completer[crashscope] = {|@words|
         &'crashscope;help;list'= {
         }
         &'crashscope;help;audit'= {
+        }
+        &'crashscope;help;scrub'= {
         }
         &'crashscope;help;generate'= {
             cand completions 'Write a completion script for SHELL to stdout'

@@ -35,6 +35,7 @@ complete -c crashscope -n "__fish_crashscope_needs_command" -s V -l version -d '
 complete -c crashscope -n "__fish_crashscope_needs_command" -f -a "show" -d 'Show a crash report: the crash, its stacks, modules, and everything the dump carries'
 complete -c crashscope -n "__fish_crashscope_needs_command" -f -a "list" -d 'List the reports of a Crashpad database: states, sizes, upload attempts, retention'
 complete -c crashscope -n "__fish_crashscope_needs_command" -f -a "audit" -d 'Fail a build when crash dumps hold personal data or secrets (a CI gate)'
+complete -c crashscope -n "__fish_crashscope_needs_command" -f -a "scrub" -d 'Write a copy of a dump (or a whole Crashpad database) with identifying data removed, then prove the copy still works'
 complete -c crashscope -n "__fish_crashscope_needs_command" -f -a "generate" -d 'Write shell completions or man pages (used to build the files in the repository)'
 complete -c crashscope -n "__fish_crashscope_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c crashscope -n "__fish_crashscope_using_subcommand show" -l report -d 'Only this report of a database (its id, or a unique prefix of it; repeatable)' -r
@@ -93,6 +94,41 @@ complete -c crashscope -n "__fish_crashscope_using_subcommand audit" -s q -l qui
 complete -c crashscope -n "__fish_crashscope_using_subcommand audit" -s v -l verbose -d 'Print more diagnostics on stderr (symbol lookups, skipped data)'
 complete -c crashscope -n "__fish_crashscope_using_subcommand audit" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c crashscope -n "__fish_crashscope_using_subcommand audit" -s V -l version -d 'Print version'
+complete -c crashscope -n "__fish_crashscope_using_subcommand scrub" -s o -l output -d 'Where to write the copy: a file for a dump, a new directory for a database' -r -F
+complete -c crashscope -n "__fish_crashscope_using_subcommand scrub" -l min-severity -d 'Scrub findings of this severity or higher (default: the config\'s fail-on, else medium)' -r -f -a "low\t''
+medium\t''
+high\t''"
+complete -c crashscope -n "__fish_crashscope_using_subcommand scrub" -l keep -d 'Categories to leave as they are (comma-separated: user-name, host-name, e-mail...)' -r
+complete -c crashscope -n "__fish_crashscope_using_subcommand scrub" -l drop -d 'Blank whole items while keeping the file valid (comma-separated)' -r -f -a "environ\t'The Linux environment stream'
+cmdline\t'The Linux command-line stream'
+proc-status\t'/proc/PID/status'
+maps\t'/proc/PID/maps'
+lsb-release\t'/etc/lsb-release'
+cpu-info\t'/proc/cpuinfo'
+auxv\t'The auxiliary vector'
+annotations\t'Every Crashpad annotation value (process and module, simple, list and objects)'
+thread-names\t'Thread names'
+custom-streams\t'Streams crashscope does not interpret (custom user streams)'
+heap\t'Heap and anonymous memory regions (their bytes are zeroed, the list kept)'"
+complete -c crashscope -n "__fish_crashscope_using_subcommand scrub" -l annotations-allow -d 'Keep only Crashpad annotations whose name matches one of these globs (`switch-*`), at process and module level; list annotations are dropped' -r
+complete -c crashscope -n "__fish_crashscope_using_subcommand scrub" -l pseudonymize-key -d 'Replace user names, host names, e-mails and install ids with pseudonyms keyed by the bytes of FILE (at least 16): the same value always gets the same pseudonym' -r -F
+complete -c crashscope -n "__fish_crashscope_using_subcommand scrub" -l config -d 'The policy file (default: crashscope.toml in the current directory or a parent)' -r -F
+complete -c crashscope -n "__fish_crashscope_using_subcommand scrub" -l symbols-path -d 'A folder of Breakpad symbols in the layout `NAME/DEBUGID/NAME.sym` (repeatable)' -r -F
+complete -c crashscope -n "__fish_crashscope_using_subcommand scrub" -l symbols-url -d 'An HTTP(S) symbol server serving `NAME/DEBUGID/NAME.sym` below this URL (repeatable)' -r
+complete -c crashscope -n "__fish_crashscope_using_subcommand scrub" -l symbols-cache -d 'Where symbols downloaded from a server are cached' -r -F
+complete -c crashscope -n "__fish_crashscope_using_subcommand scrub" -l symbols-timeout -d 'Give up on one symbol download after this many seconds' -r
+complete -c crashscope -n "__fish_crashscope_using_subcommand scrub" -l format -d 'Output format of the summary. JSON is documented in docs/scrub.md' -r -f -a "human\t'A readable report for a person'
+json\t'One JSON document (docs/json.md)'"
+complete -c crashscope -n "__fish_crashscope_using_subcommand scrub" -l color -d 'When to colour the output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c crashscope -n "__fish_crashscope_using_subcommand scrub" -l deface-stacks -d 'Replace every stack word that is not small and points into no module or stack with 0x0defaced0defaced, as Crashpad\'s sanitizer does'
+complete -c crashscope -n "__fish_crashscope_using_subcommand scrub" -l no-config -d 'Ignore any crashscope.toml'
+complete -c crashscope -n "__fish_crashscope_using_subcommand scrub" -l json -d 'Print JSON instead of the human view (the same as `--format json`)'
+complete -c crashscope -n "__fish_crashscope_using_subcommand scrub" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c crashscope -n "__fish_crashscope_using_subcommand scrub" -s v -l verbose -d 'Print more diagnostics on stderr (symbol lookups, skipped data)'
+complete -c crashscope -n "__fish_crashscope_using_subcommand scrub" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c crashscope -n "__fish_crashscope_using_subcommand scrub" -s V -l version -d 'Print version'
 complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l color -d 'When to colour the output' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -123,10 +159,11 @@ complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and __fi
 complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Write a completion script for SHELL to stdout'
 complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'Write man pages (one per command) into DIR'
 complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c crashscope -n "__fish_crashscope_using_subcommand help; and not __fish_seen_subcommand_from show list audit generate help" -f -a "show" -d 'Show a crash report: the crash, its stacks, modules, and everything the dump carries'
-complete -c crashscope -n "__fish_crashscope_using_subcommand help; and not __fish_seen_subcommand_from show list audit generate help" -f -a "list" -d 'List the reports of a Crashpad database: states, sizes, upload attempts, retention'
-complete -c crashscope -n "__fish_crashscope_using_subcommand help; and not __fish_seen_subcommand_from show list audit generate help" -f -a "audit" -d 'Fail a build when crash dumps hold personal data or secrets (a CI gate)'
-complete -c crashscope -n "__fish_crashscope_using_subcommand help; and not __fish_seen_subcommand_from show list audit generate help" -f -a "generate" -d 'Write shell completions or man pages (used to build the files in the repository)'
-complete -c crashscope -n "__fish_crashscope_using_subcommand help; and not __fish_seen_subcommand_from show list audit generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c crashscope -n "__fish_crashscope_using_subcommand help; and not __fish_seen_subcommand_from show list audit scrub generate help" -f -a "show" -d 'Show a crash report: the crash, its stacks, modules, and everything the dump carries'
+complete -c crashscope -n "__fish_crashscope_using_subcommand help; and not __fish_seen_subcommand_from show list audit scrub generate help" -f -a "list" -d 'List the reports of a Crashpad database: states, sizes, upload attempts, retention'
+complete -c crashscope -n "__fish_crashscope_using_subcommand help; and not __fish_seen_subcommand_from show list audit scrub generate help" -f -a "audit" -d 'Fail a build when crash dumps hold personal data or secrets (a CI gate)'
+complete -c crashscope -n "__fish_crashscope_using_subcommand help; and not __fish_seen_subcommand_from show list audit scrub generate help" -f -a "scrub" -d 'Write a copy of a dump (or a whole Crashpad database) with identifying data removed, then prove the copy still works'
+complete -c crashscope -n "__fish_crashscope_using_subcommand help; and not __fish_seen_subcommand_from show list audit scrub generate help" -f -a "generate" -d 'Write shell completions or man pages (used to build the files in the repository)'
+complete -c crashscope -n "__fish_crashscope_using_subcommand help; and not __fish_seen_subcommand_from show list audit scrub generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c crashscope -n "__fish_crashscope_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "completions" -d 'Write a completion script for SHELL to stdout'
 complete -c crashscope -n "__fish_crashscope_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "man" -d 'Write man pages (one per command) into DIR'

@@ -41,6 +41,22 @@ for i in 1 2 3; do
   /usr/bin/time -v "$bin" -q audit "$out/big.dmp" --no-config --format json -o "$out/big-report.json" 2>&1 \
     | awk -F': ' '/Elapsed/ {t=$2} /Maximum resident/ {printf "wall %s, peak RSS %.1f MiB\n", t, $2/1024}' || true
 done
+echo "== scrub of the 1 GiB dump against its audit (the copy is written to the same disk)"
+rm -f "$out/big-scrubbed.dmp"
+hyperfine -N --warmup 1 --runs "$runs" -i --prepare "rm -f $out/big-scrubbed.dmp; sync" \
+  --export-json "$out/scrub.json" \
+  "$bin -q audit $out/big.dmp --no-config --format json -o $out/big-report.json" \
+  "$bin -q scrub $out/big.dmp -o $out/big-scrubbed.dmp --no-config --format json"
+python3 - "$out/scrub.json" <<'PY'
+import json, statistics, sys
+r = [statistics.median(x["times"]) for x in json.load(open(sys.argv[1]))["results"]]
+print(f"audit {r[0]:.3f} s, scrub {r[1]:.3f} s: scrub takes {r[1]/r[0]:.2f}x the audit")
+PY
+for i in 1 2; do
+  rm -f "$out/big-scrubbed.dmp"; sync
+  /usr/bin/time -v "$bin" -q scrub "$out/big.dmp" -o "$out/big-scrubbed.dmp" --no-config 2>&1 \
+    | awk -F': ' '/Elapsed/ {t=$2} /Maximum resident/ {printf "scrub: wall %s, peak RSS %.1f MiB\n", t, $2/1024}' || true
+done
 echo "== folder of 1,000 small dumps: both cores vs one"
 hyperfine -N --warmup 1 --runs "$runs" -i --export-json "$out/folder.json" \
   "$bin -q audit $out/folder --no-config --color never -o $out/folder-report.txt" \

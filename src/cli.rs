@@ -82,6 +82,17 @@ pub enum Command {
     /// glob, each with a required `reason`.
     Audit(AuditArgs),
 
+    /// Write a copy of a dump (or a whole Crashpad database) with identifying data
+    /// removed, then prove the copy still works.
+    ///
+    /// Every finding at or above the threshold is masked (`*****`) or, with
+    /// `--pseudonymize-key`, replaced by a keyed pseudonym, at its exact bytes and in its
+    /// own encoding: the copy has the same length and every offset stays valid (paths keep
+    /// their file names). The copy is then verified: it parses, every thread walks to the
+    /// same frames, and a re-audit finds nothing left to scrub. If a check fails, no output
+    /// is left behind and the exit status is 2. The input is never changed.
+    Scrub(ScrubArgs),
+
     /// Write shell completions or man pages (used to build the files in the repository).
     #[command(hide = true)]
     Generate {
@@ -129,11 +140,73 @@ pub struct AuditArgs {
     pub exit_zero: bool,
 }
 
+#[derive(Debug, Args)]
+pub struct ScrubArgs {
+    /// A minidump file, or a Crashpad database directory.
+    pub path: PathBuf,
+
+    /// Where to write the copy: a file for a dump, a new directory for a database.
+    #[arg(short, long, value_name = "OUT")]
+    pub output: PathBuf,
+
+    /// Scrub findings of this severity or higher (default: the config's fail-on, else medium).
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub min_severity: Option<SeverityArg>,
+
+    /// Categories to leave as they are (comma-separated: user-name, host-name, e-mail...).
+    #[arg(long, value_delimiter = ',', value_name = "CATEGORY")]
+    pub keep: Vec<String>,
+
+    /// Blank whole items while keeping the file valid (comma-separated).
+    #[arg(long, value_delimiter = ',', value_enum, value_name = "ITEM")]
+    pub drop: Vec<crate::scrub::DropItem>,
+
+    /// Keep only Crashpad annotations whose name matches one of these globs (`switch-*`),
+    /// at process and module level; list annotations are dropped.
+    #[arg(long, value_delimiter = ',', value_name = "GLOB")]
+    pub annotations_allow: Vec<String>,
+
+    /// Replace every stack word that is not small and points into no module or stack with
+    /// 0x0defaced0defaced, as Crashpad's sanitizer does.
+    #[arg(long)]
+    pub deface_stacks: bool,
+
+    /// Replace user names, host names, e-mails and install ids with pseudonyms keyed by
+    /// the bytes of FILE (at least 16): the same value always gets the same pseudonym.
+    #[arg(long, value_name = "FILE")]
+    pub pseudonymize_key: Option<PathBuf>,
+
+    /// The policy file (default: crashscope.toml in the current directory or a parent).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore any crashscope.toml.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+
+    #[command(flatten)]
+    pub symbols: SymbolArgs,
+
+    /// Output format of the summary. JSON is documented in docs/scrub.md.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SeverityArg {
     Low,
     Medium,
     High,
+}
+
+impl SeverityArg {
+    pub fn severity(self) -> crate::pii::Severity {
+        match self {
+            SeverityArg::Low => crate::pii::Severity::Low,
+            SeverityArg::Medium => crate::pii::Severity::Medium,
+            SeverityArg::High => crate::pii::Severity::High,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -15,5 +15,6 @@ pub mod pii;
 pub mod pool;
 pub mod render;
 pub mod report;
+pub mod scrub;
 pub mod source;
 pub mod symbols;

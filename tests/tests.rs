@@ -11,5 +11,6 @@ mod escaping;
 mod generated;
 mod help;
 mod pii;
+mod scrub;
 mod show;
 mod symbol_server;

@@ -68,3 +68,16 @@ pub fn show_json(path: &Path, extra: &[&str]) -> serde_json::Value {
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
     serde_json::from_slice(&out.stdout).expect("show --json prints one JSON document")
 }
+
+/// Copy a folder tree (files and folders only).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::audit::{self, Config, Policy};
 use crate::cli::{AuditArgs, AuditFormat, Cli, SeverityArg};
-use crate::disclosure::{self, Encoding, FieldKind, Origin};
+use crate::disclosure;
 use crate::exit::ExitStatus;
 use crate::pii::{self, Finding, Severity};
 use crate::pool;
@@ -147,16 +147,7 @@ fn audit_unit(unit: &Unit) -> Vec<AuditedFile> {
             vec![f]
         }
         Unit::Settings(path, settings) => {
-            let inventory = disclosure::database_field(
-                "settings.client_id",
-                FieldKind::CrashpadClientId,
-                settings.client_id.clone(),
-                Origin {
-                    offset: 24,
-                    len: 16,
-                    encoding: Encoding::Raw,
-                },
-            );
+            let inventory = disclosure::settings(settings);
             let mut f = AuditedFile::new(display(path), FileKind::Settings);
             f.size = settings.size;
             f.raw = pii::scan(&inventory, &[]).findings;
@@ -202,32 +193,41 @@ fn audit_attachment(name: &str, path: &Path, size: u64, identity: &pii::Identity
 }
 
 fn policy(args: &AuditArgs) -> anyhow::Result<Policy> {
-    let threshold = args.fail_on.map(|s| match s {
-        SeverityArg::Low => Severity::Low,
-        SeverityArg::Medium => Severity::Medium,
-        SeverityArg::High => Severity::High,
-    });
-    let config_path = if args.no_config {
+    let mut policy = load_policy(
+        args.config.as_deref(),
+        args.no_config,
+        args.fail_on.map(SeverityArg::severity),
+    )?;
+    if let Some(baseline) = &args.baseline {
+        policy.baseline = audit::read_baseline(baseline).map_err(anyhow::Error::msg)?;
+    }
+    Ok(policy)
+}
+
+/// The policy from `--config FILE`, else crashscope.toml found upwards (unless
+/// `no_config`), with `threshold` from the command line winning.
+pub fn load_policy(
+    config: Option<&Path>,
+    no_config: bool,
+    threshold: Option<Severity>,
+) -> anyhow::Result<Policy> {
+    let config_path = if no_config {
         None
     } else {
-        match &args.config {
-            Some(p) => Some(p.clone()),
+        match config {
+            Some(p) => Some(p.to_path_buf()),
             None => std::env::current_dir()
                 .ok()
                 .and_then(|d| audit::find_config(&d)),
         }
     };
-    let mut policy = match &config_path {
+    Ok(match &config_path {
         Some(path) => Config::read(path)?.into_policy(path, threshold)?,
         None => Policy {
             threshold: threshold.unwrap_or(Severity::Medium),
             ..Policy::default()
         },
-    };
-    if let Some(baseline) = &args.baseline {
-        policy.baseline = audit::read_baseline(baseline).map_err(anyhow::Error::msg)?;
-    }
-    Ok(policy)
+    })
 }
 
 pub fn run(cli: &Cli, args: &AuditArgs) -> anyhow::Result<ExitStatus> {

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod generate;
 pub mod list;
+pub mod scrub;
 pub mod show;
 
 use crate::cli::{Cli, Command};
@@ -15,6 +16,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitStatus> {
         Command::Show(args) => show::run(cli, args),
         Command::List(args) => list::run(cli, args),
         Command::Audit(args) => audit::run(cli, args),
+        Command::Scrub(args) => scrub::run(cli, args),
         Command::Generate { what } => generate::run(what),
     }
 }

@@ -7,7 +7,7 @@ use std::path::Path;
 use minidump_processor::ProcessState;
 
 use crate::cli::{Cli, Format, ShowArgs, StateFilter};
-use crate::disclosure::{self, upload, Encoding, FieldKind, Inventory, Origin};
+use crate::disclosure::{self, upload, Inventory};
 use crate::exit::ExitStatus;
 use crate::pii::{self, Findings};
 use crate::pool;
@@ -262,16 +262,7 @@ fn scan_database(db: &Database) -> DatabaseScan {
     let Some(settings) = &db.settings else {
         return DatabaseScan::default();
     };
-    let inventory = disclosure::database_field(
-        "settings.client_id",
-        FieldKind::CrashpadClientId,
-        settings.client_id.clone(),
-        Origin {
-            offset: 24,
-            len: 16,
-            encoding: Encoding::Raw,
-        },
-    );
+    let inventory = disclosure::settings(settings);
     let findings = pii::scan(&inventory, &[]);
     DatabaseScan {
         inventory,

@@ -198,18 +198,23 @@ pub fn attachment(name: &str, bytes: &[u8]) -> Inventory {
     inv
 }
 
-/// The inventory of a database's own files: the client id in `settings.dat` (offsets in
-/// that file) and a report's remote id (offsets in its metadata file).
-pub fn database_field(path: &str, kind: FieldKind, value: String, origin: Origin) -> Inventory {
-    Inventory {
-        fields: vec![Field {
-            path: path.to_string(),
-            kind,
-            value,
-            origin,
-        }],
-        ..Inventory::default()
+/// The inventory of `settings.dat`: its client id (offsets in that file), unless the id
+/// is all zeros (a scrubbed copy).
+pub fn settings(settings: &crate::source::crashpad::Settings) -> Inventory {
+    let mut inv = Inventory::default();
+    if settings.client_id != "00000000-0000-0000-0000-000000000000" {
+        inv.fields.push(Field {
+            path: "settings.client_id".to_string(),
+            kind: FieldKind::CrashpadClientId,
+            value: settings.client_id.clone(),
+            origin: Origin {
+                offset: 24,
+                len: 16,
+                encoding: Encoding::Raw,
+            },
+        });
     }
+    inv
 }
 
 /// Build the inventory of `report`.

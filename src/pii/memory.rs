@@ -439,8 +439,13 @@ pub fn scan_regions(
             let mut local = Vec::new();
             scan(file, &piece.window, matcher, &mut local, values);
             local.retain(|f| piece.keep.contains(&f.offset));
-            if piece.window.len >= 1 << 20 {
-                release(piece.window.file_offset, piece.window.len);
+            if piece.window.len >= 4096 {
+                // Rounded out to 2 MiB: the kernel maps page-cache folios of up to that
+                // size around every access, beyond the bytes asked for.
+                const FOLIO: u64 = 2 << 20;
+                let start = piece.window.file_offset / FOLIO * FOLIO;
+                let end = (piece.window.file_offset + piece.window.len).div_ceil(FOLIO) * FOLIO;
+                release(start, end - start);
             }
             if !local.is_empty() {
                 done.push((i, local));

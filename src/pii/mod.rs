@@ -173,6 +173,14 @@ impl Finding {
     }
 }
 
+/// The character `scrub` masks values with.
+pub const MASK: char = '*';
+
+/// Whether `value` is entirely masked (`*****`), as `scrub` leaves a value.
+pub fn is_masked(value: &str) -> bool {
+    !value.is_empty() && value.chars().all(|c| c == MASK)
+}
+
 /// What one rule finds: for help texts, SARIF rule metadata and configuration checks.
 #[derive(Debug, Clone, Copy)]
 pub struct RuleInfo {
@@ -345,6 +353,8 @@ fn identity_rule(is_host: bool) -> (Category, &'static str) {
 
 /// Keep one finding per byte range (the first rule in table order wins), sorted by offset.
 fn dedupe(mut found: Vec<Finding>) -> Vec<Finding> {
+    // A value `scrub` masked (`password=*****`) is no longer the value.
+    found.retain(|f| !is_masked(&f.value));
     let mut seen = BTreeSet::new();
     found.retain(|f| seen.insert((f.offset, f.length, f.category)));
     // A range already reported with another category by a more specific rule stays too;
@@ -427,7 +437,9 @@ fn scan_field(field: &Field, found: &mut Vec<Finding>) {
     } else {
         match_rules(value)
     };
-    if let Some((rule, category, severity)) = context_rule(&field.kind, value) {
+    // A value scrub masked whole (`*****`) or blanked says nothing any more.
+    let masked = value.is_empty() || is_masked(value);
+    if let Some((rule, category, severity)) = context_rule(&field.kind, value).filter(|_| !masked) {
         let recognised = rule == "env-secret"
             && matches.iter().any(|&(i, start, end)| {
                 rules::RULES[i].category == category && start == 0 && end == value.len()
@@ -535,7 +547,9 @@ fn discover(inventory: &Inventory, found: &[Finding]) -> Identity {
             }
         }
     }
-    id.user_names.retain(|u| u.chars().count() >= 3);
+    id.user_names
+        .retain(|u| u.chars().count() >= 3 && !is_masked(u));
+    id.host_names.retain(|h| !is_masked(h));
     id
 }
 
@@ -546,6 +560,7 @@ fn discover_from_memory(found: &[Finding], known: &Identity) -> Identity {
         if f.rule == "user-path"
             && matches!(f.location, Location::Memory { .. })
             && f.value.chars().count() >= 3
+            && !is_masked(&f.value)
             && !known
                 .user_names
                 .iter()

@@ -130,10 +130,9 @@ impl Report {
         let (Ok(offset), Ok(len)) = (usize::try_from(offset), usize::try_from(len)) else {
             return;
         };
-        if offset
-            .checked_add(len)
-            .is_none_or(|end| end > self.map.0.len())
-        {
+        // Clamped to the map (callers round ranges out to large pages).
+        let len = len.min(self.map.0.len().saturating_sub(offset));
+        if len == 0 {
             return;
         }
         #[cfg(unix)]

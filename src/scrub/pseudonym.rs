@@ -1,0 +1,181 @@
+//! Keyed pseudonyms: an identifier is replaced by HMAC-SHA256(key, category, value)
+//! rendered in the value's own length and alphabet — lower-case letters stay lower-case
+//! letters, digits stay digits, hex stays hex, punctuation (`@ . - / :`) stays — so an
+//! e-mail still looks like an e-mail, reports of one person still link together, and
+//! nobody without the key can tell who it was. Case is folded first, so `Alice` and
+//! `alice` get the same letters (in their own case).
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+use crate::pii::Category;
+
+/// The categories that are pseudonymized; others are masked.
+pub fn applies(category: Category) -> bool {
+    matches!(
+        category,
+        Category::UserName | Category::HostName | Category::InstallId | Category::Email
+    )
+}
+
+/// A key read from a file: at least 16 bytes.
+#[derive(Clone)]
+pub struct Pseudonymizer {
+    key: Vec<u8>,
+}
+
+impl std::fmt::Debug for Pseudonymizer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Pseudonymizer { key: <hidden> }")
+    }
+}
+
+impl Pseudonymizer {
+    pub fn new(key: Vec<u8>) -> Result<Pseudonymizer, String> {
+        if key.len() < 16 {
+            return Err(format!(
+                "the pseudonym key has {} bytes; use at least 16 random bytes (head -c 32 /dev/urandom > key)",
+                key.len()
+            ));
+        }
+        Ok(Pseudonymizer { key })
+    }
+
+    /// `n` bytes derived from the key and `input` (HMAC-SHA256 in counter mode).
+    fn stream(&self, input: &[u8], n: usize) -> Vec<u8> {
+        let mut out = Vec::with_capacity(n + 32);
+        let mut counter = 0u32;
+        while out.len() < n {
+            let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).expect("HMAC takes any key");
+            mac.update(&counter.to_le_bytes());
+            mac.update(input);
+            out.extend_from_slice(&mac.finalize().into_bytes());
+            counter += 1;
+        }
+        out.truncate(n);
+        out
+    }
+
+    /// The pseudonym of a text value: same length in characters, same classes.
+    pub fn text(&self, category: Category, value: &str) -> String {
+        let folded = value.to_lowercase();
+        // UUID-like and other hex values stay hex.
+        let hex = value.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
+            && value.chars().filter(|c| c.is_ascii_hexdigit()).count() >= 8;
+        let mut input = category.as_str().as_bytes().to_vec();
+        input.push(0);
+        input.extend_from_slice(folded.as_bytes());
+        let r = self.stream(&input, value.chars().count());
+        value
+            .chars()
+            .zip(r)
+            .map(|(c, b)| {
+                let b = u32::from(b);
+                if hex && c.is_ascii_hexdigit() {
+                    let h = char::from_digit(b % 16, 16).unwrap_or('0');
+                    if c.is_ascii_uppercase() {
+                        h.to_ascii_uppercase()
+                    } else {
+                        h
+                    }
+                } else if c.is_ascii_lowercase() {
+                    char::from(b'a' + (b % 26) as u8)
+                } else if c.is_ascii_uppercase() {
+                    char::from(b'A' + (b % 26) as u8)
+                } else if c.is_ascii_digit() {
+                    char::from(b'0' + (b % 10) as u8)
+                } else if c.is_ascii() {
+                    c
+                } else {
+                    // Non-ASCII letters: an ASCII letter of one byte would change the
+                    // UTF-8 length; keep the byte length with the mask.
+                    '\u{0}'
+                }
+            })
+            .flat_map(|c| if c == '\u{0}' { None } else { Some(c) })
+            .collect::<String>()
+            + &non_ascii_fill(value)
+    }
+
+    /// The 16 bytes of a binary UUID whose pseudonym is the pseudonym of its text form,
+    /// so that the binary client id and its text in annotations stay linked.
+    pub fn uuid_bytes(&self, uuid_text: &str) -> Option<[u8; 16]> {
+        let text = self.text(Category::InstallId, uuid_text);
+        let hex: String = text.chars().filter(|c| *c != '-').collect();
+        if hex.len() != 32 {
+            return None;
+        }
+        let mut raw = [0u8; 16];
+        for (i, b) in raw.iter_mut().enumerate() {
+            *b = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok()?;
+        }
+        // Text order → Crashpad's in-memory order (data_1..data_3 little-endian).
+        let mut out = raw;
+        out[..4].copy_from_slice(&[raw[3], raw[2], raw[1], raw[0]]);
+        out[4..6].copy_from_slice(&[raw[5], raw[4]]);
+        out[6..8].copy_from_slice(&[raw[7], raw[6]]);
+        Some(out)
+    }
+}
+
+/// Masks for the UTF-8 bytes of a value's non-ASCII characters (appended, so the byte
+/// length is unchanged).
+fn non_ascii_fill(value: &str) -> String {
+    let n: usize = value
+        .chars()
+        .filter(|c| !c.is_ascii())
+        .map(char::len_utf8)
+        .sum();
+    crate::pii::MASK.to_string().repeat(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deterministic_per_key_different_across_keys_same_shape() {
+        let a = Pseudonymizer::new(b"0123456789abcdef-key-a".to_vec()).unwrap();
+        let b = Pseudonymizer::new(b"0123456789abcdef-key-b".to_vec()).unwrap();
+        let e = "Alice.Smith@example.com";
+        let pa = a.text(Category::Email, e);
+        assert_eq!(pa, a.text(Category::Email, e), "same key, same pseudonym");
+        assert_eq!(
+            pa,
+            a.text(Category::Email, &e.to_lowercase())
+                .chars()
+                .zip(e.chars())
+                .map(|(p, c)| if c.is_ascii_uppercase() {
+                    p.to_ascii_uppercase()
+                } else {
+                    p
+                })
+                .collect::<String>(),
+            "case folded"
+        );
+        assert_ne!(
+            pa,
+            b.text(Category::Email, e),
+            "another key, another pseudonym"
+        );
+        assert_eq!(pa.len(), e.len());
+        assert!(
+            pa.chars().next().unwrap().is_ascii_uppercase()
+                && pa.contains('@')
+                && pa.ends_with(&pa[pa.len() - 4..])
+        );
+        assert_eq!(pa.find('@'), e.find('@'));
+        let id = "8d551751-9c15-4154-8c77-d0b2e86bcaae";
+        let p = a.text(Category::InstallId, id);
+        assert!(crate::source::crashpad::is_uuid(&p), "{p}");
+        let raw = a.uuid_bytes(id).unwrap();
+        assert_eq!(
+            crate::source::crashpad::uuid_string(&raw),
+            p,
+            "binary and text agree"
+        );
+        assert!(Pseudonymizer::new(b"short".to_vec()).is_err());
+        let u = "Jürgen";
+        assert_eq!(a.text(Category::UserName, u).len(), u.len());
+    }
+}

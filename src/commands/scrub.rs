@@ -103,7 +103,20 @@ fn scrub_dump(
 ) -> Result<Scrubbed, ScrubError> {
     let e = |m: String| ScrubError(format!("{}: {m}", input.display()));
     let report = Report::open(input).map_err(|err| ScrubError(err.to_string()))?;
-    let analysis = analyze(report, walker);
+    let tmp = scrub::temp_path(out);
+    // The byte-for-byte copy is the kernel's work: it runs while the dump is scanned.
+    let (analysis, copied) = std::thread::scope(|scope| {
+        let copy = scope.spawn(|| std::fs::copy(input, &tmp));
+        let analysis = analyze(report, walker);
+        let copied = copy
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("the copy failed")));
+        (analysis, copied)
+    });
+    if let Err(err) = copied {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e(format!("cannot write {}: {err}", tmp.display())));
+    }
     let problems: Vec<&String> = analysis
         .report
         .problems
@@ -111,6 +124,7 @@ fn scrub_dump(
         .chain(&analysis.inventory.problems)
         .collect();
     if let Some(first) = problems.first() {
+        let _ = std::fs::remove_file(&tmp);
         return Err(e(format!(
             "only partly readable ({first}): what could not be read cannot be scrubbed"
         )));
@@ -125,9 +139,8 @@ fn scrub_dump(
         opts,
         Some(&analysis.report),
     );
-    let tmp = scrub::temp_path(out);
     let result = (|| {
-        scrub::write_copy(input, &tmp, &mut plan)
+        scrub::apply_edits(&tmp, &mut plan)
             .map_err(|err| format!("cannot write {}: {err}", tmp.display()))?;
         scrub::verify_dump(
             &analysis.report,

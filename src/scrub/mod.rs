@@ -465,16 +465,21 @@ pub fn temp_path(target: &Path) -> PathBuf {
 }
 
 /// Copy `input` to `tmp` (keeping its permissions; `copy_file_range`/reflink where the
-/// file system has it) and write the plan's edits there. Only the edited ranges are
-/// read, from the copy itself (reading them through a mapping of a large original would
-/// make its pages resident).
+/// file system has it) and write the plan's edits there.
 pub fn write_copy(input: &Path, tmp: &Path, plan: &mut Plan) -> std::io::Result<()> {
-    use std::io::{Read, Seek, SeekFrom};
     std::fs::copy(input, tmp)?;
+    apply_edits(tmp, plan)
+}
+
+/// Write the plan's edits into `copy`, a byte-for-byte copy of the original. Only the
+/// edited ranges are read, from the copy itself (reading them through a mapping of a
+/// large original would make its pages resident).
+pub fn apply_edits(copy: &Path, plan: &mut Plan) -> std::io::Result<()> {
+    use std::io::{Read, Seek, SeekFrom};
     let mut f = std::fs::OpenOptions::new()
         .read(true)
         .write(true)
-        .open(tmp)?;
+        .open(copy)?;
     let rendered = plan.render(|at, len| {
         let mut buf = vec![0; len];
         f.seek(SeekFrom::Start(at))?;

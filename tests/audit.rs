@@ -79,11 +79,11 @@ fn exit_statuses() {
     let truncated = tmp.path().join("cut.dmp");
     let bytes = std::fs::read(testdata("dumps/linux-crashy-segv.dmp")).unwrap();
     std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
-    for bad in [
-        tmp.path().join("missing.dmp"),
-        text.clone(),
-        truncated.clone(),
-    ] {
+    // A dump cut in half still opens: what is missing fails closed as findings (exit 1).
+    let out = audit(&[truncated.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(statuses(&json(&out)).contains(&("unreadable-data".into(), "fail".into())));
+    for bad in [tmp.path().join("missing.dmp"), text.clone()] {
         let out = audit(&[bad.to_str().unwrap(), &clean, "--exit-zero"]);
         assert_eq!(
             out.status.code(),
@@ -538,7 +538,7 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// The real corpus: the two malformed dumps are input errors (exit 2: never passed), the
+/// The real corpus: the two malformed dumps fail closed (`unreadable-data`), the
 /// build-paths-only dump passes, the others fail on the people they name.
 #[test]
 fn corpus_dumps_are_judged() {
@@ -546,7 +546,7 @@ fn corpus_dumps_are_judged() {
         return;
     };
     let out = audit(&[corpus.join("dumps").to_str().unwrap(), "--format", "json"]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(1));
     let doc = json(&out);
     for f in doc["files"].as_array().unwrap() {
         let name = Path::new(f["path"].as_str().unwrap())
@@ -562,10 +562,16 @@ fn corpus_dumps_are_judged() {
             .count();
         match name {
             "invalid-range.dmp" | "invalid-record-count.dmp" => {
+                let unreadable = doc["findings"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|x| x["file"] == f["path"] && x["rule"] == "unreadable-data")
+                    .count();
                 assert!(
-                    f["error"].as_str().unwrap().contains("partly readable"),
-                    "{name}"
-                )
+                    unreadable > 0 && failing >= unreadable,
+                    "{name} fails closed"
+                );
             }
             "invalid-parameter.dmp" => assert_eq!(failing, 0, "build paths only"),
             _ => {
@@ -574,4 +580,44 @@ fn corpus_dumps_are_judged() {
             }
         }
     }
+}
+
+/// A valid header with a memory list pointing outside the file must never audit as
+/// clean: it fails (exit 1) with an `unreadable-data` finding.
+#[test]
+fn memory_outside_the_file_fails_closed() {
+    use minidump_synth::{Memory, SynthMinidump};
+    use test_assembler::{Endian, Section};
+    let stack = Memory::with_section(
+        Section::with_endian(Endian::Little).append_repeated(0, 64),
+        0x7000,
+    );
+    let mut bytes = SynthMinidump::with_endian(Endian::Little)
+        .add_memory(stack)
+        .finish()
+        .unwrap();
+    // Find the MemoryListStream (type 5) and point its only range far past the end.
+    let u32_at = |b: &[u8], at: usize| u32::from_le_bytes(b[at..at + 4].try_into().unwrap());
+    let (count, dir) = (u32_at(&bytes, 8) as usize, u32_at(&bytes, 12) as usize);
+    let entry = (0..count)
+        .map(|i| dir + 12 * i)
+        .find(|&e| u32_at(&bytes, e) == 5)
+        .unwrap();
+    let list = u32_at(&bytes, entry + 8) as usize;
+    bytes[list + 4 + 12..list + 4 + 16].copy_from_slice(&0xffff_0000u32.to_le_bytes());
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("outside.dmp");
+    std::fs::write(&path, &bytes).unwrap();
+    let out = audit(&[path.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let doc = json(&out);
+    let st = statuses(&doc);
+    assert!(
+        st.contains(&("unreadable-data".into(), "fail".into())),
+        "{doc}"
+    );
+    assert!(st
+        .iter()
+        .filter(|(_, s)| s == "fail")
+        .all(|(r, _)| r == "unreadable-data"));
 }

@@ -125,16 +125,11 @@ fn audit_dump(path: &Path) -> (AuditedFile, pii::Identity) {
         &pii::Identity::default(),
         &release,
     );
+    // Fail closed: every part that could not be read is a finding of its own.
     let problems: Vec<&String> = report.problems.iter().chain(&inventory.problems).collect();
-    if let Some(first) = problems.first() {
-        file.error = Some(format!(
-            "only partly readable ({} problem{}; first: {first})",
-            problems.len(),
-            if problems.len() == 1 { "" } else { "s" }
-        ));
-    }
     file.size = report.file_size;
     file.raw = findings.findings;
+    file.raw.extend(pii::unreadable(&problems));
     (file, findings.identity)
 }
 

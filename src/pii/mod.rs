@@ -72,6 +72,8 @@ pub enum Category {
     Annotation,
     QuasiIdentifier,
     Environment,
+    /// A part of the file that could not be read: nobody checked what it holds.
+    Unreadable,
 }
 
 impl Category {
@@ -93,6 +95,7 @@ impl Category {
             Category::Annotation => "annotation",
             Category::QuasiIdentifier => "quasi-identifier",
             Category::Environment => "environment",
+            Category::Unreadable => "unreadable data",
         }
     }
 }
@@ -164,6 +167,10 @@ pub struct Finding {
 impl Finding {
     /// A preview that does not reveal the value: a few leading characters and the length.
     pub fn preview(&self) -> String {
+        // What could not be read is crashscope's own description, not a value.
+        if self.category == Category::Unreadable {
+            return self.value.clone();
+        }
         redact(&self.value)
     }
 
@@ -171,6 +178,30 @@ impl Finding {
     pub fn fingerprint(&self) -> String {
         fingerprint(self.rule, &self.value)
     }
+}
+
+/// One `unreadable-data` finding per part of a file that could not be read, so that an
+/// audit fails closed: what was not read cannot pass as clean. They have no byte range.
+pub fn unreadable(problems: &[&String]) -> Vec<Finding> {
+    problems
+        .iter()
+        .enumerate()
+        .map(|(i, p)| Finding {
+            rule: "unreadable-data",
+            category: Category::Unreadable,
+            severity: Severity::Medium,
+            location: Location::Field {
+                path: format!("problems[{i}]"),
+                place: "unreadable data",
+                start: 0,
+                end: p.len(),
+            },
+            offset: 0,
+            length: 0,
+            encoding: Encoding::Raw,
+            value: (*p).clone(),
+        })
+        .collect()
 }
 
 /// The character `scrub` masks values with.
@@ -198,6 +229,7 @@ const PLACE_RULES: &[RuleInfo] = &[
     RuleInfo { id: "current-directory", category: Category::CurrentDirectory, severity: Severity::Medium, description: "The current directory (PWD, OLDPWD)" },
     RuleInfo { id: "env-secret", category: Category::Secret, severity: Severity::High, description: "An environment variable whose name says it holds a secret (TOKEN, PASSWORD, KEY...)" },
     RuleInfo { id: "locale", category: Category::QuasiIdentifier, severity: Severity::Low, description: "The locale or time zone (LANG, LC_*, TZ)" },
+    RuleInfo { id: "unreadable-data", category: Category::Unreadable, severity: Severity::Medium, description: "A part of the file that could not be read (a stream or region outside the file, a corrupt structure): what it holds was not checked, so it cannot pass as clean" },
     RuleInfo { id: "environment-variable", category: Category::Environment, severity: Severity::Low, description: "Any other environment variable: the environment travels with the dump" },
     RuleInfo { id: "command-line", category: Category::CommandLine, severity: Severity::Medium, description: "A command-line argument of the crashed process" },
     RuleInfo { id: "install-id", category: Category::InstallId, severity: Severity::Medium, description: "A stable install id (Crashpad client id, guid annotations): links every report of one install" },

@@ -608,13 +608,14 @@ fn sarif_file(w: &mut Vec<u8>, run: &AuditRun<'_>, file: &AuditedFile) -> io::Re
                 f.category.as_str(), f.severity.as_str(), f.location.logical(), shown_value(run, f)
             )}),
         );
+        let mut physical = json!({"artifactLocation": {"uri": uri(&file.path)}});
+        if f.length > 0 {
+            physical["region"] = json!({"byteOffset": f.offset, "byteLength": f.length});
+        }
         result.insert(
             "locations".into(),
             json!([{
-                "physicalLocation": {
-                    "artifactLocation": {"uri": uri(&file.path)},
-                    "region": {"byteOffset": f.offset, "byteLength": f.length},
-                },
+                "physicalLocation": physical,
                 "logicalLocations": [{"fullyQualifiedName": f.location.logical(), "kind": kind}],
             }]),
         );

@@ -149,6 +149,70 @@ impl Report {
         }
     }
 
+    /// Memory descriptors (memory list, Memory64 list, thread stacks) whose bytes lie
+    /// outside the file, described for the user.
+    fn ranges_outside_the_file(&self) -> Vec<String> {
+        let size = self.file_size;
+        let u32_at = |b: &[u8], at: usize| {
+            b.get(at..at + 4)
+                .map(|x| u64::from(u32::from_le_bytes([x[0], x[1], x[2], x[3]])))
+        };
+        let u64_at = |b: &[u8], at: usize| {
+            b.get(at..at + 8)
+                .map(|x| u64::from_le_bytes(x.try_into().unwrap_or([0; 8])))
+        };
+        let mut out = Vec::new();
+        let mut outside = |what: &str, address: u64, len: u64, at: u64| {
+            if at.saturating_add(len) > size && out.len() < 20 {
+                out.push(format!(
+                    "{what} at 0x{address:x} ({len} bytes) claims file bytes {at}..{} but the file has {size} bytes",
+                    at.saturating_add(len)
+                ));
+            }
+        };
+        if let Some(list) = self.raw_stream(MINIDUMP_STREAM_TYPE::MemoryListStream) {
+            let count = u32_at(list, 0).unwrap_or(0) as usize;
+            for i in 0..count.min(list.len().saturating_sub(4) / 16) {
+                let at = 4 + 16 * i;
+                if let (Some(start), Some(len), Some(rva)) = (
+                    u64_at(list, at),
+                    u32_at(list, at + 8),
+                    u32_at(list, at + 12),
+                ) {
+                    outside("memory range", start, len, rva);
+                }
+            }
+        }
+        if let Some(list) = self.raw_stream(MINIDUMP_STREAM_TYPE::Memory64ListStream) {
+            let count = u64_at(list, 0).unwrap_or(0) as usize;
+            let mut rva = u64_at(list, 8).unwrap_or(0);
+            for i in 0..count.min(list.len().saturating_sub(16) / 16) {
+                let at = 16 + 16 * i;
+                if let (Some(start), Some(len)) = (u64_at(list, at), u64_at(list, at + 8)) {
+                    outside("memory range", start, len, rva);
+                    rva = rva.saturating_add(len);
+                }
+            }
+        }
+        if let Some(list) = self.raw_stream(MINIDUMP_STREAM_TYPE::ThreadListStream) {
+            let count = u32_at(list, 0).unwrap_or(0) as usize;
+            // MINIDUMP_THREAD: 48 bytes; the stack descriptor at 24 (start u64, size, rva).
+            for i in 0..count.min(list.len().saturating_sub(4) / 48) {
+                let at = 4 + 48 * i + 24;
+                if let (Some(start), Some(len), Some(rva)) = (
+                    u64_at(list, at),
+                    u32_at(list, at + 8),
+                    u32_at(list, at + 12),
+                ) {
+                    if len > 0 {
+                        outside("a thread stack", start, len, rva);
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// The whole file.
     pub fn bytes(&self) -> &[u8] {
         &self.map
@@ -247,6 +311,9 @@ impl Report {
             Err(minidump::Error::StreamNotFound) => {}
             Err(e) => problems.push(format!("the Memory64 list could not be read: {e}")),
         }
+        // The parsed lists silently leave out ranges whose bytes are not in the file: check
+        // the raw descriptors, so that memory the dump claims but does not hold is said.
+        problems.extend(self.ranges_outside_the_file());
         // CPU contexts: every thread's, and the exception's (the registers at the crash).
         let mut contexts = Vec::new();
         if let Ok(threads) = self.dump.get_stream::<MinidumpThreadList>() {

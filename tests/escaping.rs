@@ -125,3 +125,53 @@ fn json_keeps_the_real_value() {
         format!("ok{CLEAR}\x1b]0;pwned\x07{RLO}fdp.exe")
     );
 }
+
+/// Found by the `dump` fuzz target: the name of a custom-typed annotation (shown as the
+/// memory region `annotation:NAME` in the memory findings) reached the terminal raw.
+#[test]
+fn annotation_region_names_are_escaped() {
+    use minidump_synth::AnnotationValue;
+    let e = Endian::Little;
+    let mut value = 17u32.to_le_bytes().to_vec();
+    value.extend(b"bob@example.org\0\0");
+    let crashpad =
+        CrashpadInfo::new(e).add_module(ModuleCrashpadInfo::new(0, e).add_annotation_object(
+            &format!("recent\0\0{CLEAR}contacts"),
+            AnnotationValue::Custom(0x8001, value),
+        ));
+    let module_name = DumpString::new("/usr/lib/libx.so", e);
+    let dump = SynthMinidump::with_endian(e)
+        .add_module(Module::new(
+            e,
+            0x4000_0000,
+            0x1000,
+            &module_name,
+            0,
+            0,
+            None,
+        ))
+        .add(module_name)
+        .add_crashpad_info(crashpad)
+        .finish()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("names.dmp");
+    std::fs::write(&path, dump).unwrap();
+    for color in ["never", "always"] {
+        let out = run([
+            "show".as_ref(),
+            path.as_os_str(),
+            "--color".as_ref(),
+            color.as_ref(),
+        ]);
+        let text = strip_sgr(&stdout(&out));
+        assert!(
+            text.contains("annotation:recent\\0\\0\\x1b[2Jcontacts"),
+            "{text}"
+        );
+        assert!(
+            !text.chars().any(|c| c.is_control() && c != '\n'),
+            "{color}: a raw control character reached the terminal"
+        );
+    }
+}

@@ -729,7 +729,8 @@ fn write_consent<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>) -> io::Res
                 out.w,
                 " {} {:<16} 0x{address:012x}  {:<18} {}",
                 marks.marker(Some(f.severity)),
-                region,
+                // A region's name can come from the dump (an annotation's key).
+                escape(region),
                 f.rule,
                 marks.excerpt(excerpt, &f.value, f.severity)
             )?;

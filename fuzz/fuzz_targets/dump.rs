@@ -1,0 +1,52 @@
+//! Dump bytes → report → inventory → scan → human and JSON views (and the upload form).
+#![no_main]
+
+use crashscope::cli::Threads;
+use crashscope::render::highlight::Marks;
+use crashscope::render::human::{write_show, ShowView};
+use crashscope::render::{json, Palette};
+use crashscope::report::Report;
+use crashscope::symbols::{SymbolConfig, Walker};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let dir = std::env::temp_dir();
+    let path = dir.join(format!("crashscope-fuzz-{}.dmp", std::process::id()));
+    if std::fs::write(&path, data).is_err() {
+        return;
+    }
+    if let Ok(report) = Report::open(&path) {
+        let inventory = crashscope::disclosure::inventory(&report);
+        let findings = crashscope::pii::scan(&inventory, report.bytes());
+        let _ = crashscope::disclosure::upload::form(&inventory);
+        let walker = Walker::new(&SymbolConfig::default());
+        let walked = walker.walk(&report);
+        let view = ShowView {
+            report: &report,
+            state: walked.as_ref().ok(),
+            walk_error: walked.as_ref().err().map(|e| e.as_str()),
+            threads: Threads::All,
+            inventory: &inventory,
+            findings: &findings,
+        };
+        let marks = Marks {
+            palette: Palette { enabled: true },
+            all: true,
+            redact: false,
+        };
+        let mut out = Vec::new();
+        write_show(&mut out, &view, marks).expect("writing to a Vec");
+        // Dump text must reach the terminal escaped: no raw ESC but crashscope's own
+        // colour sequences, and no other control character at all.
+        let text = String::from_utf8_lossy(&out);
+        for (i, c) in text.char_indices() {
+            if c == '\x1b' {
+                assert!(text[i..].starts_with("\x1b["), "raw escape in the view");
+            } else {
+                assert!(!c.is_control() || c == '\n', "raw control {c:?} in the view");
+            }
+        }
+        let _ = serde_json::to_string(&json::show_document(&view));
+    }
+    let _ = std::fs::remove_file(&path);
+});

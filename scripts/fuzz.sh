@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Run the cargo-fuzz targets in fuzz/ for SECONDS each (default 600), two at a time (one
+# per core), seeded from the fixtures. Crashes land in fuzz/artifacts/TARGET/; each one
+# found becomes a regression test in tests/. Needs the nightly toolchain and cargo-fuzz
+# (cargo install cargo-fuzz). Usage: scripts/fuzz.sh [SECONDS] [TARGET...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-600}
+shift || true
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(dump scrub_roundtrip config crashpad_formats)
+corpus=target/fuzz-corpus
+mkdir -p "$corpus"/{dump,scrub_roundtrip,config,crashpad_formats}
+for d in testdata/dumps/*.dmp testdata/clean/*.dmp testdata/databases/*/pending/*.dmp \
+         testdata/databases/windows/reports/*.dmp; do
+  cp -n "$d" "$corpus/dump/" 2>/dev/null || true
+  cp -n "$d" "$corpus/scrub_roundtrip/" 2>/dev/null || true
+done
+cp -n testdata/databases/*/settings.dat testdata/databases/windows/metadata \
+      testdata/databases/linux/*/*.meta "$corpus/crashpad_formats/" 2>/dev/null || true
+printf 'fail-on = "high"\ndisable-categories = ["quasi-identifier"]\n[[allow]]\npath = "a/**"\nreason = "x"\n[[allow]]\nrule = "email"\nvalue = "@example\\\\.com$"\nreason = "y"\n' \
+  > "$corpus/config/seed.toml"
+(cd fuzz && cargo +nightly fuzz build -O)
+export TMPDIR=${TMPDIR:-/dev/shm}
+run() {
+  (cd fuzz && cargo +nightly fuzz run -O "$1" "../$corpus/$1" -- \
+     -max_total_time="$secs" -rss_limit_mb=2048 -timeout=20 -print_final_stats=1) \
+    > "target/fuzz-$1.log" 2>&1 || echo "$1: libFuzzer stopped with status $? (see target/fuzz-$1.log)"
+  grep -E "stat::number_of_executed_units|stat::peak_rss_mb|Done [0-9]+ runs|ERROR|SUMMARY" "target/fuzz-$1.log" | sed "s/^/$1: /"
+}
+i=0
+for t in "${targets[@]}"; do
+  run "$t" &
+  i=$((i + 1))
+  if [ $((i % 2)) -eq 0 ]; then wait; fi
+done
+wait
+ls fuzz/artifacts/*/ 2>/dev/null | sed 's/^/artifact: /' || true

@@ -123,3 +123,39 @@ fn a_string_pointing_outside_the_file_is_reported_not_skipped() {
     );
     assert!(stderr(&out).contains("could not be read"));
 }
+
+/// Found by the `dump` fuzz target: a handle data stream claiming 2^32 handles of 0 bytes
+/// made minidump 0.27 abort on a 220 GB allocation. The stacks are not walked, the rest
+/// of the dump is shown, and the audit still reads everything else.
+#[test]
+fn hostile_handle_count_does_not_abort() {
+    let mut bytes = std::fs::read(crate::util::testdata("dumps/linux-crashy-segv.dmp")).unwrap();
+    let u32_at = |b: &[u8], at: usize| u32::from_le_bytes(b[at..at + 4].try_into().unwrap());
+    let (count, dir) = (u32_at(&bytes, 8) as usize, u32_at(&bytes, 12) as usize);
+    let entry = (0..count)
+        .map(|i| dir + 12 * i)
+        .find(|&e| u32_at(&bytes, e) == 0xc)
+        .expect("the crasher's dump has a handle data stream");
+    let at = u32_at(&bytes, entry + 8) as usize;
+    bytes[at + 4..at + 8].copy_from_slice(&0u32.to_le_bytes());
+    bytes[at + 8..at + 12].copy_from_slice(&u32::MAX.to_le_bytes());
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("handles.dmp");
+    std::fs::write(&path, &bytes).unwrap();
+    let out = crate::util::run([
+        "show".as_ref(),
+        path.as_os_str(),
+        "--color".as_ref(),
+        "never".as_ref(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", crate::util::stderr(&out));
+    let text = crate::util::stdout(&out);
+    assert!(
+        text.contains("claims 4294967295 handles of 0 bytes"),
+        "{text}"
+    );
+    assert!(
+        text.contains("What consent would share"),
+        "the rest is shown"
+    );
+}

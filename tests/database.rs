@@ -551,7 +551,7 @@ fn snapshot(root: &Path) -> Vec<(PathBuf, u32, u64, i128, Vec<u8>)> {
             for entry in std::fs::read_dir(&dir).unwrap() {
                 stack.push(entry.unwrap().path());
             }
-        } else {
+        } else if meta.is_file() {
             out.push((
                 rel,
                 meta.mode(),
@@ -559,6 +559,11 @@ fn snapshot(root: &Path) -> Vec<(PathBuf, u32, u64, i128, Vec<u8>)> {
                 mtime,
                 std::fs::read(&dir).unwrap(),
             ));
+        } else {
+            // A link (its target's name) or a FIFO (never opened: that would block).
+            let target = std::fs::read_link(&dir).unwrap_or_default();
+            let name = target.to_string_lossy().into_owned().into_bytes();
+            out.push((rel, meta.mode(), meta.len(), mtime, name));
         }
     }
     out.sort();
@@ -805,4 +810,86 @@ fn corpus_attachment_values_are_found() {
         }
     }
     assert!(checked >= 6 * 17, "checked {checked}");
+}
+
+/// Filesystem hostility inside a database: symbolic links (to a file outside, to a
+/// folder, in a loop), a FIFO, a folder where a report should be, names that are not
+/// UUIDs. Each is reported and skipped, never followed or opened, never fatal for the
+/// rest, and nothing is written.
+#[test]
+fn hostile_files_in_a_database_are_reported_not_followed() {
+    use std::os::unix::fs::symlink;
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("db");
+    writable_copy(&testdata("databases/linux"), &db);
+    let secret = tmp.path().join("outside-secret.txt");
+    std::fs::write(&secret, "root:x:0:0:OUTSIDE-THE-DATABASE").unwrap();
+    let id = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee";
+    symlink(&secret, db.join(format!("pending/{id}.dmp"))).unwrap();
+    symlink("loop.dmp", db.join("pending/loop.dmp")).unwrap();
+    symlink(tmp.path(), db.join("pending/elsewhere")).unwrap();
+    std::fs::create_dir(db.join(format!("completed/{id}.dmp"))).unwrap();
+    symlink(
+        &secret,
+        db.join("attachments/1f201db5-23aa-4ba3-afe6-0313b091295d/linked.log"),
+    )
+    .unwrap();
+    let fifo = db.join("attachments/1f201db5-23aa-4ba3-afe6-0313b091295d/pipe.log");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    std::fs::write(db.join("pending/notes.txt"), "x").unwrap();
+    let before = snapshot(&db);
+    for args in [
+        vec![os("list"), db.as_os_str(), os("--json")],
+        vec![os("show"), db.as_os_str(), os("--state"), os("all")],
+        vec![
+            os("audit"),
+            db.as_os_str(),
+            os("--no-config"),
+            os("--format"),
+            os("json"),
+        ],
+    ] {
+        let out = run_at(&args);
+        assert!(
+            out.status.code().is_some_and(|c| c <= 2),
+            "{args:?}: {:?} {}",
+            out.status,
+            stderr(&out)
+        );
+        let text = stdout(&out);
+        assert!(
+            !text.contains("OUTSIDE-THE-DATABASE"),
+            "{args:?} followed a link"
+        );
+        if args[0] == "list" {
+            let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+            let problems: Vec<&str> = doc["database"]["problems"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p.as_str().unwrap())
+                .collect();
+            for want in [
+                format!("pending/{id}.dmp: a symbolic link, not followed"),
+                "pending/loop.dmp: a symbolic link, not followed".to_string(),
+                "pending/elsewhere: a symbolic link, not followed".to_string(),
+                format!("completed/{id}.dmp: unexpected folder"),
+                "pending/notes.txt: unexpected file".to_string(),
+                "linked.log: not a regular file".to_string(),
+                "pipe.log: not a regular file".to_string(),
+            ] {
+                assert!(
+                    problems.iter().any(|p| p.contains(&want)),
+                    "{want}: {problems:?}"
+                );
+            }
+            // The rest is still there.
+            assert_eq!(states(&doc).len(), 9);
+        }
+    }
+    assert_eq!(before, snapshot(&db), "nothing written");
 }

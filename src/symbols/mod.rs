@@ -80,6 +80,9 @@ impl Walker {
 
     /// Walk every thread's stack of `report`.
     pub fn walk(&self, report: &Report) -> Result<ProcessState, String> {
+        if let Some(reason) = hostile_handle_data(report) {
+            return Err(reason);
+        }
         let options = ProcessorOptions::default();
         pollster::block_on(minidump_processor::process_minidump_with_options(
             &report.dump,
@@ -88,6 +91,26 @@ impl Walker {
         ))
         .map_err(|e| e.to_string())
     }
+}
+
+/// minidump 0.27 sizes its handle list by the count the stream claims when the claimed
+/// descriptor size is 0 (which passes its bounds check): 2^32 handles abort the process
+/// on a 220 GB allocation. Such a stream is refused before the processor reads it.
+fn hostile_handle_data(report: &Report) -> Option<String> {
+    use minidump::format::MINIDUMP_STREAM_TYPE;
+    let raw = report.raw_stream(MINIDUMP_STREAM_TYPE::HandleDataStream)?;
+    let u32_at = |at: usize| {
+        raw.get(at..at + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let (size, count) = (u32_at(4)?, u32_at(8)?);
+    // The smallest real descriptor (MINIDUMP_HANDLE_DESCRIPTOR) is 32 bytes.
+    (count > 0 && size < 32).then(|| {
+        format!(
+            "the handle data stream claims {count} handles of {size} bytes each: the stacks \
+             were not walked (reading it would exhaust memory)"
+        )
+    })
 }
 
 /// Local folders first, then the cache, then each server in turn.

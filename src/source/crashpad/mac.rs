@@ -92,7 +92,11 @@ pub fn detect(root: &Path, xattrs: &dyn Xattrs) -> Option<&'static str> {
         let Ok(read) = std::fs::read_dir(root.join(folder)) else {
             continue;
         };
-        for entry in read.flatten().take(16) {
+        for entry in read
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .take(16)
+        {
             let path = entry.path();
             if let Some(p) = PREFIXES
                 .into_iter()
@@ -107,19 +111,12 @@ pub fn detect(root: &Path, xattrs: &dyn Xattrs) -> Option<&'static str> {
 
 pub(super) fn read(db: &mut Database, xattrs: &dyn Xattrs, prefix: &str) {
     for folder in ["new", "pending", "completed"] {
-        let Ok(read) = std::fs::read_dir(db.root.join(folder)) else {
-            continue;
-        };
-        let mut entries: Vec<_> = read.flatten().collect();
-        entries.sort_by_key(|e| e.file_name());
-        for entry in entries {
-            let name = entry.file_name().to_string_lossy().into_owned();
+        for (name, path) in super::regular_files(db, folder) {
             let Some(id) = name.strip_suffix(".dmp").filter(|s| is_uuid(s)) else {
                 db.problems
                     .push(format!("{folder}/{name}: unexpected file"));
                 continue;
             };
-            let path = entry.path();
             let mut report = DbReport::new(id, folder);
             set_dump(&mut report, &path);
             let text = |suffix: &str| {

@@ -427,16 +427,65 @@ struct Entry {
     lock: Option<PathBuf>,
 }
 
+/// The regular files of `root/folder`, by name, sorted. Anything else is reported and
+/// skipped, never followed: a symbolic link (it could lead out of the database or loop),
+/// a folder, a FIFO (opening one blocks), a device. So is a `folder` that is itself a
+/// link, or that cannot be read.
+pub(crate) fn regular_files(db: &mut Database, folder: &str) -> Vec<(String, PathBuf)> {
+    let dir = db.root.join(folder);
+    match std::fs::symlink_metadata(&dir) {
+        Err(_) => return Vec::new(),
+        Ok(m) if m.file_type().is_symlink() => {
+            db.problems
+                .push(format!("{folder}/: a symbolic link, not followed"));
+            return Vec::new();
+        }
+        Ok(m) if !m.is_dir() => {
+            db.problems.push(format!("{folder}: not a folder"));
+            return Vec::new();
+        }
+        Ok(_) => {}
+    }
+    let read = match std::fs::read_dir(&dir) {
+        Ok(read) => read,
+        Err(e) => {
+            db.problems.push(format!("{folder}/: cannot be read: {e}"));
+            return Vec::new();
+        }
+    };
+    let mut out = Vec::new();
+    for entry in read {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                db.problems
+                    .push(format!("{folder}/: an entry cannot be read: {e}"));
+                continue;
+            }
+        };
+        let name = entry.file_name().to_string_lossy().into_owned();
+        match entry.file_type() {
+            Ok(t) if t.is_file() => out.push((name, entry.path())),
+            Ok(t) if t.is_symlink() => db
+                .problems
+                .push(format!("{folder}/{name}: a symbolic link, not followed")),
+            Ok(t) if t.is_dir() => db
+                .problems
+                .push(format!("{folder}/{name}: unexpected folder")),
+            Ok(_) => db.problems.push(format!(
+                "{folder}/{name}: not a regular file (a FIFO, socket or device), not opened"
+            )),
+            Err(e) => db.problems.push(format!("{folder}/{name}: {e}")),
+        }
+    }
+    out.sort();
+    out
+}
+
 /// List a folder's `UUID.ext` files, grouped by id; anything else is a problem.
 fn list_folder(db: &mut Database, folder: &str, exts: &[&str]) -> BTreeMap<String, Entry> {
     let mut out: BTreeMap<String, Entry> = BTreeMap::new();
-    let dir = db.root.join(folder);
-    let Ok(read) = std::fs::read_dir(&dir) else {
-        return out;
-    };
-    for entry in read.flatten() {
-        let path = entry.path();
-        let name = entry.file_name().to_string_lossy().into_owned();
+    for (name, path) in regular_files(db, folder) {
         let Some((stem, ext)) = name.rsplit_once('.') else {
             db.problems
                 .push(format!("{folder}/{name}: unexpected file"));

@@ -103,15 +103,8 @@ pub(super) fn read(db: &mut Database) {
     };
     db.problems.extend(problems);
     // Every file of reports/, by name.
-    let mut files: BTreeMap<String, std::path::PathBuf> = BTreeMap::new();
-    if let Ok(read) = std::fs::read_dir(db.root.join("reports")) {
-        for entry in read.flatten() {
-            files.insert(
-                entry.file_name().to_string_lossy().into_owned(),
-                entry.path(),
-            );
-        }
-    }
+    let mut files: BTreeMap<String, std::path::PathBuf> =
+        super::regular_files(db, "reports").into_iter().collect();
     for rec in records {
         let mut report = DbReport::new(&rec.uuid, "reports");
         report.metadata_file = Some(db.root.join("metadata"));

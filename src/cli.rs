@@ -73,8 +73,9 @@ pub enum Command {
     /// Audits minidump files, Crashpad databases, and folders (searched recursively for
     /// `.dmp` files and databases). Values are redacted in every format unless
     /// `--show-values` is given. Exit status: 0 nothing at or above the threshold (after
-    /// allow entries and the baseline), 1 findings, 2 a usage error or an input that
-    /// cannot be read completely (an audit never passes what it could not read).
+    /// allow entries and the baseline), 1 findings (including `unreadable-data`: a part of
+    /// a dump that could not be read fails closed), 2 a usage error or an input that
+    /// cannot be opened at all.
     ///
     /// The policy comes from `crashscope.toml` in the current directory or its parents
     /// (or `--config FILE`): `fail-on`, `disable-rules`, `disable-categories`, and

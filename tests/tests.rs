@@ -10,6 +10,7 @@ mod database;
 mod escaping;
 mod generated;
 mod help;
+mod hostile;
 mod pii;
 mod scrub;
 mod show;

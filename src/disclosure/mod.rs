@@ -308,6 +308,17 @@ struct Builder<'a> {
 impl<'a> Builder<'a> {
     /// Record a place that could not be read; a hostile dump could claim millions of
     /// them, so only the first [`MAX_PROBLEMS`] are kept, then a count.
+    /// A count the file claims, capped by what fits in the bytes that are really there;
+    /// a claim larger than that is something that could not be read.
+    fn cap(&mut self, what: &str, claimed: u64, room: u64) -> u64 {
+        if claimed > room {
+            self.problem(format!(
+                "{what} claims {claimed} entries but only {room} fit in the file"
+            ));
+        }
+        claimed.min(room)
+    }
+
     fn problem(&mut self, what: String) {
         self.problem_count += 1;
         if self.out.problems.len() < MAX_PROBLEMS {
@@ -446,6 +457,11 @@ impl<'a> Builder<'a> {
         let Some((header, entry, count)) = s.ex_list(24) else {
             return;
         };
+        let count = self.cap(
+            "the unloaded module list",
+            u64::from(s.u32(8).unwrap_or(0)),
+            count,
+        );
         for i in 0..count {
             let rva = s.u32(header + i * entry + 20).unwrap_or(0);
             self.minidump_string(
@@ -458,8 +474,11 @@ impl<'a> Builder<'a> {
 
     fn thread_names(&mut self, stream: &[u8], _offset: u64) {
         let s = Bytes(stream);
-        let count =
-            u64::from(s.u32(0).unwrap_or(0)).min((stream.len() as u64).saturating_sub(4) / 12);
+        let count = self.cap(
+            "the thread names list",
+            u64::from(s.u32(0).unwrap_or(0)),
+            (stream.len() as u64).saturating_sub(4) / 12,
+        );
         for i in 0..count {
             let at = 4 + i * 12;
             let (Some(tid), Some(rva)) = (s.u32(at), s.u64(at + 4)) else {
@@ -510,8 +529,11 @@ impl<'a> Builder<'a> {
             return;
         };
         let l = Bytes(list);
-        let count =
-            u64::from(l.u32(0).unwrap_or(0)).min((list.len() as u64).saturating_sub(4) / 12);
+        let count = self.cap(
+            "the Crashpad module list",
+            u64::from(l.u32(0).unwrap_or(0)),
+            (list.len() as u64).saturating_sub(4) / 12,
+        );
         for i in 0..count {
             let at = 4 + i * 12;
             let module = l.u32(at).unwrap_or(0);
@@ -549,7 +571,8 @@ impl<'a> Builder<'a> {
             return;
         };
         let room = (self.data.0.len() as u64).saturating_sub(u64::from(rva) + 4) / 8;
-        for i in 0..u64::from(count).min(room) {
+        let count = self.cap(&format!("{prefix} annotations"), u64::from(count), room);
+        for i in 0..count {
             let at = u64::from(rva) + 4 + i * 8;
             let (Some(k), Some(v)) = (self.data.u32(at), self.data.u32(at + 4)) else {
                 break;
@@ -576,7 +599,12 @@ impl<'a> Builder<'a> {
             return;
         };
         let room = (self.data.0.len() as u64).saturating_sub(u64::from(rva) + 4) / 12;
-        for i in 0..u64::from(count).min(room) {
+        let count = self.cap(
+            &format!("{prefix} annotation objects"),
+            u64::from(count),
+            room,
+        );
+        for i in 0..count {
             let at = u64::from(rva) + 4 + i * 12;
             let name_rva = self.data.u32(at).unwrap_or(0);
             let ty = self.data.u16(at + 4).unwrap_or(0);
@@ -719,6 +747,7 @@ impl<'a> Builder<'a> {
         let Some((header, size, count)) = s.ex_list(32) else {
             return;
         };
+        let count = self.cap("the handle list", u64::from(s.u32(8).unwrap_or(0)), count);
         for i in 0..count {
             let at = header + i * size;
             if let Some(rva) = s.u32(at + 8) {

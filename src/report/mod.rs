@@ -149,6 +149,53 @@ impl Report {
         }
     }
 
+    /// Streams present in the directory that the minidump crate cannot parse (a count
+    /// larger than the stream, a wrong entry size): the stackwalk silently goes without
+    /// them, so they are said here. (The handle stream is checked before any parse: see
+    /// `symbols`.)
+    fn unparsed_streams(&self) -> Vec<String> {
+        use minidump::{
+            MinidumpMemoryInfoList, MinidumpModuleList, MinidumpSystemInfo, MinidumpThreadNames,
+            MinidumpUnloadedModuleList,
+        };
+        let mut out = Vec::new();
+        let mut check = |name: &str, r: Result<(), minidump::Error>| match r {
+            Ok(()) | Err(minidump::Error::StreamNotFound) => {}
+            Err(e) => out.push(format!("the {name} could not be read: {e}")),
+        };
+        check(
+            "thread list",
+            self.dump.get_stream::<MinidumpThreadList>().map(|_| ()),
+        );
+        check(
+            "module list",
+            self.dump.get_stream::<MinidumpModuleList>().map(|_| ()),
+        );
+        check(
+            "unloaded module list",
+            self.dump
+                .get_stream::<MinidumpUnloadedModuleList>()
+                .map(|_| ()),
+        );
+        check(
+            "memory info list",
+            self.dump.get_stream::<MinidumpMemoryInfoList>().map(|_| ()),
+        );
+        check(
+            "thread names",
+            self.dump.get_stream::<MinidumpThreadNames>().map(|_| ()),
+        );
+        check(
+            "system info",
+            self.dump.get_stream::<MinidumpSystemInfo>().map(|_| ()),
+        );
+        check(
+            "exception",
+            self.dump.get_stream::<MinidumpException>().map(|_| ()),
+        );
+        out
+    }
+
     /// Memory descriptors (memory list, Memory64 list, thread stacks) whose bytes lie
     /// outside the file, described for the user.
     fn ranges_outside_the_file(&self) -> Vec<String> {
@@ -314,6 +361,7 @@ impl Report {
         // The parsed lists silently leave out ranges whose bytes are not in the file: check
         // the raw descriptors, so that memory the dump claims but does not hold is said.
         problems.extend(self.ranges_outside_the_file());
+        problems.extend(self.unparsed_streams());
         // CPU contexts: every thread's, and the exception's (the registers at the crash).
         let mut contexts = Vec::new();
         if let Ok(threads) = self.dump.get_stream::<MinidumpThreadList>() {

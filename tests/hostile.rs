@@ -1,0 +1,206 @@
+//! Hostile input: dumps that claim 2^32 of everything, strings of 4 GiB, and hostile
+//! text in environment values, attachment names and report file names. Nothing may
+//! crash, exhaust memory, hide what could not be read, or reach the terminal raw.
+
+use minidump_synth::SynthMinidump;
+use test_assembler::Endian;
+
+use crate::util::{run, stderr, stdout, testdata};
+
+fn u32_at(b: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes(b[at..at + 4].try_into().unwrap())
+}
+
+/// The data offset of stream `ty` in a dump.
+fn stream(b: &[u8], ty: u32) -> usize {
+    let (count, dir) = (u32_at(b, 8) as usize, u32_at(b, 12) as usize);
+    let entry = (0..count)
+        .map(|i| dir + 12 * i)
+        .find(|&e| u32_at(b, e) == ty)
+        .unwrap_or_else(|| panic!("no stream {ty:#x}"));
+    u32_at(b, entry + 8) as usize
+}
+
+fn set_u32(b: &mut [u8], at: usize, v: u32) {
+    b[at..at + 4].copy_from_slice(&v.to_le_bytes());
+}
+
+/// `show` and `audit` on `bytes`: no crash, memory bounded, and what could not be read
+/// is said (show) and fails the audit (never a clean pass).
+fn survives(name: &str, bytes: &[u8]) {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join(format!("{name}.dmp"));
+    std::fs::write(&path, bytes).unwrap();
+    let show = run([
+        "show".as_ref(),
+        path.as_os_str(),
+        "--threads".as_ref(),
+        "all".as_ref(),
+        "--color".as_ref(),
+        "never".as_ref(),
+    ]);
+    let code = show.status.code();
+    assert!(
+        code == Some(0) || code == Some(2),
+        "{name}: show crashed: {:?}\n{}",
+        show.status,
+        stderr(&show)
+    );
+    if code == Some(0) {
+        assert!(
+            stdout(&show).contains("Could not read") || stdout(&show).contains("Not available"),
+            "{name}: show does not say what it could not read"
+        );
+    } else {
+        assert_eq!(stderr(&show).lines().count(), 1, "{name}: one-line error");
+    }
+    let audit = run([
+        "audit".as_ref(),
+        path.as_os_str(),
+        "--no-config".as_ref(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]);
+    assert!(
+        matches!(audit.status.code(), Some(1) | Some(2)),
+        "{name}: a dump that could not be read must never pass: {:?}",
+        audit.status
+    );
+}
+
+#[test]
+fn counts_claiming_two_to_the_32() {
+    let base = std::fs::read(testdata("dumps/linux-crashy-segv.dmp")).unwrap();
+    // Stream type → where its count is, from the stream's start.
+    for (ty, at, name) in [
+        (3u32, 0usize, "threads"),
+        (4, 0, "modules"),
+        (5, 0, "memory-ranges"),
+        (0x18, 0, "thread-names"),
+        (0xc, 8, "handles"),
+        (0x10, 8, "memory-info"),
+    ] {
+        let mut b = base.clone();
+        let s = stream(&b, ty);
+        set_u32(&mut b, s + at, u32::MAX);
+        survives(name, &b);
+    }
+    // The stream directory itself claims 2^32 streams.
+    let mut b = base.clone();
+    set_u32(&mut b, 8, u32::MAX);
+    survives("directory", &b);
+}
+
+#[test]
+fn strings_claiming_four_gib() {
+    let base = std::fs::read(testdata("dumps/linux-crashy-segv.dmp")).unwrap();
+    // The first module's name: MINIDUMP_MODULE.ModuleNameRva at offset 20 of the entry.
+    let mut b = base.clone();
+    let modules = stream(&b, 4);
+    let name_rva = u32_at(&b, modules + 4 + 20) as usize;
+    set_u32(&mut b, name_rva, 0xffff_fff0);
+    survives("module-name", &b);
+    // A Crashpad annotation dictionary claiming 2^32 entries and a 4 GiB value.
+    let mut b = std::fs::read(testdata(
+        "databases/linux/pending/1f201db5-23aa-4ba3-afe6-0313b091295d.dmp",
+    ))
+    .unwrap();
+    let info = stream(&b, 0x4350_0001);
+    let dict = u32_at(&b, info + 40) as usize;
+    let first_value = u32_at(&b, dict + 8) as usize;
+    set_u32(&mut b, first_value, 0xffff_fff0);
+    set_u32(&mut b, dict, u32::MAX);
+    survives("annotations", &b);
+}
+
+/// Hostile text from an environment value, an attachment name and a report file name is
+/// shown escaped.
+#[test]
+fn hostile_text_everywhere_is_escaped() {
+    const CLEAR: &str = "\x1b[2J";
+    const RLO: &str = "\u{202e}";
+    let tmp = tempfile::tempdir().unwrap();
+    let dump = SynthMinidump::with_endian(Endian::Little)
+        .set_linux_environ(format!("HOME=/home/x{CLEAR}\0NOTE=a{RLO}b\0").as_bytes())
+        .finish()
+        .unwrap();
+    let path = tmp.path().join("env.dmp");
+    std::fs::write(&path, dump).unwrap();
+    let db = tmp.path().join("db");
+    crate::util::copy_dir(&testdata("databases/linux"), &db);
+    std::fs::write(
+        db.join(format!("pending/evil{CLEAR}name.dmp")),
+        b"not a report",
+    )
+    .unwrap();
+    std::fs::write(
+        db.join(format!(
+            "attachments/1f201db5-23aa-4ba3-afe6-0313b091295d/log{RLO}gpj.exe"
+        )),
+        b"alice@example.com\n",
+    )
+    .unwrap();
+    for args in [
+        vec!["show".as_ref(), path.as_os_str()],
+        vec!["show".as_ref(), db.as_os_str()],
+        vec!["list".as_ref(), db.as_os_str()],
+        vec!["audit".as_ref(), db.as_os_str(), "--no-config".as_ref()],
+    ] {
+        let mut args = args;
+        args.push("--color".as_ref());
+        args.push("always".as_ref());
+        let out = run(&args);
+        let text = stdout(&out) + &stderr(&out);
+        let without_colour = strip_sgr(&text);
+        for raw in [CLEAR, RLO] {
+            assert!(
+                !without_colour.contains(raw),
+                "{args:?}: raw {raw:?} reached the terminal"
+            );
+        }
+        assert!(
+            !without_colour
+                .chars()
+                .any(|c| c.is_control() && c != '\n' && c != '\t'),
+            "{args:?}: a raw control character"
+        );
+    }
+    let text = stdout(&run([
+        "show".as_ref(),
+        path.as_os_str(),
+        "--color".as_ref(),
+        "never".as_ref(),
+    ]));
+    assert!(
+        text.contains("HOME=/home/⟦x\\x1b[2J⟧") && text.contains("NOTE=a\\u{202e}b"),
+        "{text}"
+    );
+    let listed = stdout(&run(["list".as_ref(), db.as_os_str()]));
+    assert!(listed.contains("evil\\x1b[2Jname.dmp"), "{listed}");
+    let shown = stdout(&run(["show".as_ref(), db.as_os_str()]));
+    assert!(shown.contains("log\\u{202e}gpj.exe"), "{shown}");
+}
+
+/// Remove crashscope's own colour sequences (`ESC [ … m`).
+fn strip_sgr(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' && chars.peek() == Some(&'[') {
+            let mut seq = String::new();
+            for n in chars.by_ref() {
+                seq.push(n);
+                if n.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+            if !seq.ends_with('m') {
+                out.push('\x1b');
+                out.push_str(&seq);
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

@@ -510,7 +510,7 @@ fn folders_and_databases_are_searched() {
     std::fs::create_dir_all(&nested).unwrap();
     std::fs::copy(testdata("clean/no-pii.dmp"), nested.join("x.dmp")).unwrap();
     std::fs::write(tmp.path().join("a/readme.txt"), "ignored").unwrap();
-    copy_dir(&testdata("databases/windows"), &tmp.path().join("db"));
+    crate::util::copy_dir(&testdata("databases/windows"), &tmp.path().join("db"));
     let out = audit(&[tmp.path().to_str().unwrap(), "--format", "json"]);
     let doc = json(&out);
     let paths: Vec<PathBuf> = doc["files"]
@@ -524,18 +524,6 @@ fn folders_and_databases_are_searched() {
         .iter()
         .any(|p| p.starts_with(tmp.path().join("db/reports"))));
     assert!(!paths.iter().any(|p| p.ends_with("readme.txt")));
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &to.join(e.file_name()));
-        } else {
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
 }
 
 /// The real corpus: the two malformed dumps fail closed (`unreadable-data`), the

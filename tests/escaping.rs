@@ -9,7 +9,7 @@ use minidump_synth::{
 };
 use test_assembler::{Endian, Section};
 
-use crate::util::{run, stderr, stdout};
+use crate::util::{run, stderr, stdout, strip_sgr};
 
 const CLEAR: &str = "\x1b[2J";
 const RLO: &str = "\u{202e}";
@@ -86,32 +86,6 @@ fn hostile_strings_are_shown_escaped_in_every_colour_mode() {
             "module path escaped"
         );
     }
-}
-
-/// Remove the colour sequences crashscope itself writes (`ESC [ ... m`), so that only
-/// escapes coming from the dump could remain.
-fn strip_sgr(text: &str) -> String {
-    let mut out = String::new();
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\x1b' && chars.peek() == Some(&'[') {
-            let mut seq = String::new();
-            for n in chars.by_ref() {
-                seq.push(n);
-                if n.is_ascii_alphabetic() {
-                    break;
-                }
-            }
-            if seq.ends_with('m') {
-                continue;
-            }
-            out.push(c);
-            out.push_str(&seq);
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 #[test]

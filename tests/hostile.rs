@@ -5,7 +5,7 @@
 use minidump_synth::SynthMinidump;
 use test_assembler::Endian;
 
-use crate::util::{run, stderr, stdout, testdata};
+use crate::util::{run, stderr, stdout, strip_sgr, testdata};
 
 fn u32_at(b: &[u8], at: usize) -> u32 {
     u32::from_le_bytes(b[at..at + 4].try_into().unwrap())
@@ -179,28 +179,4 @@ fn hostile_text_everywhere_is_escaped() {
     assert!(listed.contains("evil\\x1b[2Jname.dmp"), "{listed}");
     let shown = stdout(&run(["show".as_ref(), db.as_os_str()]));
     assert!(shown.contains("log\\u{202e}gpj.exe"), "{shown}");
-}
-
-/// Remove crashscope's own colour sequences (`ESC [ … m`).
-fn strip_sgr(text: &str) -> String {
-    let mut out = String::new();
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\x1b' && chars.peek() == Some(&'[') {
-            let mut seq = String::new();
-            for n in chars.by_ref() {
-                seq.push(n);
-                if n.is_ascii_alphabetic() {
-                    break;
-                }
-            }
-            if !seq.ends_with('m') {
-                out.push('\x1b');
-                out.push_str(&seq);
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }

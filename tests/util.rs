@@ -81,3 +81,29 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Remove the colour sequences crashscope itself writes (`ESC [ ... m`), so that only
+/// escapes coming from the dump could remain.
+pub fn strip_sgr(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' && chars.peek() == Some(&'[') {
+            let mut seq = String::new();
+            for n in chars.by_ref() {
+                seq.push(n);
+                if n.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+            if seq.ends_with('m') {
+                continue;
+            }
+            out.push(c);
+            out.push_str(&seq);
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

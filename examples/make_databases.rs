@@ -28,17 +28,7 @@ const DAY: i64 = 86_400;
 const CLIENT_ID: &str = "8d551751-9c15-4154-8c77-d0b2e86bcaae";
 
 fn guid_bytes(uuid: &str) -> [u8; 16] {
-    let hex: String = uuid.chars().filter(|c| *c != '-').collect();
-    let mut raw = [0u8; 16];
-    for (i, b) in raw.iter_mut().enumerate() {
-        *b = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).expect("hex");
-    }
-    // Text order → Crashpad's in-memory order: data_1..data_3 little-endian.
-    let mut out = raw;
-    out[..4].copy_from_slice(&[raw[3], raw[2], raw[1], raw[0]]);
-    out[4..6].copy_from_slice(&[raw[5], raw[4]]);
-    out[6..8].copy_from_slice(&[raw[7], raw[6]]);
-    out
+    crashscope::source::crashpad::uuid_bytes(uuid).expect("a UUID")
 }
 
 fn guid(uuid: &str) -> GUID {

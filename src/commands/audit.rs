@@ -167,23 +167,22 @@ fn audit_unit(unit: &Unit) -> Vec<AuditedFile> {
 }
 
 fn audit_attachment(name: &str, path: &Path, size: u64, identity: &pii::Identity) -> AuditedFile {
-    use std::io::Read;
     let mut file = AuditedFile::new(display(path), FileKind::Attachment);
     file.size = size;
-    let mut bytes = Vec::new();
-    let read =
-        std::fs::File::open(path).and_then(|f| f.take(MAX_ATTACHMENT_READ).read_to_end(&mut bytes));
-    if let Err(e) = read {
-        file.error = Some(format!("cannot read: {e}"));
-        return file;
-    }
-    if size > MAX_ATTACHMENT_READ {
-        file.error = Some(format!(
-            "larger than {MAX_ATTACHMENT_READ} bytes: only the start was scanned"
-        ));
-    }
+    let (bytes, truncated) = match crashpad::read_attachment(path) {
+        Ok(read) => read,
+        Err(e) => {
+            file.error = Some(format!("cannot read: {e}"));
+            return file;
+        }
+    };
     let inventory = disclosure::attachment(name, &bytes);
     file.raw = pii::scan_with(&inventory, &bytes, identity).findings;
+    if truncated {
+        // Fails closed, like a dump that could not be read completely.
+        let unread = format!("only the first {MAX_ATTACHMENT_READ} bytes were scanned");
+        file.raw.extend(pii::unreadable(&[&unread]));
+    }
     file
 }
 

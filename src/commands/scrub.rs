@@ -25,8 +25,28 @@ use crate::symbols::{SymbolConfig, Walker};
 
 /// Why a scrub failed: exit status 2, and no output left behind.
 #[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-struct ScrubError(String);
+#[error("{message}")]
+struct ScrubError {
+    message: String,
+    /// The input could not be read completely (in a database: left out of the copy).
+    unreadable: bool,
+}
+
+impl ScrubError {
+    fn new(message: String) -> ScrubError {
+        ScrubError {
+            message,
+            unreadable: false,
+        }
+    }
+
+    fn unreadable(message: String) -> ScrubError {
+        ScrubError {
+            message,
+            unreadable: true,
+        }
+    }
+}
 
 /// What one scrubbed file reports.
 #[derive(Debug, serde::Serialize)]
@@ -100,9 +120,9 @@ fn scrub_dump(
     policy: &Policy,
     opts: &Options,
     walker: &Walker,
-) -> Result<Scrubbed, ScrubError> {
-    let e = |m: String| ScrubError(format!("{}: {m}", input.display()));
-    let report = Report::open(input).map_err(|err| ScrubError(err.to_string()))?;
+) -> Result<(Scrubbed, pii::Identity), ScrubError> {
+    let e = |m: String| ScrubError::new(format!("{}: {m}", input.display()));
+    let report = Report::open(input).map_err(|err| ScrubError::unreadable(err.to_string()))?;
     let tmp = scrub::temp_path(out);
     // The byte-for-byte copy is the kernel's work: it runs while the dump is scanned.
     let (analysis, copied) = std::thread::scope(|scope| {
@@ -125,8 +145,9 @@ fn scrub_dump(
         .collect();
     if let Some(first) = problems.first() {
         let _ = std::fs::remove_file(&tmp);
-        return Err(e(format!(
-            "only partly readable ({first}): what could not be read cannot be scrubbed"
+        return Err(ScrubError::unreadable(format!(
+            "{}: only partly readable ({first}): what could not be read cannot be scrubbed",
+            input.display()
         )));
     }
     let key = policy.path_key(&input.display().to_string());
@@ -158,14 +179,17 @@ fn scrub_dump(
         Ok(verified) => {
             std::fs::rename(&tmp, out)
                 .map_err(|err| e(format!("cannot rename into {}: {err}", out.display())))?;
-            Ok(Scrubbed {
-                input: input.display().to_string(),
-                output: out.display().to_string(),
-                kind: "minidump",
-                size: analysis.report.file_size,
-                changes: plan.changes,
-                verified,
-            })
+            Ok((
+                Scrubbed {
+                    input: input.display().to_string(),
+                    output: out.display().to_string(),
+                    kind: "minidump",
+                    size: analysis.report.file_size,
+                    changes: plan.changes,
+                    verified,
+                },
+                analysis.findings.identity,
+            ))
         }
         Err(msg) => {
             let _ = std::fs::remove_file(&tmp);
@@ -187,7 +211,7 @@ fn scrub_plain(
     policy: &Policy,
     opts: &Options,
 ) -> Result<Scrubbed, ScrubError> {
-    let e = |m: String| ScrubError(format!("{}: {m}", input.display()));
+    let e = |m: String| ScrubError::new(format!("{}: {m}", input.display()));
     let findings = pii::scan_with(inventory, bytes, identity);
     let key = policy.path_key(&input.display().to_string());
     let mut plan = scrub::plan(bytes, inventory, &findings, policy, &key, opts, None);
@@ -205,10 +229,10 @@ fn scrub_plain(
             settings_inventory(&copy)
         };
         let found = pii::scan_with(&again, &copy, identity);
-        scrub::check_rescan(&found, policy, &key, opts, &plan)
+        scrub::check_rescan(&found, policy, &key, opts, &plan).map(|()| again.fields.len())
     })();
     match result {
-        Ok(()) => {
+        Ok(rescanned_fields) => {
             std::fs::rename(&tmp, out).map_err(|err| e(err.to_string()))?;
             Ok(Scrubbed {
                 input: input.display().to_string(),
@@ -218,7 +242,7 @@ fn scrub_plain(
                 changes: plan.changes,
                 verified: Verified {
                     rescanned_bytes: bytes.len() as u64,
-                    rescanned_fields: again_fields(kind),
+                    rescanned_fields,
                     ..Verified::default()
                 },
             })
@@ -230,8 +254,37 @@ fn scrub_plain(
     }
 }
 
-fn again_fields(kind: &str) -> usize {
-    usize::from(kind != "attachment-binary")
+/// Scrub one attachment, searching it for the names its report's dump revealed.
+fn scrub_attachment(
+    input: &Path,
+    out: &Path,
+    identity: &pii::Identity,
+    policy: &Policy,
+    opts: &Options,
+) -> Result<Scrubbed, ScrubError> {
+    let (bytes, truncated) = crashpad::read_attachment(input)
+        .map_err(|err| ScrubError::new(format!("{}: {err}", input.display())))?;
+    if truncated {
+        return Err(ScrubError::new(format!(
+            "{}: larger than {MAX_ATTACHMENT_READ} bytes: too large to scrub",
+            input.display()
+        )));
+    }
+    let name = input
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let inventory = disclosure::attachment(&name, &bytes);
+    scrub_plain(
+        input,
+        out,
+        "attachment",
+        &bytes,
+        &inventory,
+        identity,
+        policy,
+        opts,
+    )
 }
 
 /// settings.dat's client id as an inventory (offsets in that file).
@@ -243,8 +296,12 @@ fn settings_inventory(bytes: &[u8]) -> disclosure::Inventory {
 
 /// One file of a database and what to do with it.
 enum DbFile {
-    Dump(PathBuf),
-    Attachment(PathBuf, Option<PathBuf>),
+    /// A report: its dump (if any) and its attachments, which are searched for the
+    /// names the dump reveals.
+    Report {
+        dump: Option<PathBuf>,
+        attachments: Vec<PathBuf>,
+    },
     Settings(PathBuf),
     Copy(PathBuf),
 }
@@ -257,7 +314,7 @@ fn scrub_database(
     walker: &Walker,
     quiet: bool,
 ) -> Result<DbScrubbed, ScrubError> {
-    let e = |m: String| ScrubError(format!("{}: {m}", root.display()));
+    let e = |m: String| ScrubError::new(format!("{}: {m}", root.display()));
     if out.exists() {
         return Err(e(format!(
             "{} exists: give a new folder for the scrubbed copy",
@@ -277,19 +334,27 @@ fn scrub_database(
             "refusing to write the copy inside the database it reads".to_string()
         ));
     }
-    let db =
-        crashpad::open(root, crashpad::unix_now()).map_err(|err| ScrubError(err.to_string()))?;
+    let db = crashpad::open(root, crashpad::unix_now())
+        .map_err(|err| ScrubError::new(err.to_string()))?;
     // Every file of the tree: dumps and attachments are scrubbed, settings.dat too,
     // everything else (metadata, locks, unknown files) copied as it is.
-    let mut files = Vec::new();
-    let dumps: BTreeSet<PathBuf> = db.reports.iter().filter_map(|r| r.dump.clone()).collect();
-    let owner: std::collections::BTreeMap<PathBuf, PathBuf> = db
+    let mut files: Vec<DbFile> = db
+        .reports
+        .iter()
+        .filter(|r| r.dump.is_some() || !r.attachments.is_empty())
+        .map(|r| DbFile::Report {
+            dump: r.dump.clone(),
+            attachments: r.attachments.iter().map(|a| a.path.clone()).collect(),
+        })
+        .collect();
+    let owned: BTreeSet<PathBuf> = db
         .reports
         .iter()
         .flat_map(|r| {
-            r.attachments
+            r.dump
                 .iter()
-                .filter_map(|a| r.dump.clone().map(|d| (a.path.clone(), d)))
+                .cloned()
+                .chain(r.attachments.iter().map(|a| a.path.clone()))
         })
         .collect();
     let mut stack = vec![root.to_path_buf()];
@@ -303,12 +368,14 @@ fn scrub_database(
             };
             if meta.is_dir() {
                 stack.push(path);
-            } else if meta.is_file() {
+            } else if meta.is_file() && !owned.contains(&path) {
                 let rel = path.strip_prefix(root).unwrap_or(&path);
-                files.push(if dumps.contains(&path) {
-                    DbFile::Dump(path.clone())
-                } else if rel.starts_with("attachments") {
-                    DbFile::Attachment(path.clone(), owner.get(&path).cloned())
+                files.push(if rel.starts_with("attachments") {
+                    // Attachments of no report: scrubbed all the same.
+                    DbFile::Report {
+                        dump: None,
+                        attachments: vec![path.clone()],
+                    }
                 } else if rel == Path::new("settings.dat") {
                     DbFile::Settings(path.clone())
                 } else {
@@ -333,68 +400,46 @@ fn scrub_database(
         pool::map_ordered(
             &files,
             pool::workers(),
-            |file| -> Result<DbDone, ScrubError> {
-                let path = match file {
-                    DbFile::Dump(p)
-                    | DbFile::Attachment(p, _)
-                    | DbFile::Settings(p)
-                    | DbFile::Copy(p) => p,
+            |file| -> Result<Vec<DbDone>, ScrubError> {
+                let place = |p: &Path| -> Result<PathBuf, ScrubError> {
+                    let to = target(p);
+                    if let Some(dir) = to.parent() {
+                        std::fs::create_dir_all(dir)
+                            .map_err(|err| ScrubError::new(err.to_string()))?;
+                    }
+                    Ok(to)
                 };
-                let to = target(path);
-                if let Some(dir) = to.parent() {
-                    std::fs::create_dir_all(dir).map_err(|err| ScrubError(err.to_string()))?;
-                }
                 match file {
-                    DbFile::Dump(p) => match scrub_dump(p, &to, policy, opts, walker) {
-                        Ok(s) => Ok(DbDone::Scrubbed(s)),
-                        // A dump that cannot be read completely (an abandoned new/ report)
-                        // cannot be scrubbed: it is left out of the copy, and said so.
-                        Err(err)
-                            if Report::open(p).map_or(true, |r| !r.problems.is_empty())
-                                || err.0.contains("only partly readable") =>
-                        {
-                            Ok(DbDone::LeftOut(p.display().to_string(), err.0))
+                    DbFile::Report { dump, attachments } => {
+                        let mut done = Vec::new();
+                        let mut identity = pii::Identity::default();
+                        if let Some(p) = dump {
+                            match scrub_dump(p, &place(p)?, policy, opts, walker) {
+                                Ok((s, id)) => {
+                                    identity = id;
+                                    done.push(DbDone::Scrubbed(s));
+                                }
+                                // A dump that cannot be read completely (an abandoned
+                                // new/ report) is left out of the copy, and said so.
+                                Err(err) if err.unreadable => {
+                                    done.push(DbDone::LeftOut(p.display().to_string(), err.message))
+                                }
+                                Err(err) => return Err(err),
+                            }
                         }
-                        Err(err) => Err(err),
-                    },
-                    DbFile::Attachment(p, dump) => {
-                        use std::io::Read;
-                        let mut bytes = Vec::new();
-                        std::fs::File::open(p)
-                            .and_then(|f| f.take(MAX_ATTACHMENT_READ + 1).read_to_end(&mut bytes))
-                            .map_err(|err| ScrubError(format!("{}: {err}", p.display())))?;
-                        if bytes.len() as u64 > MAX_ATTACHMENT_READ {
-                            return Err(ScrubError(format!("{}: too large to scrub", p.display())));
+                        for p in attachments {
+                            let s = scrub_attachment(p, &place(p)?, &identity, policy, opts)?;
+                            done.push(DbDone::Scrubbed(s));
                         }
-                        // The dump's identities are searched in its attachments.
-                        let identity = dump
-                            .as_ref()
-                            .and_then(|d| Report::open(d).ok())
-                            .map(|r| pii::scan(&disclosure::inventory(&r), r.bytes()).identity)
-                            .unwrap_or_default();
-                        let name = p
-                            .file_name()
-                            .map(|n| n.to_string_lossy().into_owned())
-                            .unwrap_or_default();
-                        let inventory = disclosure::attachment(&name, &bytes);
-                        scrub_plain(
-                            p,
-                            &to,
-                            "attachment",
-                            &bytes,
-                            &inventory,
-                            &identity,
-                            policy,
-                            opts,
-                        )
-                        .map(DbDone::Scrubbed)
+                        Ok(done)
                     }
                     DbFile::Settings(p) => {
-                        let bytes = std::fs::read(p).map_err(|err| ScrubError(err.to_string()))?;
+                        let bytes =
+                            std::fs::read(p).map_err(|err| ScrubError::new(err.to_string()))?;
                         let inventory = settings_inventory(&bytes);
                         scrub_plain(
                             p,
-                            &to,
+                            &place(p)?,
                             "settings",
                             &bytes,
                             &inventory,
@@ -402,12 +447,12 @@ fn scrub_database(
                             policy,
                             opts,
                         )
-                        .map(DbDone::Scrubbed)
+                        .map(|s| vec![DbDone::Scrubbed(s)])
                     }
                     DbFile::Copy(p) => {
-                        std::fs::copy(p, &to)
-                            .map_err(|err| ScrubError(format!("{}: {err}", p.display())))?;
-                        Ok(DbDone::Copied)
+                        std::fs::copy(p, place(p)?)
+                            .map_err(|err| ScrubError::new(format!("{}: {err}", p.display())))?;
+                        Ok(vec![DbDone::Copied])
                     }
                 }
             },
@@ -416,9 +461,15 @@ fn scrub_database(
                     bar.inc(1);
                 }
                 match r {
-                    Ok(DbDone::Scrubbed(s)) => done.push(s),
-                    Ok(DbDone::LeftOut(path, reason)) => left_out.push((path, reason)),
-                    Ok(DbDone::Copied) => {}
+                    Ok(results) => {
+                        for d in results {
+                            match d {
+                                DbDone::Scrubbed(s) => done.push(s),
+                                DbDone::LeftOut(path, reason) => left_out.push((path, reason)),
+                                DbDone::Copied => {}
+                            }
+                        }
+                    }
                     Err(err) if failure.is_none() => failure = Some(err),
                     Err(_) => {}
                 }
@@ -490,7 +541,7 @@ pub fn run(cli: &Cli, args: &ScrubArgs) -> anyhow::Result<ExitStatus> {
                 );
             }
             (
-                vec![scrub_dump(&input, &args.output, &policy, &opts, &walker)?],
+                vec![scrub_dump(&input, &args.output, &policy, &opts, &walker)?.0],
                 Vec::new(),
             )
         }

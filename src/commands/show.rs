@@ -227,24 +227,18 @@ fn scan_attachment(
     size: u64,
     identity: &pii::Identity,
 ) -> ScannedAttachment {
-    use std::io::Read;
-    let mut bytes = Vec::new();
-    let mut problem = None;
-    match std::fs::File::open(path) {
-        Ok(f) => {
-            if let Err(e) = f.take(MAX_ATTACHMENT_READ).read_to_end(&mut bytes) {
-                problem = Some(format!("cannot read: {e}"));
-            }
-        }
-        Err(e) => problem = Some(format!("cannot read: {e}")),
-    }
-    if problem.is_none() && size > MAX_ATTACHMENT_READ {
-        problem = Some(format!(
-            "only the first {} of {} were scanned",
-            crate::render::human_size(MAX_ATTACHMENT_READ),
-            crate::render::human_size(size)
-        ));
-    }
+    let (bytes, problem) = match crashpad::read_attachment(path) {
+        Ok((bytes, false)) => (bytes, None),
+        Ok((bytes, true)) => (
+            bytes,
+            Some(format!(
+                "only the first {} of {} were scanned",
+                crate::render::human_size(MAX_ATTACHMENT_READ),
+                crate::render::human_size(size)
+            )),
+        ),
+        Err(e) => (Vec::new(), Some(format!("cannot read: {e}"))),
+    };
     let inventory = disclosure::attachment(name, &bytes);
     let findings = pii::scan_with(&inventory, &bytes, identity);
     ScannedAttachment {

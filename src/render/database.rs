@@ -13,7 +13,7 @@ use super::{escape, format_unix, human_size, json as show_json, Palette};
 use crate::disclosure::upload::UploadForm;
 use crate::disclosure::{FieldKind, Inventory};
 use crate::pii::{Category, Finding, Findings, Location, Severity};
-use crate::source::crashpad::{prune_candidates, Database, DbReport, State};
+use crate::source::crashpad::{Database, DbReport, State};
 
 /// Width of the label column (the same as the dump view's).
 const LABEL: usize = 18;
@@ -130,7 +130,6 @@ fn state_cell(r: &DbReport) -> String {
 pub fn write_list(w: &mut impl Write, db: &Database, p: Palette) -> io::Result<()> {
     write_overview(w, db, p, None, None)?;
     writeln!(w)?;
-    let prune = prune_candidates(db);
     let mut table = Table::new(
         [
             "state",
@@ -149,7 +148,7 @@ pub fn write_list(w: &mut impl Write, db: &Database, p: Palette) -> io::Result<(
     );
     for r in &db.reports {
         let mut notes = Vec::new();
-        if prune.contains(&r.id) {
+        if r.pruned {
             notes.push("pruned by Crashpad".to_string());
         }
         if !r.attachments.is_empty() {
@@ -191,10 +190,11 @@ pub fn write_list(w: &mut impl Write, db: &Database, p: Palette) -> io::Result<(
         table.write(w)?;
     }
     writeln!(w)?;
+    let pruned = db.reports.iter().filter(|r| r.pruned).count();
     let pruned_bytes: u64 = db
         .reports
         .iter()
-        .filter(|r| prune.contains(&r.id))
+        .filter(|r| r.pruned)
         .map(|r| r.total_size())
         .sum();
     line(
@@ -203,9 +203,9 @@ pub fn write_list(w: &mut impl Write, db: &Database, p: Palette) -> io::Result<(
         "Retention",
         &format!(
             "Crashpad's default pruning would delete {} report{}{} (older than 365 days, or beyond 128 MiB newest first)",
-            prune.len(),
-            if prune.len() == 1 { "" } else { "s" },
-            if prune.is_empty() {
+            pruned,
+            if pruned == 1 { "" } else { "s" },
+            if pruned == 0 {
                 String::new()
             } else {
                 format!(", {}", human_size(pruned_bytes))
@@ -706,11 +706,12 @@ pub fn database_document(db: &Database) -> serde_json::Map<String, Value> {
 
 /// `list --format json` and the `database` object of `show --format json`.
 pub fn database_json(db: &Database) -> Value {
-    let prune = prune_candidates(db);
-    let reports: Vec<Value> = db
+    let reports: Vec<Value> = db.reports.iter().map(|r| report_json(db, r)).collect();
+    let prune: Vec<&str> = db
         .reports
         .iter()
-        .map(|r| report_json(db, r, prune.contains(&r.id)))
+        .filter(|r| r.pruned)
+        .map(|r| r.id.as_str())
         .collect();
     json!({
         "path": db.root.display().to_string(),
@@ -730,7 +731,7 @@ pub fn database_json(db: &Database) -> Value {
     })
 }
 
-fn report_json(db: &Database, r: &DbReport, pruned: bool) -> Value {
+fn report_json(db: &Database, r: &DbReport) -> Value {
     json!({
         "id": r.id,
         "state": r.state,
@@ -744,7 +745,7 @@ fn report_json(db: &Database, r: &DbReport, pruned: bool) -> Value {
         "metadata": r.metadata,
         "attachments": r.attachments.iter().map(|a| json!({"name": a.name, "size": a.size})).collect::<Vec<_>>(),
         "lock": r.lock,
-        "pruned_by_default": pruned,
+        "pruned_by_default": r.pruned,
         "problems": r.problems,
     })
 }
@@ -783,11 +784,7 @@ pub fn form_json(form: &UploadForm, findings: Option<&Findings>) -> Value {
 
 /// One report of `show --format json`: the `list` entry, the upload, and the dump.
 pub fn report_document(db: &Database, view: &ReportView<'_>) -> Value {
-    let mut doc = report_json(
-        db,
-        view.entry,
-        prune_candidates(db).contains(&view.entry.id),
-    );
+    let mut doc = report_json(db, view.entry);
     let findings = view.dump.map(|d| d.findings);
     let form = view.form.map(|form| form_json(form, findings));
     let attachments: Vec<Value> = view

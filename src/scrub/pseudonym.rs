@@ -100,21 +100,7 @@ impl Pseudonymizer {
     /// The 16 bytes of a binary UUID whose pseudonym is the pseudonym of its text form,
     /// so that the binary client id and its text in annotations stay linked.
     pub fn uuid_bytes(&self, uuid_text: &str) -> Option<[u8; 16]> {
-        let text = self.text(Category::InstallId, uuid_text);
-        let hex: String = text.chars().filter(|c| *c != '-').collect();
-        if hex.len() != 32 {
-            return None;
-        }
-        let mut raw = [0u8; 16];
-        for (i, b) in raw.iter_mut().enumerate() {
-            *b = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok()?;
-        }
-        // Text order → Crashpad's in-memory order (data_1..data_3 little-endian).
-        let mut out = raw;
-        out[..4].copy_from_slice(&[raw[3], raw[2], raw[1], raw[0]]);
-        out[4..6].copy_from_slice(&[raw[5], raw[4]]);
-        out[6..8].copy_from_slice(&[raw[7], raw[6]]);
-        Some(out)
+        crate::source::crashpad::uuid_bytes(&self.text(Category::InstallId, uuid_text))
     }
 }
 

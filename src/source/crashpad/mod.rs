@@ -170,6 +170,9 @@ pub struct DbReport {
     pub metadata: Option<Metadata>,
     pub attachments: Vec<Attachment>,
     pub lock: Option<Lock>,
+    /// Crashpad's default pruning would delete it (see [`prune_candidates`]).
+    #[serde(rename = "pruned_by_default")]
+    pub pruned: bool,
     /// What is wrong with this report's files, in words a person understands.
     pub problems: Vec<String>,
 }
@@ -187,6 +190,7 @@ impl DbReport {
             metadata: None,
             attachments: Vec::new(),
             lock: None,
+            pruned: false,
             problems: Vec::new(),
         }
     }
@@ -308,6 +312,10 @@ pub fn open_with(
             .then(b.created().cmp(&a.created()))
             .then(a.id.cmp(&b.id))
     });
+    let pruned: std::collections::BTreeSet<String> = prune_candidates(&db).into_iter().collect();
+    for r in &mut db.reports {
+        r.pruned = pruned.contains(&r.id);
+    }
     Ok(db)
 }
 
@@ -717,6 +725,37 @@ pub fn uuid_string(b: &[u8]) -> String {
     )
 }
 
+/// The inverse of [`uuid_string`]: `8-4-4-4-12` hex text to the 16 bytes Crashpad
+/// stores (`data_1`..`data_3` little-endian).
+pub fn uuid_bytes(text: &str) -> Option<[u8; 16]> {
+    let hex: Vec<u8> = text.bytes().filter(|&c| c != b'-').collect();
+    if hex.len() != 32 {
+        return None;
+    }
+    let mut raw = [0u8; 16];
+    for (i, b) in raw.iter_mut().enumerate() {
+        *b = u8::from_str_radix(std::str::from_utf8(&hex[2 * i..2 * i + 2]).ok()?, 16).ok()?;
+    }
+    let mut out = raw;
+    out[..4].copy_from_slice(&[raw[3], raw[2], raw[1], raw[0]]);
+    out[4..6].copy_from_slice(&[raw[5], raw[4]]);
+    out[6..8].copy_from_slice(&[raw[7], raw[6]]);
+    Some(out)
+}
+
+/// An attachment's bytes, at most [`MAX_ATTACHMENT_READ`]; `true` when the file holds
+/// more than was read.
+pub fn read_attachment(path: &Path) -> std::io::Result<(Vec<u8>, bool)> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(MAX_ATTACHMENT_READ + 1)
+        .read_to_end(&mut bytes)?;
+    let truncated = bytes.len() as u64 > MAX_ATTACHMENT_READ;
+    bytes.truncate(MAX_ATTACHMENT_READ as usize);
+    Ok((bytes, truncated))
+}
+
 fn le_u32(b: &[u8], at: usize) -> u32 {
     u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
 }
@@ -783,6 +822,8 @@ mod tests {
         ]);
         let s = parse_settings(&b).unwrap();
         assert_eq!(s.client_id, "903a3709-cd02-4fb4-aef7-9fb23682aef9");
+        assert_eq!(uuid_bytes(&s.client_id).unwrap()[..], b[24..40]);
+        assert_eq!(uuid_bytes("903a3709-cd02"), None);
         assert!(s.uploads_enabled);
         assert_eq!(s.last_upload_attempt, 1_608_322_600);
         assert!(parse_settings(&b[..39]).unwrap_err().contains("39 bytes"));

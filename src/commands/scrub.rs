@@ -126,7 +126,7 @@ fn scrub_dump(
     let tmp = scrub::temp_path(out);
     // The byte-for-byte copy is the kernel's work: it runs while the dump is scanned.
     let (analysis, copied) = std::thread::scope(|scope| {
-        let copy = scope.spawn(|| std::fs::copy(input, &tmp));
+        let copy = scope.spawn(|| scrub::copy_for_edits(input, &tmp));
         let analysis = analyze(report, walker);
         let copied = copy
             .join()
@@ -177,8 +177,10 @@ fn scrub_dump(
     })();
     match result {
         Ok(verified) => {
-            std::fs::rename(&tmp, out)
-                .map_err(|err| e(format!("cannot rename into {}: {err}", out.display())))?;
+            scrub::put_in_place(input, &tmp, out).map_err(|err| {
+                let _ = std::fs::remove_file(&tmp);
+                e(format!("cannot rename into {}: {err}", out.display()))
+            })?;
             Ok((
                 Scrubbed {
                     input: input.display().to_string(),
@@ -233,7 +235,10 @@ fn scrub_plain(
     })();
     match result {
         Ok(rescanned_fields) => {
-            std::fs::rename(&tmp, out).map_err(|err| e(err.to_string()))?;
+            scrub::put_in_place(input, &tmp, out).map_err(|err| {
+                let _ = std::fs::remove_file(&tmp);
+                e(err.to_string())
+            })?;
             Ok(Scrubbed {
                 input: input.display().to_string(),
                 output: out.display().to_string(),

@@ -464,11 +464,35 @@ pub fn temp_path(target: &Path) -> PathBuf {
     dir.join(format!(".{name}.{}.scrub.tmp", std::process::id()))
 }
 
-/// Copy `input` to `tmp` (keeping its permissions; `copy_file_range`/reflink where the
-/// file system has it) and write the plan's edits there.
+/// Copy `input` to `tmp` (`copy_file_range`/reflink where the file system has it) and
+/// write the plan's edits there. The copy stays writable for its owner until
+/// [`put_in_place`] gives it the input's permissions.
 pub fn write_copy(input: &Path, tmp: &Path, plan: &mut Plan) -> std::io::Result<()> {
-    std::fs::copy(input, tmp)?;
+    copy_for_edits(input, tmp)?;
     apply_edits(tmp, plan)
+}
+
+/// A byte-for-byte copy of `input` at `tmp` that its owner can write, even when the
+/// input is read-only (std's copy gives the copy the input's permissions).
+pub fn copy_for_edits(input: &Path, tmp: &Path) -> std::io::Result<()> {
+    std::fs::copy(input, tmp)?;
+    let mut perms = std::fs::metadata(tmp)?.permissions();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        perms.set_mode(perms.mode() | 0o200);
+    }
+    #[cfg(not(unix))]
+    #[allow(clippy::permissions_set_readonly_false)]
+    perms.set_readonly(false);
+    std::fs::set_permissions(tmp, perms)
+}
+
+/// Give the verified copy `tmp` the permissions of `input` and rename it to `out`.
+pub fn put_in_place(input: &Path, tmp: &Path, out: &Path) -> std::io::Result<()> {
+    let perms = std::fs::metadata(input)?.permissions();
+    std::fs::set_permissions(tmp, perms)?;
+    std::fs::rename(tmp, out)
 }
 
 /// Write the plan's edits into `copy`, a byte-for-byte copy of the original. Only the

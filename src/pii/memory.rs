@@ -371,8 +371,9 @@ pub const PIECE: u64 = 8 << 20;
 /// Bytes of context read on each side of a cut, so that text crossing it is seen whole
 /// (runs of text longer than this across a cut may be reported differently).
 pub const OVERLAP: u64 = 64 << 10;
-/// Below this many bytes of memory in total, one thread scans everything.
-const PARALLEL_FROM: u64 = 32 << 20;
+/// Below this many bytes of memory in total, one thread scans everything (~15 ms on one
+/// core; starting threads is not worth it for less).
+const PARALLEL_FROM: u64 = 16 << 20;
 
 /// A piece of work: scan `window`, keep findings that start in `keep`.
 struct Piece {

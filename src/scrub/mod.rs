@@ -9,7 +9,6 @@
 pub mod pseudonym;
 
 use std::collections::BTreeSet;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use minidump::format::MINIDUMP_STREAM_TYPE as S;
@@ -499,20 +498,17 @@ pub fn put_in_place(input: &Path, tmp: &Path, out: &Path) -> std::io::Result<()>
 /// edited ranges are read, from the copy itself (reading them through a mapping of a
 /// large original would make its pages resident).
 pub fn apply_edits(copy: &Path, plan: &mut Plan) -> std::io::Result<()> {
-    use std::io::{Read, Seek, SeekFrom};
-    let mut f = std::fs::OpenOptions::new()
+    let f = std::fs::OpenOptions::new()
         .read(true)
         .write(true)
         .open(copy)?;
     let rendered = plan.render(|at, len| {
         let mut buf = vec![0; len];
-        f.seek(SeekFrom::Start(at))?;
-        f.read_exact(&mut buf)?;
+        crate::fsutil::read_exact_at(&f, &mut buf, at)?;
         Ok(buf)
     })?;
     for (at, bytes) in rendered {
-        f.seek(SeekFrom::Start(at))?;
-        f.write_all(&bytes)?;
+        crate::fsutil::write_all_at(&f, &bytes, at)?;
     }
     // No fsync: the copy is renamed into place only after it is verified, so a reader
     // never sees a partial file; flushing a 1 GiB copy to disk would double the time.

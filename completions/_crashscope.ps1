@@ -22,6 +22,7 @@ Register-ArgumentCompleter -Native -CommandName 'crashscope' -ScriptBlock {
     $completions = @(switch ($command) {
         'crashscope' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
+            [CompletionResult]::new('--time-budget', '--time-budget', [CompletionResultType]::ParameterName, 'The most time one dump may take, in seconds (stackwalk, memory scan, a scrub''s verification)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of the human view (the same as `--format json`)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
@@ -46,9 +47,11 @@ Register-ArgumentCompleter -Native -CommandName 'crashscope' -ScriptBlock {
             [CompletionResult]::new('--symbols-path', '--symbols-path', [CompletionResultType]::ParameterName, 'A folder of Breakpad symbols in the layout `NAME/DEBUGID/NAME.sym` (repeatable)')
             [CompletionResult]::new('--symbols-url', '--symbols-url', [CompletionResultType]::ParameterName, 'An HTTP(S) symbol server serving `NAME/DEBUGID/NAME.sym` below this URL (repeatable)')
             [CompletionResult]::new('--symbols-cache', '--symbols-cache', [CompletionResultType]::ParameterName, 'Where symbols downloaded from a server are cached')
-            [CompletionResult]::new('--symbols-timeout', '--symbols-timeout', [CompletionResultType]::ParameterName, 'Give up on one symbol download after this many seconds')
+            [CompletionResult]::new('--symbols-timeout', '--symbols-timeout', [CompletionResultType]::ParameterName, 'Give up on one symbol download after this many seconds (connecting, waiting and reading the whole file)')
+            [CompletionResult]::new('--symbols-max-size', '--symbols-max-size', [CompletionResultType]::ParameterName, 'Refuse a symbol file larger than this many MiB from a server (it is neither kept nor cached; Breakpad files of the largest apps are near 1 GiB)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format. JSON is documented in docs/json.md and never coloured')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
+            [CompletionResult]::new('--time-budget', '--time-budget', [CompletionResultType]::ParameterName, 'The most time one dump may take, in seconds (stackwalk, memory scan, a scrub''s verification)')
             [CompletionResult]::new('--redact', '--redact', [CompletionResultType]::ParameterName, 'Show the view with every identifying value masked (`ali…(17 chars)`)')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Also mark and list low-severity findings (quasi-identifiers such as the OS build, locale, CPU, and every environment variable)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of the human view (the same as `--format json`)')
@@ -65,6 +68,7 @@ Register-ArgumentCompleter -Native -CommandName 'crashscope' -ScriptBlock {
         'crashscope;list' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format. JSON is documented in docs/json.md')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
+            [CompletionResult]::new('--time-budget', '--time-budget', [CompletionResultType]::ParameterName, 'The most time one dump may take, in seconds (stackwalk, memory scan, a scrub''s verification)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of the human view (the same as `--format json`)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
@@ -84,6 +88,7 @@ Register-ArgumentCompleter -Native -CommandName 'crashscope' -ScriptBlock {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the report to FILE (atomically) instead of stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the report to FILE (atomically) instead of stdout')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
+            [CompletionResult]::new('--time-budget', '--time-budget', [CompletionResultType]::ParameterName, 'The most time one dump may take, in seconds (stackwalk, memory scan, a scrub''s verification)')
             [CompletionResult]::new('--no-config', '--no-config', [CompletionResultType]::ParameterName, 'Ignore any crashscope.toml')
             [CompletionResult]::new('--show-values', '--show-values', [CompletionResultType]::ParameterName, 'Print matched values instead of redacted previews (never do this in shared CI logs)')
             [CompletionResult]::new('--exit-zero', '--exit-zero', [CompletionResultType]::ParameterName, 'Exit 0 even when findings fail the policy (errors still exit 2)')
@@ -110,9 +115,11 @@ Register-ArgumentCompleter -Native -CommandName 'crashscope' -ScriptBlock {
             [CompletionResult]::new('--symbols-path', '--symbols-path', [CompletionResultType]::ParameterName, 'A folder of Breakpad symbols in the layout `NAME/DEBUGID/NAME.sym` (repeatable)')
             [CompletionResult]::new('--symbols-url', '--symbols-url', [CompletionResultType]::ParameterName, 'An HTTP(S) symbol server serving `NAME/DEBUGID/NAME.sym` below this URL (repeatable)')
             [CompletionResult]::new('--symbols-cache', '--symbols-cache', [CompletionResultType]::ParameterName, 'Where symbols downloaded from a server are cached')
-            [CompletionResult]::new('--symbols-timeout', '--symbols-timeout', [CompletionResultType]::ParameterName, 'Give up on one symbol download after this many seconds')
+            [CompletionResult]::new('--symbols-timeout', '--symbols-timeout', [CompletionResultType]::ParameterName, 'Give up on one symbol download after this many seconds (connecting, waiting and reading the whole file)')
+            [CompletionResult]::new('--symbols-max-size', '--symbols-max-size', [CompletionResultType]::ParameterName, 'Refuse a symbol file larger than this many MiB from a server (it is neither kept nor cached; Breakpad files of the largest apps are near 1 GiB)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format of the summary. JSON is documented in docs/scrub.md')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
+            [CompletionResult]::new('--time-budget', '--time-budget', [CompletionResultType]::ParameterName, 'The most time one dump may take, in seconds (stackwalk, memory scan, a scrub''s verification)')
             [CompletionResult]::new('--deface-stacks', '--deface-stacks', [CompletionResultType]::ParameterName, 'Replace every stack word that is not small and points into no module or stack with 0x0defaced0defaced, as Crashpad''s sanitizer does')
             [CompletionResult]::new('--no-config', '--no-config', [CompletionResultType]::ParameterName, 'Ignore any crashscope.toml')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of the human view (the same as `--format json`)')
@@ -128,6 +135,7 @@ Register-ArgumentCompleter -Native -CommandName 'crashscope' -ScriptBlock {
         }
         'crashscope;generate' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
+            [CompletionResult]::new('--time-budget', '--time-budget', [CompletionResultType]::ParameterName, 'The most time one dump may take, in seconds (stackwalk, memory scan, a scrub''s verification)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of the human view (the same as `--format json`)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
@@ -144,6 +152,7 @@ Register-ArgumentCompleter -Native -CommandName 'crashscope' -ScriptBlock {
         }
         'crashscope;generate;completions' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
+            [CompletionResult]::new('--time-budget', '--time-budget', [CompletionResultType]::ParameterName, 'The most time one dump may take, in seconds (stackwalk, memory scan, a scrub''s verification)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of the human view (the same as `--format json`)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
@@ -157,6 +166,7 @@ Register-ArgumentCompleter -Native -CommandName 'crashscope' -ScriptBlock {
         }
         'crashscope;generate;man' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
+            [CompletionResult]::new('--time-budget', '--time-budget', [CompletionResultType]::ParameterName, 'The most time one dump may take, in seconds (stackwalk, memory scan, a scrub''s verification)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of the human view (the same as `--format json`)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')

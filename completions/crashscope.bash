@@ -83,7 +83,7 @@ _crashscope() {
 
     case "${cmd}" in
         crashscope)
-            opts="-q -v -h -V --color --json --quiet --verbose --help --version show list audit scrub generate help"
+            opts="-q -v -h -V --color --json --quiet --verbose --time-budget --help --version show list audit scrub generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -91,6 +91,10 @@ _crashscope() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --time-budget)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -101,7 +105,7 @@ _crashscope() {
             return 0
             ;;
         crashscope__subcmd__audit)
-            opts="-o -q -v -h -V --config --no-config --fail-on --baseline --format --output --show-values --exit-zero --color --json --quiet --verbose --help --version"
+            opts="-o -q -v -h -V --config --no-config --fail-on --baseline --format --output --show-values --exit-zero --color --json --quiet --verbose --time-budget --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -135,6 +139,10 @@ _crashscope() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --time-budget)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -143,7 +151,7 @@ _crashscope() {
             return 0
             ;;
         crashscope__subcmd__generate)
-            opts="-q -v -h -V --color --json --quiet --verbose --help --version completions man help"
+            opts="-q -v -h -V --color --json --quiet --verbose --time-budget --help --version completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -151,6 +159,10 @@ _crashscope() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --time-budget)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -161,7 +173,7 @@ _crashscope() {
             return 0
             ;;
         crashscope__subcmd__generate__subcmd__completions)
-            opts="-q -v -h -V --color --json --quiet --verbose --help --version bash elvish fish powershell zsh"
+            opts="-q -v -h -V --color --json --quiet --verbose --time-budget --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -169,6 +181,10 @@ _crashscope() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --time-budget)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -235,7 +251,7 @@ _crashscope() {
             return 0
             ;;
         crashscope__subcmd__generate__subcmd__man)
-            opts="-q -v -h -V --color --json --quiet --verbose --help --version"
+            opts="-q -v -h -V --color --json --quiet --verbose --time-budget --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -243,6 +259,10 @@ _crashscope() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --time-budget)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -379,7 +399,7 @@ _crashscope() {
             return 0
             ;;
         crashscope__subcmd__list)
-            opts="-q -v -h -V --format --color --json --quiet --verbose --help --version"
+            opts="-q -v -h -V --format --color --json --quiet --verbose --time-budget --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -393,6 +413,10 @@ _crashscope() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --time-budget)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -401,7 +425,7 @@ _crashscope() {
             return 0
             ;;
         crashscope__subcmd__scrub)
-            opts="-o -q -v -h -V --output --min-severity --keep --drop --annotations-allow --deface-stacks --pseudonymize-key --config --no-config --symbols-path --symbols-url --symbols-cache --symbols-timeout --format --color --json --quiet --verbose --help --version"
+            opts="-o -q -v -h -V --output --min-severity --keep --drop --annotations-allow --deface-stacks --pseudonymize-key --config --no-config --symbols-path --symbols-url --symbols-cache --symbols-timeout --symbols-max-size --format --color --json --quiet --verbose --time-budget --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -455,12 +479,20 @@ _crashscope() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --symbols-max-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --format)
                     COMPREPLY=($(compgen -W "human json" -- "${cur}"))
                     return 0
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --time-budget)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -471,7 +503,7 @@ _crashscope() {
             return 0
             ;;
         crashscope__subcmd__show)
-            opts="-q -v -h -V --report --state --threads --symbols-path --symbols-url --symbols-cache --symbols-timeout --format --redact --all --color --json --quiet --verbose --help --version"
+            opts="-q -v -h -V --report --state --threads --symbols-path --symbols-url --symbols-cache --symbols-timeout --symbols-max-size --format --redact --all --color --json --quiet --verbose --time-budget --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -505,12 +537,20 @@ _crashscope() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --symbols-max-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --format)
                     COMPREPLY=($(compgen -W "human json" -- "${cur}"))
                     return 0
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --time-budget)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

@@ -19,6 +19,7 @@ set edit:completion:arg-completer[crashscope] = {|@words|
     var completions = [
         &'crashscope'= {
             cand --color 'When to colour the output'
+            cand --time-budget 'The most time one dump may take, in seconds (stackwalk, memory scan, a scrub''s verification)'
             cand --json 'Print JSON instead of the human view (the same as `--format json`)'
             cand -q 'Print nothing on stderr but errors'
             cand --quiet 'Print nothing on stderr but errors'
@@ -42,9 +43,11 @@ set edit:completion:arg-completer[crashscope] = {|@words|
             cand --symbols-path 'A folder of Breakpad symbols in the layout `NAME/DEBUGID/NAME.sym` (repeatable)'
             cand --symbols-url 'An HTTP(S) symbol server serving `NAME/DEBUGID/NAME.sym` below this URL (repeatable)'
             cand --symbols-cache 'Where symbols downloaded from a server are cached'
-            cand --symbols-timeout 'Give up on one symbol download after this many seconds'
+            cand --symbols-timeout 'Give up on one symbol download after this many seconds (connecting, waiting and reading the whole file)'
+            cand --symbols-max-size 'Refuse a symbol file larger than this many MiB from a server (it is neither kept nor cached; Breakpad files of the largest apps are near 1 GiB)'
             cand --format 'Output format. JSON is documented in docs/json.md and never coloured'
             cand --color 'When to colour the output'
+            cand --time-budget 'The most time one dump may take, in seconds (stackwalk, memory scan, a scrub''s verification)'
             cand --redact 'Show the view with every identifying value masked (`ali…(17 chars)`)'
             cand --all 'Also mark and list low-severity findings (quasi-identifiers such as the OS build, locale, CPU, and every environment variable)'
             cand --json 'Print JSON instead of the human view (the same as `--format json`)'
@@ -60,6 +63,7 @@ set edit:completion:arg-completer[crashscope] = {|@words|
         &'crashscope;list'= {
             cand --format 'Output format. JSON is documented in docs/json.md'
             cand --color 'When to colour the output'
+            cand --time-budget 'The most time one dump may take, in seconds (stackwalk, memory scan, a scrub''s verification)'
             cand --json 'Print JSON instead of the human view (the same as `--format json`)'
             cand -q 'Print nothing on stderr but errors'
             cand --quiet 'Print nothing on stderr but errors'
@@ -78,6 +82,7 @@ set edit:completion:arg-completer[crashscope] = {|@words|
             cand -o 'Write the report to FILE (atomically) instead of stdout'
             cand --output 'Write the report to FILE (atomically) instead of stdout'
             cand --color 'When to colour the output'
+            cand --time-budget 'The most time one dump may take, in seconds (stackwalk, memory scan, a scrub''s verification)'
             cand --no-config 'Ignore any crashscope.toml'
             cand --show-values 'Print matched values instead of redacted previews (never do this in shared CI logs)'
             cand --exit-zero 'Exit 0 even when findings fail the policy (errors still exit 2)'
@@ -103,9 +108,11 @@ set edit:completion:arg-completer[crashscope] = {|@words|
             cand --symbols-path 'A folder of Breakpad symbols in the layout `NAME/DEBUGID/NAME.sym` (repeatable)'
             cand --symbols-url 'An HTTP(S) symbol server serving `NAME/DEBUGID/NAME.sym` below this URL (repeatable)'
             cand --symbols-cache 'Where symbols downloaded from a server are cached'
-            cand --symbols-timeout 'Give up on one symbol download after this many seconds'
+            cand --symbols-timeout 'Give up on one symbol download after this many seconds (connecting, waiting and reading the whole file)'
+            cand --symbols-max-size 'Refuse a symbol file larger than this many MiB from a server (it is neither kept nor cached; Breakpad files of the largest apps are near 1 GiB)'
             cand --format 'Output format of the summary. JSON is documented in docs/scrub.md'
             cand --color 'When to colour the output'
+            cand --time-budget 'The most time one dump may take, in seconds (stackwalk, memory scan, a scrub''s verification)'
             cand --deface-stacks 'Replace every stack word that is not small and points into no module or stack with 0x0defaced0defaced, as Crashpad''s sanitizer does'
             cand --no-config 'Ignore any crashscope.toml'
             cand --json 'Print JSON instead of the human view (the same as `--format json`)'
@@ -120,6 +127,7 @@ set edit:completion:arg-completer[crashscope] = {|@words|
         }
         &'crashscope;generate'= {
             cand --color 'When to colour the output'
+            cand --time-budget 'The most time one dump may take, in seconds (stackwalk, memory scan, a scrub''s verification)'
             cand --json 'Print JSON instead of the human view (the same as `--format json`)'
             cand -q 'Print nothing on stderr but errors'
             cand --quiet 'Print nothing on stderr but errors'
@@ -135,6 +143,7 @@ set edit:completion:arg-completer[crashscope] = {|@words|
         }
         &'crashscope;generate;completions'= {
             cand --color 'When to colour the output'
+            cand --time-budget 'The most time one dump may take, in seconds (stackwalk, memory scan, a scrub''s verification)'
             cand --json 'Print JSON instead of the human view (the same as `--format json`)'
             cand -q 'Print nothing on stderr but errors'
             cand --quiet 'Print nothing on stderr but errors'
@@ -147,6 +156,7 @@ set edit:completion:arg-completer[crashscope] = {|@words|
         }
         &'crashscope;generate;man'= {
             cand --color 'When to colour the output'
+            cand --time-budget 'The most time one dump may take, in seconds (stackwalk, memory scan, a scrub''s verification)'
             cand --json 'Print JSON instead of the human view (the same as `--format json`)'
             cand -q 'Print nothing on stderr but errors'
             cand --quiet 'Print nothing on stderr but errors'

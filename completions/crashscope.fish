@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_crashscope_global_optspecs
-    string join \n color= json q/quiet v/verbose h/help V/version
+    string join \n color= json q/quiet v/verbose time-budget= h/help V/version
 end
 
 function __fish_crashscope_needs_command
@@ -27,6 +27,7 @@ end
 complete -c crashscope -n "__fish_crashscope_needs_command" -l color -d 'When to colour the output' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c crashscope -n "__fish_crashscope_needs_command" -l time-budget -d 'The most time one dump may take, in seconds (stackwalk, memory scan, a scrub\'s verification)' -r
 complete -c crashscope -n "__fish_crashscope_needs_command" -l json -d 'Print JSON instead of the human view (the same as `--format json`)'
 complete -c crashscope -n "__fish_crashscope_needs_command" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c crashscope -n "__fish_crashscope_needs_command" -s v -l verbose -d 'Print more diagnostics on stderr (symbol lookups, skipped data)'
@@ -49,12 +50,14 @@ all\t'Every thread in the dump'"
 complete -c crashscope -n "__fish_crashscope_using_subcommand show" -l symbols-path -d 'A folder of Breakpad symbols in the layout `NAME/DEBUGID/NAME.sym` (repeatable)' -r -F
 complete -c crashscope -n "__fish_crashscope_using_subcommand show" -l symbols-url -d 'An HTTP(S) symbol server serving `NAME/DEBUGID/NAME.sym` below this URL (repeatable)' -r
 complete -c crashscope -n "__fish_crashscope_using_subcommand show" -l symbols-cache -d 'Where symbols downloaded from a server are cached' -r -F
-complete -c crashscope -n "__fish_crashscope_using_subcommand show" -l symbols-timeout -d 'Give up on one symbol download after this many seconds' -r
+complete -c crashscope -n "__fish_crashscope_using_subcommand show" -l symbols-timeout -d 'Give up on one symbol download after this many seconds (connecting, waiting and reading the whole file)' -r
+complete -c crashscope -n "__fish_crashscope_using_subcommand show" -l symbols-max-size -d 'Refuse a symbol file larger than this many MiB from a server (it is neither kept nor cached; Breakpad files of the largest apps are near 1 GiB)' -r
 complete -c crashscope -n "__fish_crashscope_using_subcommand show" -l format -d 'Output format. JSON is documented in docs/json.md and never coloured' -r -f -a "human\t'A readable report for a person'
 json\t'One JSON document (docs/json.md)'"
 complete -c crashscope -n "__fish_crashscope_using_subcommand show" -l color -d 'When to colour the output' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c crashscope -n "__fish_crashscope_using_subcommand show" -l time-budget -d 'The most time one dump may take, in seconds (stackwalk, memory scan, a scrub\'s verification)' -r
 complete -c crashscope -n "__fish_crashscope_using_subcommand show" -l redact -d 'Show the view with every identifying value masked (`ali…(17 chars)`)'
 complete -c crashscope -n "__fish_crashscope_using_subcommand show" -l all -d 'Also mark and list low-severity findings (quasi-identifiers such as the OS build, locale, CPU, and every environment variable)'
 complete -c crashscope -n "__fish_crashscope_using_subcommand show" -l json -d 'Print JSON instead of the human view (the same as `--format json`)'
@@ -67,6 +70,7 @@ json\t'One JSON document (docs/json.md)'"
 complete -c crashscope -n "__fish_crashscope_using_subcommand list" -l color -d 'When to colour the output' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c crashscope -n "__fish_crashscope_using_subcommand list" -l time-budget -d 'The most time one dump may take, in seconds (stackwalk, memory scan, a scrub\'s verification)' -r
 complete -c crashscope -n "__fish_crashscope_using_subcommand list" -l json -d 'Print JSON instead of the human view (the same as `--format json`)'
 complete -c crashscope -n "__fish_crashscope_using_subcommand list" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c crashscope -n "__fish_crashscope_using_subcommand list" -s v -l verbose -d 'Print more diagnostics on stderr (symbol lookups, skipped data)'
@@ -86,6 +90,7 @@ complete -c crashscope -n "__fish_crashscope_using_subcommand audit" -s o -l out
 complete -c crashscope -n "__fish_crashscope_using_subcommand audit" -l color -d 'When to colour the output' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c crashscope -n "__fish_crashscope_using_subcommand audit" -l time-budget -d 'The most time one dump may take, in seconds (stackwalk, memory scan, a scrub\'s verification)' -r
 complete -c crashscope -n "__fish_crashscope_using_subcommand audit" -l no-config -d 'Ignore any crashscope.toml'
 complete -c crashscope -n "__fish_crashscope_using_subcommand audit" -l show-values -d 'Print matched values instead of redacted previews (never do this in shared CI logs)'
 complete -c crashscope -n "__fish_crashscope_using_subcommand audit" -l exit-zero -d 'Exit 0 even when findings fail the policy (errors still exit 2)'
@@ -116,12 +121,14 @@ complete -c crashscope -n "__fish_crashscope_using_subcommand scrub" -l config -
 complete -c crashscope -n "__fish_crashscope_using_subcommand scrub" -l symbols-path -d 'A folder of Breakpad symbols in the layout `NAME/DEBUGID/NAME.sym` (repeatable)' -r -F
 complete -c crashscope -n "__fish_crashscope_using_subcommand scrub" -l symbols-url -d 'An HTTP(S) symbol server serving `NAME/DEBUGID/NAME.sym` below this URL (repeatable)' -r
 complete -c crashscope -n "__fish_crashscope_using_subcommand scrub" -l symbols-cache -d 'Where symbols downloaded from a server are cached' -r -F
-complete -c crashscope -n "__fish_crashscope_using_subcommand scrub" -l symbols-timeout -d 'Give up on one symbol download after this many seconds' -r
+complete -c crashscope -n "__fish_crashscope_using_subcommand scrub" -l symbols-timeout -d 'Give up on one symbol download after this many seconds (connecting, waiting and reading the whole file)' -r
+complete -c crashscope -n "__fish_crashscope_using_subcommand scrub" -l symbols-max-size -d 'Refuse a symbol file larger than this many MiB from a server (it is neither kept nor cached; Breakpad files of the largest apps are near 1 GiB)' -r
 complete -c crashscope -n "__fish_crashscope_using_subcommand scrub" -l format -d 'Output format of the summary. JSON is documented in docs/scrub.md' -r -f -a "human\t'A readable report for a person'
 json\t'One JSON document (docs/json.md)'"
 complete -c crashscope -n "__fish_crashscope_using_subcommand scrub" -l color -d 'When to colour the output' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c crashscope -n "__fish_crashscope_using_subcommand scrub" -l time-budget -d 'The most time one dump may take, in seconds (stackwalk, memory scan, a scrub\'s verification)' -r
 complete -c crashscope -n "__fish_crashscope_using_subcommand scrub" -l deface-stacks -d 'Replace every stack word that is not small and points into no module or stack with 0x0defaced0defaced, as Crashpad\'s sanitizer does'
 complete -c crashscope -n "__fish_crashscope_using_subcommand scrub" -l no-config -d 'Ignore any crashscope.toml'
 complete -c crashscope -n "__fish_crashscope_using_subcommand scrub" -l json -d 'Print JSON instead of the human view (the same as `--format json`)'
@@ -132,6 +139,7 @@ complete -c crashscope -n "__fish_crashscope_using_subcommand scrub" -s V -l ver
 complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l color -d 'When to colour the output' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l time-budget -d 'The most time one dump may take, in seconds (stackwalk, memory scan, a scrub\'s verification)' -r
 complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l json -d 'Print JSON instead of the human view (the same as `--format json`)'
 complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s v -l verbose -d 'Print more diagnostics on stderr (symbol lookups, skipped data)'
@@ -143,6 +151,7 @@ complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and not 
 complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and __fish_seen_subcommand_from completions" -l color -d 'When to colour the output' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and __fish_seen_subcommand_from completions" -l time-budget -d 'The most time one dump may take, in seconds (stackwalk, memory scan, a scrub\'s verification)' -r
 complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and __fish_seen_subcommand_from completions" -l json -d 'Print JSON instead of the human view (the same as `--format json`)'
 complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and __fish_seen_subcommand_from completions" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and __fish_seen_subcommand_from completions" -s v -l verbose -d 'Print more diagnostics on stderr (symbol lookups, skipped data)'
@@ -151,6 +160,7 @@ complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and __fi
 complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and __fish_seen_subcommand_from man" -l color -d 'When to colour the output' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and __fish_seen_subcommand_from man" -l time-budget -d 'The most time one dump may take, in seconds (stackwalk, memory scan, a scrub\'s verification)' -r
 complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and __fish_seen_subcommand_from man" -l json -d 'Print JSON instead of the human view (the same as `--format json`)'
 complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and __fish_seen_subcommand_from man" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c crashscope -n "__fish_crashscope_using_subcommand generate; and __fish_seen_subcommand_from man" -s v -l verbose -d 'Print more diagnostics on stderr (symbol lookups, skipped data)'

@@ -50,6 +50,21 @@ pub struct GlobalArgs {
     /// Print more diagnostics on stderr (symbol lookups, skipped data).
     #[arg(short, long, global = true)]
     pub verbose: bool,
+
+    /// The most time one dump may take, in seconds (stackwalk, memory scan, a scrub's
+    /// verification).
+    ///
+    /// A crafted dump can make a stackwalk or a scan slow. When the budget runs out,
+    /// what was not done is said: `show` names it among what could not be read, `audit`
+    /// reports it as `unreadable-data` (so it fails), `scrub` writes nothing.
+    #[arg(
+        long,
+        global = true,
+        value_name = "SECS",
+        default_value = "120",
+        value_parser = crate::budget::parse
+    )]
+    pub time_budget: crate::budget::Budget,
 }
 
 #[derive(Debug, Subcommand)]
@@ -297,9 +312,15 @@ pub struct SymbolArgs {
     #[arg(long = "symbols-cache", value_name = "DIR")]
     pub cache: Option<PathBuf>,
 
-    /// Give up on one symbol download after this many seconds.
+    /// Give up on one symbol download after this many seconds (connecting, waiting and
+    /// reading the whole file).
     #[arg(long = "symbols-timeout", value_name = "SECS", default_value_t = 30)]
     pub timeout_secs: u64,
+
+    /// Refuse a symbol file larger than this many MiB from a server (it is neither kept
+    /// nor cached; Breakpad files of the largest apps are near 1 GiB).
+    #[arg(long = "symbols-max-size", value_name = "MIB", default_value_t = 2048)]
+    pub max_size_mib: u64,
 }
 
 #[derive(Debug, Subcommand)]

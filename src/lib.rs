@@ -6,6 +6,7 @@
 //! the result to an exit status.
 
 pub mod audit;
+pub mod budget;
 pub mod cli;
 pub mod commands;
 pub mod disclosure;

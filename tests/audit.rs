@@ -609,3 +609,37 @@ fn memory_outside_the_file_fails_closed() {
         .filter(|(_, s)| s == "fail")
         .all(|(r, _)| r == "unreadable-data"));
 }
+
+/// A dump whose scan does not finish within the time budget is not passed: the memory
+/// left unscanned is an `unreadable-data` finding that says so.
+#[test]
+fn memory_not_scanned_in_time_fails_closed() {
+    let dump = path("dumps/linux-crashy-segv.dmp");
+    let unreadable = |doc: &Value| -> Vec<String> {
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "unreadable-data")
+            .map(|f| f["value"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    let normal = audit(&[&dump, "--format", "json", "--show-values"]);
+    assert!(unreadable(&json(&normal)).is_empty());
+    let out = audit(&[
+        "--time-budget",
+        "0.000001",
+        &dump,
+        "--format",
+        "json",
+        "--show-values",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let said = unreadable(&json(&out));
+    assert_eq!(said.len(), 1, "{said:?}");
+    assert!(
+        said[0].starts_with("the time budget of 0.000001 s ran out during the privacy scan"),
+        "{said:?}"
+    );
+    assert!(statuses(&json(&out)).contains(&("unreadable-data".into(), "fail".into())));
+}

@@ -470,3 +470,31 @@ fn a_read_only_input_gives_a_read_only_copy() {
         std::fs::metadata(&input).unwrap().len()
     );
 }
+
+/// A scrub that cannot finish its scan and walk within the time budget writes nothing:
+/// what it had no time to look at, it cannot have scrubbed.
+#[test]
+fn out_of_time_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out.dmp");
+    let run = crate::util::run([
+        "--time-budget",
+        "0.000001",
+        "scrub",
+        testdata("dumps/linux-crashy-segv.dmp").to_str().unwrap(),
+        "-o",
+        s(&out),
+        "--no-config",
+    ]);
+    assert_eq!(run.status.code(), Some(2), "{}", stderr(&run));
+    assert!(
+        stderr(&run).contains("the time budget of 0.000001 s ran out"),
+        "{}",
+        stderr(&run)
+    );
+    assert_eq!(
+        std::fs::read_dir(tmp.path()).unwrap().count(),
+        0,
+        "no file left"
+    );
+}

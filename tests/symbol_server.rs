@@ -6,7 +6,7 @@ use std::net::TcpListener;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use crate::util::{show_json, testdata};
+use crate::util::{show_json, stderr, testdata};
 
 /// Serve `testdata/symbols` on an ephemeral loopback port; counts requests for `.sym`
 /// files that exist. The thread stops after `max_requests` connections.
@@ -129,4 +129,175 @@ fn an_unreachable_server_still_shows_the_report() {
     );
     assert_eq!(doc["modules"][0]["symbols"], "missing");
     assert!(!crashing_functions(&doc).contains(&"crasher::crash_here".to_string()));
+}
+
+/// A server that accepts connections and reads requests, then answers each with
+/// `respond` (which may never return, or send too much). Runs until the test ends.
+fn serve_with(respond: fn(std::net::TcpStream)) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { continue };
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                        break;
+                    }
+                }
+                respond(stream);
+            });
+        }
+    });
+    url
+}
+
+/// Answers nothing, holding the connection open for a minute.
+fn hang(_stream: std::net::TcpStream) {
+    std::thread::sleep(std::time::Duration::from_secs(60));
+}
+
+/// Files anywhere below `dir`.
+fn files_below(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir).map_or(0, |entries| {
+        entries
+            .flatten()
+            .map(|e| {
+                if e.path().is_dir() {
+                    files_below(&e.path())
+                } else {
+                    1
+                }
+            })
+            .sum()
+    })
+}
+
+#[test]
+fn a_server_that_never_answers_costs_its_timeout_not_the_report() {
+    let url = serve_with(hang);
+    let cache = tempfile::tempdir().unwrap();
+    let dump = testdata("dumps/linux-crashy-segv.dmp");
+    let started = std::time::Instant::now();
+    let doc = show_json(
+        &dump,
+        &[
+            "--symbols-url",
+            &url,
+            "--symbols-cache",
+            cache.path().to_str().unwrap(),
+            "--symbols-timeout",
+            "1",
+        ],
+    );
+    let took = started.elapsed();
+    // One timeout per module looked up (the crasher's, libc...), each of 1 s.
+    let modules = doc["modules"].as_array().unwrap().len() as u64;
+    assert!(
+        took < std::time::Duration::from_secs(modules + 10),
+        "took {took:?} for {modules} modules"
+    );
+    assert_eq!(doc["modules"][0]["symbols"], "missing");
+    let process = &doc["process"];
+    let t = process["crash_info"]["crashing_thread"].as_u64().unwrap() as usize;
+    let frames = process["threads"][t]["frames"].as_array().unwrap();
+    assert!(
+        frames.len() > 1,
+        "the stack is still walked (without names)"
+    );
+    assert!(crashing_functions(&doc).is_empty(), "no symbols came");
+    assert_eq!(files_below(cache.path()), 0, "nothing cached");
+}
+
+/// Declares 5 MiB, then sends them.
+fn too_large_declared(mut stream: std::net::TcpStream) {
+    let _ = write!(
+        stream,
+        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        5 << 20
+    );
+    let chunk = vec![b'x'; 64 << 10];
+    for _ in 0..80 {
+        if stream.write_all(&chunk).is_err() {
+            return;
+        }
+    }
+}
+
+/// Declares no length and sends until the client hangs up (a body without end).
+fn too_large_endless(mut stream: std::net::TcpStream) {
+    let _ = write!(stream, "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n");
+    let chunk = b"MODULE Linux x86_64 0 crashy\n".repeat(2048);
+    for _ in 0..10_000 {
+        if stream.write_all(&chunk).is_err() {
+            return;
+        }
+    }
+}
+
+#[test]
+fn symbol_files_over_the_size_limit_are_refused_and_not_cached() {
+    for respond in [too_large_declared as fn(_), too_large_endless] {
+        let url = serve_with(respond);
+        let cache = tempfile::tempdir().unwrap();
+        let dump = testdata("dumps/linux-crashy-segv.dmp");
+        let out = crate::util::run([
+            "-v",
+            "show",
+            dump.to_str().unwrap(),
+            "--json",
+            "--symbols-url",
+            &url,
+            "--symbols-cache",
+            cache.path().to_str().unwrap(),
+            "--symbols-max-size",
+            "1",
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(doc["modules"][0]["symbols"], "missing");
+        assert!(
+            stderr(&out).contains("larger than the limit of 1048576 bytes"),
+            "{}",
+            stderr(&out)
+        );
+        assert_eq!(files_below(cache.path()), 0, "nothing cached");
+    }
+}
+
+/// The time budget bounds a report even when every single step is within its own
+/// limit: a symbol server that holds each request for 60 s (under a 60 s timeout).
+#[test]
+fn a_report_over_its_time_budget_is_shown_without_stacks_and_says_why() {
+    let url = serve_with(hang);
+    let cache = tempfile::tempdir().unwrap();
+    let dump = testdata("dumps/linux-crashy-segv.dmp");
+    let started = std::time::Instant::now();
+    let out = crate::util::run([
+        "--time-budget",
+        "1.5",
+        "show",
+        dump.to_str().unwrap(),
+        "--symbols-url",
+        &url,
+        "--symbols-cache",
+        cache.path().to_str().unwrap(),
+        "--symbols-timeout",
+        "60",
+        "--color",
+        "never",
+    ]);
+    let took = started.elapsed();
+    assert!(took < std::time::Duration::from_secs(15), "took {took:?}");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = crate::util::stdout(&out);
+    assert!(
+        text.contains("the time budget of 1.5 s ran out before the stackwalk finished"),
+        "{text}"
+    );
+    // The rest of the report is all there: the privacy summary still lists the dump's
+    // user name, found by the scan.
+    assert!(text.contains("alice"), "{text}");
 }

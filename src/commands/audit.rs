@@ -5,6 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::audit::{self, Config, Policy};
+use crate::budget::Budget;
 use crate::cli::{AuditArgs, AuditFormat, Cli, SeverityArg};
 use crate::disclosure;
 use crate::exit::ExitStatus;
@@ -108,7 +109,7 @@ fn display(path: &Path) -> String {
 }
 
 /// Scan one dump file: inventory and findings; what could not be read is an error.
-fn audit_dump(path: &Path) -> (AuditedFile, pii::Identity) {
+fn audit_dump(path: &Path, budget: Budget) -> (AuditedFile, pii::Identity) {
     let mut file = AuditedFile::new(display(path), FileKind::Minidump);
     let report = match source::detect(path).and_then(|_| Report::open(path)) {
         Ok(r) => r,
@@ -117,6 +118,7 @@ fn audit_dump(path: &Path) -> (AuditedFile, pii::Identity) {
             return (file, pii::Identity::default());
         }
     };
+    let deadline = budget.start();
     let inventory = disclosure::inventory(&report);
     let release = |offset, len| report.release(offset, len);
     let findings = pii::scan_releasing(
@@ -124,18 +126,25 @@ fn audit_dump(path: &Path) -> (AuditedFile, pii::Identity) {
         report.bytes(),
         &pii::Identity::default(),
         &release,
+        Some(deadline),
     );
-    // Fail closed: every part that could not be read is a finding of its own.
-    let problems: Vec<&String> = report.problems.iter().chain(&inventory.problems).collect();
+    // Fail closed: every part that could not be read (or was not scanned in time) is a
+    // finding of its own.
+    let problems: Vec<&String> = report
+        .problems
+        .iter()
+        .chain(&inventory.problems)
+        .chain(&findings.problems)
+        .collect();
     file.size = report.file_size;
     file.raw = findings.findings;
     file.raw.extend(pii::unreadable(&problems));
     (file, findings.identity)
 }
 
-fn audit_unit(unit: &Unit) -> Vec<AuditedFile> {
+fn audit_unit(unit: &Unit, budget: Budget) -> Vec<AuditedFile> {
     match unit {
-        Unit::Dump(path) => vec![audit_dump(path).0],
+        Unit::Dump(path) => vec![audit_dump(path, budget).0],
         Unit::Error(path, reason) => {
             let mut f = AuditedFile::new(display(path), FileKind::Minidump);
             f.error = Some(reason.clone());
@@ -152,7 +161,7 @@ fn audit_unit(unit: &Unit) -> Vec<AuditedFile> {
             let mut out = Vec::new();
             let identity = match dump {
                 Some(path) => {
-                    let (file, identity) = audit_dump(path);
+                    let (file, identity) = audit_dump(path, budget);
                     out.push(file);
                     identity
                 }
@@ -252,7 +261,7 @@ pub fn run(cli: &Cli, args: &AuditArgs) -> anyhow::Result<ExitStatus> {
         &units,
         pool::workers(),
         |unit| {
-            audit_unit(unit)
+            audit_unit(unit, cli.global.time_budget)
                 .into_iter()
                 .map(|mut file| {
                     let key = policy.path_key(&file.path);

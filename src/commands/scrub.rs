@@ -11,6 +11,7 @@ use serde_json::json;
 use super::audit::load_policy;
 use super::show::analyze;
 use crate::audit::{glob_regex, Policy};
+use crate::budget;
 use crate::cli::{Cli, Format, ScrubArgs, SeverityArg};
 use crate::disclosure;
 use crate::exit::ExitStatus;
@@ -137,18 +138,32 @@ fn scrub_dump(
         let _ = std::fs::remove_file(&tmp);
         return Err(e(format!("cannot write {}: {err}", tmp.display())));
     }
+    let out_of_time = analysis
+        .walked
+        .as_ref()
+        .err()
+        .filter(|m| budget::is_ran_out(m));
     let problems: Vec<&String> = analysis
         .report
         .problems
         .iter()
         .chain(&analysis.inventory.problems)
+        .chain(out_of_time)
         .collect();
     if let Some(first) = problems.first() {
         let _ = std::fs::remove_file(&tmp);
-        return Err(ScrubError::unreadable(format!(
-            "{}: only partly readable ({first}): what could not be read cannot be scrubbed",
-            input.display()
-        )));
+        let message = if budget::is_ran_out(first) {
+            format!(
+                "{}: {first}: what was not looked at cannot be scrubbed",
+                input.display()
+            )
+        } else {
+            format!(
+                "{}: only partly readable ({first}): what could not be read cannot be scrubbed",
+                input.display()
+            )
+        };
+        return Err(ScrubError::unreadable(message));
     }
     let key = policy.path_key(&input.display().to_string());
     let mut plan = scrub::plan(
@@ -530,7 +545,7 @@ pub fn run(cli: &Cli, args: &ScrubArgs) -> anyhow::Result<ExitStatus> {
     )?;
     let opts = options(args)?;
     let config = SymbolConfig::from_args(&args.symbols, cli.global.verbose);
-    let walker = Walker::new(&config);
+    let walker = Walker::new(&config).with_budget(cli.global.time_budget);
     let (scrubbed, left_out) = match source::detect(&args.path)? {
         Source::Minidump(input) => {
             if same_file(&input, &args.output) {

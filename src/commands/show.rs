@@ -6,6 +6,7 @@ use std::path::Path;
 
 use minidump_processor::ProcessState;
 
+use crate::budget::Deadline;
 use crate::cli::{Cli, Format, ShowArgs, StateFilter};
 use crate::disclosure::{self, upload, Inventory};
 use crate::exit::ExitStatus;
@@ -52,14 +53,16 @@ impl Analysis {
     }
 }
 
-/// The privacy scan of a mapped dump, releasing scanned memory as it goes.
-fn scan(report: &Report, inventory: &Inventory) -> Findings {
+/// The privacy scan of a mapped dump, releasing scanned memory as it goes, until
+/// `deadline`.
+fn scan(report: &Report, inventory: &Inventory, deadline: Option<Deadline>) -> Findings {
     let release = |offset, len| report.release(offset, len);
     pii::scan_releasing(
         inventory,
         report.bytes(),
         &pii::Identity::default(),
         &release,
+        deadline,
     )
 }
 
@@ -72,10 +75,12 @@ pub fn analyze(report: Report, walker: &Walker) -> Analysis {
 /// [`analyze`], on the calling thread only when `split` is false (the caller already
 /// keeps every core busy with other reports).
 pub fn analyze_with(report: Report, walker: &Walker, split: bool) -> Analysis {
+    let deadline = walker.deadline();
     if !split {
-        let inventory = disclosure::inventory(&report);
-        let findings = scan(&report, &inventory);
-        let walked = walker.walk(&report);
+        let mut inventory = disclosure::inventory(&report);
+        let mut findings = scan(&report, &inventory, deadline);
+        inventory.problems.append(&mut findings.problems);
+        let walked = walker.walk_until(&report, deadline);
         return Analysis {
             report,
             walked,
@@ -85,11 +90,12 @@ pub fn analyze_with(report: Report, walker: &Walker, split: bool) -> Analysis {
     }
     let (walked, (inventory, findings)) = std::thread::scope(|scope| {
         let scan = scope.spawn(|| {
-            let inventory = disclosure::inventory(&report);
-            let findings = scan(&report, &inventory);
+            let mut inventory = disclosure::inventory(&report);
+            let mut findings = scan(&report, &inventory, deadline);
+            inventory.problems.append(&mut findings.problems);
             (inventory, findings)
         });
-        let walked = walker.walk(&report);
+        let walked = walker.walk_until(&report, deadline);
         let scanned = scan.join().unwrap_or_else(|_| {
             let mut inv = Inventory::default();
             inv.problems.push("the privacy scan failed".to_string());
@@ -129,7 +135,8 @@ fn run_dump(cli: &Cli, args: &ShowArgs, path: &Path) -> anyhow::Result<ExitStatu
     }
     let report = Report::open(path)?;
     let config = SymbolConfig::from_args(&args.symbols, cli.global.verbose);
-    let analysis = analyze(report, &Walker::new(&config));
+    let walker = Walker::new(&config).with_budget(cli.global.time_budget);
+    let analysis = analyze(report, &walker);
     let view = analysis.view(args.threads);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -268,7 +275,7 @@ fn run_database(cli: &Cli, args: &ShowArgs, root: &Path) -> anyhow::Result<ExitS
     let db = crashpad::open(root, crashpad::unix_now())?;
     let chosen = select(&db, args)?;
     let config = SymbolConfig::from_args(&args.symbols, cli.global.verbose);
-    let walker = Walker::new(&config);
+    let walker = Walker::new(&config).with_budget(cli.global.time_budget);
     let marks = marks(cli, args);
     let db_scan = scan_database(&db);
     let format = cli.format(args.format);

@@ -7,6 +7,7 @@
 //! file: nothing is copied but the (short) UTF-16 runs, narrowed to ASCII.
 
 use super::{match_rules, memory_location, rules, Category, Finding, Identity, Severity};
+use crate::budget::Deadline;
 use crate::disclosure::{Encoding, Region};
 
 /// Shortest run of text worth scanning (`a@b.io` is 6; a 3-letter user name sits inside
@@ -415,13 +416,17 @@ fn pieces(regions: &[Region]) -> Vec<Piece> {
 /// of memory. `release(offset, len)` is called once a piece's bytes are no longer needed
 /// (a memory-mapped file drops those pages, so a 1 GiB dump never becomes 1 GiB of
 /// resident memory). Findings come in region order, as from one sequential pass.
+///
+/// Past `deadline` no more pieces are scanned: the bytes left out are returned with the
+/// findings (the caller says so; nothing is silently skipped).
 pub fn scan_regions(
     file: &[u8],
     regions: &[Region],
     matcher: &IdentityMatcher,
     values: bool,
     release: &(dyn Fn(u64, u64) + Sync),
-) -> Vec<Finding> {
+    deadline: Option<Deadline>,
+) -> (Vec<Finding>, u64) {
     let total: u64 = regions.iter().map(|r| r.len).sum();
     let threads = if total >= PARALLEL_FROM {
         std::thread::available_parallelism().map_or(1, |n| n.get())
@@ -430,6 +435,7 @@ pub fn scan_regions(
     };
     let pieces = pieces(regions);
     let next = std::sync::atomic::AtomicUsize::new(0);
+    let skipped = std::sync::atomic::AtomicU64::new(0);
     // Each piece's findings, tagged with the piece's index: put back in piece order,
     // they are exactly what one thread scanning region after region would report.
     let work = || {
@@ -437,6 +443,11 @@ pub fn scan_regions(
         loop {
             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let Some(piece) = pieces.get(i) else { break };
+            if deadline.is_some_and(|d| d.passed()) {
+                let len = piece.keep.end - piece.keep.start;
+                skipped.fetch_add(len, std::sync::atomic::Ordering::Relaxed);
+                continue;
+            }
             let mut local = Vec::new();
             scan(file, &piece.window, matcher, &mut local, values);
             local.retain(|f| piece.keep.contains(&f.offset));
@@ -466,7 +477,8 @@ pub fn scan_regions(
         })
     };
     done.sort_by_key(|(i, _)| *i);
-    done.into_iter().flat_map(|(_, f)| f).collect()
+    let found = done.into_iter().flat_map(|(_, f)| f).collect();
+    (found, skipped.into_inner())
 }
 
 #[cfg(test)]
@@ -583,7 +595,7 @@ mod piece_tests {
         let mut whole = Vec::new();
         scan_region(&bytes, &region, &matcher, &mut whole);
         let released = std::sync::Mutex::new(0u64);
-        let cut = scan_regions(
+        let (cut, skipped) = scan_regions(
             &bytes,
             std::slice::from_ref(&region),
             &matcher,
@@ -591,7 +603,22 @@ mod piece_tests {
             &|_, n| {
                 *released.lock().unwrap() += n;
             },
+            None,
         );
+        assert_eq!(skipped, 0);
+        // Past the deadline nothing more is scanned, and every byte left out is counted.
+        let gone = crate::budget::Budget(std::time::Duration::from_nanos(1)).start();
+        std::thread::sleep(std::time::Duration::from_millis(1));
+        let (none, skipped) = scan_regions(
+            &bytes,
+            std::slice::from_ref(&region),
+            &matcher,
+            true,
+            &|_, _| {},
+            Some(gone),
+        );
+        assert!(none.is_empty());
+        assert_eq!(skipped, len as u64);
         let key = |f: &Finding| (f.offset, f.length, f.rule, f.location.clone());
         assert_eq!(
             cut.iter().map(key).collect::<Vec<_>>(),

@@ -19,6 +19,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::budget::Deadline;
 use crate::disclosure::{Encoding, Field, FieldKind, Inventory, Region};
 
 /// How much a finding matters.
@@ -286,6 +287,8 @@ pub struct Identity {
 pub struct Findings {
     pub identity: Identity,
     pub findings: Vec<Finding>,
+    /// What the scan could not do (memory left unscanned when the time budget ran out).
+    pub problems: Vec<String>,
 }
 
 impl Findings {
@@ -314,16 +317,18 @@ pub fn scan(inventory: &Inventory, file: &[u8]) -> Findings {
 /// [`scan`], also searching for identities already known from elsewhere (the dump of a
 /// report whose attachment this is).
 pub fn scan_with(inventory: &Inventory, file: &[u8], known: &Identity) -> Findings {
-    scan_releasing(inventory, file, known, &|_, _| {})
+    scan_releasing(inventory, file, known, &|_, _| {}, None)
 }
 
 /// [`scan_with`] for a memory-mapped file: `release(offset, len)` is called when a
-/// range of memory regions has been scanned, so the caller can drop those pages.
+/// range of memory regions has been scanned, so the caller can drop those pages. Memory
+/// is scanned until `deadline`; what was left unscanned is one of the `problems`.
 pub fn scan_releasing(
     inventory: &Inventory,
     file: &[u8],
     known: &Identity,
     release: &(dyn Fn(u64, u64) + Sync),
+    deadline: Option<Deadline>,
 ) -> Findings {
     let mut found = Vec::new();
     for field in &inventory.fields {
@@ -334,30 +339,31 @@ pub fn scan_releasing(
     identity.host_names.extend(known.host_names.iter().cloned());
     let matcher = memory::IdentityMatcher::new(&identity);
     identities_in_fields(inventory, &matcher, &mut found);
-    found.extend(memory::scan_regions(
-        file,
-        &inventory.regions,
-        &matcher,
-        true,
-        release,
-    ));
+    let (in_memory, mut skipped) =
+        memory::scan_regions(file, &inventory.regions, &matcher, true, release, deadline);
+    found.extend(in_memory);
     // Memory can reveal more user names (a home path on the stack): search once more.
     let more = discover_from_memory(&found, &identity);
     if !more.user_names.is_empty() {
         let extra = memory::IdentityMatcher::new(&more);
         identities_in_fields(inventory, &extra, &mut found);
-        found.extend(memory::scan_regions(
-            file,
-            &inventory.regions,
-            &extra,
-            false,
-            release,
-        ));
+        let (in_memory, more_skipped) =
+            memory::scan_regions(file, &inventory.regions, &extra, false, release, deadline);
+        found.extend(in_memory);
+        skipped = skipped.max(more_skipped);
         identity.user_names.extend(more.user_names);
+    }
+    let mut problems = Vec::new();
+    if let (Some(deadline), true) = (deadline, skipped > 0) {
+        let total: u64 = inventory.regions.iter().map(|r| r.len).sum();
+        problems.push(deadline.ran_out(&format!(
+            "during the privacy scan: {skipped} of {total} bytes of memory were not scanned"
+        )));
     }
     Findings {
         identity,
         findings: dedupe(found),
+        problems,
     }
 }
 

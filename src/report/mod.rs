@@ -265,6 +265,12 @@ impl Report {
         &self.map
     }
 
+    /// The mapped bytes, shared: they outlive a borrow of the report (a stackwalk on a
+    /// thread of its own parses them again).
+    pub fn shared_bytes(&self) -> SharedMap {
+        self.map.clone()
+    }
+
     /// Offset of `slice` in the file, if it points into it.
     pub fn offset_of(&self, slice: &[u8]) -> Option<u64> {
         let base = self.map.as_ptr() as usize;

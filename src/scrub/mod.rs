@@ -625,10 +625,11 @@ pub fn verify_dump(
     if copy.file_size != original.file_size {
         return Err("the copy's length differs".to_string());
     }
+    let deadline = walker.deadline();
     let mut verified = Verified::default();
     if let Ok(a) = original_walk {
         let b = walker
-            .walk(&copy)
+            .walk_until(&copy, deadline)
             .map_err(|e| format!("the copy cannot be walked: {e}"))?;
         let (threads, frames) = same_stacks(a, &b)?;
         verified.threads = threads;
@@ -640,7 +641,16 @@ pub fn verify_dump(
     verified.rescanned_bytes = inventory.regions.iter().map(|r| r.len).sum();
     verified.rescanned_fields = inventory.fields.len();
     let release = |o, l| copy.release(o, l);
-    let found = crate::pii::scan_releasing(&inventory, copy.bytes(), original_identity, &release);
+    let found = crate::pii::scan_releasing(
+        &inventory,
+        copy.bytes(),
+        original_identity,
+        &release,
+        deadline,
+    );
+    if let Some(problem) = found.problems.first() {
+        return Err(format!("the re-audit of the copy is incomplete: {problem}"));
+    }
     check_rescan(&found, policy, key, opts, plan)?;
     Ok(verified)
 }

@@ -9,6 +9,7 @@
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -18,11 +19,10 @@ use breakpad_symbols::{
 };
 use minidump_processor::{ProcessState, ProcessorOptions};
 
+use crate::budget::{Budget, Deadline};
 use crate::cli::SymbolArgs;
+use crate::render::escape::escape;
 use crate::report::Report;
-
-/// The largest symbol file a server may send (Breakpad files of big apps reach ~1 GiB).
-const MAX_DOWNLOAD: u64 = 2 << 30;
 
 /// Where to look for symbols.
 #[derive(Debug, Clone, Default)]
@@ -31,6 +31,8 @@ pub struct SymbolConfig {
     pub urls: Vec<String>,
     pub cache: PathBuf,
     pub timeout: Duration,
+    /// The largest symbol file a server may send, in bytes.
+    pub max_download: u64,
     pub verbose: bool,
 }
 
@@ -41,6 +43,7 @@ impl SymbolConfig {
             urls: args.urls.clone(),
             cache: args.cache.clone().unwrap_or_else(default_cache_dir),
             timeout: Duration::from_secs(args.timeout_secs.max(1)),
+            max_download: args.max_size_mib.saturating_mul(1 << 20),
             verbose,
         }
     }
@@ -66,31 +69,89 @@ pub fn walk(report: &Report, config: &SymbolConfig) -> Result<ProcessState, Stri
 }
 
 /// A symbolizer shared by many walks (the reports of one database), so that each
-/// symbol file is read and parsed once.
+/// symbol file is read and parsed once, and the time budget of each report.
 pub struct Walker {
-    symbolizer: Symbolizer,
+    symbolizer: Arc<Symbolizer>,
+    budget: Option<Budget>,
 }
 
 impl Walker {
     pub fn new(config: &SymbolConfig) -> Walker {
         Walker {
-            symbolizer: Symbolizer::new(Supplier::new(config)),
+            symbolizer: Arc::new(Symbolizer::new(Supplier::new(config))),
+            budget: None,
         }
     }
 
-    /// Walk every thread's stack of `report`.
+    /// Give each report `budget` (see [`crate::budget`]).
+    pub fn with_budget(mut self, budget: Budget) -> Walker {
+        self.budget = Some(budget);
+        self
+    }
+
+    /// Start the clock of one report, when there is a budget.
+    pub fn deadline(&self) -> Option<Deadline> {
+        self.budget.map(Budget::start)
+    }
+
+    /// Walk every thread's stack of `report`, within a budget of its own.
     pub fn walk(&self, report: &Report) -> Result<ProcessState, String> {
+        self.walk_until(report, self.deadline())
+    }
+
+    /// Walk every thread's stack of `report`, giving up at `deadline`.
+    ///
+    /// With a deadline the walk runs on a thread of its own. minidump-processor cannot
+    /// be interrupted, so a walk that overruns is left to finish in the background (its
+    /// result is dropped; the process ends with the command) and this returns at once
+    /// with the reason. A panic inside the processor is an error of this report, not
+    /// the end of the command.
+    pub fn walk_until(
+        &self,
+        report: &Report,
+        deadline: Option<Deadline>,
+    ) -> Result<ProcessState, String> {
         if let Some(reason) = hostile_handle_data(report) {
             return Err(reason);
         }
-        let options = ProcessorOptions::default();
-        pollster::block_on(minidump_processor::process_minidump_with_options(
-            &report.dump,
-            &self.symbolizer,
-            options,
-        ))
-        .map_err(|e| e.to_string())
+        let Some(deadline) = deadline else {
+            return process(&report.dump, &self.symbolizer);
+        };
+        let bytes = report.shared_bytes();
+        let symbolizer = Arc::clone(&self.symbolizer);
+        let (tx, rx) = std::sync::mpsc::channel();
+        let spawned = std::thread::Builder::new()
+            .name("stackwalk".to_string())
+            .spawn(move || {
+                let walked = minidump::Minidump::read(bytes)
+                    .map_err(|e| e.to_string())
+                    .and_then(|dump| process(&dump, &symbolizer));
+                let _ = tx.send(walked);
+            });
+        if let Err(e) = spawned {
+            return Err(format!("cannot start the stackwalk: {e}"));
+        }
+        match rx.recv_timeout(deadline.remaining()) {
+            Ok(walked) => walked,
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                Err(deadline.ran_out("before the stackwalk finished: no stacks"))
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                Err("the stackwalk failed (the stack walker crashed on this dump)".to_string())
+            }
+        }
     }
+}
+
+fn process<T: std::ops::Deref<Target = [u8]>>(
+    dump: &minidump::Minidump<'_, T>,
+    symbolizer: &Symbolizer,
+) -> Result<ProcessState, String> {
+    let options = ProcessorOptions::default();
+    pollster::block_on(minidump_processor::process_minidump_with_options(
+        dump, symbolizer, options,
+    ))
+    .map_err(|e| e.to_string())
 }
 
 /// minidump 0.27 sizes its handle list by the count the stream claims when the claimed
@@ -119,6 +180,7 @@ struct Supplier {
     urls: Vec<String>,
     cache: PathBuf,
     agent: Option<ureq::Agent>,
+    max_download: u64,
     verbose: bool,
     warned_cache: AtomicBool,
 }
@@ -136,6 +198,7 @@ impl Supplier {
             urls: config.urls.clone(),
             cache: config.cache.clone(),
             agent,
+            max_download: config.max_download,
             verbose: config.verbose,
             warned_cache: AtomicBool::new(false),
         }
@@ -144,13 +207,23 @@ impl Supplier {
     fn fetch(&self, agent: &ureq::Agent, url: &str) -> Result<Option<Vec<u8>>, String> {
         match agent.get(url).call() {
             Ok(resp) => {
+                let max = self.max_download;
+                let too_large = || format!("{url}: larger than the limit of {max} bytes");
+                // A declared length over the limit is refused before reading anything;
+                // a body without one (or lying about it) is cut at the limit.
+                let declared = resp
+                    .header("Content-Length")
+                    .and_then(|v| v.trim().parse::<u64>().ok());
+                if declared.is_some_and(|n| n > max) {
+                    return Err(too_large());
+                }
                 let mut body = Vec::new();
                 resp.into_reader()
-                    .take(MAX_DOWNLOAD + 1)
+                    .take(max.saturating_add(1))
                     .read_to_end(&mut body)
                     .map_err(|e| format!("{url}: {e}"))?;
-                if body.len() as u64 > MAX_DOWNLOAD {
-                    return Err(format!("{url}: larger than {MAX_DOWNLOAD} bytes"));
+                if body.len() as u64 > max {
+                    return Err(too_large());
                 }
                 Ok(Some(body))
             }
@@ -221,7 +294,8 @@ impl SymbolSupplier for Supplier {
                 Ok(None) => {}
                 Err(e) => {
                     if self.verbose {
-                        eprintln!("crashscope: symbol download failed: {e}");
+                        // The message can hold what the server sent: escaped.
+                        eprintln!("crashscope: symbol download failed: {}", escape(&e));
                     }
                 }
             }

@@ -893,3 +893,108 @@ fn hostile_files_in_a_database_are_reported_not_followed() {
     }
     assert_eq!(before, snapshot(&db), "nothing written");
 }
+
+/// Run crashscope as an unprivileged user when this test runs as root (permissions do
+/// not stop root): `setpriv` to `nobody`. `None` when that is not possible here.
+fn as_unprivileged(args: &[&std::ffi::OsStr]) -> Option<std::process::Output> {
+    use std::os::unix::fs::MetadataExt;
+    let is_root = std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0);
+    let mut cmd = if is_root {
+        let setpriv = Path::new("/usr/bin/setpriv");
+        if !setpriv.exists() {
+            return None;
+        }
+        let mut c = std::process::Command::new(setpriv);
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(env!("CARGO_BIN_EXE_crashscope"));
+        c
+    } else {
+        crashscope()
+    };
+    cmd.env("CRASHSCOPE_NOW", NOW)
+        .env("NO_COLOR", "1")
+        .args(args);
+    Some(cmd.output().expect("run crashscope"))
+}
+
+/// Files and folders of a database that exist but cannot be read: each is reported,
+/// the rest is read, nothing is written, and `audit` never passes what it could not
+/// read (a folder that cannot be listed may hold reports or attachments).
+#[test]
+fn unreadable_files_in_a_database_are_reported_and_fail_the_audit() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let db = tmp.path().join("db");
+    copy_tree(&testdata("databases/linux"), &db);
+    let mut stack = vec![db.clone()];
+    while let Some(p) = stack.pop() {
+        let dir = p.is_dir();
+        let mode = if dir { 0o755 } else { 0o644 };
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode)).unwrap();
+        if dir {
+            stack.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
+        }
+    }
+    let locked = [
+        "pending/03ba6181-e259-4927-bee0-252f9ec06c5e.dmp",
+        "attachments/1f201db5-23aa-4ba3-afe6-0313b091295d",
+        "settings.dat",
+        "completed/2859621e-7e0d-45d5-b8c0-c66fa2c876f6.meta",
+    ];
+    for rel in locked {
+        std::fs::set_permissions(db.join(rel), std::fs::Permissions::from_mode(0o000)).unwrap();
+    }
+    let before = snapshot(&db);
+    let Some(list) = as_unprivileged(&[os("list"), db.as_os_str(), os("--json")]) else {
+        eprintln!("skipped: running as root without setpriv");
+        return;
+    };
+    assert_eq!(list.status.code(), Some(0), "{}", stderr(&list));
+    let doc: Value = serde_json::from_slice(&list.stdout).unwrap();
+    let problems = doc["database"]["problems"].to_string();
+    assert!(
+        problems.contains("attachments/1f201db5-23aa-4ba3-afe6-0313b091295d/: cannot be read"),
+        "{problems}"
+    );
+    assert_eq!(states(&doc).len(), 9, "every report is still listed");
+    assert_eq!(
+        states(&doc)["2859621e-7e0d-45d5-b8c0-c66fa2c876f6"],
+        "unreadable"
+    );
+    assert!(doc.to_string().contains("settings.dat: cannot read"));
+
+    let show = as_unprivileged(&[os("show"), db.as_os_str(), os("--state"), os("all")]).unwrap();
+    assert_eq!(show.status.code(), Some(0), "{}", stderr(&show));
+    let text = stdout(&show);
+    assert!(text.contains("03ba6181-e259-4927-bee0-252f9ec06c5e.dmp: cannot read"));
+    // The readable reports are shown in full.
+    assert!(text.contains("alice"), "{text}");
+
+    let audit = as_unprivileged(&[
+        os("audit"),
+        db.as_os_str(),
+        os("--no-config"),
+        os("--format"),
+        os("json"),
+    ])
+    .unwrap();
+    assert_eq!(audit.status.code(), Some(2), "{}", stderr(&audit));
+    let doc: Value = serde_json::from_slice(&audit.stdout).unwrap();
+    let errors: Vec<String> = doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["error"].is_string())
+        .map(|f| f["path"].as_str().unwrap().to_string())
+        .collect();
+    for rel in &locked[..3] {
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.trim_end_matches('/').ends_with(rel)),
+            "{rel}: {errors:?}"
+        );
+    }
+    assert_eq!(before, snapshot(&db), "nothing written");
+}

@@ -89,6 +89,10 @@ fn database_units(root: &Path, units: &mut Vec<Unit>) {
     if let Some(settings) = db.settings.clone() {
         units.push(Unit::Settings(root.join("settings.dat"), settings));
     }
+    // Fail closed: a folder that cannot be listed may hold reports or attachments.
+    for (path, reason) in db.unreadable {
+        units.push(Unit::Error(path, reason));
+    }
     for report in db.reports {
         if report.dump.is_none() && report.attachments.is_empty() {
             continue; // an orphan .meta carries nothing that could be uploaded

@@ -222,6 +222,11 @@ pub struct Database {
     pub reports: Vec<DbReport>,
     /// What is wrong with the database itself (unexpected files, orphaned attachments).
     pub problems: Vec<String>,
+    /// Entries that exist but could not be read (a folder that cannot be listed, an
+    /// unreadable settings.dat): what they hold is unknown, so an audit fails on each.
+    /// Each is also one of `problems`.
+    #[serde(skip)]
+    pub unreadable: Vec<(PathBuf, String)>,
     /// The time "now" used for ages, lock expiry and pruning (Unix seconds).
     #[serde(skip)]
     pub now: i64,
@@ -268,7 +273,8 @@ pub fn open_with(
                 .to_string(),
         });
     }
-    let (settings, settings_problem) = match read_settings(&root.join("settings.dat")) {
+    let settings_path = root.join("settings.dat");
+    let (settings, settings_problem) = match read_settings(&settings_path) {
         Ok(s) => (Some(s), None),
         Err(e) => (None, Some(e)),
     };
@@ -279,8 +285,14 @@ pub fn open_with(
         settings_problem,
         reports: Vec::new(),
         problems: Vec::new(),
+        unreadable: Vec::new(),
         now,
     };
+    if let Some(problem) = &db.settings_problem {
+        if problem.starts_with(SETTINGS_UNREADABLE) {
+            db.unreadable.push((settings_path, problem.clone()));
+        }
+    }
     if root.join("metadata").is_file() || root.join("reports").is_dir() {
         db.layout = Layout::Windows;
         windows::read(&mut db);
@@ -329,9 +341,20 @@ pub fn read_settings(path: &Path) -> Result<Settings, String> {
                     .to_string(),
             )
         }
-        Err(e) => return Err(format!("settings.dat: cannot read: {e}")),
+        Err(e) => return Err(format!("{SETTINGS_UNREADABLE}{e}")),
     };
     parse_settings(&bytes)
+}
+
+const SETTINGS_UNREADABLE: &str = "settings.dat: cannot read: ";
+
+impl Database {
+    /// `what` exists below the root but cannot be read: a problem, and unreadable.
+    pub(crate) fn cannot_read(&mut self, rel: &str, e: &std::io::Error) {
+        self.problems.push(format!("{rel}: cannot be read: {e}"));
+        self.unreadable
+            .push((self.root.join(rel), format!("cannot be read: {e}")));
+    }
 }
 
 /// Parse the bytes of `settings.dat`.
@@ -457,7 +480,7 @@ pub(crate) fn regular_files(db: &mut Database, folder: &str) -> Vec<(String, Pat
     let read = match std::fs::read_dir(&dir) {
         Ok(read) => read,
         Err(e) => {
-            db.problems.push(format!("{folder}/: cannot be read: {e}"));
+            db.cannot_read(&format!("{folder}/"), &e);
             return Vec::new();
         }
     };
@@ -466,8 +489,7 @@ pub(crate) fn regular_files(db: &mut Database, folder: &str) -> Vec<(String, Pat
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
-                db.problems
-                    .push(format!("{folder}/: an entry cannot be read: {e}"));
+                db.cannot_read(&format!("{folder}/"), &e);
                 continue;
             }
         };
@@ -647,11 +669,20 @@ fn read_lock(path: &Path, now: i64) -> Lock {
 /// orphans (Crashpad deletes them).
 fn attach(db: &mut Database) {
     let dir = db.root.join("attachments");
-    let Ok(read) = std::fs::read_dir(&dir) else {
-        return;
+    let read = match std::fs::read_dir(&dir) {
+        Ok(read) => read,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return,
+        Err(e) => return db.cannot_read("attachments/", &e),
     };
     let mut by_id: BTreeMap<String, Vec<Attachment>> = BTreeMap::new();
-    for entry in read.flatten() {
+    for entry in read {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                db.cannot_read("attachments/", &e);
+                continue;
+            }
+        };
         let name = entry.file_name().to_string_lossy().into_owned();
         if !entry.file_type().is_ok_and(|t| t.is_dir()) || !is_uuid(&name) {
             db.problems
@@ -659,20 +690,33 @@ fn attach(db: &mut Database) {
             continue;
         }
         let mut files = Vec::new();
-        if let Ok(inner) = std::fs::read_dir(entry.path()) {
-            for file in inner.flatten() {
-                let fname = file.file_name().to_string_lossy().into_owned();
-                match file.metadata() {
-                    Ok(m) if m.is_file() => files.push(Attachment {
-                        name: fname,
-                        path: file.path(),
-                        size: m.len(),
-                    }),
-                    _ => db
-                        .problems
-                        .push(format!("attachments/{name}/{fname}: not a regular file")),
+        // A report's attachments are uploaded with it: a folder that cannot be listed
+        // (or a file whose type cannot be told) is unreadable, never "no attachments".
+        match std::fs::read_dir(entry.path()) {
+            Ok(inner) => {
+                for file in inner {
+                    let file = match file {
+                        Ok(file) => file,
+                        Err(e) => {
+                            db.cannot_read(&format!("attachments/{name}/"), &e);
+                            continue;
+                        }
+                    };
+                    let fname = file.file_name().to_string_lossy().into_owned();
+                    match file.metadata() {
+                        Ok(m) if m.is_file() => files.push(Attachment {
+                            name: fname,
+                            path: file.path(),
+                            size: m.len(),
+                        }),
+                        Ok(_) => db
+                            .problems
+                            .push(format!("attachments/{name}/{fname}: not a regular file")),
+                        Err(e) => db.cannot_read(&format!("attachments/{name}/{fname}"), &e),
+                    }
                 }
             }
+            Err(e) => db.cannot_read(&format!("attachments/{name}/"), &e),
         }
         files.sort_by(|a, b| a.name.cmp(&b.name));
         by_id.insert(name, files);

@@ -99,7 +99,11 @@ pub(super) fn read(db: &mut Database) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             (Vec::new(), vec!["metadata is missing".to_string()])
         }
-        Err(e) => (Vec::new(), vec![format!("metadata: cannot read: {e}")]),
+        Err(e) => {
+            db.unreadable
+                .push((db.root.join("metadata"), format!("cannot be read: {e}")));
+            (Vec::new(), vec![format!("metadata: cannot read: {e}")])
+        }
     };
     db.problems.extend(problems);
     // Every file of reports/, by name.

@@ -7,6 +7,7 @@ use crashscope::cli::Cli;
 use crashscope::exit::ExitStatus;
 
 fn main() -> ExitCode {
+    crashscope::report::guard_mapped_reads();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

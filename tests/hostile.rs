@@ -180,3 +180,50 @@ fn hostile_text_everywhere_is_escaped() {
     let shown = stdout(&run(["show".as_ref(), db.as_os_str()]));
     assert!(shown.contains("log\\u{202e}gpj.exe"), "{shown}");
 }
+
+/// The child half of `a_dump_truncated_while_mapped_stops_with_a_reason`: maps a dump
+/// with the guard the binary installs, truncates it behind the map, then reads it.
+/// Without the parent's variable it does nothing.
+#[test]
+fn truncated_while_mapped_child() {
+    let Some(path) = std::env::var_os("CRASHSCOPE_TRUNCATE_CHILD") else {
+        return;
+    };
+    crashscope::report::guard_mapped_reads();
+    let report = crashscope::report::Report::open(std::path::Path::new(&path)).unwrap();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_len(0)
+        .unwrap();
+    let sum: u64 = report.bytes().iter().map(|&b| u64::from(b)).sum();
+    println!("read {sum} without a fault");
+}
+
+/// Another program truncates a dump while crashscope has it mapped (a hostile file, a
+/// crash handler rewriting it): the access faults (SIGBUS). The run ends with a
+/// one-line reason and exit status 2, not a crash by signal, and never a pass.
+#[test]
+fn a_dump_truncated_while_mapped_stops_with_a_reason() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("shrinking.dmp");
+    std::fs::copy(testdata("dumps/linux-crashy-segv.dmp"), &path).unwrap();
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "hostile::truncated_while_mapped_child",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("CRASHSCOPE_TRUNCATE_CHILD", &path)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("crashscope: a file changed while it was being read"),
+        "{err}"
+    );
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("without a fault"));
+}

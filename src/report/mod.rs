@@ -92,6 +92,39 @@ impl std::fmt::Debug for Report {
     }
 }
 
+/// The message and exit status when a mapped file changes under us.
+const SIGBUS_MESSAGE: &[u8] = b"crashscope: a file changed while it was being read (truncated \
+by another program, or its storage failed): stopped, nothing was concluded\n";
+
+/// Make a fault on a memory-mapped input (SIGBUS: the file was truncated while mapped)
+/// end the process with a one-line reason and exit status 2, instead of a crash by
+/// signal. Nothing can be recovered at that point: the scan or walk that touched the
+/// page cannot go on, and an audit must not pass.
+#[cfg(unix)]
+pub fn guard_mapped_reads() {
+    extern "C" fn on_sigbus(_: libc::c_int) {
+        // SAFETY: write(2) and _exit(2) are async-signal-safe; the message is static.
+        #[allow(unsafe_code)]
+        unsafe {
+            libc::write(2, SIGBUS_MESSAGE.as_ptr().cast(), SIGBUS_MESSAGE.len());
+            libc::_exit(2);
+        }
+    }
+    // SAFETY: a zeroed sigaction is a valid "no flags, empty mask" value; the handler
+    // is an `extern "C" fn(c_int)` that only calls async-signal-safe functions.
+    #[allow(unsafe_code)]
+    unsafe {
+        let mut action: libc::sigaction = std::mem::zeroed();
+        action.sa_sigaction = on_sigbus as extern "C" fn(libc::c_int) as usize;
+        libc::sigemptyset(&mut action.sa_mask);
+        libc::sigaction(libc::SIGBUS, &action, std::ptr::null_mut());
+    }
+}
+
+/// Elsewhere a mapped file cannot be truncated while mapped (Windows refuses).
+#[cfg(not(unix))]
+pub fn guard_mapped_reads() {}
+
 impl Report {
     /// Map `path` read-only and parse its header and stream directory.
     pub fn open(path: &Path) -> Result<Report, InputError> {
@@ -101,8 +134,10 @@ impl Report {
         };
         let file = std::fs::File::open(path).map_err(io)?;
         let file_size = file.metadata().map_err(io)?.len();
-        // SAFETY: the map is read-only. A file truncated by another process while mapped
-        // would fault on access; crash reports are not written while we read them.
+        // SAFETY: the map is read-only and never written through. A file truncated by
+        // another program while mapped raises SIGBUS on access beyond its new end: the
+        // binary installs `guard_mapped_reads`, which ends the run with a one-line reason
+        // and exit status 2 (never a pass of what was not read).
         #[allow(unsafe_code)]
         let mmap = unsafe { Mmap::map(&file) }.map_err(io)?;
         let map = SharedMap(Arc::new(mmap));

@@ -998,3 +998,81 @@ fn unreadable_files_in_a_database_are_reported_and_fail_the_audit() {
     }
     assert_eq!(before, snapshot(&db), "nothing written");
 }
+
+/// Files that vanish while a database is read. Deterministically through the library:
+/// a report listed, then its dump and attachment deleted, reads as an error (the
+/// commands use these same readers after listing). Then end to end: a thread deletes
+/// reports while `show` and `audit` read the database. Whatever the interleaving, no run
+/// may crash, every error is one line, and an audit that met a vanished file fails.
+#[test]
+fn files_vanishing_while_a_database_is_read_are_never_fatal() {
+    use crashscope::source::crashpad;
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("db");
+    writable_copy(&testdata("databases/linux"), &db);
+    let listed = crashpad::open(&db, NOW.parse().unwrap()).unwrap();
+    let report = listed
+        .reports
+        .iter()
+        .find(|r| r.dump.is_some() && !r.attachments.is_empty())
+        .expect("a report with a dump and an attachment");
+    let dump = report.dump.clone().unwrap();
+    let attachment = report.attachments[0].path.clone();
+    std::fs::remove_file(&dump).unwrap();
+    std::fs::remove_file(&attachment).unwrap();
+    let err = crashscope::report::Report::open(&dump)
+        .unwrap_err()
+        .to_string();
+    assert!(err.to_lowercase().contains("no such file"), "{err}");
+    assert!(crashpad::read_attachment(&attachment).is_err());
+
+    // End to end, racing a deleting thread over 300 reports.
+    let db = tmp.path().join("racing");
+    writable_copy(&testdata("databases/linux"), &db);
+    let id = "03ba6181-e259-4927-bee0-252f9ec06c5e";
+    let mut copies = Vec::new();
+    for i in 0..300u32 {
+        let new_id = format!("{i:08x}-0000-4000-8000-000000000000");
+        for ext in ["dmp", "meta"] {
+            let to = db.join(format!("pending/{new_id}.{ext}"));
+            std::fs::copy(db.join(format!("pending/{id}.{ext}")), &to).unwrap();
+            copies.push(to);
+        }
+    }
+    let mut met_a_vanished_file = false;
+    for args in [
+        vec![os("audit"), db.as_os_str(), os("--no-config")],
+        vec![os("show"), db.as_os_str(), os("--state"), os("all")],
+    ] {
+        let doomed: Vec<PathBuf> = copies.iter().rev().step_by(3).cloned().collect();
+        let deleter = std::thread::spawn(move || {
+            for path in doomed {
+                let _ = std::fs::remove_file(path);
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+        });
+        let out = run_at(&args);
+        deleter.join().unwrap();
+        let err = stderr(&out);
+        assert!(
+            matches!(out.status.code(), Some(0..=2)),
+            "{args:?}: {:?} {err}",
+            out.status
+        );
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert!(
+            err.lines()
+                .all(|l| l.starts_with("crashscope: ") || l.starts_with("  ") || l.is_empty()),
+            "{args:?}: {err}"
+        );
+        if args[0] == "audit" && err.to_lowercase().contains("no such file") {
+            met_a_vanished_file = true;
+            assert_eq!(
+                out.status.code(),
+                Some(2),
+                "a vanished file fails the audit"
+            );
+        }
+    }
+    eprintln!("the audit met a vanished file: {met_a_vanished_file}");
+}

@@ -285,3 +285,31 @@ fn threads_sharing_one_stack_cannot_exhaust_memory() {
     );
     assert!(took < std::time::Duration::from_secs(30), "took {took:?}");
 }
+
+/// The same dump walked six times in one process (a database of crafted reports, or a
+/// fuzzer): each stopped walk frees what it built. (Found by the `dump` fuzz target:
+/// stopped walks once parked their threads with their frames, 200 MB each.)
+#[test]
+fn stopped_walks_free_their_memory() {
+    use crashscope::symbols::{SymbolConfig, Walker};
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("shared-stack.dmp");
+    std::fs::write(&path, shared_stack_dump(2000, 64)).unwrap();
+    let walker = Walker::new(&SymbolConfig::default());
+    for _ in 0..6 {
+        let report = crashscope::report::Report::open(&path).unwrap();
+        let err = walker.walk(&report).unwrap_err();
+        assert!(err.contains("stopped after"), "{err}");
+    }
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let peak_kib: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap();
+    eprintln!("peak resident memory: {peak_kib} KiB");
+    assert!(
+        peak_kib < 800 << 10,
+        "peak resident memory {peak_kib} KiB after six stopped walks (one takes ~200 MB)"
+    );
+}

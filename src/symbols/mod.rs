@@ -139,9 +139,9 @@ impl Walker {
     ///
     /// A walk that could be slow or large (stacks over [`INLINE_WALK_MAX`], or symbols
     /// from a server) runs on a thread of its own, stopped past [`MAX_FRAMES`] or at
-    /// `deadline`: this returns at once with the reason and the walk's thread parks at
-    /// its next frame (see [`Bounded`]). A panic inside the processor is then an error
-    /// of this report, not the end of the command.
+    /// `deadline`: this returns at once with the reason, and the walk winds down on its
+    /// own thread (see [`Bounded`]). A panic inside the processor is then an error of
+    /// this report, not the end of the command.
     pub fn walk_until(
         &self,
         report: &Report,
@@ -170,6 +170,7 @@ impl Walker {
                     stats: &stats,
                     cancel: &cancelled,
                     tx: tx.clone(),
+                    stopped: AtomicBool::new(false),
                 };
                 let walked = minidump::Minidump::read(bytes)
                     .map_err(|e| e.to_string())
@@ -191,7 +192,7 @@ impl Walker {
         match got {
             Ok(walked) => walked,
             Err(reason) => {
-                // Stop the walk at its next frame: it holds memory and a core.
+                // Wind the walk down at its next frame: it holds memory and a core.
                 cancel.store(true, Ordering::Relaxed);
                 Err(reason.unwrap_or_else(|| {
                     "the stackwalk failed (the stack walker crashed on this dump)".to_string()
@@ -207,34 +208,38 @@ impl Walker {
 /// of frames of ~2 KiB each: a 160 KiB dump took 24 GB before being killed.
 pub const MAX_FRAMES: u64 = 100_000;
 
-/// The symbolizer of a walk on its own thread, stopping it: past [`MAX_FRAMES`], or
-/// once the caller gave up (time budget), the walk is told why through `tx` and its
-/// thread parks at the next frame for good (minidump-processor cannot be interrupted;
-/// a parked thread uses neither memory nor CPU beyond what it holds, and ends with
-/// the process).
+/// The symbolizer of a walk on its own thread, stopping it past [`MAX_FRAMES`] or once
+/// the caller gave up (time budget). minidump-processor cannot be interrupted, but it
+/// asks the symbolizer about every frame and every candidate return address: from then
+/// on this answers "no function here" and "no unwind info", so every unwinding
+/// strategy rejects the next caller and each remaining thread ends after its first
+/// frame. The walk finishes at once and its memory is freed; why it was stopped is sent
+/// to the caller first.
 struct Bounded<'a> {
     inner: &'a Symbolizer,
     stats: &'a PendingProcessorStats,
     cancel: &'a AtomicBool,
     tx: std::sync::mpsc::Sender<Result<ProcessState, String>>,
+    stopped: AtomicBool,
 }
 
 impl Bounded<'_> {
-    fn check(&self) {
-        let frames = self.stats.get_frame_count();
-        let cancelled = self.cancel.load(Ordering::Relaxed);
-        if frames <= MAX_FRAMES && !cancelled {
-            return;
+    /// Whether the walk must stop (saying why, once, when it is the frame cap).
+    fn stopped(&self) -> bool {
+        if self.stopped.load(Ordering::Relaxed) {
+            return true;
         }
-        if !cancelled {
+        let over = self.stats.get_frame_count() > MAX_FRAMES;
+        if !over && !self.cancel.load(Ordering::Relaxed) {
+            return false;
+        }
+        if !self.stopped.swap(true, Ordering::Relaxed) && over {
             let _ = self.tx.send(Err(format!(
                 "the stackwalk was stopped after {MAX_FRAMES} frames (a crafted dump? real \
                  ones have far fewer): no stacks"
             )));
         }
-        loop {
-            std::thread::park();
-        }
+        true
     }
 }
 
@@ -245,7 +250,9 @@ impl SymbolProvider for Bounded<'_> {
         module: &(dyn Module + Sync),
         frame: &mut (dyn FrameSymbolizer + Send),
     ) -> Result<(), FillSymbolError> {
-        self.check();
+        if self.stopped() {
+            return Ok(()); // symbols exist, but no function: not a return address
+        }
         self.inner.fill_symbol(module, frame).await
     }
 
@@ -254,7 +261,9 @@ impl SymbolProvider for Bounded<'_> {
         module: &(dyn Module + Sync),
         walker: &mut (dyn FrameWalker + Send),
     ) -> Option<()> {
-        self.check();
+        if self.stopped() {
+            return None;
+        }
         self.inner.walk_frame(module, walker).await
     }
 

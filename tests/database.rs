@@ -572,12 +572,17 @@ fn snapshot(root: &Path) -> Vec<(PathBuf, u32, u64, i128, Vec<u8>)> {
 
 /// Make a copy Crashpad-like (0700 directories, 0600 files) so that a write would work.
 fn writable_copy(from: &Path, to: &Path) {
+    copy_with_modes(from, to, 0o700, 0o600);
+}
+
+/// A copy of a tree with every folder and file given one mode.
+fn copy_with_modes(from: &Path, to: &Path, dir_mode: u32, file_mode: u32) {
     use std::os::unix::fs::PermissionsExt;
     copy_tree(from, to);
     let mut stack = vec![to.to_path_buf()];
     while let Some(p) = stack.pop() {
         let dir = p.is_dir();
-        let mode = if dir { 0o700 } else { 0o600 };
+        let mode = if dir { dir_mode } else { file_mode };
         std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode)).unwrap();
         if dir {
             stack.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
@@ -926,16 +931,7 @@ fn unreadable_files_in_a_database_are_reported_and_fail_the_audit() {
     let tmp = tempfile::tempdir().unwrap();
     std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     let db = tmp.path().join("db");
-    copy_tree(&testdata("databases/linux"), &db);
-    let mut stack = vec![db.clone()];
-    while let Some(p) = stack.pop() {
-        let dir = p.is_dir();
-        let mode = if dir { 0o755 } else { 0o644 };
-        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode)).unwrap();
-        if dir {
-            stack.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
-        }
-    }
+    copy_with_modes(&testdata("databases/linux"), &db, 0o755, 0o644);
     let locked = [
         "pending/03ba6181-e259-4927-bee0-252f9ec06c5e.dmp",
         "attachments/1f201db5-23aa-4ba3-afe6-0313b091295d",

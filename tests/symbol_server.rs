@@ -105,6 +105,20 @@ fn symbols_come_from_the_server_then_from_the_cache() {
     );
 }
 
+/// `show --json` of the crasher's dump with symbols from `url`, cached in `cache`.
+fn show_with_server(url: &str, cache: &std::path::Path, timeout: &str) -> serde_json::Value {
+    let dump = testdata("dumps/linux-crashy-segv.dmp");
+    let args = [
+        "--symbols-url",
+        url,
+        "--symbols-cache",
+        cache.to_str().unwrap(),
+        "--symbols-timeout",
+        timeout,
+    ];
+    show_json(&dump, &args)
+}
+
 #[test]
 fn an_unreachable_server_still_shows_the_report() {
     // Bind then drop: nothing listens on this port any more.
@@ -114,19 +128,8 @@ fn an_unreachable_server_still_shows_the_report() {
         .unwrap()
         .port();
     let cache = tempfile::tempdir().unwrap();
-    let dump = testdata("dumps/linux-crashy-segv.dmp");
     let url = format!("http://127.0.0.1:{port}/");
-    let doc = show_json(
-        &dump,
-        &[
-            "--symbols-url",
-            &url,
-            "--symbols-cache",
-            cache.path().to_str().unwrap(),
-            "--symbols-timeout",
-            "2",
-        ],
-    );
+    let doc = show_with_server(&url, cache.path(), "2");
     assert_eq!(doc["modules"][0]["symbols"], "missing");
     assert!(!crashing_functions(&doc).contains(&"crasher::crash_here".to_string()));
 }
@@ -179,19 +182,8 @@ fn files_below(dir: &std::path::Path) -> usize {
 fn a_server_that_never_answers_costs_its_timeout_not_the_report() {
     let url = serve_with(hang);
     let cache = tempfile::tempdir().unwrap();
-    let dump = testdata("dumps/linux-crashy-segv.dmp");
     let started = std::time::Instant::now();
-    let doc = show_json(
-        &dump,
-        &[
-            "--symbols-url",
-            &url,
-            "--symbols-cache",
-            cache.path().to_str().unwrap(),
-            "--symbols-timeout",
-            "1",
-        ],
-    );
+    let doc = show_with_server(&url, cache.path(), "1");
     let took = started.elapsed();
     // One timeout per module looked up (the crasher's, libc...), each of 1 s.
     let modules = doc["modules"].as_array().unwrap().len() as u64;

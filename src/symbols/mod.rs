@@ -85,7 +85,7 @@ pub struct Walker {
 
 /// A dump whose thread stacks add up to at most this, walked without symbol servers, is
 /// walked on the calling thread: its walk is bounded by that (at most 64 Ki stack words
-/// to unwind through: well under a second and ~100 MB), while a thread of its own costs ~0.1 ms a
+/// to unwind through: well under a second), while a thread of its own costs ~0.1 ms a
 /// report (measured: `show` of 1,000 small reports 0.13 s inline, 0.25 s with a thread
 /// each). The sum counts every thread, so threads that all claim one shared stack
 /// cannot multiply the work unseen.
@@ -137,11 +137,11 @@ impl Walker {
 
     /// Walk every thread's stack of `report`, giving up at `deadline`.
     ///
-    /// A walk that could be slow or large (stacks over [`INLINE_WALK_MAX`], or symbols
-    /// from a server) runs on a thread of its own, stopped past [`MAX_FRAMES`] or at
-    /// `deadline`: this returns at once with the reason, and the walk winds down on its
-    /// own thread (see [`Bounded`]). A panic inside the processor is then an error of
-    /// this report, not the end of the command.
+    /// Every walk stops past [`MAX_FRAMES`] (see [`Bounded`]). A walk that could be slow
+    /// (stacks over [`INLINE_WALK_MAX`], or symbols from a server) runs on a thread of
+    /// its own: at `deadline` this returns with the reason and the walk winds down on
+    /// its thread. A panic inside the processor is then an error of this report, not
+    /// the end of the command.
     pub fn walk_until(
         &self,
         report: &Report,
@@ -152,7 +152,7 @@ impl Walker {
         }
         let slow = self.remote || claimed_stack_bytes(report) > INLINE_WALK_MAX;
         if !slow {
-            return process(&report.dump, &*self.symbolizer, None);
+            return walk_bounded(&report.dump, &self.symbolizer, &AtomicBool::new(false));
         }
         let bytes = report.shared_bytes();
         let symbolizer = Arc::clone(&self.symbolizer);
@@ -162,19 +162,9 @@ impl Walker {
         let spawned = std::thread::Builder::new()
             .name("stackwalk".to_string())
             .spawn(move || {
-                let mut subscriptions = PendingProcessorStatSubscriptions::default();
-                subscriptions.frame_count = true;
-                let stats = PendingProcessorStats::new(subscriptions);
-                let bounded = Bounded {
-                    inner: &symbolizer,
-                    stats: &stats,
-                    cancel: &cancelled,
-                    tx: tx.clone(),
-                    stopped: AtomicBool::new(false),
-                };
                 let walked = minidump::Minidump::read(bytes)
                     .map_err(|e| e.to_string())
-                    .and_then(|dump| process(&dump, &bounded, Some(&stats)));
+                    .and_then(|dump| walk_bounded(&dump, &symbolizer, &cancelled));
                 let _ = tx.send(walked);
             });
         if let Err(e) = spawned {
@@ -208,23 +198,50 @@ impl Walker {
 /// of frames of ~2 KiB each: a 160 KiB dump took 24 GB before being killed.
 pub const MAX_FRAMES: u64 = 100_000;
 
-/// The symbolizer of a walk on its own thread, stopping it past [`MAX_FRAMES`] or once
-/// the caller gave up (time budget). minidump-processor cannot be interrupted, but it
-/// asks the symbolizer about every frame and every candidate return address: from then
-/// on this answers "no function here" and "no unwind info", so every unwinding
-/// strategy rejects the next caller and each remaining thread ends after its first
-/// frame. The walk finishes at once and its memory is freed; why it was stopped is sent
-/// to the caller first.
+/// Walk `dump` capped at [`MAX_FRAMES`] and stopped when `cancel` is set: the reason it
+/// was stopped by the cap, else what the walk gave.
+fn walk_bounded<T: std::ops::Deref<Target = [u8]>>(
+    dump: &minidump::Minidump<'_, T>,
+    symbolizer: &Symbolizer,
+    cancel: &AtomicBool,
+) -> Result<ProcessState, String> {
+    let mut subscriptions = PendingProcessorStatSubscriptions::default();
+    subscriptions.frame_count = true;
+    let stats = PendingProcessorStats::new(subscriptions);
+    let bounded = Bounded {
+        inner: symbolizer,
+        stats: &stats,
+        cancel,
+        stopped: AtomicBool::new(false),
+        capped: AtomicBool::new(false),
+    };
+    let walked = process(dump, &bounded, Some(&stats));
+    if bounded.capped.load(Ordering::Relaxed) {
+        return Err(format!(
+            "the stackwalk was stopped after {MAX_FRAMES} frames (a crafted dump? real ones \
+             have far fewer): no stacks"
+        ));
+    }
+    walked
+}
+
+/// The symbolizer of a walk, stopping it past [`MAX_FRAMES`] or once the caller gave up
+/// (time budget). minidump-processor cannot be interrupted, but it asks the symbolizer
+/// about every frame and every candidate return address: from then on this answers "no
+/// function here" and "no unwind info", so every unwinding strategy rejects the next
+/// caller and each remaining thread ends after its first frame. The walk finishes at
+/// once and its memory is freed.
 struct Bounded<'a> {
     inner: &'a Symbolizer,
     stats: &'a PendingProcessorStats,
     cancel: &'a AtomicBool,
-    tx: std::sync::mpsc::Sender<Result<ProcessState, String>>,
     stopped: AtomicBool,
+    /// Stopped by the frame cap (not by the caller).
+    capped: AtomicBool,
 }
 
 impl Bounded<'_> {
-    /// Whether the walk must stop (saying why, once, when it is the frame cap).
+    /// Whether the walk must stop.
     fn stopped(&self) -> bool {
         if self.stopped.load(Ordering::Relaxed) {
             return true;
@@ -233,12 +250,8 @@ impl Bounded<'_> {
         if !over && !self.cancel.load(Ordering::Relaxed) {
             return false;
         }
-        if !self.stopped.swap(true, Ordering::Relaxed) && over {
-            let _ = self.tx.send(Err(format!(
-                "the stackwalk was stopped after {MAX_FRAMES} frames (a crafted dump? real \
-                 ones have far fewer): no stacks"
-            )));
-        }
+        self.capped.store(over, Ordering::Relaxed);
+        self.stopped.store(true, Ordering::Relaxed);
         true
     }
 }

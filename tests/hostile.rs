@@ -283,6 +283,12 @@ fn threads_sharing_one_stack_cannot_exhaust_memory() {
         text.contains("What consent would share"),
         "the rest of the report is shown"
     );
+    // The modules come from their stream when there is no walk.
+    assert!(text.contains("Modules (1)"), "{text}");
+    assert!(text.contains("/opt/app/libshared.so"), "{text}");
+    let doc = crate::util::show_json(&path, &[]);
+    assert_eq!(doc["modules"][0]["code_file"], "/opt/app/libshared.so");
+    assert_eq!(doc["modules"][0]["symbols"], "not looked up");
     assert!(took < std::time::Duration::from_secs(30), "took {took:?}");
 }
 

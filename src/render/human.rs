@@ -94,11 +94,21 @@ pub fn write_show<W: Write>(w: &mut W, view: &ShowView<'_>, marks: Marks) -> io:
     if let Some(state) = view.state {
         write_crash(&mut out, state)?;
         write_stacks(&mut out, state, view.threads)?;
-        write_modules(&mut out, view, state)?;
-    } else if let Some(err) = view.walk_error {
-        out.heading("Crash")?;
-        let msg = format!("the stacks could not be walked: {}", escape(err));
-        out.field("Not available", &p.bad(&msg))?;
+        write_modules(&mut out, view, &state.modules, &state.unloaded_modules)?;
+    } else {
+        if let Some(err) = view.walk_error {
+            out.heading("Crash")?;
+            let msg = format!("the stacks could not be walked: {}", escape(err));
+            out.field("Not available", &p.bad(&msg))?;
+        }
+        // Without a walk the module lists still come from their streams.
+        let dump = &view.report.dump;
+        if let Ok(modules) = dump.get_stream::<minidump::MinidumpModuleList>() {
+            let unloaded = dump
+                .get_stream::<minidump::MinidumpUnloadedModuleList>()
+                .unwrap_or_else(|_| minidump::MinidumpUnloadedModuleList::new());
+            write_modules(&mut out, view, &modules, &unloaded)?;
+        }
     }
     write_process(&mut out, view)?;
     write_carries(&mut out, view)?;
@@ -361,7 +371,10 @@ pub fn trust_name(trust: FrameTrust) -> &'static str {
 }
 
 /// Whether symbols were found for a module, in the words of the modules table.
-pub fn symbol_status(state: &ProcessState, code_file: &str) -> &'static str {
+pub fn symbol_status(state: Option<&ProcessState>, code_file: &str) -> &'static str {
+    let Some(state) = state else {
+        return "not looked up";
+    };
     match state.symbol_stats.get(basename(code_file)) {
         Some(s) if s.corrupt_symbols => "corrupt",
         Some(s) if s.loaded_symbols => "found",
@@ -377,11 +390,12 @@ fn new_table(p: Palette, header: &[&str], right: &[usize]) -> Table {
 fn write_modules<W: Write>(
     out: &mut Out<'_, W>,
     view: &ShowView<'_>,
-    state: &ProcessState,
+    modules: &minidump::MinidumpModuleList,
+    unloaded: &minidump::MinidumpUnloadedModuleList,
 ) -> io::Result<()> {
     let p = out.p;
     let marks = out.marks;
-    let mut modules: Vec<(usize, _)> = state.modules.iter().enumerate().collect();
+    let mut modules: Vec<(usize, _)> = modules.iter().enumerate().collect();
     modules.sort_by_key(|(_, m)| m.base_address());
     out.heading(&format!("Modules ({})", modules.len()))?;
     let mut table = new_table(
@@ -408,11 +422,11 @@ fn write_modules<W: Write>(
                     .map(|id| id.breakpad().to_string())
                     .unwrap_or_default(),
             ),
-            cell(symbol_status(state, &code_file)),
+            cell(symbol_status(view.state, &code_file)),
         ]);
     }
     out.table(&table)?;
-    let mut unloaded: Vec<(usize, _)> = state.unloaded_modules.iter().enumerate().collect();
+    let mut unloaded: Vec<(usize, _)> = unloaded.iter().enumerate().collect();
     unloaded.sort_by_key(|(_, m)| m.base_address());
     if !unloaded.is_empty() {
         out.heading(&format!("Unloaded modules ({})", unloaded.len()))?;

@@ -65,13 +65,26 @@ pub fn show_document(view: &ShowView<'_>) -> Value {
     Value::Object(doc)
 }
 
+/// The loaded modules: from the walk, else from the module list stream (symbols "not
+/// looked up"); null when the dump has no readable module list.
 fn modules(view: &ShowView<'_>) -> Value {
     use minidump::Module;
-    let Some(state) = view.state else {
-        return Value::Null;
+    let from_stream;
+    let modules = match view.state {
+        Some(state) => &state.modules,
+        None => match view
+            .report
+            .dump
+            .get_stream::<minidump::MinidumpModuleList>()
+        {
+            Ok(list) => {
+                from_stream = list;
+                &from_stream
+            }
+            Err(_) => return Value::Null,
+        },
     };
-    let list: Vec<Value> = state
-        .modules
+    let list: Vec<Value> = modules
         .iter()
         .enumerate()
         .map(|(index, m)| {
@@ -84,7 +97,7 @@ fn modules(view: &ShowView<'_>) -> Value {
                 "debug_file": m.debug_file(),
                 "debug_id": m.debug_identifier().map(|id| id.breakpad().to_string()),
                 "version": m.version(),
-                "symbols": symbol_status(state, &m.code_file()),
+                "symbols": symbol_status(view.state, &m.code_file()),
             })
         })
         .collect();

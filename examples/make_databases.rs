@@ -50,13 +50,6 @@ fn crashpad_dump(report_id: &str, client_id: &str, variant: u8) -> Vec<u8> {
         .append_bytes(b"HOME=/home/alice\0USER=alice\0HOSTNAME=alice-laptop.corp.example.com\0")
         .append_bytes(b"GITHUB_TOKEN=ghp_FAKEfakeFAKEfakeFAKEfakeFAKEfake0123\0")
         .append_repeated(0, 0x80);
-    let stack = Memory::with_section(stack_bytes, 0x7ffd_0000_0000);
-    let context = amd64_context(e, 0x5555_0000_1234, 0x7ffd_0000_0000);
-    let thread = Thread::new(e, 4242, &stack, &context);
-    let app_path = DumpString::new("/home/alice/projects/crashy/bin/crashy", e);
-    let app = Module::new(e, 0x5555_0000_0000, 0x10000, &app_path, 0, 0, None);
-    let libc_path = DumpString::new("/usr/lib/x86_64-linux-gnu/libc.so.6", e);
-    let libc = Module::new(e, 0x7f00_0000_0000, 0x20000, &libc_path, 0, 0, None);
     let mut info = CrashpadInfo::new(e)
         .report_id(guid(report_id))
         .client_id(guid(client_id))
@@ -94,7 +87,25 @@ fn crashpad_dump(report_id: &str, client_id: &str, variant: u8) -> Vec<u8> {
         );
     }
     info = info.add_module(app_info);
-    let system = SystemInfo::new(e).set_processor_architecture(9);
+    app_dump(
+        stack_bytes,
+        4242,
+        "/home/alice/projects/crashy/bin/crashy",
+        info,
+    )
+}
+
+/// An amd64 dump of one thread with `stack` (at 0x7ffd_0000_0000), the app module at
+/// `app_path` and libc, and `info` as its CrashpadInfo.
+fn app_dump(stack: Section, thread_id: u32, app_path: &str, info: CrashpadInfo) -> Vec<u8> {
+    let e = Endian::Little;
+    let stack = Memory::with_section(stack, 0x7ffd_0000_0000);
+    let context = amd64_context(e, 0x5555_0000_1234, 0x7ffd_0000_0000);
+    let thread = Thread::new(e, thread_id, &stack, &context);
+    let app_path = DumpString::new(app_path, e);
+    let app = Module::new(e, 0x5555_0000_0000, 0x10000, &app_path, 0, 0, None);
+    let libc_path = DumpString::new("/usr/lib/x86_64-linux-gnu/libc.so.6", e);
+    let libc = Module::new(e, 0x7f00_0000_0000, 0x20000, &libc_path, 0, 0, None);
     SynthMinidump::with_endian(e)
         .add_thread(thread)
         .add_memory(stack)
@@ -104,7 +115,7 @@ fn crashpad_dump(report_id: &str, client_id: &str, variant: u8) -> Vec<u8> {
         .add_module(libc)
         .add(libc_path)
         .add_crashpad_info(info)
-        .add_system_info(system)
+        .add_system_info(SystemInfo::new(e).set_processor_architecture(9))
         .finish()
         .expect("synth dump")
 }
@@ -465,32 +476,12 @@ fn mac(root: &Path, xattrs_json: &Path) {
 /// annotations naming the product, no install id. `audit` must pass it.
 pub fn clean_dump() -> Vec<u8> {
     let e = Endian::Little;
-    let stack = Memory::with_section(
-        Section::with_endian(e).append_repeated(0, 0x200),
-        0x7ffd_0000_0000,
-    );
-    let context = amd64_context(e, 0x5555_0000_1234, 0x7ffd_0000_0000);
-    let thread = Thread::new(e, 7, &stack, &context);
-    let app_path = DumpString::new("/opt/crashy/bin/crashy", e);
-    let app = Module::new(e, 0x5555_0000_0000, 0x10000, &app_path, 0, 0, None);
-    let libc_path = DumpString::new("/usr/lib/x86_64-linux-gnu/libc.so.6", e);
-    let libc = Module::new(e, 0x7f00_0000_0000, 0x20000, &libc_path, 0, 0, None);
     let info = CrashpadInfo::new(e)
         .add_simple_annotation("prod", "CrashyApp")
         .add_simple_annotation("ver", "1.4.2")
         .add_module(ModuleCrashpadInfo::new(0, e).add_list_annotation("crashy: loading profile"));
-    SynthMinidump::with_endian(e)
-        .add_thread(thread)
-        .add_memory(stack)
-        .add(context)
-        .add_module(app)
-        .add(app_path)
-        .add_module(libc)
-        .add(libc_path)
-        .add_crashpad_info(info)
-        .add_system_info(SystemInfo::new(e).set_processor_architecture(9))
-        .finish()
-        .expect("synth dump")
+    let stack = Section::with_endian(e).append_repeated(0, 0x200);
+    app_dump(stack, 7, "/opt/crashy/bin/crashy", info)
 }
 
 /// Write all three databases (and `mac.xattrs.json`) below `out`, replacing old ones.

@@ -199,29 +199,7 @@ fn verdict_word(v: &Verdict) -> &'static str {
 
 /// One finding as a JSON object (`json`, `jsonl`).
 fn finding_json(run: &AuditRun<'_>, file: &AuditedFile, f: &Finding, v: &Verdict) -> Value {
-    let location = match &f.location {
-        Location::Field {
-            path,
-            place,
-            start,
-            end,
-        } => json!({"type": "field", "path": path, "place": place, "start": start, "end": end}),
-        Location::Memory {
-            region,
-            thread_id,
-            address,
-            excerpt,
-        } => {
-            let mut m = json!({
-                "type": "memory", "region": region, "thread_id": thread_id,
-                "address": format!("0x{address:x}"),
-            });
-            if run.show_values {
-                m["excerpt"] = json!(excerpt);
-            }
-            m
-        }
-    };
+    let location = super::json::location_json(&f.location, run.show_values);
     let mut o = json!({
         "file": file.path,
         "rule": f.rule,

@@ -171,31 +171,41 @@ pub fn findings(view: &ShowView<'_>) -> Value {
     findings_list(&view.findings.findings)
 }
 
+/// A finding's place as a JSON object: a field (`path`, `place`, byte range in the
+/// value) or memory (`region`, `thread_id`, `address`, and `excerpt` when `excerpt`).
+pub fn location_json(location: &crate::pii::Location, excerpt: bool) -> Value {
+    use crate::pii::Location;
+    match location {
+        Location::Field {
+            path,
+            place,
+            start,
+            end,
+        } => json!({"type": "field", "path": path, "place": place, "start": start, "end": end}),
+        Location::Memory {
+            region,
+            thread_id,
+            address,
+            excerpt: text,
+        } => {
+            let mut m = json!({
+                "type": "memory", "region": region, "thread_id": thread_id,
+                "address": format!("0x{address:x}"),
+            });
+            if excerpt {
+                m["excerpt"] = json!(text);
+            }
+            m
+        }
+    }
+}
+
 /// A list of findings as `findings[]` objects.
 pub fn findings_list(findings: &[crate::pii::Finding]) -> Value {
-    use crate::pii::Location;
     let list: Vec<Value> = findings
         .iter()
         .map(|f| {
-            let location = match &f.location {
-                Location::Field {
-                    path,
-                    place,
-                    start,
-                    end,
-                } => json!({
-                    "type": "field", "path": path, "place": place, "start": start, "end": end,
-                }),
-                Location::Memory {
-                    region,
-                    thread_id,
-                    address,
-                    excerpt,
-                } => json!({
-                    "type": "memory", "region": region, "thread_id": thread_id,
-                    "address": format!("0x{address:x}"), "excerpt": excerpt,
-                }),
-            };
+            let location = location_json(&f.location, true);
             json!({
                 "rule": f.rule,
                 "category": f.category,

@@ -82,6 +82,9 @@ pub struct Report {
     pub dump: Minidump<'static, SharedMap>,
     /// Every memory region the dump carries (see [`Report::read_memory_regions`]).
     pub regions: Vec<MemoryRegion>,
+    /// The bytes of stack the thread list claims, summed over its threads (threads that
+    /// share one stack count it each time): what a stackwalk may unwind through.
+    pub claimed_stack_bytes: u64,
     /// Parts of the dump that could not be read, in words a user understands.
     pub problems: Vec<String>,
 }
@@ -151,6 +154,7 @@ impl Report {
             map,
             dump,
             regions: Vec::new(),
+            claimed_stack_bytes: 0,
             problems: Vec::new(),
         };
         report.check_directory();
@@ -354,6 +358,7 @@ impl Report {
         if let Ok(threads) = self.dump.get_stream::<MinidumpThreadList>() {
             for t in &threads.threads {
                 stacks.insert(t.raw.stack.start_of_memory_range, t.raw.thread_id);
+                self.claimed_stack_bytes += u64::from(t.raw.stack.memory.data_size);
             }
         }
         let heap_ranges = self.heap_ranges();

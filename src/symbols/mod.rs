@@ -91,25 +91,6 @@ pub struct Walker {
 /// cannot multiply the work unseen.
 const INLINE_WALK_MAX: u64 = 512 << 10;
 
-/// The bytes of stack memory the thread list claims, summed over its threads (what a
-/// walk may have to unwind through).
-fn claimed_stack_bytes(report: &Report) -> u64 {
-    use minidump::format::MINIDUMP_STREAM_TYPE;
-    let Some(raw) = report.raw_stream(MINIDUMP_STREAM_TYPE::ThreadListStream) else {
-        return 0;
-    };
-    let u32_at = |at: usize| {
-        raw.get(at..at + 4)
-            .map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-    };
-    // MINIDUMP_THREAD: 48 bytes, the stack's MINIDUMP_LOCATION_DESCRIPTOR.DataSize at 32.
-    const ENTRY: usize = 48;
-    let count = (u32_at(0) as usize).min(raw.len().saturating_sub(4) / ENTRY);
-    (0..count)
-        .map(|i| u64::from(u32_at(4 + i * ENTRY + 32)))
-        .sum()
-}
-
 impl Walker {
     pub fn new(config: &SymbolConfig) -> Walker {
         Walker {
@@ -150,7 +131,7 @@ impl Walker {
         if let Some(reason) = hostile_handle_data(report) {
             return Err(reason);
         }
-        let slow = self.remote || claimed_stack_bytes(report) > INLINE_WALK_MAX;
+        let slow = self.remote || report.claimed_stack_bytes > INLINE_WALK_MAX;
         if !slow {
             return walk_bounded(&report.dump, &self.symbolizer, &AtomicBool::new(false));
         }

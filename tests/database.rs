@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::util::{corpus, crashscope, root, stderr, stdout, testdata};
+use crate::util::{corpus, crashscope, db2_manifest, root, stderr, stdout, testdata, unprivileged};
 
 #[allow(dead_code, unused_imports)]
 #[path = "../examples/make_databases.rs"]
@@ -38,33 +38,28 @@ fn list_json(db: &Path) -> Value {
     json_of(&[os("list"), db.as_os_str(), os("--format"), os("json")])
 }
 
-/// `id → state` of a `list --format json` document.
-fn states(doc: &Value) -> BTreeMap<String, String> {
-    doc["database"]["reports"]
+/// `item[key] → item[value]` for every item of a JSON array of objects.
+fn pairs(items: &Value, key: &str, value: &str) -> BTreeMap<String, String> {
+    items
         .as_array()
         .unwrap()
         .iter()
         .map(|r| {
             (
-                r["id"].as_str().unwrap().to_string(),
-                r["state"].as_str().unwrap().to_string(),
+                r[key].as_str().unwrap().to_string(),
+                r[value].as_str().unwrap().to_string(),
             )
         })
         .collect()
 }
 
+/// `id → state` of a `list --format json` document.
+fn states(doc: &Value) -> BTreeMap<String, String> {
+    pairs(&doc["database"]["reports"], "id", "state")
+}
+
 fn form_fields(form: &Value) -> BTreeMap<String, String> {
-    form["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["key"].as_str().unwrap().to_string(),
-                f["value"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
+    pairs(&form["fields"], "key", "value")
 }
 
 /// Every `expected/*.fields.json` oracle (Crashpad's own form building) equals the form
@@ -133,10 +128,7 @@ fn upload_form_equals_crashpads_for_every_oracle() {
     }
     assert_eq!(checked, 8, "all eight oracles");
     // The real database's upload line, from its manifest: the query Crashpad appended.
-    let manifest: Value = serde_json::from_slice(
-        &std::fs::read(corpus.join("expected/crashpad-db-2.manifest.json")).unwrap(),
-    )
-    .unwrap();
+    let manifest = db2_manifest(&corpus);
     let line = manifest["crashpad_database"]["upload_request_line"]
         .as_str()
         .unwrap();
@@ -766,10 +758,7 @@ fn corpus_attachment_values_are_found() {
         os("all"),
         os("--json"),
     ]);
-    let manifest: Value = serde_json::from_slice(
-        &std::fs::read(corpus.join("expected/crashpad-db-2.manifest.json")).unwrap(),
-    )
-    .unwrap();
+    let manifest = db2_manifest(&corpus);
     let mut checked = 0;
     for artifact in manifest["artifacts"].as_array().unwrap() {
         let name = artifact["artifact"].as_str().unwrap();
@@ -899,23 +888,9 @@ fn hostile_files_in_a_database_are_reported_not_followed() {
     assert_eq!(before, snapshot(&db), "nothing written");
 }
 
-/// Run crashscope as an unprivileged user when this test runs as root (permissions do
-/// not stop root): `setpriv` to `nobody`. `None` when that is not possible here.
+/// `args` run by [`unprivileged`], with this file's clock; `None` when that cannot be.
 fn as_unprivileged(args: &[&std::ffi::OsStr]) -> Option<std::process::Output> {
-    use std::os::unix::fs::MetadataExt;
-    let is_root = std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0);
-    let mut cmd = if is_root {
-        let setpriv = Path::new("/usr/bin/setpriv");
-        if !setpriv.exists() {
-            return None;
-        }
-        let mut c = std::process::Command::new(setpriv);
-        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-            .arg(env!("CARGO_BIN_EXE_crashscope"));
-        c
-    } else {
-        crashscope()
-    };
+    let mut cmd = unprivileged()?;
     cmd.env("CRASHSCOPE_NOW", NOW)
         .env("NO_COLOR", "1")
         .args(args);
@@ -943,7 +918,6 @@ fn unreadable_files_in_a_database_are_reported_and_fail_the_audit() {
     }
     let before = snapshot(&db);
     let Some(list) = as_unprivileged(&[os("list"), db.as_os_str(), os("--json")]) else {
-        eprintln!("skipped: running as root without setpriv");
         return;
     };
     assert_eq!(list.status.code(), Some(0), "{}", stderr(&list));

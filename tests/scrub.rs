@@ -446,22 +446,13 @@ fn a_read_only_input_gives_a_read_only_copy() {
     std::fs::copy(testdata("dumps/linux-crashy-segv.dmp"), &input).unwrap();
     std::fs::set_permissions(&input, std::fs::Permissions::from_mode(0o444)).unwrap();
     let out = tmp.path().join("out.dmp");
-    let bin = env!("CARGO_BIN_EXE_crashscope");
-    let args = ["-q", "scrub", s(&input), "-o", s(&out), "--no-config"];
-    let is_root = std::fs::metadata("/proc/self")
-        .map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0)
-        .unwrap_or(false);
-    let setpriv = std::path::Path::new("/usr/bin/setpriv");
-    let run = if is_root && setpriv.exists() {
-        std::process::Command::new(setpriv)
-            .args(["--reuid=65534", "--regid=65534", "--clear-groups", bin])
-            .args(args)
-            .env("NO_COLOR", "1")
-            .output()
-            .unwrap()
-    } else {
-        crate::util::run(args)
+    let Some(mut cmd) = crate::util::unprivileged() else {
+        return;
     };
+    let run = cmd
+        .args(["-q", "scrub", s(&input), "-o", s(&out), "--no-config"])
+        .output()
+        .unwrap();
     assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
     let mode = std::fs::metadata(&out).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o444);

@@ -29,6 +29,12 @@ pub fn corpus() -> Option<PathBuf> {
     }
 }
 
+/// The manifest of what was planted in the corpus's `crashpad-db-2`.
+pub fn db2_manifest(corpus: &Path) -> serde_json::Value {
+    let text = std::fs::read(corpus.join("expected/crashpad-db-2.manifest.json")).unwrap();
+    serde_json::from_slice(&text).unwrap()
+}
+
 /// The binary with a clean, predictable environment: no colour from the environment,
 /// no cache in the real home.
 pub fn crashscope() -> Command {
@@ -40,6 +46,33 @@ pub fn crashscope() -> Command {
         )
         .env("COLUMNS", "100");
     cmd
+}
+
+/// [`crashscope`] as a user whom file modes stop: as root (whom they do not stop) the
+/// binary is started through `setpriv` as `nobody`. `None` when running as root without
+/// setpriv (the caller skips the test, saying so).
+pub fn unprivileged() -> Option<Command> {
+    use std::os::unix::fs::MetadataExt;
+    let is_root = std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0);
+    if !is_root {
+        return Some(crashscope());
+    }
+    let setpriv = Path::new("/usr/bin/setpriv");
+    if !setpriv.exists() {
+        eprintln!("skipped: running as root without setpriv");
+        return None;
+    }
+    let plain = crashscope();
+    let mut cmd = Command::new(setpriv);
+    cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(plain.get_program());
+    for (key, value) in plain.get_envs() {
+        match value {
+            Some(v) => cmd.env(key, v),
+            None => cmd.env_remove(key),
+        };
+    }
+    Some(cmd)
 }
 
 /// Run with `args`, returning the output.

@@ -36,7 +36,7 @@ fn main() {
     for _ in 0..5 {
         found.clear();
         let t = Instant::now();
-        memory::scan_region(&buf, &region, &matcher, &mut found);
+        memory::scan_region(&buf, &region, &matcher, &mut found, &mut Vec::new());
         times.push(t.elapsed().as_secs_f64());
     }
     times.sort_by(f64::total_cmp);

@@ -80,6 +80,7 @@ pub fn analyze_with(report: Report, walker: &Walker, split: bool) -> Analysis {
         let mut inventory = disclosure::inventory(&report);
         let mut findings = scan(&report, &inventory, deadline);
         inventory.problems.append(&mut findings.problems);
+        inventory.fields.append(&mut findings.fields);
         let walked = walker.walk_until(&report, deadline);
         return Analysis {
             report,
@@ -93,6 +94,7 @@ pub fn analyze_with(report: Report, walker: &Walker, split: bool) -> Analysis {
             let mut inventory = disclosure::inventory(&report);
             let mut findings = scan(&report, &inventory, deadline);
             inventory.problems.append(&mut findings.problems);
+            inventory.fields.append(&mut findings.fields);
             (inventory, findings)
         });
         let walked = walker.walk_until(&report, deadline);

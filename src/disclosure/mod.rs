@@ -10,6 +10,8 @@
 //! Origins are computed from the raw structures, not from the parsed values, so that a
 //! rewrite at `origin` changes exactly the bytes that hold the value.
 
+mod context;
+pub mod environ;
 mod raw;
 pub mod upload;
 
@@ -70,6 +72,10 @@ pub enum FieldKind {
     Comment,
     Assertion,
     MacCrashInfo,
+    /// An element of an engine's crash context (Unreal's `FGenericCrashContext` XML).
+    CrashContext {
+        key: String,
+    },
     /// A file attached to a Crashpad report (uploaded beside the dump).
     Attachment {
         name: String,
@@ -102,6 +108,7 @@ impl FieldKind {
             FieldKind::Comment => "comments",
             FieldKind::Assertion => "assertion",
             FieldKind::MacCrashInfo => "macOS crash info",
+            FieldKind::CrashContext { .. } => "crash context",
             FieldKind::Attachment { .. } => "attachments",
             FieldKind::RemoteId => "database",
         }
@@ -268,7 +275,16 @@ pub fn inventory(report: &Report) -> Inventory {
             // Anything else (a custom user stream, a stream this version does not
             // interpret) is scanned as raw bytes: what is not in the inventory could not
             // be shown, audited or scrubbed.
-            _ => inv.raw_bytes(format!("stream:0x{:08x}", s.stream_type), offset, s.size),
+            _ => {
+                // An engine's crash context (Unreal's XML) is read element by element;
+                // its bytes are scanned raw as well, so nothing between elements hides.
+                if let Some(fields) = context::fields(stream, offset) {
+                    for f in fields {
+                        inv.push(f.path, f.kind, f.value, f.origin);
+                    }
+                }
+                inv.raw_bytes(format!("stream:0x{:08x}", s.stream_type), offset, s.size)
+            }
         }
     }
     inv.out.regions = report
@@ -537,10 +553,18 @@ impl<'a> Builder<'a> {
         for i in 0..count {
             let at = 4 + i * 12;
             let module = l.u32(at).unwrap_or(0);
+            let info_size = l.u32(at + 4).unwrap_or(0);
             let info_rva = l.u32(at + 8).unwrap_or(0);
-            let Some(info) = self.data.slice(u64::from(info_rva), 28) else {
+            // MinidumpModuleCrashpadInfo, read by its declared size: version, list and
+            // simple annotations (20 bytes, what older macOS and Windows Crashpad
+            // wrote), then annotation objects (28 bytes and more).
+            let Some(info) = self
+                .data
+                .slice(u64::from(info_rva), u64::from(info_size))
+                .filter(|_| info_size >= 20)
+            else {
                 self.problem(format!(
-                    "crashpad module {module}: info is outside the file"
+                    "crashpad module {module}: info ({info_size} bytes at {info_rva}) is outside the file or too short"
                 ));
                 continue;
             };
@@ -557,7 +581,9 @@ impl<'a> Builder<'a> {
                 }
             }
             self.dictionary(&prefix, m.u32(16).unwrap_or(0));
-            self.annotation_objects(&prefix, m.u32(24).unwrap_or(0));
+            if info.len() >= 28 {
+                self.annotation_objects(&prefix, m.u32(24).unwrap_or(0));
+            }
         }
     }
 

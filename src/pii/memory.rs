@@ -8,7 +8,7 @@
 
 use super::{match_rules, memory_location, rules, Category, Finding, Identity, Severity};
 use crate::budget::Deadline;
-use crate::disclosure::{Encoding, Region};
+use crate::disclosure::{environ, Encoding, Field, Region};
 
 /// Shortest run of text worth scanning (`a@b.io` is 6; a 3-letter user name sits inside
 /// longer text such as `USER=ted`).
@@ -229,9 +229,9 @@ impl IdentityMatcher {
             next = end;
             let before = text[..start].chars().next_back();
             let after = text[end..].chars().next();
-            if !before.is_some_and(char::is_alphanumeric)
-                && !after.is_some_and(char::is_alphanumeric)
-            {
+            // `_` joins words into one identifier: `travis` is not in `TRAVIS_COMMIT`.
+            let word = |c: char| c.is_alphanumeric() || c == '_';
+            if !before.is_some_and(word) && !after.is_some_and(word) {
                 out.push((start, end, host));
             }
         }
@@ -254,9 +254,24 @@ fn excerpt(text: &str, start: usize, end: usize) -> String {
     out
 }
 
+/// Environment entries seen one right after another, not yet judged a block.
+#[derive(Default)]
+struct Chain {
+    entries: Vec<environ::Entry>,
+    /// Where the next entry of the block would start (after this one's NUL).
+    next: usize,
+}
+
 struct Sink<'a> {
     region: &'a Region,
     found: &'a mut Vec<Finding>,
+    /// Fields of environment blocks found in memory (`None`: the identity-only pass,
+    /// which finds the same blocks again and must not list them twice).
+    fields: Option<&'a mut Vec<Field>>,
+    matcher: &'a IdentityMatcher,
+    values: bool,
+    /// Per kind of run (ASCII, UTF-16 at even and at odd offsets).
+    chains: [Chain; 3],
 }
 
 impl Sink<'_> {
@@ -294,21 +309,74 @@ impl Sink<'_> {
         });
     }
 
-    fn run(
-        &mut self,
-        offset: usize,
-        text: &str,
-        wide: bool,
-        matcher: &IdentityMatcher,
-        values: bool,
-    ) {
-        if values {
+    /// One run of text: environment entries wait until it is known whether they form a
+    /// block; anything else ends the block before it and is scanned at once.
+    fn run(&mut self, offset: usize, text: &str, wide: bool) {
+        let (kind, unit) = if wide { (1 + (offset & 1), 2) } else { (0, 1) };
+        let chain = &self.chains[kind];
+        let follows = offset >= chain.next && offset <= chain.next + environ::GAP * unit;
+        if !chain.entries.is_empty() && !follows {
+            self.flush(kind);
+        }
+        if environ::entry_name_len(text).is_some() {
+            let chain = &mut self.chains[kind];
+            chain.entries.push(environ::Entry {
+                offset,
+                text: text.to_string(),
+            });
+            chain.next = offset + (text.len() + 1) * unit;
+            return;
+        }
+        self.text(offset, text, wide);
+    }
+
+    /// Judge the entries waiting in chain `kind`: a block's entries become fields,
+    /// fewer entries are plain text.
+    fn flush(&mut self, kind: usize) {
+        let entries = std::mem::take(&mut self.chains[kind].entries);
+        let wide = kind > 0;
+        if entries.len() < environ::MIN_BLOCK {
+            for e in entries {
+                self.text(e.offset, &e.text, wide);
+            }
+            return;
+        }
+        for field in environ::fields(self.region, &entries, wide) {
+            if self.values {
+                super::scan_field(&field, self.found);
+            }
+            for (start, end, is_host) in self.matcher.find_in_text(&field.value) {
+                let (category, rule) = super::identity_rule(is_host);
+                super::push_field(
+                    self.found,
+                    &field,
+                    rule,
+                    category,
+                    Severity::Medium,
+                    start,
+                    end,
+                );
+            }
+            if let Some(fields) = self.fields.as_deref_mut() {
+                fields.push(field);
+            }
+        }
+    }
+
+    fn finish(&mut self) {
+        for kind in 0..3 {
+            self.flush(kind);
+        }
+    }
+
+    fn text(&mut self, offset: usize, text: &str, wide: bool) {
+        if self.values {
             for (i, start, end) in match_rules(text) {
                 let r = &rules::RULES[i];
                 self.push(offset, text, start, end, wide, r.id, r.category, r.severity);
             }
         }
-        for (start, end, is_host) in matcher.find_in_text(text) {
+        for (start, end, is_host) in self.matcher.find_in_text(text) {
             let (category, rule) = super::identity_rule(is_host);
             self.push(
                 offset,
@@ -338,23 +406,32 @@ fn scan(
     region: &Region,
     matcher: &IdentityMatcher,
     found: &mut Vec<Finding>,
+    fields: Option<&mut Vec<Field>>,
     values: bool,
 ) {
     let bytes = region_bytes(file, region);
-    let mut sink = Sink { region, found };
-    for_each_run(bytes, MIN_RUN, |off, text, wide| {
-        sink.run(off, text, wide, matcher, values)
-    });
+    let mut sink = Sink {
+        region,
+        found,
+        fields,
+        matcher,
+        values,
+        chains: Default::default(),
+    };
+    for_each_run(bytes, MIN_RUN, |off, text, wide| sink.run(off, text, wide));
+    sink.finish();
 }
 
-/// Scan one region with every value rule and the identities.
+/// Scan one region with every value rule and the identities; the fields of environment
+/// blocks found in it are added to `fields`.
 pub fn scan_region(
     file: &[u8],
     region: &Region,
     matcher: &IdentityMatcher,
     found: &mut Vec<Finding>,
+    fields: &mut Vec<Field>,
 ) {
-    scan(file, region, matcher, found, true);
+    scan(file, region, matcher, found, Some(fields), true);
 }
 
 /// Scan one region for identities only (the second pass, for names found in memory).
@@ -364,7 +441,7 @@ pub fn scan_region_identities_only(
     matcher: &IdentityMatcher,
     found: &mut Vec<Finding>,
 ) {
-    scan(file, region, matcher, found, false);
+    scan(file, region, matcher, found, None, false);
 }
 
 /// Regions longer than this are cut into pieces of this size, scanned in parallel.
@@ -426,7 +503,7 @@ pub fn scan_regions(
     values: bool,
     release: &(dyn Fn(u64, u64) + Sync),
     deadline: Option<Deadline>,
-) -> (Vec<Finding>, u64) {
+) -> Scanned {
     let total: u64 = regions.iter().map(|r| r.len).sum();
     let threads = if total >= PARALLEL_FROM {
         std::thread::available_parallelism().map_or(1, |n| n.get())
@@ -439,7 +516,7 @@ pub fn scan_regions(
     // Each piece's findings, tagged with the piece's index: put back in piece order,
     // they are exactly what one thread scanning region after region would report.
     let work = || {
-        let mut done: Vec<(usize, Vec<Finding>)> = Vec::new();
+        let mut done: Vec<(usize, Vec<Finding>, Vec<Field>)> = Vec::new();
         loop {
             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let Some(piece) = pieces.get(i) else { break };
@@ -449,8 +526,17 @@ pub fn scan_regions(
                 continue;
             }
             let mut local = Vec::new();
-            scan(file, &piece.window, matcher, &mut local, values);
+            let mut fields = Vec::new();
+            scan(
+                file,
+                &piece.window,
+                matcher,
+                &mut local,
+                values.then_some(&mut fields),
+                values,
+            );
             local.retain(|f| piece.keep.contains(&f.offset));
+            fields.retain(|f| piece.keep.contains(&f.origin.offset));
             if piece.window.len >= 4096 {
                 // Rounded out to 2 MiB: the kernel maps page-cache folios of up to that
                 // size around every access, beyond the bytes asked for.
@@ -459,8 +545,8 @@ pub fn scan_regions(
                 let end = (piece.window.file_offset + piece.window.len).div_ceil(FOLIO) * FOLIO;
                 release(start, end - start);
             }
-            if !local.is_empty() {
-                done.push((i, local));
+            if !local.is_empty() || !fields.is_empty() {
+                done.push((i, local, fields));
             }
         }
         done
@@ -476,9 +562,26 @@ pub fn scan_regions(
                 .collect()
         })
     };
-    done.sort_by_key(|(i, _)| *i);
-    let found = done.into_iter().flat_map(|(_, f)| f).collect();
-    (found, skipped.into_inner())
+    done.sort_by_key(|(i, _, _)| *i);
+    let mut out = Scanned {
+        skipped: skipped.into_inner(),
+        ..Scanned::default()
+    };
+    for (_, found, fields) in done {
+        out.findings.extend(found);
+        out.fields.extend(fields);
+    }
+    out
+}
+
+/// What a scan of memory found.
+#[derive(Debug, Default)]
+pub struct Scanned {
+    pub findings: Vec<Finding>,
+    /// Structures recognised in memory (environment blocks), as inventory fields.
+    pub fields: Vec<Field>,
+    /// Bytes left unscanned when the deadline passed.
+    pub skipped: u64,
 }
 
 #[cfg(test)]
@@ -508,7 +611,13 @@ mod tests {
         mem.extend([0u8; 7]);
         let mut found = Vec::new();
         let matcher = IdentityMatcher::new(&Identity::default());
-        scan_region(&mem, &region(mem.len()), &matcher, &mut found);
+        scan_region(
+            &mem,
+            &region(mem.len()),
+            &matcher,
+            &mut found,
+            &mut Vec::new(),
+        );
         let email = found.iter().find(|f| f.rule == "email").expect("found");
         assert_eq!(email.value, "alice@example.com");
         assert_eq!(email.encoding, Encoding::Utf16le);
@@ -593,9 +702,13 @@ mod piece_tests {
         };
         let matcher = IdentityMatcher::new(&Identity::default());
         let mut whole = Vec::new();
-        scan_region(&bytes, &region, &matcher, &mut whole);
+        scan_region(&bytes, &region, &matcher, &mut whole, &mut Vec::new());
         let released = std::sync::Mutex::new(0u64);
-        let (cut, skipped) = scan_regions(
+        let Scanned {
+            findings: cut,
+            skipped,
+            ..
+        } = scan_regions(
             &bytes,
             std::slice::from_ref(&region),
             &matcher,
@@ -609,7 +722,11 @@ mod piece_tests {
         // Past the deadline nothing more is scanned, and every byte left out is counted.
         let gone = crate::budget::Budget(std::time::Duration::from_nanos(1)).start();
         std::thread::sleep(std::time::Duration::from_millis(1));
-        let (none, skipped) = scan_regions(
+        let Scanned {
+            findings: none,
+            skipped,
+            ..
+        } = scan_regions(
             &bytes,
             std::slice::from_ref(&region),
             &matcher,

@@ -11,6 +11,7 @@
 //! It knows nothing about terminals: findings carry values, byte ranges and fingerprints;
 //! `render` decides how to show them.
 
+pub mod keys;
 pub mod memory;
 pub mod rules;
 mod scanners;
@@ -67,6 +68,8 @@ pub enum Category {
     IpAddress,
     MacAddress,
     InstallId,
+    /// An account, login or user id (a game platform's account, a Windows SID).
+    AccountId,
     Url,
     CommandLine,
     CurrentDirectory,
@@ -90,6 +93,7 @@ impl Category {
             Category::IpAddress => "IP address",
             Category::MacAddress => "MAC address",
             Category::InstallId => "install id",
+            Category::AccountId => "account id",
             Category::Url => "URL",
             Category::CommandLine => "command line",
             Category::CurrentDirectory => "current directory",
@@ -226,14 +230,19 @@ pub struct RuleInfo {
 /// identity rules that search for names the dump has revealed.
 const PLACE_RULES: &[RuleInfo] = &[
     RuleInfo { id: "env-user-name", category: Category::UserName, severity: Severity::Medium, description: "The user name in USER, LOGNAME or USERNAME" },
-    RuleInfo { id: "env-host-name", category: Category::HostName, severity: Severity::Medium, description: "The host name in HOSTNAME, COMPUTERNAME or HOST" },
+    RuleInfo { id: "env-host-name", category: Category::HostName, severity: Severity::Medium, description: "The machine's name: HOSTNAME, HOST, COMPUTERNAME, USERDOMAIN, CLIENTNAME (the remote-desktop client), LOGONSERVER (the domain controller), the host in SESSION_MANAGER" },
     RuleInfo { id: "current-directory", category: Category::CurrentDirectory, severity: Severity::Medium, description: "The current directory (PWD, OLDPWD)" },
-    RuleInfo { id: "env-secret", category: Category::Secret, severity: Severity::High, description: "An environment variable whose name says it holds a secret (TOKEN, PASSWORD, KEY...)" },
+    RuleInfo { id: "env-secret", category: Category::Secret, severity: Severity::High, description: "An environment variable one of whose words names a secret (PASSWORD, SECRET, TOKEN, API_KEY, ACCESS_KEY, PRIVATE_KEY, CREDENTIAL...) and whose value is not a path, socket, boolean or small number" },
     RuleInfo { id: "locale", category: Category::QuasiIdentifier, severity: Severity::Low, description: "The locale or time zone (LANG, LC_*, TZ)" },
     RuleInfo { id: "unreadable-data", category: Category::Unreadable, severity: Severity::Medium, description: "A part of the file that could not be read (a stream or region outside the file, a corrupt structure): what it holds was not checked, so it cannot pass as clean" },
     RuleInfo { id: "environment-variable", category: Category::Environment, severity: Severity::Low, description: "Any other environment variable: the environment travels with the dump" },
     RuleInfo { id: "command-line", category: Category::CommandLine, severity: Severity::Medium, description: "A command-line argument of the crashed process" },
-    RuleInfo { id: "install-id", category: Category::InstallId, severity: Severity::Medium, description: "A stable install id (Crashpad client id, guid annotations): links every report of one install" },
+    RuleInfo { id: "install-id", category: Category::InstallId, severity: Severity::Medium, description: "A stable install, device or machine id (Crashpad client id; an annotation or crash context value named guid, device id, machine id, install id): links every report of one install" },
+    RuleInfo { id: "account-id", category: Category::AccountId, severity: Severity::Medium, description: "An account, login or user id, by the name it is stored under (EpicAccountId, LoginId, user_id)" },
+    RuleInfo { id: "named-secret", category: Category::Secret, severity: Severity::High, description: "An annotation or crash context value whose name says it is a secret (token, password, api key...)" },
+    RuleInfo { id: "named-email", category: Category::Email, severity: Severity::Medium, description: "An annotation or crash context value whose name says it is an e-mail address" },
+    RuleInfo { id: "named-user-name", category: Category::UserName, severity: Severity::Medium, description: "An annotation or crash context value whose name says it is a user or login name" },
+    RuleInfo { id: "named-host-name", category: Category::HostName, severity: Severity::Medium, description: "An annotation or crash context value whose name says it is a computer or host name" },
     RuleInfo { id: "sensitive-annotation", category: Category::Annotation, severity: Severity::Medium, description: "A Crashpad annotation known to carry browsing or launch data (url-chunk, top-origin, switch-N)" },
     RuleInfo { id: "quasi-identifier", category: Category::QuasiIdentifier, severity: Severity::Low, description: "OS build, CPU brand, GPU or distribution: narrows down who you are" },
     RuleInfo { id: "user-name", category: Category::UserName, severity: Severity::Medium, description: "A user name the dump revealed elsewhere (a home path, USER), found again" },
@@ -287,6 +296,9 @@ pub struct Identity {
 pub struct Findings {
     pub identity: Identity,
     pub findings: Vec<Finding>,
+    /// Inventory fields recognised inside memory (environment blocks on a stack or in
+    /// the heap): the caller adds them to the report's inventory.
+    pub fields: Vec<Field>,
     /// What the scan could not do (memory left unscanned when the time budget ran out).
     pub problems: Vec<String>,
 }
@@ -334,25 +346,33 @@ pub fn scan_releasing(
     for field in &inventory.fields {
         scan_field(field, &mut found);
     }
-    let mut identity = discover(inventory, &found);
+    let mut identity = discover(&inventory.fields, &found);
     identity.user_names.extend(known.user_names.iter().cloned());
     identity.host_names.extend(known.host_names.iter().cloned());
     let matcher = memory::IdentityMatcher::new(&identity);
-    identities_in_fields(inventory, &matcher, &mut found);
-    let (in_memory, mut skipped) =
-        memory::scan_regions(file, &inventory.regions, &matcher, true, release, deadline);
-    found.extend(in_memory);
-    // Memory can reveal more user names (a home path on the stack): search once more.
-    let more = discover_from_memory(&found, &identity);
-    if !more.user_names.is_empty() {
+    identities_in_fields(&inventory.fields, &matcher, &mut found);
+    let scanned = memory::scan_regions(file, &inventory.regions, &matcher, true, release, deadline);
+    let mut skipped = scanned.skipped;
+    found.extend(scanned.findings);
+    let memory_fields = scanned.fields;
+    // Memory can reveal more names (a home path on the stack, an environment block with
+    // USERNAME and COMPUTERNAME): search for those once more, everywhere.
+    let all_fields: Vec<&Field> = inventory.fields.iter().chain(&memory_fields).collect();
+    let discovered = discover(all_fields.iter().copied(), &found);
+    let more = discovered.clone().without(&identity);
+    identity.user_names.extend(discovered.user_names);
+    identity.host_names.extend(discovered.host_names);
+    if !more.is_empty() {
         let extra = memory::IdentityMatcher::new(&more);
-        identities_in_fields(inventory, &extra, &mut found);
-        let (in_memory, more_skipped) =
+        identities_in_fields(all_fields.iter().copied(), &extra, &mut found);
+        let again =
             memory::scan_regions(file, &inventory.regions, &extra, false, release, deadline);
-        found.extend(in_memory);
-        skipped = skipped.max(more_skipped);
-        identity.user_names.extend(more.user_names);
+        found.extend(again.findings);
+        skipped = skipped.max(again.skipped);
     }
+    drop(all_fields);
+    let mut memory_fields = memory_fields;
+    name_memory_fields(&mut memory_fields, &mut found);
     let mut problems = Vec::new();
     if let (Some(deadline), true) = (deadline, skipped > 0) {
         let total: u64 = inventory.regions.iter().map(|r| r.len).sum();
@@ -363,17 +383,47 @@ pub fn scan_releasing(
     Findings {
         identity,
         findings: dedupe(found),
+        fields: memory_fields,
         problems,
     }
 }
 
+/// Environment blocks are often in memory more than once (a copy of the block, the
+/// same strings on two stacks): the first variable of a name keeps
+/// `memory.environ.NAME`, later ones are told apart by the file offset of their value
+/// (`memory.environ.NAME@0x…`), and the findings inside them follow the new path.
+fn name_memory_fields(fields: &mut [Field], found: &mut [Finding]) {
+    fields.sort_by_key(|f| f.origin.offset);
+    let mut seen = BTreeSet::new();
+    for f in fields.iter_mut() {
+        if !seen.insert(f.path.clone()) {
+            f.path = format!("{}@0x{:x}", f.path, f.origin.offset);
+        }
+    }
+    for finding in found.iter_mut() {
+        let Location::Field { path, .. } = &mut finding.location else {
+            continue;
+        };
+        if !path.starts_with("memory.environ.") {
+            continue;
+        }
+        // The field that holds the finding: the last one starting at or before it.
+        let at = fields.partition_point(|f| f.origin.offset <= finding.offset);
+        if let Some(field) = at.checked_sub(1).map(|i| &fields[i]) {
+            if finding.offset < field.origin.offset + field.origin.len.max(1) {
+                path.clone_from(&field.path);
+            }
+        }
+    }
+}
+
 /// Every whole-word occurrence of the identities in every field.
-fn identities_in_fields(
-    inventory: &Inventory,
+fn identities_in_fields<'a>(
+    fields: impl IntoIterator<Item = &'a Field>,
     matcher: &memory::IdentityMatcher,
     found: &mut Vec<Finding>,
 ) {
-    for field in &inventory.fields {
+    for field in fields {
         for (start, end, is_host) in matcher.find_in_text(&field.value) {
             let (category, rule) = identity_rule(is_host);
             push_field(found, field, rule, category, Severity::Medium, start, end);
@@ -477,13 +527,15 @@ fn scan_field(field: &Field, found: &mut Vec<Finding>) {
     };
     // A value scrub masked whole (`*****`) or blanked says nothing any more.
     let masked = value.is_empty() || is_masked(value);
-    if let Some((rule, category, severity)) = context_rule(&field.kind, value).filter(|_| !masked) {
-        let recognised = rule == "env-secret"
+    if let Some((rule, category, severity, (from, to))) =
+        context_rule(&field.kind, value).filter(|_| !masked)
+    {
+        let recognised = category == Category::Secret
             && matches.iter().any(|&(i, start, end)| {
                 rules::RULES[i].category == category && start == 0 && end == value.len()
             });
-        if !recognised {
-            push_field(found, field, rule, category, severity, 0, value.len());
+        if !recognised && from < to {
+            push_field(found, field, rule, category, severity, from, to);
         }
     }
     for (i, start, end) in matches {
@@ -492,79 +544,113 @@ fn scan_field(field: &Field, found: &mut Vec<Finding>) {
     }
 }
 
-/// Environment variables whose value is a secret by name.
-fn secret_name(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    [
-        "pass",
-        "secret",
-        "token",
-        "api_key",
-        "apikey",
-        "auth",
-        "credential",
-        "private_key",
-        "session",
-        "cookie",
-    ]
-    .iter()
-    .any(|k| n.contains(k))
-}
+/// A sub-range of a value, or all of it.
+type Span = (usize, usize);
 
-/// Rules that depend on where a value is, not what it looks like.
-fn context_rule(kind: &FieldKind, value: &str) -> Option<(&'static str, Category, Severity)> {
+/// Rules that depend on where a value is, not what it looks like: the rule, and the
+/// part of the value it covers (a host inside `SESSION_MANAGER`, not the whole value).
+fn context_rule(kind: &FieldKind, value: &str) -> Option<(&'static str, Category, Severity, Span)> {
     use Category as C;
     use Severity::*;
+    let all = (0, value.len());
     Some(match kind {
-        FieldKind::EnvVar { name } => {
-            let upper = name.to_ascii_uppercase();
-            match upper.as_str() {
-                "USER" | "LOGNAME" | "USERNAME" => ("env-user-name", C::UserName, Medium),
-                "HOSTNAME" | "COMPUTERNAME" | "HOST" => ("env-host-name", C::HostName, Medium),
-                "PWD" | "OLDPWD" => ("current-directory", C::CurrentDirectory, Medium),
-                "LANG" | "LANGUAGE" | "TZ" => ("locale", C::QuasiIdentifier, Low),
-                _ if upper.starts_with("LC_") => ("locale", C::QuasiIdentifier, Low),
-                _ if secret_name(name) => ("env-secret", C::Secret, High),
-                _ => ("environment-variable", C::Environment, Low),
-            }
+        FieldKind::EnvVar { name } => return env_rule(name, value),
+        FieldKind::CommandLine { index } if *index > 0 => {
+            ("command-line", C::CommandLine, Medium, all)
         }
-        FieldKind::CommandLine { index } if *index > 0 => ("command-line", C::CommandLine, Medium),
-        FieldKind::CrashpadClientId => ("install-id", C::InstallId, Medium),
+        FieldKind::CrashpadClientId => ("install-id", C::InstallId, Medium, all),
         FieldKind::Annotation { key } => {
             let k = key.to_ascii_lowercase();
-            if matches!(
-                k.as_str(),
-                "guid" | "metrics_client_id" | "client_id" | "clientid"
-            ) {
-                ("install-id", C::InstallId, Medium)
+            if k == "clientid" {
+                ("install-id", C::InstallId, Medium, all)
             } else if k.starts_with("url-chunk") || k == "top-origin" || k.starts_with("switch-") {
-                ("sensitive-annotation", C::Annotation, Medium)
+                ("sensitive-annotation", C::Annotation, Medium, all)
             } else if k.starts_with("gpu") || k == "lsb-release" {
-                ("quasi-identifier", C::QuasiIdentifier, Low)
+                ("quasi-identifier", C::QuasiIdentifier, Low, all)
             } else {
-                return None;
+                let (rule, category, severity) = keys::by_key(key, value)?;
+                (rule, category, severity, all)
             }
         }
+        FieldKind::CrashContext { key } => {
+            let (rule, category, severity) = keys::by_key(key, value)?;
+            (rule, category, severity, all)
+        }
         FieldKind::SystemInfo | FieldKind::MiscInfo | FieldKind::LsbRelease => {
-            ("quasi-identifier", C::QuasiIdentifier, Low)
+            ("quasi-identifier", C::QuasiIdentifier, Low, all)
         }
         // The CPU brand string, once per core in /proc/cpuinfo.
         FieldKind::CpuInfo if value.starts_with("model name") => {
-            ("quasi-identifier", C::QuasiIdentifier, Low)
+            ("quasi-identifier", C::QuasiIdentifier, Low, all)
         }
         _ => return None,
     })
 }
 
-/// User and host names the fields reveal.
-fn discover(inventory: &Inventory, found: &[Finding]) -> Identity {
+/// An environment variable, judged by its name (and, for secrets, by its value).
+fn env_rule(name: &str, value: &str) -> Option<(&'static str, Category, Severity, Span)> {
+    use Category as C;
+    use Severity::*;
+    let all = (0, value.len());
+    let upper = name.to_ascii_uppercase();
+    Some(match upper.as_str() {
+        "USER" | "LOGNAME" | "USERNAME" => ("env-user-name", C::UserName, Medium, all),
+        // The machine's name on every system; on Windows also the domain (a machine's
+        // own name when it has none) and the remote-desktop client's name.
+        "HOSTNAME"
+        | "COMPUTERNAME"
+        | "HOST"
+        | "USERDOMAIN"
+        | "USERDOMAIN_ROAMINGPROFILE"
+        | "CLIENTNAME" => ("env-host-name", C::HostName, Medium, all),
+        // `\\DC-NAME`: the domain controller that logged the user on.
+        "LOGONSERVER" => {
+            let start = value.len() - value.trim_start_matches('\\').len();
+            ("env-host-name", C::HostName, Medium, (start, value.len()))
+        }
+        // `local/HOST:@/tmp/.ICE-unix/N,unix/HOST:/tmp/.ICE-unix/N`
+        "SESSION_MANAGER" => match session_manager_host(value) {
+            Some(span) => ("env-host-name", C::HostName, Medium, span),
+            None => ("environment-variable", C::Environment, Low, all),
+        },
+        "PWD" | "OLDPWD" => ("current-directory", C::CurrentDirectory, Medium, all),
+        "LANG" | "LANGUAGE" | "TZ" => ("locale", C::QuasiIdentifier, Low, all),
+        _ if upper.starts_with("LC_") => ("locale", C::QuasiIdentifier, Low, all),
+        _ if keys::is_secret_name(&keys::words(name)) && !keys::is_never_secret(value) => {
+            ("env-secret", C::Secret, High, all)
+        }
+        _ => ("environment-variable", C::Environment, Low, all),
+    })
+}
+
+/// The host inside an X session manager address (`local/HOST:@/tmp/...`).
+fn session_manager_host(value: &str) -> Option<Span> {
+    let start = value.find('/')? + 1;
+    let len = value[start..].find(':')?;
+    let host = &value[start..start + len];
+    (!host.is_empty()
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.'))
+    .then_some((start, start + len))
+}
+
+/// User and host names the fields and findings reveal: home paths and `USER`-like
+/// variables for users, `HOSTNAME`-like variables for hosts, values whose name says what
+/// they are. A name seen only in a module's debug file (a PDB path: where the module was
+/// built, on its builder's machine) is not the user's.
+fn discover<'a>(fields: impl IntoIterator<Item = &'a Field>, found: &[Finding]) -> Identity {
     let mut id = Identity::default();
     for f in found {
+        let built = matches!(&f.location, Location::Field { place, .. } if *place == FieldKind::DebugFile.place())
+            && f.rule == "user-path";
         match f.rule {
-            "user-path" | "env-user-name" if !rules::is_generic_user(&f.value) => {
+            "user-path" | "env-user-name" | "named-user-name"
+                if !built && rules::is_identity_name(&f.value) =>
+            {
                 id.user_names.insert(f.value.clone());
             }
-            "env-host-name" => {
+            "env-host-name" | "named-host-name" if rules::is_identity_name(&f.value) => {
                 id.host_names.insert(f.value.clone());
                 if let Some(short) = f.value.split('.').next() {
                     if short.len() >= 3 && short != f.value {
@@ -575,39 +661,41 @@ fn discover(inventory: &Inventory, found: &[Finding]) -> Identity {
             _ => {}
         }
     }
-    // HOME=/home/alice names the user even when USER is not set.
-    for field in &inventory.fields {
-        if matches!(&field.kind, FieldKind::EnvVar { name } if name == "HOME") {
-            if let Some(user) = field.value.rsplit('/').find(|s| !s.is_empty()) {
-                if !rules::is_generic_user(user) && field.value.len() > user.len() + 1 {
-                    id.user_names.insert(user.to_string());
-                }
+    // HOME=/home/alice, USERPROFILE=C:\Users\alice name the user even when USER is not set.
+    for field in fields {
+        let FieldKind::EnvVar { name } = &field.kind else {
+            continue;
+        };
+        if !matches!(
+            name.to_ascii_uppercase().as_str(),
+            "HOME" | "USERPROFILE" | "HOMEPATH"
+        ) {
+            continue;
+        }
+        if let Some(user) = field.value.rsplit(['/', '\\']).find(|s| !s.is_empty()) {
+            if field.value.len() > user.len() + 1 && rules::is_identity_name(user) {
+                id.user_names.insert(user.to_string());
             }
         }
     }
-    id.user_names
-        .retain(|u| u.chars().count() >= 3 && !is_masked(u));
-    id.host_names.retain(|h| !is_masked(h));
+    id.user_names.retain(|u| u.chars().count() >= 3);
     id
 }
 
-/// User names found only in memory (home paths on the stack) that the fields did not reveal.
-fn discover_from_memory(found: &[Finding], known: &Identity) -> Identity {
-    let mut more = Identity::default();
-    for f in found {
-        if f.rule == "user-path"
-            && matches!(f.location, Location::Memory { .. })
-            && f.value.chars().count() >= 3
-            && !is_masked(&f.value)
-            && !known
-                .user_names
-                .iter()
-                .any(|u| u.eq_ignore_ascii_case(&f.value))
-        {
-            more.user_names.insert(f.value.clone());
-        }
+impl Identity {
+    /// The names of `self` that `known` does not hold (ASCII case aside).
+    fn without(mut self, known: &Identity) -> Identity {
+        let has = |set: &BTreeSet<String>, n: &str| set.iter().any(|k| k.eq_ignore_ascii_case(n));
+        self.user_names
+            .retain(|u| !has(&known.user_names, u) && !has(&known.host_names, u));
+        self.host_names
+            .retain(|h| !has(&known.host_names, h) && !has(&known.user_names, h));
+        self
     }
-    more
+
+    fn is_empty(&self) -> bool {
+        self.user_names.is_empty() && self.host_names.is_empty()
+    }
 }
 
 /// A rule's region-independent place for a memory finding.

@@ -26,7 +26,8 @@ pub struct Rule {
     /// What the rule finds, for help texts (SARIF, `--help`).
     pub description: &'static str,
     pub pattern: &'static str,
-    /// The capture group that holds the value (0 = the whole match).
+    /// The capture group that holds the value (0 = the whole match; [`ANY`] = the first
+    /// group that took part, for patterns with alternatives).
     pub group: usize,
     /// Case-insensitive: `pattern` is written in lower case and runs on the text lowered
     /// to ASCII lower case (same byte offsets). Cheaper to build than `(?i)`.
@@ -41,7 +42,10 @@ pub struct Rule {
 }
 
 use Category as C;
-use Severity::{High, Medium};
+use Severity::{High, Low, Medium};
+
+/// [`Rule::group`]: the first capture group that took part in the match.
+pub const ANY: usize = usize::MAX;
 
 /// Every value rule, most specific first (an overlapping later match of the same bytes is
 /// dropped, so a JWT in a `Bearer` header is reported once, as a JWT).
@@ -294,9 +298,11 @@ pub const RULES: &[Rule] = &[
         id: "user-path",
         category: C::UserName,
         severity: Medium,
-        description: "A user name inside a home-directory path (/home/X, /Users/X, C:\\Users\\X)",
-        pattern: r#"(?:/home/|/users/|\b[a-z]:[\\/]users[\\/]|documents and settings[\\/]|\bdocume~1[\\/])([^/\\\s:*?"<>|]+)"#,
-        group: 1,
+        description: "A user name inside a home-directory path (/home/X, /Users/X, C:\\Users\\X, \\Device\\HarddiskVolumeN\\Users\\X), spaces and all (C:\\Users\\Jane Doe\\)",
+        // A name with spaces counts only up to a path separator (or, after `\Users\`, the
+        // end of the text): `/home/alice is here` names `alice`.
+        pattern: r#"(?:/home/|/users/|documents and settings[\\/]|\bdocume~1[\\/])(?:((?:[^/\\\s:*?"<>|]+ )+[^/\\\s:*?"<>|]+)[\\/]|([^/\\\s:*?"<>|]+))|\\users\\(?:((?:[^/\\\s:*?"<>|]+ )+[^/\\\s:*?"<>|]+)(?:\\|$)|([^/\\\s:*?"<>|]+))"#,
+        group: ANY,
         folded: true,
         scanner: None,
         may: |s| {
@@ -307,6 +313,126 @@ pub const RULES: &[Rule] = &[
                     || s.has_ci("docume~1"))
         },
         validator: Some(real_user),
+    },
+    Rule {
+        id: "chromeos-user-hash",
+        category: C::AccountId,
+        severity: Medium,
+        description: "A ChromeOS user hash (/home/chronos/u-<40 hex>): stands for the signed-in account",
+        pattern: r"(?:/home/chronos/u-|/home/(?:user|root)/|/daemon-store/[a-z0-9_-]+/)([0-9a-f]{40})\b",
+        group: 1,
+        folded: true,
+        scanner: None,
+        may: |s| s.len() >= 46 && s.slash && s.has("/home/") || s.has("daemon-store"),
+        validator: None,
+    },
+    Rule {
+        id: "windows-sid",
+        category: C::AccountId,
+        severity: Medium,
+        description: "A Windows account SID (S-1-5-21-...): names one account of one machine or domain",
+        pattern: r"\bS-1-5-21-\d{1,10}-\d{1,10}-\d{1,10}(?:-\d{1,10})?\b",
+        group: 0,
+        folded: false,
+        scanner: None,
+        may: |s| s.dashes >= 5 && s.has("S-1-5-21-"),
+        validator: None,
+    },
+    Rule {
+        id: "unc-host",
+        category: C::HostName,
+        severity: Medium,
+        description: "The server of a Windows network path (\\\\HOST\\share)",
+        pattern: r#"(?:^|[\s"'=;,(])\\\\([a-z0-9][a-z0-9-]{0,62}(?:\.[a-z0-9-]+)*)\\[^\\\s]"#,
+        group: 1,
+        folded: true,
+        scanner: None,
+        may: |s| s.backslash && s.has("\\\\"),
+        validator: Some(unc_host),
+    },
+    Rule {
+        id: "id-assignment",
+        category: C::InstallId,
+        severity: Medium,
+        description: "A device, install or machine id written as key=value (device_id=<uuid>)",
+        pattern: r#"\b(?:[a-z0-9]+[_-])*(?:device|install|installation|machine|hardware|tracking|advertising)[_-]?(?:id|guid|uuid)["']?\s*[=:]\s*["']?([0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}|[0-9a-f]{16,64})\b"#,
+        group: 1,
+        folded: true,
+        scanner: None,
+        may: |s| s.len() >= 24 && (s.equals || s.colons > 0) && s.has_ci("id"),
+        validator: None,
+    },
+    Rule {
+        id: "account-id-assignment",
+        category: C::AccountId,
+        severity: Medium,
+        description: "An account or user id written as key=value or a launch argument (user_id=..., -epicuserid=...)",
+        pattern: r#"(?:\b(?:[a-z0-9]+[_-])*(?:user|account|login|player|customer|member)[_-]?(?:id|guid|uuid)["']?\s*[=:]\s*["']?|-(?:epicuserid|epicaccountid)=)([0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}|[0-9a-f]{16,64}|\d{5,20})\b"#,
+        group: 1,
+        folded: true,
+        scanner: None,
+        may: |s| s.len() >= 10 && (s.equals || s.colons > 0) && s.has_ci("id"),
+        validator: None,
+    },
+    Rule {
+        id: "launch-user-name",
+        category: C::UserName,
+        severity: Medium,
+        description: "A user name passed to a game at launch (-epicusername=...)",
+        pattern: r#"-(?:epicusername|epicdisplayname)=(?:"([^"]+)"|([^\s"]+))"#,
+        group: ANY,
+        folded: true,
+        scanner: None,
+        may: |s| s.equals && s.has_ci("-epic"),
+        validator: None,
+    },
+    Rule {
+        id: "launch-secret",
+        category: C::Secret,
+        severity: High,
+        description: "A login token passed at launch: Epic (-AUTH_PASSWORD=, -epicusertoken=), -fltoken=, Steam game server login tokens (+sv_setsteamaccount, STEAM_ACC=)",
+        pattern: r#"(?:-(?:auth_password|epicusertoken|fltoken|epicovt)=|\+sv_setsteamaccount\s+|\bsteam_acc\s*=\s*)["']?([^\s"'&;,]{8,})"#,
+        group: 1,
+        folded: true,
+        scanner: None,
+        may: |s| s.len() >= 14 && (s.has_ci("token") || s.has_ci("auth_password") || s.has_ci("epicovt") || s.has_ci("steam")),
+        validator: None,
+    },
+    Rule {
+        id: "card-security-code",
+        category: C::Payment,
+        severity: High,
+        description: "A card security code written as key=value (cvv=, cvc=, csc=)",
+        pattern: r#"\b(?:cvv2?|cvc2?|csc|card[_ -]?security[_ -]?code)["']?\s*[=:]\s*["']?(\d{3,4})\b"#,
+        group: 1,
+        folded: true,
+        scanner: None,
+        may: |s| s.digits >= 3 && (s.equals || s.colons > 0) && (s.has_ci("cv") || s.has_ci("csc") || s.has_ci("security")),
+        validator: None,
+    },
+    Rule {
+        id: "numeric-uid",
+        category: C::UserName,
+        severity: Low,
+        description: "A numeric user id (Uid: in /proc/self/status, /run/user/N): the account on that machine",
+        pattern: r"(?:^uid:\s+|/run/user/)(\d{3,10})\b",
+        group: 1,
+        folded: true,
+        scanner: None,
+        may: |s| s.digits >= 3 && (s.has_ci("uid:") || s.has("/run/user/")),
+        validator: None,
+    },
+    Rule {
+        id: "ipc-token",
+        category: C::CommandLine,
+        severity: Low,
+        description: "A per-launch IPC token on a Chromium command line (--mojo-channel-token=, --primordial-pipe-token=): random for each launch, identifies nobody",
+        pattern: r"--(?:[a-z0-9]+-)*token=([0-9a-f]{32})\b",
+        group: 1,
+        folded: true,
+        scanner: None,
+        may: |s| s.len() >= 40 && s.equals && s.has("-token="),
+        validator: None,
     },
     Rule {
         id: "ipv4",
@@ -382,7 +508,7 @@ pub const RULES: &[Rule] = &[
                     .iter()
                     .any(|t| s.has_ci(t))
         },
-        validator: None,
+        validator: Some(host_not_file),
     },
 ];
 
@@ -426,6 +552,12 @@ pub fn find(i: usize, text: &Text<'_>, out: &mut Vec<(usize, usize)>) {
         None if rule.group == 0 => {
             out.extend(regex(i).find_iter(hay).map(|m| (m.start(), m.end())))
         }
+        None if rule.group == ANY => out.extend(
+            regex(i)
+                .captures_iter(hay)
+                .filter_map(|c| (1..c.group_len()).find_map(|g| c.get_group(g)))
+                .map(|g| (g.start, g.end)),
+        ),
         None => out.extend(
             regex(i)
                 .captures_iter(hay)
@@ -635,11 +767,67 @@ pub fn luhn(s: &str) -> bool {
 
 fn luhn_card(text: &str, start: usize, end: usize) -> bool {
     let m = &text[start..end];
-    let n = digits(m).len();
-    // One separator style only: "4111 1111 1111 1111" or "4111111111111111".
+    let d: String = m.chars().filter(char::is_ascii_digit).collect();
+    // One separator style only, in the groupings cards are printed in:
+    // "4111 1111 1111 1111", "3782 822463 10005" or none at all.
     let seps: std::collections::BTreeSet<char> =
         m.chars().filter(|c| !c.is_ascii_digit()).collect();
-    (13..=19).contains(&n) && seps.len() <= 1 && luhn(m) && !all_same(m)
+    let groups: Vec<usize> = m
+        .split(|c: char| !c.is_ascii_digit())
+        .map(str::len)
+        .collect();
+    let grouped = groups.len() == 1
+        || matches!(
+            groups.as_slice(),
+            [4, 4, 4, 4] | [4, 4, 4, 4, 3] | [4, 6, 5] | [4, 6, 4] | [4, 4, 4, 2] | [4, 4, 4, 1]
+        );
+    seps.len() <= 1
+        && grouped
+        && issuer_length(&d)
+        && luhn(m)
+        && !all_same(m)
+        && !inside_numbers(text, start, end)
+}
+
+/// Whether `digits` starts with a card issuer's range (IIN) and has a length that issuer
+/// uses: Visa, Mastercard, American Express, Discover, JCB, Diners Club, UnionPay,
+/// Maestro. Digit runs that look like nothing any issuer sells are not cards.
+fn issuer_length(digits: &str) -> bool {
+    let n = digits.len();
+    let p = |k: usize| {
+        digits
+            .get(..k)
+            .and_then(|s| s.parse::<u32>().ok())
+            .unwrap_or(0)
+    };
+    match () {
+        _ if digits.starts_with('4') => matches!(n, 13 | 16 | 19),
+        _ if (51..=55).contains(&p(2)) || (2221..=2720).contains(&p(4)) => n == 16,
+        _ if matches!(p(2), 34 | 37) => n == 15,
+        _ if p(4) == 6011 || (644..=649).contains(&p(3)) || p(2) == 65 => (16..=19).contains(&n),
+        _ if (3528..=3589).contains(&p(4)) => (16..=19).contains(&n),
+        _ if (300..=305).contains(&p(3)) || matches!(p(2), 36 | 38 | 39) => (14..=19).contains(&n),
+        _ if p(2) == 62 => (16..=19).contains(&n),
+        _ if matches!(p(2), 50 | 56 | 57 | 58) || p(1) == 6 => (12..=19).contains(&n),
+        _ => false,
+    }
+}
+
+/// Whether a match is a piece of longer numeric text: digits continue it across a
+/// separator (`… 1234 4111 1111 1111 1111`), a decimal point or comma, or it is one end
+/// of a range of numbers or addresses (`7f00…-7f01…`, as in `/proc/self/maps`).
+fn inside_numbers(text: &str, start: usize, end: usize) -> bool {
+    let b = text.as_bytes();
+    let before = |k: usize| start.checked_sub(k).map(|i| b[i]);
+    let after = |k: usize| b.get(end + k - 1).copied();
+    let continues = |sep: Option<u8>, next: Option<u8>| match (sep, next) {
+        (Some(b' ' | b'.' | b','), Some(d)) => d.is_ascii_digit(),
+        (Some(b'-'), Some(d)) => d.is_ascii_hexdigit(),
+        _ => false,
+    };
+    let continues_before = continues(before(1), before(2));
+    let continues_after = continues(after(1), after(2));
+    continues_before || continues_after
 }
 
 fn all_same(s: &str) -> bool {
@@ -702,10 +890,106 @@ fn email(text: &str, start: usize, end: usize) -> bool {
     let domain = m.rsplit('@').next().unwrap_or("");
     // Not the password@host part of `scheme://user:password@host`.
     let userinfo = text[..start].ends_with(':') && text[..start].contains("://");
-    !domain.chars().next().is_some_and(|c| c.is_ascii_digit()) && !m.contains("@@") && !userinfo
+    !domain.chars().next().is_some_and(|c| c.is_ascii_digit())
+        && !m.contains("@@")
+        && !userinfo
+        && !protocol_name(m)
+}
+
+/// E-mail-shaped names that protocols give their extensions (RFC 4251's `name@domain`):
+/// SSH algorithms such as `ecdsa-sha2-nistp256-cert-v01@openssh.com` or
+/// `curve25519-sha256@libssh.org`. Their local part is made of algorithm words.
+fn protocol_name(m: &str) -> bool {
+    const ALGORITHM: &[&str] = &[
+        "sha1",
+        "sha2",
+        "sha256",
+        "sha384",
+        "sha512",
+        "md5",
+        "aes128",
+        "aes192",
+        "aes256",
+        "hmac",
+        "rsa",
+        "dss",
+        "dsa",
+        "ecdsa",
+        "ecdh",
+        "ed25519",
+        "ed448",
+        "curve25519",
+        "curve448",
+        "poly1305",
+        "chacha20",
+        "gcm",
+        "ctr",
+        "cbc",
+        "etm",
+        "umac",
+        "nistp256",
+        "nistp384",
+        "nistp521",
+        "cert",
+        "v01",
+        "v00",
+        "zlib",
+        "sntrup761x25519",
+        "mlkem768x25519",
+        "sk",
+        "ssh",
+        "publickey",
+        "hostbound",
+        "keepalive",
+        "webauthn",
+        "kex",
+        "strict",
+        "ext",
+        "info",
+        "openssh",
+        "none",
+        "rijndael",
+        "blowfish",
+        "arcfour",
+        "3des",
+        "diffie",
+        "hellman",
+        "group",
+        "exchange",
+        "group14",
+        "group16",
+        "group18",
+    ];
+    let local = m.split('@').next().unwrap_or("");
+    let words: Vec<&str> = local.split(['-', '.', '_']).collect();
+    let known = words
+        .iter()
+        .filter(|w| ALGORITHM.contains(&w.to_ascii_lowercase().as_str()))
+        .count();
+    // Most of the words are algorithm words, and at least one is a cipher, hash or key
+    // type (not just `info` or `ext`).
+    known * 2 > words.len() && known >= 1 && words.len() >= 2
+        || (words.len() == 1
+            && matches!(
+                local,
+                "zlib" | "keepalive" | "kex-strict-s-v00" | "ext-info-c"
+            ))
 }
 
 fn not_placeholder(text: &str, start: usize, end: usize) -> bool {
+    // A Chromium switch's per-launch IPC token (`--mojo-channel-token=<32 hex>`) is the
+    // `ipc-token` rule's, at low severity.
+    let before = &text[..start];
+    let switch = before.ends_with("token=")
+        && before
+            .rsplit(|c: char| c.is_whitespace() || c == '"')
+            .next()
+            .is_some_and(|w| w.starts_with("--"))
+        && end - start == 32
+        && text[start..end].bytes().all(|b| b.is_ascii_hexdigit());
+    if switch {
+        return false;
+    }
     let v = text[start..end].to_ascii_lowercase();
     !matches!(
         v.as_str(),
@@ -732,15 +1016,40 @@ pub fn is_generic_user(name: &str) -> bool {
             | "username"
             | "$user"
             | "%username%"
+            | "chronos"
+            | "defaultuser0"
+            | "administrator"
+            | "admin"
+            | "localservice"
+            | "networkservice"
+            | "systemprofile"
             | "*"
             | "..."
             | "."
     )
 }
 
+/// Whether `name` can be a person's account or machine name: it starts with a letter
+/// or digit and holds only letters, digits, spaces (not at either end) and `. _ - ~ $ '`
+/// (no brackets, quotes or other fragments of cut text), and names nobody in general.
+pub fn is_identity_name(name: &str) -> bool {
+    let n = name.chars().count();
+    (2..=64).contains(&n)
+        && name.chars().next().is_some_and(char::is_alphanumeric)
+        && !name.ends_with(' ')
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '.' | '_' | '-' | '~' | '$' | '\''))
+        && !name.chars().all(|c| c.is_ascii_digit())
+        && !is_generic_user(name)
+}
+
 fn real_user(text: &str, start: usize, end: usize) -> bool {
     let name = &text[start..end];
-    !is_generic_user(name) && name.chars().any(|c| c.is_alphanumeric())
+    // A short name that ends the text may be a path cut short (`/home/ze` of `/home/zeus`
+    // where memory stopped being text).
+    let cut = end == text.len() && name.chars().count() < 3;
+    is_identity_name(name) && !cut
 }
 
 fn ipv4(text: &str, start: usize, end: usize) -> bool {
@@ -759,7 +1068,44 @@ fn ipv4(text: &str, start: usize, end: usize) -> bool {
     // Version strings: v1.2.3.4, 1.2.3.4.5, 10.0.19041.1 (octet > 255 never matches).
     let versioned = matches!(before, Some('v' | 'V' | '.' | '-' | '_'))
         || (after == Some('.') && after2.is_some_and(|c| c.is_ascii_digit()));
-    !versioned
+    !versioned && !version_context(&text[..start])
+}
+
+/// Whether the text before a dotted number says it is a version: `Version=1.0.0.0`
+/// (.NET assembly names), `FileVersion: 10.0.1.2`, `ver 1.2.3.4`, a product token
+/// (`Chrome/120.0.0.0`, but not `http://1.2.3.4`).
+fn version_context(before: &str) -> bool {
+    let tail: String = before
+        .chars()
+        .rev()
+        .take(32)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let trimmed = tail.trim_end_matches([' ', '=', ':', '"', '\'', '\t', '(', '[']);
+    let lower = trimmed.to_ascii_lowercase();
+    let word: String = lower
+        .chars()
+        .rev()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let product = tail.ends_with('/')
+        && tail[..tail.len() - 1]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_ascii_alphanumeric())
+        && !tail.contains("://");
+    word.ends_with("version")
+        || word.ends_with("ver")
+        || matches!(
+            word.as_str(),
+            "v" | "build" | "release" | "rev" | "revision" | "firmware" | "fw"
+        )
+        || product
 }
 
 fn ipv6(text: &str, start: usize, end: usize) -> bool {
@@ -772,6 +1118,90 @@ fn ipv6(text: &str, start: usize, end: usize) -> bool {
         && !matches!(before, Some(':'))
         && !matches!(after, Some(':'))
         && m.chars().filter(|&c| c == ':').count() >= 2
+}
+
+/// File names and code namespaces are not host names: `Microsoft.Internal.Foo.dll`,
+/// `app.home.json`, `System.Runtime.Internal` (PascalCase labels are a namespace).
+fn host_not_file(text: &str, start: usize, end: usize) -> bool {
+    const FILE: &[&str] = &[
+        "dll",
+        "exe",
+        "pdb",
+        "so",
+        "dylib",
+        "sys",
+        "lib",
+        "a",
+        "o",
+        "obj",
+        "json",
+        "xml",
+        "txt",
+        "log",
+        "dat",
+        "ini",
+        "cfg",
+        "conf",
+        "manifest",
+        "mui",
+        "pak",
+        "bin",
+        "js",
+        "ts",
+        "cs",
+        "h",
+        "hpp",
+        "c",
+        "cc",
+        "cpp",
+        "rs",
+        "py",
+        "class",
+        "jar",
+        "db",
+        "sqlite",
+        "plist",
+        "nib",
+        "framework",
+        "app",
+        "bundle",
+        "resources",
+        "winmd",
+        "node",
+        "wasm",
+        "png",
+        "jpg",
+        "ico",
+        "html",
+        "css",
+        "yaml",
+        "yml",
+        "toml",
+        "lock",
+        "tmp",
+        "bak",
+    ];
+    let m = &text[start..end];
+    let last = m.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    let next_is_ext = text[end..].starts_with('.');
+    let pascal = m
+        .split('.')
+        .filter(|l| {
+            let mut c = l.chars();
+            c.next().is_some_and(|f| f.is_ascii_uppercase()) && c.any(|x| x.is_ascii_lowercase())
+        })
+        .count()
+        >= 2;
+    !FILE.contains(&last.as_str()) && !next_is_ext && !pascal
+}
+
+/// A UNC server name, not the local machine's aliases or a WSL share.
+fn unc_host(text: &str, start: usize, end: usize) -> bool {
+    let h = text[start..end].to_ascii_lowercase();
+    !matches!(
+        h.as_str(),
+        "localhost" | "127.0.0.1" | "wsl" | "wsl.localhost" | "tsclient"
+    ) && h.chars().any(|c| c.is_ascii_alphabetic())
 }
 
 fn mac(text: &str, start: usize, end: usize) -> bool {

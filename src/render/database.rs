@@ -629,12 +629,13 @@ pub fn write_summary(
             if reports == 1 { "" } else { "s" }
         ))
     )?;
-    const WHO: [Category; 8] = [
+    const WHO: [Category; 9] = [
         Category::UserName,
         Category::HostName,
         Category::Email,
         Category::Phone,
         Category::InstallId,
+        Category::AccountId,
         Category::IpAddress,
         Category::MacAddress,
         Category::GovernmentId,

@@ -636,12 +636,13 @@ fn write_carries<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>) -> io::Res
 }
 
 /// The categories that say who a person is, in the order the summary lists them.
-const WHO: [Category; 8] = [
+const WHO: [Category; 9] = [
     Category::UserName,
     Category::HostName,
     Category::Email,
     Category::Phone,
     Category::InstallId,
+    Category::AccountId,
     Category::IpAddress,
     Category::MacAddress,
     Category::CurrentDirectory,

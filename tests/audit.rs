@@ -111,7 +111,6 @@ fn dirty_fixtures_list_every_planted_item() {
         .map(|(r, _)| r)
         .collect();
     for rule in [
-        "env-secret",
         "aws-access-key-id",
         "aws-secret-access-key",
         "github-token",
@@ -130,7 +129,6 @@ fn dirty_fixtures_list_every_planted_item() {
         "user-name",
         "env-user-name",
         "env-host-name",
-        "current-directory",
         "command-line",
     ] {
         assert!(failing.contains(rule), "{rule} not listed: {failing:?}");
@@ -212,7 +210,7 @@ fn formats_are_well_formed() {
     let out = audit(&[&dirty, "--color", "never"]);
     let text = stdout(&out);
     assert!(text.starts_with(&format!("{dirty}\n")));
-    assert!(text.contains("  !! high   env-secret"), "{text}");
+    assert!(text.contains("  !! high   aws-secret-access-key"), "{text}");
     assert!(text.contains("with failing findings") && text.contains("(threshold: medium)"));
     // --output writes the file and nothing to stdout.
     let tmp = tempfile::tempdir().unwrap();
@@ -299,7 +297,7 @@ fn allow_entries_accept_findings_with_reasons() {
     for name in ["linux-crashy-segv.dmp", "linux-crashy-abort.dmp"] {
         std::fs::copy(testdata("dumps").join(name), dir.join("dumps").join(name)).unwrap();
     }
-    // The fingerprint of the AWS secret's env-secret finding, from a first run.
+    // The fingerprint of the AWS secret's finding, from a first run.
     let first = json(&audit_in(
         dir,
         &["dumps/linux-crashy-segv.dmp", "--format", "json"],
@@ -308,7 +306,7 @@ fn allow_entries_accept_findings_with_reasons() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|f| f["rule"] == "env-secret")
+        .find(|f| f["rule"] == "aws-secret-access-key")
         .unwrap()["fingerprint"]
         .as_str()
         .unwrap()

@@ -40,8 +40,10 @@ fn every_planted_value_is_reported_with_category_and_location() {
             "AKIAIOSFODNN7EXAMPLE",
             "environ.AWS_ACCESS_KEY_ID",
         ),
+        // The variable is matched as NAME=value: the AWS rule, which needs the name,
+        // recognises the value (and the generic env-secret gives way to it).
         (
-            "env-secret",
+            "aws-secret-access-key",
             "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
             "environ.AWS_SECRET_ACCESS_KEY",
         ),
@@ -77,6 +79,8 @@ fn every_planted_value_is_reported_with_category_and_location() {
             "ghp_FAKEfakeFAKEfakeFAKEfakeFAKEfake0123",
             "memory[stack:thread",
         ),
+        // The environment block at the top of the stack: each variable is a field
+        // (`memory[stack:thread N].environ.NAME`), judged like the environ stream's.
         (
             "aws-secret-access-key",
             "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
@@ -287,8 +291,8 @@ fn corpus_identities_are_found() {
 
     let crashpad = dump("simple-crashpad.dmp");
     assert!(
-        has(&crashpad, "user-name", "ted", "memory[stack"),
-        "USER=ted on the stack"
+        has(&crashpad, "env-user-name", "ted", "memory[stack"),
+        "USER=ted in the environment block on the stack"
     );
     assert!(
         has(&crashpad, "user-path", "ted", "memory[stack"),
@@ -304,8 +308,8 @@ fn corpus_identities_are_found() {
     let pipeline = dump("pipeline-inlines-macos-segv.dmp");
     assert!(has(&pipeline, "user-path", "ABeingessner", "modules["));
     assert!(
-        has(&pipeline, "user-name", "ABeingessner", "memory[stack"),
-        "LOGNAME on the stack"
+        has(&pipeline, "env-user-name", "ABeingessner", "memory[stack"),
+        "LOGNAME in the environment block on the stack"
     );
 
     let linux = dump("linux-mini.dmp");
@@ -315,7 +319,12 @@ fn corpus_identities_are_found() {
         "6deb9e1e1648",
         "environ.HOSTNAME"
     ));
-    assert!(has(&linux, "host-name", "6deb9e1e1648", "memory[stack"));
+    assert!(has(
+        &linux,
+        "env-host-name",
+        "6deb9e1e1648",
+        "memory[stack:thread 1304].environ.HOSTNAME"
+    ));
 
     let xp = dump("test.dmp");
     assert!(

@@ -12,6 +12,7 @@ mod generated;
 mod help;
 mod hostile;
 mod pii;
+mod real_world;
 mod scrub;
 mod show;
 mod symbol_server;

@@ -140,3 +140,10 @@ pub fn strip_sgr(text: &str) -> String {
     }
     out
 }
+
+/// A value from a real dump, shortened for a failure message (quote no more of real
+/// people's data than a test needs).
+pub fn short(value: &str) -> String {
+    let head: String = value.chars().take(3).collect();
+    format!("{head}…({} chars)", value.chars().count())
+}

@@ -5,7 +5,7 @@
 //! and as the process environment block on Windows (UTF-16LE `NAME=value\0...\0\0`, in
 //! the heap or another region). A run of at least [`MIN_BLOCK`] such entries, each
 //! right after the previous one's NUL, is an environment block: each entry becomes an
-//! inventory field `memory.environ.NAME` with the byte origin of its value, exactly like
+//! inventory field with the byte origin of its value, exactly like
 //! an entry of the Linux environ stream, so every environment rule applies to it.
 //!
 //! This module only recognises the shape; the memory scan (`pii::memory`) feeds it the
@@ -41,6 +41,11 @@ pub fn entry_name_len(text: &str) -> Option<usize> {
     shaped.then_some(eq)
 }
 
+/// Whether `path` names a variable of an environment block found in memory.
+pub fn is_memory_path(path: &str) -> bool {
+    path.starts_with("memory[") && path.contains("].environ.")
+}
+
 /// One entry of a block: where its text starts inside `region`, and the text.
 #[derive(Debug, Clone)]
 pub struct Entry {
@@ -62,7 +67,7 @@ pub fn fields(region: &Region, entries: &[Entry], wide: bool) -> Vec<Field> {
             }
             let name = &e.text[..eq];
             Some(Field {
-                path: format!("memory.environ.{name}"),
+                path: format!("memory[{}].environ.{name}", region.label()),
                 kind: FieldKind::EnvVar {
                     name: name.to_string(),
                 },

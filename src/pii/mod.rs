@@ -231,7 +231,7 @@ pub struct RuleInfo {
 const PLACE_RULES: &[RuleInfo] = &[
     RuleInfo { id: "env-user-name", category: Category::UserName, severity: Severity::Medium, description: "The user name in USER, LOGNAME or USERNAME" },
     RuleInfo { id: "env-host-name", category: Category::HostName, severity: Severity::Medium, description: "The machine's name: HOSTNAME, HOST, COMPUTERNAME, USERDOMAIN, CLIENTNAME (the remote-desktop client), LOGONSERVER (the domain controller), the host in SESSION_MANAGER" },
-    RuleInfo { id: "current-directory", category: Category::CurrentDirectory, severity: Severity::Medium, description: "The current directory (PWD, OLDPWD)" },
+    RuleInfo { id: "current-directory", category: Category::CurrentDirectory, severity: Severity::Low, description: "The current directory (PWD, OLDPWD): low, because the identifying part of it (a user name in a home path) is a finding of its own" },
     RuleInfo { id: "env-secret", category: Category::Secret, severity: Severity::High, description: "An environment variable one of whose words names a secret (PASSWORD, SECRET, TOKEN, API_KEY, ACCESS_KEY, PRIVATE_KEY, CREDENTIAL...) and whose value is not a path, socket, boolean or small number" },
     RuleInfo { id: "locale", category: Category::QuasiIdentifier, severity: Severity::Low, description: "The locale or time zone (LANG, LC_*, TZ)" },
     RuleInfo { id: "unreadable-data", category: Category::Unreadable, severity: Severity::Medium, description: "A part of the file that could not be read (a stream or region outside the file, a corrupt structure): what it holds was not checked, so it cannot pass as clean" },
@@ -389,9 +389,9 @@ pub fn scan_releasing(
 }
 
 /// Environment blocks are often in memory more than once (a copy of the block, the
-/// same strings on two stacks): the first variable of a name keeps
-/// `memory.environ.NAME`, later ones are told apart by the file offset of their value
-/// (`memory.environ.NAME@0x…`), and the findings inside them follow the new path.
+/// same strings twice in one region): the first variable of a name in a region keeps
+/// `memory[REGION].environ.NAME`, later ones are told apart by the file offset of their
+/// value (`…environ.NAME@0x…`), and the findings inside them follow the new path.
 fn name_memory_fields(fields: &mut [Field], found: &mut [Finding]) {
     fields.sort_by_key(|f| f.origin.offset);
     let mut seen = BTreeSet::new();
@@ -404,7 +404,7 @@ fn name_memory_fields(fields: &mut [Field], found: &mut [Finding]) {
         let Location::Field { path, .. } = &mut finding.location else {
             continue;
         };
-        if !path.starts_with("memory.environ.") {
+        if !crate::disclosure::environ::is_memory_path(path) {
             continue;
         }
         // The field that holds the finding: the last one starting at or before it.
@@ -520,10 +520,19 @@ fn scan_field(field: &Field, found: &mut Vec<Finding>) {
     // "a host name in a private domain" (deduplication keeps the first of a range).
     // But a secret-named variable whose whole value a specific rule recognises (a GitHub
     // token in GITHUB_TOKEN) is reported by that rule.
-    let matches = if field.origin.encoding == Encoding::Raw {
-        Vec::new()
-    } else {
-        match_rules(value)
+    let matches = match &field.kind {
+        _ if field.origin.encoding == Encoding::Raw => Vec::new(),
+        // A variable is matched as `NAME=value`, so that rules which need the name
+        // (`AWS_SECRET_ACCESS_KEY=...`) see it; only matches inside the value count.
+        FieldKind::EnvVar { name } => {
+            let skip = name.len() + 1;
+            match_rules(&format!("{name}={value}"))
+                .into_iter()
+                .filter(|&(_, start, _)| start >= skip)
+                .map(|(i, start, end)| (i, start - skip, end - skip))
+                .collect()
+        }
+        _ => match_rules(value),
     };
     // A value scrub masked whole (`*****`) or blanked says nothing any more.
     let masked = value.is_empty() || is_masked(value);
@@ -613,7 +622,7 @@ fn env_rule(name: &str, value: &str) -> Option<(&'static str, Category, Severity
             Some(span) => ("env-host-name", C::HostName, Medium, span),
             None => ("environment-variable", C::Environment, Low, all),
         },
-        "PWD" | "OLDPWD" => ("current-directory", C::CurrentDirectory, Medium, all),
+        "PWD" | "OLDPWD" => ("current-directory", C::CurrentDirectory, Low, all),
         "LANG" | "LANGUAGE" | "TZ" => ("locale", C::QuasiIdentifier, Low, all),
         _ if upper.starts_with("LC_") => ("locale", C::QuasiIdentifier, Low, all),
         _ if keys::is_secret_name(&keys::words(name)) && !keys::is_never_secret(value) => {

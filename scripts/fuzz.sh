@@ -8,14 +8,22 @@ cd "$(dirname "$0")/.."
 secs=${1:-600}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(dump scrub_roundtrip config crashpad_formats)
+[ ${#targets[@]} -gt 0 ] || targets=(dump scrub_roundtrip config crashpad_formats memory_structures)
 corpus=target/fuzz-corpus
-mkdir -p "$corpus"/{dump,scrub_roundtrip,config,crashpad_formats}
+mkdir -p "$corpus"/{dump,scrub_roundtrip,config,crashpad_formats,memory_structures}
 for d in testdata/dumps/*.dmp testdata/clean/*.dmp testdata/databases/*/pending/*.dmp \
          testdata/databases/windows/reports/*.dmp; do
   cp -n "$d" "$corpus/dump/" 2>/dev/null || true
   cp -n "$d" "$corpus/scrub_roundtrip/" 2>/dev/null || true
 done
+# Seeds for the memory structures: an envp block, a UTF-16 environment block, an XML
+# crash context.
+printf 'argv0\0HOME=/home/alice\0USER=alice\0HOSTNAME=alice-laptop\0PWD=/tmp\0' \
+  > "$corpus/memory_structures/envp"
+python3 -c "import sys; sys.stdout.buffer.write('x\0USERNAME=Alice Doe\0COMPUTERNAME=ALICE-PC\0LOGONSERVER=\\\\DC-1\0\0'.encode('utf-16le'))" \
+  > "$corpus/memory_structures/peb"
+python3 -c "import sys; sys.stdout.buffer.write('<?xml version=\"1.0\"?><FGenericCrashContext><RuntimeProperties><MachineId>ABC</MachineId><LoginId>def</LoginId></RuntimeProperties></FGenericCrashContext>'.encode('utf-16le'))" \
+  > "$corpus/memory_structures/context"
 cp -n testdata/databases/*/settings.dat testdata/databases/windows/metadata \
       testdata/databases/linux/*/*.meta "$corpus/crashpad_formats/" 2>/dev/null || true
 printf 'fail-on = "high"\ndisable-categories = ["quasi-identifier"]\n[[allow]]\npath = "a/**"\nreason = "x"\n[[allow]]\nrule = "email"\nvalue = "@example\\\\.com$"\nreason = "y"\n' \

@@ -11,6 +11,7 @@ mod escaping;
 mod generated;
 mod help;
 mod hostile;
+mod memory_shapes;
 mod pii;
 mod real_world;
 mod scrub;

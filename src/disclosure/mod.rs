@@ -10,7 +10,7 @@
 //! Origins are computed from the raw structures, not from the parsed values, so that a
 //! rewrite at `origin` changes exactly the bytes that hold the value.
 
-mod context;
+pub mod context;
 pub mod environ;
 mod raw;
 pub mod upload;

@@ -176,15 +176,17 @@ pub struct IdentityMatcher {
 
 impl IdentityMatcher {
     pub fn new(identity: &Identity) -> IdentityMatcher {
+        // User names first: a name that is both (a Windows machine named after its
+        // user) is reported as the user's name.
         let mut names: Vec<(Vec<u8>, bool)> = identity
-            .host_names
+            .user_names
             .iter()
-            .map(|h| (h.as_bytes().to_ascii_lowercase(), true))
+            .map(|u| (u.as_bytes().to_ascii_lowercase(), false))
             .chain(
                 identity
-                    .user_names
+                    .host_names
                     .iter()
-                    .map(|u| (u.as_bytes().to_ascii_lowercase(), false)),
+                    .map(|h| (h.as_bytes().to_ascii_lowercase(), true)),
             )
             .filter(|(n, _)| !n.is_empty())
             .collect();

@@ -246,6 +246,7 @@ const PLACE_RULES: &[RuleInfo] = &[
     RuleInfo { id: "sensitive-annotation", category: Category::Annotation, severity: Severity::Medium, description: "A Crashpad annotation known to carry browsing or launch data (url-chunk, top-origin, switch-N)" },
     RuleInfo { id: "quasi-identifier", category: Category::QuasiIdentifier, severity: Severity::Low, description: "OS build, CPU brand, GPU or distribution: narrows down who you are" },
     RuleInfo { id: "user-name", category: Category::UserName, severity: Severity::Medium, description: "A user name the dump revealed elsewhere (a home path, USER), found again" },
+    RuleInfo { id: "build-path-user", category: Category::UserName, severity: Severity::Medium, description: "A user name seen only in a module's debug file (PDB) path: whoever built that module, not the user; listed apart from the user's identity" },
     RuleInfo { id: "host-name", category: Category::HostName, severity: Severity::Medium, description: "A host name the dump revealed elsewhere (HOSTNAME), found again" },
 ];
 
@@ -373,6 +374,7 @@ pub fn scan_releasing(
     drop(all_fields);
     let mut memory_fields = memory_fields;
     name_memory_fields(&mut memory_fields, &mut found);
+    mark_builders(&mut found, &identity);
     let mut problems = Vec::new();
     if let (Some(deadline), true) = (deadline, skipped > 0) {
         let total: u64 = inventory.regions.iter().map(|r| r.len).sum();
@@ -651,8 +653,7 @@ fn session_manager_host(value: &str) -> Option<Span> {
 fn discover<'a>(fields: impl IntoIterator<Item = &'a Field>, found: &[Finding]) -> Identity {
     let mut id = Identity::default();
     for f in found {
-        let built = matches!(&f.location, Location::Field { place, .. } if *place == FieldKind::DebugFile.place())
-            && f.rule == "user-path";
+        let built = f.rule == "user-path" && in_debug_file(f);
         match f.rule {
             "user-path" | "env-user-name" | "named-user-name"
                 if !built && rules::is_identity_name(&f.value) =>
@@ -689,6 +690,66 @@ fn discover<'a>(fields: impl IntoIterator<Item = &'a Field>, found: &[Finding]) 
     }
     id.user_names.retain(|u| u.chars().count() >= 3);
     id
+}
+
+/// Whether a finding is inside a module's debug file path (a PDB path: where the module
+/// was built).
+fn in_debug_file(f: &Finding) -> bool {
+    matches!(&f.location, Location::Field { path, .. } if path.ends_with(".debug_file"))
+}
+
+/// A user name seen only in modules' debug file paths is whoever built those modules (a
+/// third-party library's builder), not the user: its findings say so, and the identity
+/// views list them apart.
+fn mark_builders(found: &mut [Finding], identity: &Identity) {
+    for f in found.iter_mut() {
+        if f.rule == "user-path"
+            && in_debug_file(f)
+            && !identity
+                .user_names
+                .iter()
+                .any(|u| u.eq_ignore_ascii_case(&f.value))
+        {
+            f.rule = "build-path-user";
+        }
+    }
+}
+
+/// The identity a finding stands for in the views' "Who you are": its category and its
+/// value, case-folded; `None` for findings that identify nobody in particular or that
+/// name someone else (a module's builder). Every view groups identities by this.
+pub fn identity_key(f: &Finding) -> Option<(Category, String)> {
+    const WHO: [Category; 9] = [
+        Category::UserName,
+        Category::HostName,
+        Category::Email,
+        Category::Phone,
+        Category::InstallId,
+        Category::AccountId,
+        Category::IpAddress,
+        Category::MacAddress,
+        Category::GovernmentId,
+    ];
+    (WHO.contains(&f.category) && f.rule != "build-path-user" && f.severity >= Severity::Medium)
+        .then(|| (f.category, f.value.to_lowercase()))
+}
+
+/// The order in which views list the identity categories.
+pub fn identity_order(c: Category) -> usize {
+    [
+        Category::UserName,
+        Category::HostName,
+        Category::Email,
+        Category::Phone,
+        Category::InstallId,
+        Category::AccountId,
+        Category::IpAddress,
+        Category::MacAddress,
+        Category::GovernmentId,
+    ]
+    .iter()
+    .position(|&x| x == c)
+    .unwrap_or(usize::MAX)
 }
 
 impl Identity {

@@ -629,48 +629,38 @@ pub fn write_summary(
             if reports == 1 { "" } else { "s" }
         ))
     )?;
-    const WHO: [Category; 9] = [
-        Category::UserName,
-        Category::HostName,
-        Category::Email,
-        Category::Phone,
-        Category::InstallId,
-        Category::AccountId,
-        Category::IpAddress,
-        Category::MacAddress,
-        Category::GovernmentId,
-    ];
     let mut first = true;
-    for category in WHO {
-        let mut values: std::collections::BTreeMap<
-            String,
-            (String, std::collections::BTreeSet<&str>),
-        > = Default::default();
-        for (report, f) in all.iter().filter(|(_, f)| f.category == category) {
-            let e = values
-                .entry(f.value.to_lowercase())
-                .or_insert_with(|| (f.value.clone(), Default::default()));
-            e.1.insert(report);
-        }
-        for (value, reports_with) in values.values() {
-            let shown = if marks.redact {
-                crate::pii::redact(value)
-            } else {
-                escape(value).into_owned()
-            };
-            let text = format!(
-                "{:<17} {}   in {} report{}",
-                category.as_str(),
-                marks.paint(&shown, Severity::Medium),
-                reports_with.len(),
-                if reports_with.len() == 1 { "" } else { "s" }
-            );
-            if first {
-                line(w, p, "Who you are", &text)?;
-                first = false;
-            } else {
-                more(w, &text)?;
-            }
+    // (category order, value case-folded) → (category, shown value, reports)
+    type Reports<'a> = std::collections::BTreeSet<&'a str>;
+    let mut who: std::collections::BTreeMap<(usize, String), (Category, String, Reports<'_>)> =
+        Default::default();
+    for (report, f) in all {
+        let Some((category, key)) = crate::pii::identity_key(f) else {
+            continue;
+        };
+        who.entry((crate::pii::identity_order(category), key))
+            .or_insert_with(|| (category, f.value.clone(), Default::default()))
+            .2
+            .insert(report);
+    }
+    for (category, value, reports_with) in who.values() {
+        let shown = if marks.redact {
+            crate::pii::redact(value)
+        } else {
+            escape(value).into_owned()
+        };
+        let text = format!(
+            "{:<17} {}   in {} report{}",
+            category.as_str(),
+            marks.paint(&shown, Severity::Medium),
+            reports_with.len(),
+            if reports_with.len() == 1 { "" } else { "s" }
+        );
+        if first {
+            line(w, p, "Who you are", &text)?;
+            first = false;
+        } else {
+            more(w, &text)?;
         }
     }
     if first {

@@ -521,23 +521,55 @@ fn write_process<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>) -> io::Res
             .collect();
         out.marked("Command line", worst, &parts.join(" "))?;
     }
-    let vars: Vec<_> = of_kind(|k| matches!(k, FieldKind::EnvVar { .. })).collect();
-    if !vars.is_empty() {
-        out.field(&format!("Environment ({})", vars.len()), "")?;
-        for f in vars {
-            let FieldKind::EnvVar { name } = &f.kind else {
-                continue;
-            };
-            let (worst, text) = out
-                .marks
-                .highlight(&f.value, view.findings.for_field(&f.path));
-            writeln!(
-                out.w,
-                " {} {}={text}",
-                out.marks.marker(worst),
-                escape(name)
-            )?;
-        }
+    let (in_memory, stream): (Vec<_>, Vec<_>) = of_kind(|k| matches!(k, FieldKind::EnvVar { .. }))
+        .partition(|f| crate::disclosure::environ::is_memory_path(&f.path));
+    write_environment(out, view, "Environment", &stream)?;
+    // Blocks found in memory, often more than once: each variable is listed once, with
+    // the region of its first copy.
+    let mut seen = std::collections::BTreeSet::new();
+    let unique: Vec<_> = in_memory
+        .into_iter()
+        .filter(|f| seen.insert((env_name(f), f.value.as_str())))
+        .collect();
+    if let Some(first) = unique.first() {
+        let region = first
+            .path
+            .strip_prefix("memory[")
+            .and_then(|r| r.split(']').next())
+            .unwrap_or("memory");
+        let title = format!("Environment in memory, {}", escape(region));
+        write_environment(out, view, &title, &unique)?;
+    }
+    Ok(())
+}
+
+fn env_name(f: &crate::disclosure::Field) -> &str {
+    match &f.kind {
+        FieldKind::EnvVar { name } => name,
+        _ => "",
+    }
+}
+
+fn write_environment<W: Write>(
+    out: &mut Out<'_, W>,
+    view: &ShowView<'_>,
+    title: &str,
+    vars: &[&crate::disclosure::Field],
+) -> io::Result<()> {
+    if vars.is_empty() {
+        return Ok(());
+    }
+    out.field(&format!("{title} ({})", vars.len()), "")?;
+    for f in vars {
+        let (worst, text) = out
+            .marks
+            .highlight(&f.value, view.findings.for_field(&f.path));
+        writeln!(
+            out.w,
+            " {} {}={text}",
+            out.marks.marker(worst),
+            escape(env_name(f))
+        )?;
     }
     Ok(())
 }
@@ -635,61 +667,68 @@ fn write_carries<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>) -> io::Res
     Ok(())
 }
 
-/// The categories that say who a person is, in the order the summary lists them.
-const WHO: [Category; 9] = [
-    Category::UserName,
-    Category::HostName,
-    Category::Email,
-    Category::Phone,
-    Category::InstallId,
-    Category::AccountId,
-    Category::IpAddress,
-    Category::MacAddress,
-    Category::CurrentDirectory,
-];
-
 fn write_consent<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>) -> io::Result<()> {
     let marks = out.marks;
     let findings = &view.findings.findings;
     out.heading("What consent would share")?;
     let mut first = true;
-    for category in WHO {
-        // value (case-folded) → (shown value, places → count)
-        let mut by_value: std::collections::BTreeMap<
-            String,
-            (String, std::collections::BTreeMap<String, usize>),
-        > = Default::default();
-        for f in findings.iter().filter(|f| f.category == category) {
-            let entry = by_value
-                .entry(f.value.to_lowercase())
-                .or_insert_with(|| (f.value.clone(), Default::default()));
-            *entry.1.entry(f.location.place()).or_insert(0) += 1;
-        }
-        for (shown, places) in by_value.values() {
-            let total: usize = places.values().sum();
-            let detail: Vec<String> = places.iter().map(|(p, n)| format!("{p} {n}")).collect();
-            let value = if marks.redact {
-                crate::pii::redact(shown)
-            } else {
-                escape(shown).into_owned()
-            };
-            let line = format!(
-                "{:<17} {}   {total} place{}: {}",
-                category.as_str(),
-                marks.paint(&value, Severity::Medium),
-                if total == 1 { "" } else { "s" },
-                detail.join(", ")
-            );
-            if first {
-                out.field("Who you are", &line)?;
-                first = false;
-            } else {
-                out.more(&line)?;
-            }
+    // (category order, category, value case-folded) → (shown value, places → count)
+    type Places = std::collections::BTreeMap<String, usize>;
+    let mut who: std::collections::BTreeMap<(usize, String), (Category, String, Places)> =
+        Default::default();
+    for f in findings {
+        let Some((category, key)) = crate::pii::identity_key(f) else {
+            continue;
+        };
+        let entry = who
+            .entry((crate::pii::identity_order(category), key))
+            .or_insert_with(|| (category, f.value.clone(), Default::default()));
+        *entry.2.entry(f.location.place()).or_insert(0) += 1;
+    }
+    for (category, shown, places) in who.values() {
+        let total: usize = places.values().sum();
+        let detail: Vec<String> = places.iter().map(|(p, n)| format!("{p} {n}")).collect();
+        let value = if marks.redact {
+            crate::pii::redact(shown)
+        } else {
+            escape(shown).into_owned()
+        };
+        let line = format!(
+            "{:<17} {}   {total} place{}: {}",
+            category.as_str(),
+            marks.paint(&value, Severity::Medium),
+            if total == 1 { "" } else { "s" },
+            detail.join(", ")
+        );
+        if first {
+            out.field("Who you are", &line)?;
+            first = false;
+        } else {
+            out.more(&line)?;
         }
     }
     if first {
         out.field("Who you are", "nothing that names a person was found")?;
+    }
+    let builders: std::collections::BTreeSet<String> = findings
+        .iter()
+        .filter(|f| f.rule == "build-path-user")
+        .map(|f| {
+            if marks.redact {
+                crate::pii::redact(&f.value)
+            } else {
+                escape(&f.value).into_owned()
+            }
+        })
+        .collect();
+    if !builders.is_empty() {
+        out.field(
+            "Module builders",
+            &format!(
+                "{} (user names in debug file paths: who built those modules, not you)",
+                builders.into_iter().collect::<Vec<_>>().join(", ")
+            ),
+        )?;
     }
     let counts = view.findings.counts();
     let n = |s| counts.get(&s).copied().unwrap_or(0);

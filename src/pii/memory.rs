@@ -172,6 +172,18 @@ pub fn for_each_run(bytes: &[u8], min: usize, mut f: impl FnMut(usize, &str, boo
 pub struct IdentityMatcher {
     /// Lowered names with their searchers, longest first; `true` for host names.
     names: Vec<(memchr::memmem::Finder<'static>, bool)>,
+    /// Names with non-ASCII letters (`Jürgen`, `Иван`), which no ASCII text run can
+    /// hold: searched in raw memory as UTF-8 and as UTF-16LE, exactly as written.
+    raw: Vec<RawName>,
+}
+
+/// A non-ASCII name's two encodings in memory.
+#[derive(Debug)]
+struct RawName {
+    name: String,
+    utf8: memchr::memmem::Finder<'static>,
+    utf16: memchr::memmem::Finder<'static>,
+    host: bool,
 }
 
 impl IdentityMatcher {
@@ -193,7 +205,24 @@ impl IdentityMatcher {
         // Longest first, so `alice-laptop` wins over `alice` at the same place.
         names.sort_by_key(|(n, _)| std::cmp::Reverse(n.len()));
         names.dedup_by(|a, b| a.0 == b.0);
+        let raw = identity
+            .user_names
+            .iter()
+            .map(|u| (u, false))
+            .chain(identity.host_names.iter().map(|h| (h, true)))
+            .filter(|(n, _)| !n.is_ascii())
+            .map(|(n, host)| {
+                let wide: Vec<u8> = n.encode_utf16().flat_map(u16::to_le_bytes).collect();
+                RawName {
+                    name: n.clone(),
+                    utf8: memchr::memmem::Finder::new(n.as_bytes()).into_owned(),
+                    utf16: memchr::memmem::Finder::new(&wide).into_owned(),
+                    host,
+                }
+            })
+            .collect();
         IdentityMatcher {
+            raw,
             names: names
                 .into_iter()
                 .map(|(n, host)| (memchr::memmem::Finder::new(&n).into_owned(), host))
@@ -422,6 +451,54 @@ fn scan(
     };
     for_each_run(bytes, MIN_RUN, |off, text, wide| sink.run(off, text, wide));
     sink.finish();
+    raw_names(bytes, region, matcher, found);
+}
+
+/// Every whole-word occurrence of the non-ASCII names in raw memory, in UTF-8 and in
+/// UTF-16LE (one substring search over the region for each encoding of each name).
+fn raw_names(bytes: &[u8], region: &Region, matcher: &IdentityMatcher, found: &mut Vec<Finding>) {
+    for n in &matcher.raw {
+        let (category, rule) = super::identity_rule(n.host);
+        for (finder, unit) in [(&n.utf8, 1usize), (&n.utf16, 2)] {
+            let len = finder.needle().len();
+            for at in finder.find_iter(bytes) {
+                // A letter or digit right before or after (an ASCII one, or in UTF-16 a
+                // unit that is one) means the name is part of a longer word.
+                let letter = |i: usize| -> bool {
+                    let b = bytes[i];
+                    let high = if unit == 2 {
+                        bytes.get(i + 1).copied().unwrap_or(0)
+                    } else {
+                        0
+                    };
+                    b.is_ascii_alphanumeric() && high == 0 || (unit == 1 && b >= 0x80)
+                };
+                let before = at >= unit && letter(at - unit);
+                let after = at + len + unit <= bytes.len() && letter(at + len);
+                if before || after {
+                    continue;
+                }
+                found.push(Finding {
+                    rule,
+                    category,
+                    severity: Severity::Medium,
+                    location: memory_location(
+                        region,
+                        region.address.wrapping_add(at as u64),
+                        n.name.clone(),
+                    ),
+                    offset: region.file_offset + at as u64,
+                    length: len as u64,
+                    encoding: if unit == 2 {
+                        Encoding::Utf16le
+                    } else {
+                        Encoding::Utf8
+                    },
+                    value: n.name.clone(),
+                });
+            }
+        }
+    }
 }
 
 /// Scan one region with every value rule and the identities; the fields of environment
@@ -660,6 +737,62 @@ mod tests {
             hits,
             vec![("Ted", Encoding::Utf8), ("ted", Encoding::Utf16le)]
         );
+    }
+}
+
+#[cfg(test)]
+mod raw_name_tests {
+    use super::*;
+    use crate::report::RegionKind;
+
+    /// Names with non-ASCII letters, revealed by a field, are found in memory in both
+    /// encodings at any alignment, as whole words only.
+    #[test]
+    fn non_ascii_names_are_found_in_raw_memory() {
+        let mut mem = vec![1u8; 7];
+        mem.extend(
+            "C:\\Users\\Jürgen\\AppData"
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes),
+        );
+        mem.extend(b"\0/home/J\xc3\xbcrgen/x\0J\xc3\xbcrgenx\0\0\0");
+        mem.extend("Иван".encode_utf16().flat_map(u16::to_le_bytes));
+        let id = Identity {
+            user_names: ["Jürgen".to_string(), "Иван".to_string()].into(),
+            host_names: Default::default(),
+        };
+        let region = Region {
+            kind: RegionKind::Heap,
+            thread_id: None,
+            address: 0x1000,
+            file_offset: 0,
+            len: mem.len() as u64,
+            name: None,
+        };
+        let mut found = Vec::new();
+        scan_region_identities_only(&mem, &region, &IdentityMatcher::new(&id), &mut found);
+        let mut hits: Vec<(&str, Encoding, u64)> = found
+            .iter()
+            .map(|f| (f.value.as_str(), f.encoding, f.offset))
+            .collect();
+        hits.sort_by_key(|h| h.2);
+        assert_eq!(hits.len(), 3, "{hits:?}");
+        assert_eq!(hits[0], ("Jürgen", Encoding::Utf16le, 7 + 2 * 9));
+        assert_eq!(hits[1].1, Encoding::Utf8);
+        assert_eq!(hits[2].0, "Иван");
+        for f in &found {
+            let bytes = &mem[f.offset as usize..(f.offset + f.length) as usize];
+            let text = match f.encoding {
+                Encoding::Utf16le => String::from_utf16_lossy(
+                    &bytes
+                        .chunks(2)
+                        .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                        .collect::<Vec<_>>(),
+                ),
+                _ => String::from_utf8_lossy(bytes).into_owned(),
+            };
+            assert_eq!(text, f.value);
+        }
     }
 }
 

@@ -627,7 +627,13 @@ fn env_rule(name: &str, value: &str) -> Option<(&'static str, Category, Severity
         "PWD" | "OLDPWD" => ("current-directory", C::CurrentDirectory, Low, all),
         "LANG" | "LANGUAGE" | "TZ" => ("locale", C::QuasiIdentifier, Low, all),
         _ if upper.starts_with("LC_") => ("locale", C::QuasiIdentifier, Low, all),
-        _ if keys::is_secret_name(&keys::words(name)) && !keys::is_never_secret(value) => {
+        // Only a real variable name is judged by its words: an environ entry whose "name"
+        // is a piece of a command line (`x --primordial-pipe-token`) names nothing.
+        _ if crate::disclosure::environ::entry_name_len(&format!("{name}="))
+            == Some(name.len())
+            && keys::is_secret_name(&keys::words(name))
+            && !keys::is_never_secret(value) =>
+        {
             ("env-secret", C::Secret, High, all)
         }
         _ => ("environment-variable", C::Environment, Low, all),

@@ -1100,10 +1100,9 @@ fn version_context(before: &str) -> bool {
             .is_some_and(|c| c.is_ascii_alphanumeric())
         && !tail.contains("://");
     word.ends_with("version")
-        || word.ends_with("ver")
         || matches!(
             word.as_str(),
-            "v" | "build" | "release" | "rev" | "revision" | "firmware" | "fw"
+            "ver" | "build" | "release" | "rev" | "revision" | "firmware" | "fw"
         )
         || product
 }

@@ -54,7 +54,7 @@ fn real_dumps_meet_their_labels() {
     let Some(corpus) = corpus() else { return };
     let real = corpus.join("real");
     let labels: Value =
-        serde_json::from_slice(&std::fs::read(real.join("expected.json")).unwrap()).unwrap();
+        serde_json::from_slice(&std::fs::read(corpus.join("real/expected.json")).unwrap()).unwrap();
     let items = labels["items"].as_array().expect("items");
     assert!(!items.is_empty());
     let mut failures = Vec::new();

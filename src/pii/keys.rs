@@ -153,7 +153,11 @@ pub fn by_key(key: &str, value: &str) -> Option<(&'static str, Category, Severit
     {
         return Some(("account-id", Category::AccountId, Severity::Medium));
     }
-    if (has("user") || has("login") || has("account")) && (has("name") || w.len() == 1) {
+    // An e-mail stored as `account` or `user` is the e-mail rule's.
+    if (has("user") || has("login") || has("account"))
+        && (has("name") || w.len() == 1)
+        && !value.contains('@')
+    {
         return Some(("named-user-name", Category::UserName, Severity::Medium));
     }
     if (has("computer") || has("host") || has("machine")) && (has("name") || w.len() == 1) {

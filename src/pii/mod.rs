@@ -725,37 +725,56 @@ fn mark_builders(found: &mut [Finding], identity: &Identity) {
 /// value, case-folded; `None` for findings that identify nobody in particular or that
 /// name someone else (a module's builder). Every view groups identities by this.
 pub fn identity_key(f: &Finding) -> Option<(Category, String)> {
-    const WHO: [Category; 9] = [
-        Category::UserName,
-        Category::HostName,
-        Category::Email,
-        Category::Phone,
-        Category::InstallId,
-        Category::AccountId,
-        Category::IpAddress,
-        Category::MacAddress,
-        Category::GovernmentId,
-    ];
     (WHO.contains(&f.category) && f.rule != "build-path-user" && f.severity >= Severity::Medium)
         .then(|| (f.category, f.value.to_lowercase()))
 }
 
+/// One identity of the person, with where it was seen.
+#[derive(Debug)]
+pub struct Who<T> {
+    pub category: Category,
+    /// The value as first seen (identities are grouped case-insensitively).
+    pub value: String,
+    /// Each place (or report...) the identity was seen in, with a count.
+    pub seen_in: BTreeMap<T, usize>,
+}
+
+/// The identities among `findings`, each with the places `where_` names, in the order
+/// views list them (by category, then value). Every view's "Who you are" is this list.
+pub fn who<'a, T: Ord>(findings: impl IntoIterator<Item = (&'a Finding, T)>) -> Vec<Who<T>> {
+    let mut out: BTreeMap<(usize, String), Who<T>> = BTreeMap::new();
+    for (f, place) in findings {
+        let Some((category, key)) = identity_key(f) else {
+            continue;
+        };
+        let entry = out
+            .entry((identity_order(category), key))
+            .or_insert_with(|| Who {
+                category,
+                value: f.value.clone(),
+                seen_in: BTreeMap::new(),
+            });
+        *entry.seen_in.entry(place).or_insert(0) += 1;
+    }
+    out.into_values().collect()
+}
+
+/// The identity categories, in the order views list them.
+const WHO: [Category; 9] = [
+    Category::UserName,
+    Category::HostName,
+    Category::Email,
+    Category::Phone,
+    Category::InstallId,
+    Category::AccountId,
+    Category::IpAddress,
+    Category::MacAddress,
+    Category::GovernmentId,
+];
+
 /// The order in which views list the identity categories.
-pub fn identity_order(c: Category) -> usize {
-    [
-        Category::UserName,
-        Category::HostName,
-        Category::Email,
-        Category::Phone,
-        Category::InstallId,
-        Category::AccountId,
-        Category::IpAddress,
-        Category::MacAddress,
-        Category::GovernmentId,
-    ]
-    .iter()
-    .position(|&x| x == c)
-    .unwrap_or(usize::MAX)
+fn identity_order(c: Category) -> usize {
+    WHO.iter().position(|&x| x == c).unwrap_or(usize::MAX)
 }
 
 impl Identity {

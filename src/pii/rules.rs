@@ -1252,6 +1252,12 @@ mod tests {
     #[test]
     fn ipv4_skips_versions_and_loopback() {
         assert_eq!(find("ipv4", "ip=203.0.113.45;"), ["203.0.113.45"]);
+        assert_eq!(find("ipv4", "server=203.0.113.45"), ["203.0.113.45"]);
+        assert_eq!(find("ipv4", "v=203.0.113.45;"), ["203.0.113.45"]);
+        assert_eq!(find("ipv4", "http://203.0.113.45/"), ["203.0.113.45"]);
+        assert!(find("ipv4", "System.Core, Version=4.0.0.0, Culture=neutral").is_empty());
+        assert!(find("ipv4", "FileVersion: 10.0.1.2").is_empty());
+        assert!(find("ipv4", "Chrome/120.0.0.0 Safari").is_empty());
         assert!(find("ipv4", "v1.2.3.4").is_empty());
         assert!(find("ipv4", "10.0.19041.1").is_empty());
         assert!(find("ipv4", "127.0.0.1").is_empty());
@@ -1328,6 +1334,105 @@ mod tests {
         );
         assert!(find("email", "memcpy@GLIBC_2.14").is_empty());
         assert!(find("email", "postgres://alice:hunter2@db.example.com").is_empty());
+    }
+
+    #[test]
+    fn false_alarms_by_kind() {
+        // Cards: an issuer's range and length, a printed grouping, no neighbouring digits.
+        assert!(find("payment-card", "4111 1111 1111 1111 2222").is_empty());
+        assert!(find("payment-card", "12 4111 1111 1111 1111").is_empty());
+        assert!(find("payment-card", "7f0000000000-4111111111111111 r-xp").is_empty());
+        assert!(find("payment-card", "9111111111111111").is_empty());
+        assert_eq!(
+            find("payment-card", "amex=378282246310005|"),
+            ["378282246310005"]
+        );
+        assert_eq!(
+            find("payment-card", "exp 4111 1111 1111 1111 exp"),
+            ["4111 1111 1111 1111"]
+        );
+        // Protocol names are not e-mails; a real address next to one still is.
+        assert!(find(
+            "email",
+            "ecdsa-sha2-nistp256-cert-v01@openssh.com,ssh-ed25519"
+        )
+        .is_empty());
+        assert!(find("email", "curve25519-sha256@libssh.org").is_empty());
+        assert_eq!(
+            find("email", "mail sha.lee@example.com"),
+            ["sha.lee@example.com"]
+        );
+        // File names and namespaces are not hosts.
+        assert!(find("internal-host", "Microsoft.Internal.Foo.dll").is_empty());
+        assert!(find("internal-host", "System.Runtime.Internal.Helpers").is_empty());
+        assert_eq!(
+            find("internal-host", "ping build7.corp.example.com"),
+            ["build7.corp.example.com"]
+        );
+        // A Chromium IPC token is not a secret assignment.
+        assert!(find(
+            "secret-assignment",
+            "--mojo-channel-token=D6D740BB6A6598E721477DDA6CD790EA"
+        )
+        .is_empty());
+        assert_eq!(
+            find(
+                "ipc-token",
+                "--mojo-channel-token=D6D740BB6A6598E721477DDA6CD790EA"
+            ),
+            ["D6D740BB6A6598E721477DDA6CD790EA"]
+        );
+    }
+
+    #[test]
+    fn identity_shapes() {
+        assert_eq!(
+            find("user-path", r"C:\Users\Jane Doe\AppData"),
+            ["Jane Doe"]
+        );
+        assert_eq!(
+            find("user-path", r"USERPROFILE=C:\Users\Jane Doe"),
+            ["Jane Doe"]
+        );
+        assert_eq!(find("user-path", "/home/alice is here"), ["alice"]);
+        assert_eq!(
+            find("user-path", r"\Device\HarddiskVolume3\Users\bob\x"),
+            ["bob"]
+        );
+        assert_eq!(find("user-path", "/home/zoë/x"), ["zoë"]);
+        assert!(find(
+            "user-path",
+            "/home/chronos/u-0123456789abcdef0123456789abcdef01234567"
+        )
+        .is_empty());
+        assert_eq!(
+            find(
+                "chromeos-user-hash",
+                "/home/chronos/u-0123456789abcdef0123456789abcdef01234567/x"
+            ),
+            ["0123456789abcdef0123456789abcdef01234567"]
+        );
+        assert_eq!(
+            find(
+                "windows-sid",
+                "owner S-1-5-21-3623811015-3361044348-30300820-1013 x"
+            ),
+            ["S-1-5-21-3623811015-3361044348-30300820-1013"]
+        );
+        assert_eq!(find("unc-host", r"open \\FILESRV01\share\a"), ["FILESRV01"]);
+        assert!(find("unc-host", r"\\?\C:\x").is_empty());
+        assert_eq!(
+            find(
+                "id-assignment",
+                "device_id=0f8fad5b-d9cb-469f-a165-70867728950e"
+            ),
+            ["0f8fad5b-d9cb-469f-a165-70867728950e"]
+        );
+        assert_eq!(find("card-security-code", "cvv=737&x"), ["737"]);
+        assert_eq!(
+            find("numeric-uid", "Uid:\t1000\t1000\t1000\t1000"),
+            ["1000"]
+        );
     }
 
     #[test]

@@ -630,20 +630,13 @@ pub fn write_summary(
         ))
     )?;
     let mut first = true;
-    // (category order, value case-folded) → (category, shown value, reports)
-    type Reports<'a> = std::collections::BTreeSet<&'a str>;
-    let mut who: std::collections::BTreeMap<(usize, String), (Category, String, Reports<'_>)> =
-        Default::default();
-    for (report, f) in all {
-        let Some((category, key)) = crate::pii::identity_key(f) else {
-            continue;
-        };
-        who.entry((crate::pii::identity_order(category), key))
-            .or_insert_with(|| (category, f.value.clone(), Default::default()))
-            .2
-            .insert(report);
-    }
-    for (category, value, reports_with) in who.values() {
+    let who = crate::pii::who(all.iter().map(|(report, f)| (*f, *report)));
+    for crate::pii::Who {
+        category,
+        value,
+        seen_in: reports_with,
+    } in &who
+    {
         let shown = if marks.redact {
             crate::pii::redact(value)
         } else {

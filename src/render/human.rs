@@ -17,7 +17,7 @@ use super::table::{visible_width, Table};
 use super::{escape, format_time, human_size, Palette};
 use crate::cli::Threads;
 use crate::disclosure::{FieldKind, Inventory};
-use crate::pii::{Category, Finding, Findings, Location, Severity};
+use crate::pii::{Finding, Findings, Location, Severity};
 use crate::report::{RegionKind, Report};
 
 /// What `show` hands the renderer for one dump.
@@ -672,20 +672,13 @@ fn write_consent<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>) -> io::Res
     let findings = &view.findings.findings;
     out.heading("What consent would share")?;
     let mut first = true;
-    // (category order, category, value case-folded) → (shown value, places → count)
-    type Places = std::collections::BTreeMap<String, usize>;
-    let mut who: std::collections::BTreeMap<(usize, String), (Category, String, Places)> =
-        Default::default();
-    for f in findings {
-        let Some((category, key)) = crate::pii::identity_key(f) else {
-            continue;
-        };
-        let entry = who
-            .entry((crate::pii::identity_order(category), key))
-            .or_insert_with(|| (category, f.value.clone(), Default::default()));
-        *entry.2.entry(f.location.place()).or_insert(0) += 1;
-    }
-    for (category, shown, places) in who.values() {
+    let who = crate::pii::who(findings.iter().map(|f| (f, f.location.place())));
+    for crate::pii::Who {
+        category,
+        value: shown,
+        seen_in: places,
+    } in &who
+    {
         let total: usize = places.values().sum();
         let detail: Vec<String> = places.iter().map(|(p, n)| format!("{p} {n}")).collect();
         let value = if marks.redact {

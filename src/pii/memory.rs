@@ -589,7 +589,8 @@ pub fn scan_regions(
     } else {
         1
     };
-    let pieces = pieces(regions);
+    let windows = coalesce(regions);
+    let pieces = pieces(&windows);
     let next = std::sync::atomic::AtomicUsize::new(0);
     let skipped = std::sync::atomic::AtomicU64::new(0);
     // Each piece's findings, tagged with the piece's index: put back in piece order,
@@ -650,7 +651,54 @@ pub fn scan_regions(
         out.findings.extend(found);
         out.fields.extend(fields);
     }
+    if windows.len() < regions.len() {
+        relabel(&mut out.findings, regions);
+    }
     out
+}
+
+/// Regions that continue one another both in the process's address space and in the
+/// file are scanned as one, so text that crosses from one into the next (a string split
+/// by a change of page protection) is read whole. Streams, annotations and CPU contexts
+/// are never joined.
+fn coalesce(regions: &[Region]) -> Vec<Region> {
+    let plain = |r: &Region| r.name.is_none() && r.kind != crate::report::RegionKind::Context;
+    let mut out: Vec<Region> = Vec::with_capacity(regions.len());
+    for r in regions {
+        if let Some(last) = out.last_mut() {
+            let continues = plain(last)
+                && plain(r)
+                && last.address.checked_add(last.len) == Some(r.address)
+                && last.file_offset.checked_add(last.len) == Some(r.file_offset);
+            if continues {
+                last.len += r.len;
+                continue;
+            }
+        }
+        out.push(r.clone());
+    }
+    out
+}
+
+/// Give each memory finding of a joined window the region that really holds its first
+/// byte (its kind, thread and address), as if the regions had been scanned apart.
+fn relabel(findings: &mut [Finding], regions: &[Region]) {
+    let mut by_offset: Vec<&Region> = regions.iter().filter(|r| r.len > 0).collect();
+    by_offset.sort_by_key(|r| r.file_offset);
+    for f in findings {
+        let super::Location::Memory { excerpt, .. } = &mut f.location else {
+            continue;
+        };
+        let at = by_offset.partition_point(|r| r.file_offset <= f.offset);
+        let Some(region) = at.checked_sub(1).map(|i| by_offset[i]) else {
+            continue;
+        };
+        if f.offset < region.file_offset + region.len {
+            let excerpt = std::mem::take(excerpt);
+            let address = region.address.wrapping_add(f.offset - region.file_offset);
+            f.location = memory_location(region, address, excerpt);
+        }
+    }
 }
 
 /// What a scan of memory found.
@@ -737,6 +785,62 @@ mod tests {
             hits,
             vec![("Ted", Encoding::Utf8), ("ted", Encoding::Utf16le)]
         );
+    }
+}
+
+#[cfg(test)]
+mod join_tests {
+    use super::*;
+    use crate::report::RegionKind;
+
+    /// An e-mail split across two regions that continue one another (in address and in
+    /// the file) is found whole, placed in the region that holds its first byte; regions
+    /// that only touch in the file are not joined.
+    #[test]
+    fn text_across_adjacent_regions_is_read_whole() {
+        let mut mem = vec![0u8; 64];
+        mem.extend(b"mail carol.jones@exam");
+        let cut = mem.len();
+        mem.extend(b"ple.org now\0");
+        mem.extend([0u8; 64]);
+        let region = |kind, address: u64, file_offset: usize, len: usize| Region {
+            kind,
+            thread_id: None,
+            address,
+            file_offset: file_offset as u64,
+            len: len as u64,
+            name: None,
+        };
+        let matcher = IdentityMatcher::new(&Identity::default());
+        let scan = |regions: &[Region]| {
+            scan_regions(&mem, regions, &matcher, true, &|_, _| {}, None)
+                .findings
+                .into_iter()
+                .filter(|f| f.rule == "email")
+                .collect::<Vec<_>>()
+        };
+        let joined = [
+            region(RegionKind::Heap, 0x1000, 0, cut),
+            region(RegionKind::Other, 0x1000 + cut as u64, cut, mem.len() - cut),
+        ];
+        let found = scan(&joined);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].value, "carol.jones@example.org");
+        match &found[0].location {
+            super::super::Location::Memory {
+                region, address, ..
+            } => {
+                assert_eq!(region, "heap");
+                assert_eq!(*address, 0x1000 + 64 + 5);
+            }
+            other => panic!("{other:?}"),
+        }
+        // Not continuous in the address space: two texts, no e-mail.
+        let apart = [
+            region(RegionKind::Heap, 0x1000, 0, cut),
+            region(RegionKind::Heap, 0x9000, cut, mem.len() - cut),
+        ];
+        assert!(scan(&apart).is_empty());
     }
 }
 

@@ -25,7 +25,7 @@ fn main() -> ExitCode {
             if is_broken_pipe(&e) {
                 return ExitStatus::Success.into();
             }
-            eprintln!("crashscope: {e:#}");
+            crashscope::render::diagnostic(&format!("{e:#}"));
             ExitStatus::Error.into()
         }
     }

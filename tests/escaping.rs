@@ -149,3 +149,89 @@ fn annotation_region_names_are_escaped() {
         );
     }
 }
+
+/// Every byte that reaches a terminal or a CI log passes the one gate: human `show`
+/// (plain and `--redact`), every human-read audit format (human, github) and stderr, for
+/// a dump whose values start with controls, bidi, invisible and tag characters and whose
+/// file name carries an escape. The check looks at the raw output: the only ESC allowed
+/// is the start of a colour sequence (`ESC [ digits ; m`), nothing is stripped first.
+#[test]
+fn no_raw_control_bidi_or_tag_character_in_any_human_output() {
+    const TAG: &str = "\u{e0041}\u{e0042}";
+    let e = Endian::Little;
+    // Values planted where rules find them, each starting with hostile characters, so
+    // that a redacted preview's kept first characters are hostile too.
+    let environ = format!(
+        "USER={CLEAR}mallory\0HOSTNAME={TAG}evil-host\0API_TOKEN={RLO}\u{180e}\u{2061}s3cr3t-value-123\0EMAIL=\u{fff9}a{TAG}@x.example.com\0"
+    );
+    let dump = SynthMinidump::with_endian(e)
+        .set_linux_environ(environ.as_bytes())
+        .finish()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("dumps");
+    std::fs::create_dir(&folder).unwrap();
+    let name = format!("evil{CLEAR}{RLO}{TAG}.dmp");
+    let path = folder.join(&name);
+    std::fs::write(&path, &dump).unwrap();
+    // Also a file that is not a dump, so the audit reports an error naming it.
+    std::fs::write(
+        folder.join(format!("bad{CLEAR}\u{2066}.dmp")),
+        b"not a dump",
+    )
+    .unwrap();
+    let unsafe_char = |c: char| {
+        c != '\n'
+            && (c.is_control()
+                || matches!(c as u32, 0x200b..=0x200f | 0x2028..=0x202e | 0x2060..=0x206f | 0x180e | 0xfeff | 0xfff9..=0xfffb | 0xe0000..=0xe0fff))
+    };
+    let check = |args: Vec<&std::ffi::OsStr>| {
+        let out = run(&args);
+        for (what, text) in [("stdout", stdout(&out)), ("stderr", stderr(&out))] {
+            // Colour sequences are ours; remove exactly those and nothing else.
+            let re = regex::Regex::new("\x1b\\[[0-9;]*m").unwrap();
+            let rest = re.replace_all(&text, "");
+            if let Some(c) = rest.chars().find(|&c| unsafe_char(c)) {
+                panic!("{args:?}: raw U+{:04X} on {what}:\n{text}", c as u32);
+            }
+        }
+        out
+    };
+    for color in ["never", "always"] {
+        for redact in [false, true] {
+            let mut args: Vec<&std::ffi::OsStr> = vec![
+                "show".as_ref(),
+                path.as_os_str(),
+                "--all".as_ref(),
+                "--color".as_ref(),
+                color.as_ref(),
+            ];
+            if redact {
+                args.push("--redact".as_ref());
+            }
+            check(args);
+        }
+        for format in ["human", "github"] {
+            let out = check(vec![
+                "audit".as_ref(),
+                folder.as_os_str(),
+                "--no-config".as_ref(),
+                "--fail-on".as_ref(),
+                "low".as_ref(),
+                "--format".as_ref(),
+                format.as_ref(),
+                "--color".as_ref(),
+                color.as_ref(),
+            ]);
+            assert_eq!(out.status.code(), Some(2), "the bad file is an error");
+        }
+        check(vec![
+            "show".as_ref(),
+            folder
+                .join(format!("bad{CLEAR}\u{2066}.dmp"))
+                .as_os_str()
+                .to_owned()
+                .leak() as &std::ffi::OsStr,
+        ]);
+    }
+}

@@ -303,18 +303,18 @@ pub fn run(cli: &Cli, args: &AuditArgs) -> anyhow::Result<ExitStatus> {
     }
     if !cli.global.quiet {
         for (i, entry) in policy.unused() {
-            eprintln!(
-                "crashscope: warning: allow entry {} ({}) matched nothing: remove it or fix it",
+            crate::render::diagnostic(&format!(
+                "warning: allow entry {} ({}) matched nothing: remove it or fix it",
                 i + 1,
                 entry.describe()
-            );
+            ));
         }
         for file in files.iter().filter(|f| f.error.is_some()) {
-            eprintln!(
-                "crashscope: {}: {}",
+            crate::render::diagnostic(&format!(
+                "{}: {}",
                 file.path,
                 file.error.as_deref().unwrap_or_default()
-            );
+            ));
         }
     }
     let summary = view::Summary::of(&files, &policy);

@@ -605,9 +605,9 @@ pub fn run(cli: &Cli, args: &ScrubArgs) -> anyhow::Result<ExitStatus> {
     out.flush()?;
     if !cli.global.quiet {
         for (path, _) in &left_out {
-            eprintln!(
-                "crashscope: warning: {path} could not be read completely and is not in the copy"
-            );
+            crate::render::diagnostic(&format!(
+                "warning: {path} could not be read completely and is not in the copy"
+            ));
         }
     }
     Ok(ExitStatus::Success)

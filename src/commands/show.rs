@@ -151,10 +151,10 @@ fn run_dump(cli: &Cli, args: &ShowArgs, path: &Path) -> anyhow::Result<ExitStatu
     }
     out.flush()?;
     if !cli.global.quiet && analysis.incomplete() {
-        eprintln!(
-            "crashscope: {}: parts of the dump could not be read (see \"Could not read\")",
+        crate::render::diagnostic(&format!(
+            "{}: parts of the dump could not be read (see \"Could not read\")",
             path.display()
-        );
+        ));
     }
     Ok(ExitStatus::Success)
 }
@@ -394,15 +394,17 @@ fn run_database(cli: &Cli, args: &ShowArgs, root: &Path) -> anyhow::Result<ExitS
     out.flush()?;
     if !cli.global.quiet {
         for id in &incomplete {
-            eprintln!("crashscope: report {id}: parts of it could not be read (see its problems)");
+            crate::render::diagnostic(&format!(
+                "report {id}: parts of it could not be read (see its problems)"
+            ));
         }
         if !db.problems.is_empty() {
-            eprintln!(
-                "crashscope: {}: {} problem{} in the database (see \"Problems\")",
+            crate::render::diagnostic(&format!(
+                "{}: {} problem{} in the database (see \"Problems\")",
                 db.root.display(),
                 db.problems.len(),
                 if db.problems.len() == 1 { "" } else { "s" }
-            );
+            ));
         }
     }
     Ok(ExitStatus::Success)

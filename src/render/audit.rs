@@ -451,9 +451,12 @@ fn human_finish(w: &mut impl Write, run: &AuditRun<'_>, files: &[FileReport]) ->
     writeln!(w, "{verdict}")
 }
 
-/// GitHub workflow-command data: `%`, CR and LF escaped.
+/// GitHub workflow-command data: first through the terminal-safety gate (a CI log is a
+/// terminal too: no raw control, bidi or invisible character), then `%`, CR and LF in
+/// the workflow-command encoding.
 fn gh_data(s: &str) -> String {
-    s.replace('%', "%25")
+    escape(s)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }

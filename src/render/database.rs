@@ -638,7 +638,7 @@ pub fn write_summary(
     } in &who
     {
         let shown = if marks.redact {
-            crate::pii::redact(value)
+            super::escape::masked(value)
         } else {
             escape(value).into_owned()
         };

@@ -5,7 +5,7 @@
 use owo_colors::OwoColorize;
 
 use super::{escape, Palette};
-use crate::pii::{redact, Finding, Location, Severity};
+use crate::pii::{Finding, Location, Severity};
 
 /// How findings are shown.
 #[derive(Debug, Clone, Copy)]
@@ -110,7 +110,7 @@ impl Marks {
                 out.push_str(&escape(&value[at..start]));
                 let inner = &value[start..end];
                 let shown = if self.redact {
-                    redact(inner)
+                    super::escape::masked(inner)
                 } else {
                     escape(inner).into_owned()
                 };
@@ -128,7 +128,7 @@ impl Marks {
         match excerpt.find(value) {
             Some(i) => {
                 let shown = if self.redact {
-                    redact(value)
+                    super::escape::masked(value)
                 } else {
                     escape(value).into_owned()
                 };

@@ -682,7 +682,7 @@ fn write_consent<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>) -> io::Res
         let total: usize = places.values().sum();
         let detail: Vec<String> = places.iter().map(|(p, n)| format!("{p} {n}")).collect();
         let value = if marks.redact {
-            crate::pii::redact(shown)
+            super::escape::masked(shown)
         } else {
             escape(shown).into_owned()
         };
@@ -708,7 +708,7 @@ fn write_consent<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>) -> io::Res
         .filter(|f| f.rule == "build-path-user")
         .map(|f| {
             if marks.redact {
-                crate::pii::redact(&f.value)
+                super::escape::masked(&f.value)
             } else {
                 escape(&f.value).into_owned()
             }
@@ -741,7 +741,7 @@ fn write_consent<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>) -> io::Res
             escape(&f.location.logical()),
             marks.paint(
                 &if marks.redact {
-                    f.preview()
+                    escape(&f.preview()).into_owned()
                 } else {
                     escape(&f.value).into_owned()
                 },

@@ -22,6 +22,12 @@ use crate::cli::ColorChoice;
 
 pub use escape::escape;
 
+/// One diagnostic line on stderr, `crashscope: MESSAGE`, through the terminal-safety
+/// gate: messages name files and quote errors, and both come from input.
+pub fn diagnostic(message: &str) {
+    eprintln!("crashscope: {}", escape(message));
+}
+
 /// Whether to colour, decided once: `--color` beats `NO_COLOR`, which beats the terminal check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Palette {

@@ -27,7 +27,6 @@ use std::sync::mpsc::RecvTimeoutError;
 
 use crate::budget::{Budget, Deadline};
 use crate::cli::SymbolArgs;
-use crate::render::escape::escape;
 use crate::report::Report;
 
 /// Where to look for symbols.
@@ -377,10 +376,10 @@ impl Supplier {
         let target = self.cache.join(rel);
         if let Err(e) = crate::fsutil::write_atomic(&target, bytes) {
             if self.verbose && !self.warned_cache.swap(true, Ordering::Relaxed) {
-                eprintln!(
-                    "crashscope: cannot cache symbols in {}: {e}",
+                crate::render::diagnostic(&format!(
+                    "cannot cache symbols in {}: {e}",
                     self.cache.display()
-                );
+                ));
             }
         }
     }
@@ -436,7 +435,7 @@ impl SymbolSupplier for Supplier {
                 Err(e) => {
                     if self.verbose {
                         // The message can hold what the server sent: escaped.
-                        eprintln!("crashscope: symbol download failed: {}", escape(&e));
+                        crate::render::diagnostic(&format!("symbol download failed: {e}"));
                     }
                 }
             }

@@ -185,12 +185,12 @@ fn no_raw_control_bidi_or_tag_character_in_any_human_output() {
             && (c.is_control()
                 || matches!(c as u32, 0x200b..=0x200f | 0x2028..=0x202e | 0x2060..=0x206f | 0x180e | 0xfeff | 0xfff9..=0xfffb | 0xe0000..=0xe0fff))
     };
+    // Colour sequences are ours; exactly those are removed and nothing else.
+    let colour = regex::Regex::new("\x1b\\[[0-9;]*m").unwrap();
     let check = |args: Vec<&std::ffi::OsStr>| {
         let out = run(&args);
         for (what, text) in [("stdout", stdout(&out)), ("stderr", stderr(&out))] {
-            // Colour sequences are ours; remove exactly those and nothing else.
-            let re = regex::Regex::new("\x1b\\[[0-9;]*m").unwrap();
-            let rest = re.replace_all(&text, "");
+            let rest = colour.replace_all(&text, "");
             if let Some(c) = rest.chars().find(|&c| unsafe_char(c)) {
                 panic!("{args:?}: raw U+{:04X} on {what}:\n{text}", c as u32);
             }

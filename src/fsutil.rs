@@ -3,30 +3,126 @@
 //!
 //! crashscope never changes its inputs; what it writes (symbol cache entries, reports,
 //! scrubbed copies) goes to a temporary file in the target folder, then is renamed into
-//! place, so a reader never sees half a file.
+//! place, so a reader never sees half a file. Temporary files and folders are created
+//! exclusively under unpredictable names (`tempfile`): a file or link planted in a
+//! shared output folder is never opened, followed or overwritten.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Write `bytes` to `target` through a temporary file in the same folder and a rename.
 pub fn write_atomic(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = target.parent().unwrap_or_else(|| Path::new("."));
+    let dir = parent(target);
     std::fs::create_dir_all(dir)?;
+    let mut file = temp_builder(target, ".tmp").tempfile_in(dir)?;
+    file.write_all(bytes)?;
+    file.as_file().sync_all()?;
+    file.persist(target).map_err(|e| e.error)?;
+    Ok(())
+}
+
+fn parent(target: &Path) -> &Path {
+    target
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or_else(|| Path::new("."))
+}
+
+fn temp_builder<'a>(target: &Path, suffix: &'a str) -> tempfile::Builder<'static, 'a> {
     let name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, target)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    let mut b = tempfile::Builder::new();
+    // The prefix is leaked once per call: a short string per output file.
+    b.prefix(Box::leak(format!(".{name}.").into_boxed_str()));
+    b.suffix(suffix);
+    b
+}
+
+/// A new, empty temporary file beside `target` (created exclusively, mode 0600), kept
+/// on disk for the caller, who renames it into place or removes it.
+pub fn temp_file_beside(target: &Path, suffix: &str) -> std::io::Result<PathBuf> {
+    let dir = parent(target);
+    std::fs::create_dir_all(dir)?;
+    let (_, path) = temp_builder(target, suffix)
+        .tempfile_in(dir)?
+        .keep()
+        .map_err(|e| e.error)?;
+    Ok(path)
+}
+
+/// A new, empty temporary folder beside `target` (created exclusively, mode 0700).
+pub fn temp_dir_beside(target: &Path, suffix: &str) -> std::io::Result<PathBuf> {
+    let dir = parent(target);
+    std::fs::create_dir_all(dir)?;
+    Ok(temp_builder(target, suffix).tempdir_in(dir)?.keep())
+}
+
+/// Open an existing file for writing without following a link: a temporary file that
+/// was swapped for a link after it was created is refused, not written through.
+pub fn open_for_write_no_follow(path: &Path, truncate: bool) -> std::io::Result<std::fs::File> {
+    let mut o = std::fs::OpenOptions::new();
+    o.read(true).write(true).truncate(truncate);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.custom_flags(libc::O_NOFOLLOW);
     }
-    result
+    o.open(path)
+}
+
+/// Whether two paths name the same file: the same device and inode when both exist,
+/// else the same canonical path (for an output that does not exist yet, its folder's
+/// canonical path and its name).
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let (Ok(x), Ok(y)) = (std::fs::metadata(a), std::fs::metadata(b)) {
+            return x.dev() == y.dev() && x.ino() == y.ino();
+        }
+    }
+    let canon = |p: &Path| -> Option<PathBuf> {
+        if let Ok(c) = p.canonicalize() {
+            return Some(c);
+        }
+        Some(parent(p).canonicalize().ok()?.join(p.file_name()?))
+    };
+    canon(a).is_some_and(|x| Some(x) == canon(b))
+}
+
+/// Whether writing `output` would replace an input: it is one of `inputs`, or an
+/// existing file inside an input folder (a dump or attachment that is being read).
+pub fn overwrites_input(output: &Path, inputs: &[&Path]) -> bool {
+    inputs.iter().any(|input| {
+        if same_file(input, output) {
+            return true;
+        }
+        if !input.is_dir() || !output.exists() {
+            return false;
+        }
+        match (input.canonicalize(), output.canonicalize()) {
+            (Ok(dir), Ok(out)) => out.starts_with(dir),
+            _ => false,
+        }
+    })
+}
+
+/// Whether `output` (existing or not) lies inside the folder `dir`.
+pub fn inside(output: &Path, dir: &Path) -> bool {
+    let Ok(dir) = dir.canonicalize() else {
+        return false;
+    };
+    let out = output.canonicalize().ok().or_else(|| {
+        Some(
+            parent(output)
+                .canonicalize()
+                .ok()?
+                .join(output.file_name()?),
+        )
+    });
+    out.is_some_and(|o| o.starts_with(&dir))
 }
 
 /// Read exactly `buf.len()` bytes at `offset` of `file` (one system call where the

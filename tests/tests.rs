@@ -12,6 +12,7 @@ mod generated;
 mod help;
 mod hostile;
 mod memory_shapes;
+mod outputs;
 mod pii;
 mod real_world;
 mod scrub;

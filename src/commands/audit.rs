@@ -238,6 +238,23 @@ pub fn load_policy(
 }
 
 pub fn run(cli: &Cli, args: &AuditArgs) -> anyhow::Result<ExitStatus> {
+    // The report never goes over an input (a dump, a file in an audited folder, the
+    // config, the baseline): refused before anything is read or written.
+    if let Some(output) = &args.output {
+        let inputs: Vec<&Path> = args
+            .paths
+            .iter()
+            .map(PathBuf::as_path)
+            .chain(args.config.as_deref())
+            .chain(args.baseline.as_deref())
+            .collect();
+        if crate::fsutil::overwrites_input(output, &inputs) {
+            anyhow::bail!(
+                "{}: refusing to write the report over an input",
+                output.display()
+            );
+        }
+    }
     let policy = policy(args)?;
     let mut units = Vec::new();
     for path in &args.paths {

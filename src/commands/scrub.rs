@@ -100,20 +100,6 @@ fn options(args: &ScrubArgs) -> anyhow::Result<Options> {
 }
 
 /// The same file, whatever the spelling (it may not exist yet: compare its folder).
-fn same_file(a: &Path, b: &Path) -> bool {
-    let canon = |p: &Path| -> Option<PathBuf> {
-        if let Ok(c) = p.canonicalize() {
-            return Some(c);
-        }
-        let parent = p
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        Some(parent.canonicalize().ok()?.join(p.file_name()?))
-    };
-    canon(a).is_some_and(|x| Some(x) == canon(b))
-}
-
 /// Scrub one dump into `out` (through a temporary file beside it).
 fn scrub_dump(
     input: &Path,
@@ -124,7 +110,8 @@ fn scrub_dump(
 ) -> Result<(Scrubbed, pii::Identity), ScrubError> {
     let e = |m: String| ScrubError::new(format!("{}: {m}", input.display()));
     let report = Report::open(input).map_err(|err| ScrubError::unreadable(err.to_string()))?;
-    let tmp = scrub::temp_path(out);
+    let tmp = scrub::temp_path(out)
+        .map_err(|err| ScrubError::new(format!("{}: cannot write: {err}", out.display())))?;
     // The byte-for-byte copy is the kernel's work: it runs while the dump is scanned.
     let (analysis, copied) = std::thread::scope(|scope| {
         let copy = scope.spawn(|| scrub::copy_for_edits(input, &tmp));
@@ -232,7 +219,8 @@ fn scrub_plain(
     let findings = pii::scan_with(inventory, bytes, identity);
     let key = policy.path_key(&input.display().to_string());
     let mut plan = scrub::plan(bytes, inventory, &findings, policy, &key, opts, None);
-    let tmp = scrub::temp_path(out);
+    let tmp = scrub::temp_path(out)
+        .map_err(|err| ScrubError::new(format!("{}: cannot write: {err}", out.display())))?;
     let result = (|| {
         scrub::write_copy(input, &tmp, &mut plan).map_err(|err| err.to_string())?;
         let copy = std::fs::read(&tmp).map_err(|err| err.to_string())?;
@@ -404,13 +392,8 @@ fn scrub_database(
             }
         }
     }
-    let staging = out.with_file_name(format!(
-        ".{}.{}.scrub.tmp",
-        out.file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-        std::process::id()
-    ));
+    let staging = crate::fsutil::temp_dir_beside(out, ".scrub.tmp")
+        .map_err(|err| ScrubError::new(format!("{}: cannot write: {err}", out.display())))?;
     let target = |p: &Path| staging.join(p.strip_prefix(root).unwrap_or(p));
     let result = (|| -> Result<DbScrubbed, ScrubError> {
         let bar = pool::progress(files.len(), 8, quiet, "scrubbing");
@@ -546,14 +529,26 @@ pub fn run(cli: &Cli, args: &ScrubArgs) -> anyhow::Result<ExitStatus> {
     let opts = options(args)?;
     let config = SymbolConfig::from_args(&args.symbols, cli.global.verbose);
     let walker = Walker::new(&config).with_budget(cli.global.time_budget);
+    // Never over an input: the dump or database, the config, the pseudonym key; and
+    // never into the database being scrubbed.
+    let inputs: Vec<&Path> = [
+        Some(args.path.as_path()),
+        args.config.as_deref(),
+        args.pseudonymize_key.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if crate::fsutil::overwrites_input(&args.output, &inputs)
+        || (args.path.is_dir() && crate::fsutil::inside(&args.output, &args.path))
+    {
+        anyhow::bail!(
+            "{}: refusing to write over an input (or inside the database being read)",
+            args.output.display()
+        );
+    }
     let (scrubbed, left_out) = match source::detect(&args.path)? {
         Source::Minidump(input) => {
-            if same_file(&input, &args.output) {
-                anyhow::bail!(
-                    "{}: refusing to write over the input",
-                    args.output.display()
-                );
-            }
             if args.output.is_dir() {
                 anyhow::bail!(
                     "{}: is a folder; give the copy's file name",

@@ -454,13 +454,8 @@ fn le_u32(b: &[u8], at: usize) -> u32 {
 }
 
 /// Where a copy is written before it is verified: beside the target, hidden.
-pub fn temp_path(target: &Path) -> PathBuf {
-    let dir = target.parent().unwrap_or_else(|| Path::new("."));
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    dir.join(format!(".{name}.{}.scrub.tmp", std::process::id()))
+pub fn temp_path(target: &Path) -> std::io::Result<PathBuf> {
+    crate::fsutil::temp_file_beside(target, ".scrub.tmp")
 }
 
 /// Copy `input` to `tmp` (`copy_file_range`/reflink where the file system has it) and
@@ -474,7 +469,10 @@ pub fn write_copy(input: &Path, tmp: &Path, plan: &mut Plan) -> std::io::Result<
 /// A byte-for-byte copy of `input` at `tmp` that its owner can write, even when the
 /// input is read-only (std's copy gives the copy the input's permissions).
 pub fn copy_for_edits(input: &Path, tmp: &Path) -> std::io::Result<()> {
-    std::fs::copy(input, tmp)?;
+    // Into the file created for it (never through a link put in its place); `io::copy`
+    // between files is the kernel's `copy_file_range` where there is one.
+    let mut to = crate::fsutil::open_for_write_no_follow(tmp, true)?;
+    std::io::copy(&mut std::fs::File::open(input)?, &mut to)?;
     let mut perms = std::fs::metadata(tmp)?.permissions();
     #[cfg(unix)]
     {
@@ -498,10 +496,7 @@ pub fn put_in_place(input: &Path, tmp: &Path, out: &Path) -> std::io::Result<()>
 /// edited ranges are read, from the copy itself (reading them through a mapping of a
 /// large original would make its pages resident).
 pub fn apply_edits(copy: &Path, plan: &mut Plan) -> std::io::Result<()> {
-    let f = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open(copy)?;
+    let f = crate::fsutil::open_for_write_no_follow(copy, false)?;
     let rendered = plan.render(|at, len| {
         let mut buf = vec![0; len];
         crate::fsutil::read_exact_at(&f, &mut buf, at)?;

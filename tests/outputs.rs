@@ -42,7 +42,10 @@ fn audit_output_over_an_input_is_refused() {
         assert!(stderr(&out).contains("refusing"), "{}", stderr(&out));
         assert_eq!(hash(&dump), before, "the dump is unchanged");
     }
-    assert_eq!(std::fs::read_to_string(&config).unwrap(), "fail-on = \"high\"\n");
+    assert_eq!(
+        std::fs::read_to_string(&config).unwrap(),
+        "fail-on = \"high\"\n"
+    );
     // A new file beside the inputs is fine.
     let report = tmp.path().join("report.json");
     let out = run([

@@ -98,9 +98,10 @@ fn every_planted_value_is_reported_with_category_and_location() {
             "https://api.example.com/v1/upload?session=s3ss10n-7f9a2b&user=alice",
             "memory[heap]",
         ),
+        // The whole key block, BEGIN to END, across its line breaks.
         (
             "private-key",
-            "-----BEGIN RSA PRIVATE KEY-----",
+            "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAfakefakefakefakefakefakefakefake\n-----END RSA PRIVATE KEY-----",
             "memory[heap]",
         ),
         ("user-path", "alice", "memory[heap]"),

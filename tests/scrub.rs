@@ -489,3 +489,29 @@ fn out_of_time_writes_nothing() {
         "no file left"
     );
 }
+
+/// A private key is one finding from its BEGIN line to its END line, so the scrubbed
+/// copy of the fixture holds no byte of the key's body (the BEGIN line used to be the
+/// whole finding, and the base64 body survived the scrub and its re-audit).
+#[test]
+fn a_private_key_is_scrubbed_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("scrubbed.dmp");
+    let input = testdata("dumps/linux-crashy-segv.dmp");
+    let body = b"MIIEowIBAAKCAQEAfakefakefakefakefakefakefakefake";
+    let original = std::fs::read(&input).unwrap();
+    assert!(original.windows(body.len()).any(|w| w == body));
+    let run = crate::util::run([
+        "scrub".as_ref(),
+        input.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", crate::util::stderr(&run));
+    let copy = std::fs::read(&out).unwrap();
+    assert!(
+        !copy.windows(body.len()).any(|w| w == body),
+        "the key body survived"
+    );
+    assert!(!copy.windows(17).any(|w| w == b"END RSA PRIVATE K"));
+}

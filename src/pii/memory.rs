@@ -295,6 +295,8 @@ struct Chain {
 
 struct Sink<'a> {
     region: &'a Region,
+    /// The region's bytes: a private key block runs on past its text run's line break.
+    bytes: &'a [u8],
     found: &'a mut Vec<Finding>,
     /// Fields of environment blocks found in memory (`None`: the identity-only pass,
     /// which finds the same blocks again and must not list them twice).
@@ -337,6 +339,40 @@ impl Sink<'_> {
                 Encoding::Utf8
             },
             value: text[start..end].to_string(),
+        });
+    }
+
+    /// A private key whose BEGIN line is at `[start, end)` of the run at `offset`: the
+    /// finding covers the block in the region's bytes, across line breaks (which end
+    /// text runs), to its END line.
+    fn key_block(&mut self, offset: usize, start: usize, end: usize, wide: bool) {
+        let unit = if wide { 2 } else { 1 };
+        let from = offset + start * unit;
+        let to = rules::key_block_end(self.bytes, offset + end * unit, unit);
+        let raw = &self.bytes[from..to];
+        let value = if wide {
+            raw.iter().step_by(2).map(|&b| b as char).collect()
+        } else {
+            String::from_utf8_lossy(raw).into_owned()
+        };
+        let r = &rules::RULES[rules::PRIVATE_KEY];
+        self.found.push(Finding {
+            rule: r.id,
+            category: r.category,
+            severity: r.severity,
+            location: memory_location(
+                self.region,
+                self.region.address.wrapping_add(from as u64),
+                value.lines().next().unwrap_or_default().to_string(),
+            ),
+            offset: self.region.file_offset + from as u64,
+            length: (to - from) as u64,
+            encoding: if wide {
+                Encoding::Utf16le
+            } else {
+                Encoding::Utf8
+            },
+            value,
         });
     }
 
@@ -404,6 +440,10 @@ impl Sink<'_> {
         if self.values {
             for (i, start, end) in match_rules(text) {
                 let r = &rules::RULES[i];
+                if i == rules::PRIVATE_KEY {
+                    self.key_block(offset, start, end, wide);
+                    continue;
+                }
                 self.push(offset, text, start, end, wide, r.id, r.category, r.severity);
             }
         }
@@ -443,6 +483,7 @@ fn scan(
     let bytes = region_bytes(file, region);
     let mut sink = Sink {
         region,
+        bytes,
         found,
         fields,
         matcher,
@@ -785,6 +826,59 @@ mod tests {
             hits,
             vec![("Ted", Encoding::Utf8), ("ted", Encoding::Utf16le)]
         );
+    }
+}
+
+#[cfg(test)]
+mod key_tests {
+    use super::*;
+    use crate::report::RegionKind;
+
+    fn keys(mem: &[u8]) -> Vec<Finding> {
+        let region = Region {
+            kind: RegionKind::Heap,
+            thread_id: None,
+            address: 0,
+            file_offset: 0,
+            len: mem.len() as u64,
+            name: None,
+        };
+        let mut found = Vec::new();
+        let matcher = IdentityMatcher::new(&Identity::default());
+        scan_region(mem, &region, &matcher, &mut found, &mut Vec::new());
+        found.retain(|f| f.rule == "private-key");
+        found
+    }
+
+    /// A key block is one finding across its line breaks, to its END line, in UTF-8 and
+    /// in UTF-16LE at an odd offset; without an END line, to where the key text stops.
+    #[test]
+    fn a_key_is_one_finding_from_begin_to_end() {
+        let key = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\r\nQyNTUxOQAAACB=\n-----END OPENSSH PRIVATE KEY-----";
+        let mut mem = vec![0u8; 9];
+        mem.extend(key.as_bytes());
+        mem.extend(b"\n\0\x01\x02");
+        let found = keys(&mem);
+        assert_eq!(found.len(), 1);
+        assert_eq!((found[0].offset, found[0].value.as_str()), (9, key));
+        assert_eq!(found[0].length as usize, key.len());
+
+        let mut wide = vec![0u8; 7];
+        wide.extend(key.encode_utf16().flat_map(u16::to_le_bytes));
+        wide.extend([0u8; 4]);
+        let found = keys(&wide);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].encoding, Encoding::Utf16le);
+        assert_eq!(found[0].length as usize, 2 * key.len());
+        assert_eq!(found[0].value, key);
+
+        let cut = "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlQOYBGX1abcd\nEEE=";
+        let mut mem = cut.as_bytes().to_vec();
+        mem.extend(b"\0\0garbage");
+        let found = keys(&mem);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].value, cut);
+        assert_eq!(rules::RULES[rules::PRIVATE_KEY].id, "private-key");
     }
 }
 

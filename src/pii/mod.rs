@@ -509,6 +509,12 @@ pub fn match_rules(text: &str) -> Vec<(usize, usize, usize)> {
                 continue;
             }
             if rule.validator.is_none_or(|v| v(text, start, end)) {
+                // A private key is its whole block, so that scrub masks the key itself.
+                let end = if i == rules::PRIVATE_KEY {
+                    rules::key_block_end(text.as_bytes(), end, 1)
+                } else {
+                    end
+                };
                 out.push((i, start, end));
             }
         }

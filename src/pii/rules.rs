@@ -54,12 +54,12 @@ pub const RULES: &[Rule] = &[
         id: "private-key",
         category: C::Secret,
         severity: High,
-        description: "A PEM private key block",
-        pattern: r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----",
+        description: "A private key (PEM, OpenSSH, PGP): the whole block from its BEGIN line to its END line, or to where the key's text ends when END is missing",
+        pattern: r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----",
         group: 0,
         folded: false,
         scanner: None,
-        may: |s| s.len() >= 27 && s.has("PRIVATE KEY-----"),
+        may: |s| s.len() >= 27 && s.has("PRIVATE KEY"),
         validator: None,
     },
     Rule {
@@ -511,6 +511,49 @@ pub const RULES: &[Rule] = &[
         validator: Some(host_not_file),
     },
 ];
+
+/// The index of the private-key rule, whose matches grow into whole key blocks.
+pub const PRIVATE_KEY: usize = 0;
+
+/// Where a private key block that continues at `from` ends: after its `-----END …-----`
+/// line, or, when there is none, where the key's characters (base64, line breaks, PEM
+/// headers such as `Proc-Type: 4,ENCRYPTED`) stop. `bytes` holds text in `unit`-byte
+/// units (1: ASCII/UTF-8, 2: UTF-16LE). At most 64 KiB of key is taken.
+pub fn key_block_end(bytes: &[u8], from: usize, unit: usize) -> usize {
+    let limit = from.saturating_add(64 * 1024 * unit).min(bytes.len());
+    let at = |i: usize| -> Option<u8> {
+        let c = *bytes.get(i)?;
+        (i + unit <= limit && (unit == 1 || bytes.get(i + 1) == Some(&0))).then_some(c)
+    };
+    let word = |i: usize, w: &[u8]| {
+        w.iter()
+            .enumerate()
+            .all(|(k, &b)| at(i + k * unit) == Some(b))
+    };
+    let mut i = from;
+    let mut last_key_char = from;
+    while let Some(c) = at(i) {
+        if c == b'-' && word(i, b"-----END ") {
+            let mut j = i + 9 * unit;
+            while at(j).is_some_and(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b' ') {
+                j += unit;
+            }
+            while at(j) == Some(b'-') {
+                j += unit;
+            }
+            return j;
+        }
+        let key_char = c.is_ascii_alphanumeric() || b"+/=:,-._".contains(&c);
+        if !(key_char || b" \t\r\n".contains(&c)) {
+            break;
+        }
+        i += unit;
+        if key_char {
+            last_key_char = i;
+        }
+    }
+    last_key_char
+}
 
 /// The compiled pattern of rule `i`, built on first use.
 ///

@@ -16,13 +16,15 @@ peer=target/peer/bin/minidump-stackwalk
 if [ ! -x "$peer" ]; then
   cargo install --quiet minidump-stackwalk --version 0.27.0 --locked --root target/peer
 fi
-cargo build --release --quiet
-bin=target/release/crashscope
+# BIN=path/to/crashscope measures another build (a before/after comparison).
+bin=${BIN:-target/release/crashscope}
+[ -n "${BIN:-}" ] || cargo build --release --quiet
 out=target/bench-show
 mkdir -p "$out"
 dumps=("$corpus"/dumps/test.dmp "$corpus"/dumps/pipeline-inlines-macos-segv.dmp
        "$corpus"/dumps/mac-electron-browser.dmp "$corpus"/dumps/linux-mini.dmp
-       "$corpus"/crashpad-db-2/pending/*.dmp testdata/dumps/linux-crashy-segv.dmp)
+       "$corpus"/crashpad-db-2/pending/*.dmp testdata/dumps/linux-crashy-segv.dmp
+       "$corpus"/real/*.dmp)
 printf '%-40s %10s %10s %7s\n' dump "peer (ms)" "show (ms)" ratio
 for dump in "${dumps[@]}"; do
   syms="$corpus/symbols"

@@ -46,16 +46,17 @@ pub fn is_memory_path(path: &str) -> bool {
     path.starts_with("memory[") && path.contains("].environ.")
 }
 
-/// One entry of a block: where its text starts inside `region`, and the text.
+/// One entry of a block: where its text starts inside `region`, and the text (borrowed
+/// from the region's bytes when they are ASCII, narrowed from UTF-16 otherwise).
 #[derive(Debug, Clone)]
-pub struct Entry {
+pub struct Entry<'a> {
     pub offset: usize,
-    pub text: String,
+    pub text: std::borrow::Cow<'a, str>,
 }
 
 /// The fields of a block's entries found in `region` (text runs at `entries`, UTF-16LE
 /// when `wide`). Entries with an empty value give no field.
-pub fn fields(region: &Region, entries: &[Entry], wide: bool) -> Vec<Field> {
+pub fn fields(region: &Region, entries: &[Entry<'_>], wide: bool) -> Vec<Field> {
     let unit = if wide { 2 } else { 1 };
     entries
         .iter()

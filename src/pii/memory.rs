@@ -287,8 +287,8 @@ fn excerpt(text: &str, start: usize, end: usize) -> String {
 
 /// Environment entries seen one right after another, not yet judged a block.
 #[derive(Default)]
-struct Chain {
-    entries: Vec<environ::Entry>,
+struct Chain<'a> {
+    entries: Vec<environ::Entry<'a>>,
     /// Where the next entry of the block would start (after this one's NUL).
     next: usize,
 }
@@ -304,7 +304,7 @@ struct Sink<'a> {
     matcher: &'a IdentityMatcher,
     values: bool,
     /// Per kind of run (ASCII, UTF-16 at even and at odd offsets).
-    chains: [Chain; 3],
+    chains: [Chain<'a>; 3],
 }
 
 impl Sink<'_> {
@@ -386,12 +386,16 @@ impl Sink<'_> {
             self.flush(kind);
         }
         if environ::entry_name_len(text).is_some() {
+            // ASCII text is borrowed from the region (no copy on the hot path).
+            let bytes = self.bytes;
+            let text = match std::str::from_utf8(&bytes[offset..offset + text.len()]) {
+                Ok(t) if !wide => std::borrow::Cow::Borrowed(t),
+                _ => std::borrow::Cow::Owned(text.to_string()),
+            };
+            let len = text.len();
             let chain = &mut self.chains[kind];
-            chain.entries.push(environ::Entry {
-                offset,
-                text: text.to_string(),
-            });
-            chain.next = offset + (text.len() + 1) * unit;
+            chain.entries.push(environ::Entry { offset, text });
+            chain.next = offset + (len + 1) * unit;
             return;
         }
         self.text(offset, text, wide);

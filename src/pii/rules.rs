@@ -323,7 +323,7 @@ pub const RULES: &[Rule] = &[
         group: 1,
         folded: true,
         scanner: None,
-        may: |s| s.len() >= 46 && s.slash && s.has("/home/") || s.has("daemon-store"),
+        may: |s| s.len() >= 46 && s.slash && (s.has("/home/") || s.has("daemon-store")),
         validator: None,
     },
     Rule {
@@ -359,7 +359,14 @@ pub const RULES: &[Rule] = &[
         group: 1,
         folded: true,
         scanner: None,
-        may: |s| s.len() >= 24 && (s.equals || s.colons > 0) && s.has_ci("id"),
+        may: |s| {
+            s.len() >= 24
+                && (s.equals || s.colons > 0)
+                && s.has_ci("id")
+                && ["device", "install", "machine", "hardware", "tracking", "advertising"]
+                    .iter()
+                    .any(|k| s.has_ci(k))
+        },
         validator: None,
     },
     Rule {
@@ -371,7 +378,14 @@ pub const RULES: &[Rule] = &[
         group: 1,
         folded: true,
         scanner: None,
-        may: |s| s.len() >= 10 && (s.equals || s.colons > 0) && s.has_ci("id"),
+        may: |s| {
+            s.len() >= 10
+                && (s.equals || s.colons > 0)
+                && s.has_ci("id")
+                && ["user", "account", "login", "player", "customer", "member", "epic"]
+                    .iter()
+                    .any(|k| s.has_ci(k))
+        },
         validator: None,
     },
     Rule {
@@ -395,7 +409,7 @@ pub const RULES: &[Rule] = &[
         group: 1,
         folded: true,
         scanner: None,
-        may: |s| s.len() >= 14 && (s.has_ci("token") || s.has_ci("auth_password") || s.has_ci("epicovt") || s.has_ci("steam")),
+        may: |s| s.len() >= 14 && (s.equals || s.plus) && (s.has_ci("token") || s.has_ci("auth_password") || s.has_ci("epicovt") || s.has_ci("steam")),
         validator: None,
     },
     Rule {
@@ -419,7 +433,7 @@ pub const RULES: &[Rule] = &[
         group: 1,
         folded: true,
         scanner: None,
-        may: |s| s.digits >= 3 && (s.has_ci("uid:") || s.has("/run/user/")),
+        may: |s| s.digits >= 3 && (s.colons > 0 || s.slash) && (s.has_ci("uid:") || s.has("/run/user/")),
         validator: None,
     },
     Rule {

@@ -121,6 +121,7 @@ Register-ArgumentCompleter -Native -CommandName 'crashscope' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
             [CompletionResult]::new('--time-budget', '--time-budget', [CompletionResultType]::ParameterName, 'The most time one dump may take, in seconds (stackwalk, memory scan, a scrub''s verification)')
             [CompletionResult]::new('--deface-stacks', '--deface-stacks', [CompletionResultType]::ParameterName, 'Replace every stack word that is not small and points into no module or stack with 0x0defaced0defaced, as Crashpad''s sanitizer does')
+            [CompletionResult]::new('--skip-unreadable', '--skip-unreadable', [CompletionResultType]::ParameterName, 'For a database: leave out of the copy the entries that could not be read (links, FIFOs, folders that cannot be listed) and name them, instead of refusing')
             [CompletionResult]::new('--no-config', '--no-config', [CompletionResultType]::ParameterName, 'Ignore any crashscope.toml')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of the human view (the same as `--format json`)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')

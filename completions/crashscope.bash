@@ -425,7 +425,7 @@ _crashscope() {
             return 0
             ;;
         crashscope__subcmd__scrub)
-            opts="-o -q -v -h -V --output --min-severity --keep --drop --annotations-allow --deface-stacks --pseudonymize-key --config --no-config --symbols-path --symbols-url --symbols-cache --symbols-timeout --symbols-max-size --format --color --json --quiet --verbose --time-budget --help --version"
+            opts="-o -q -v -h -V --output --min-severity --keep --drop --annotations-allow --deface-stacks --pseudonymize-key --skip-unreadable --config --no-config --symbols-path --symbols-url --symbols-cache --symbols-timeout --symbols-max-size --format --color --json --quiet --verbose --time-budget --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -114,6 +114,7 @@ set edit:completion:arg-completer[crashscope] = {|@words|
             cand --color 'When to colour the output'
             cand --time-budget 'The most time one dump may take, in seconds (stackwalk, memory scan, a scrub''s verification)'
             cand --deface-stacks 'Replace every stack word that is not small and points into no module or stack with 0x0defaced0defaced, as Crashpad''s sanitizer does'
+            cand --skip-unreadable 'For a database: leave out of the copy the entries that could not be read (links, FIFOs, folders that cannot be listed) and name them, instead of refusing'
             cand --no-config 'Ignore any crashscope.toml'
             cand --json 'Print JSON instead of the human view (the same as `--format json`)'
             cand -q 'Print nothing on stderr but errors'

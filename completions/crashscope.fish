@@ -130,6 +130,7 @@ always\t''
 never\t''"
 complete -c crashscope -n "__fish_crashscope_using_subcommand scrub" -l time-budget -d 'The most time one dump may take, in seconds (stackwalk, memory scan, a scrub\'s verification)' -r
 complete -c crashscope -n "__fish_crashscope_using_subcommand scrub" -l deface-stacks -d 'Replace every stack word that is not small and points into no module or stack with 0x0defaced0defaced, as Crashpad\'s sanitizer does'
+complete -c crashscope -n "__fish_crashscope_using_subcommand scrub" -l skip-unreadable -d 'For a database: leave out of the copy the entries that could not be read (links, FIFOs, folders that cannot be listed) and name them, instead of refusing'
 complete -c crashscope -n "__fish_crashscope_using_subcommand scrub" -l no-config -d 'Ignore any crashscope.toml'
 complete -c crashscope -n "__fish_crashscope_using_subcommand scrub" -l json -d 'Print JSON instead of the human view (the same as `--format json`)'
 complete -c crashscope -n "__fish_crashscope_using_subcommand scrub" -s q -l quiet -d 'Print nothing on stderr but errors'

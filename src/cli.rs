@@ -192,6 +192,11 @@ pub struct ScrubArgs {
     #[arg(long, value_name = "FILE")]
     pub pseudonymize_key: Option<PathBuf>,
 
+    /// For a database: leave out of the copy the entries that could not be read (links,
+    /// FIFOs, folders that cannot be listed) and name them, instead of refusing.
+    #[arg(long)]
+    pub skip_unreadable: bool,
+
     /// The policy file (default: crashscope.toml in the current directory or a parent).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,

@@ -12,6 +12,7 @@ mod generated;
 mod help;
 mod hostile;
 mod memory_shapes;
+mod not_read;
 mod outputs;
 mod pii;
 mod real_world;

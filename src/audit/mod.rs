@@ -120,8 +120,13 @@ impl Policy {
     /// `None` when the finding's rule or category is disabled; else the verdict. `file`
     /// is the file's [`Policy::path_key`].
     pub fn judge(&self, file: &str, finding: &Finding) -> Option<Verdict> {
-        if self.disabled_rules.contains(finding.rule)
-            || self.disabled_categories.contains(&finding.category)
+        // What could not be read cannot be switched off or outranked by the threshold:
+        // an audit never passes what it did not read (an allow entry, with its reason,
+        // or a baseline can still accept it).
+        let unread = finding.category == Category::Unreadable;
+        if !unread
+            && (self.disabled_rules.contains(finding.rule)
+                || self.disabled_categories.contains(&finding.category))
         {
             return None;
         }
@@ -140,7 +145,7 @@ impl Policy {
         if self.baseline.contains(&finding.fingerprint()) {
             return Some(Verdict::Baselined);
         }
-        Some(if finding.severity >= self.threshold {
+        Some(if unread || finding.severity >= self.threshold {
             Verdict::Fail
         } else {
             Verdict::BelowThreshold

@@ -28,6 +28,9 @@ enum Unit {
     Settings(PathBuf, crashpad::Settings),
     /// A path that cannot be audited, with the reason.
     Error(PathBuf, String),
+    /// An entry deliberately not opened where a dump or attachment could be (a link, a
+    /// FIFO, a socket, a device): an `unreadable-data` finding, never a silent pass.
+    NotRead(PathBuf, String),
 }
 
 /// Dump files a folder search picks up.
@@ -54,9 +57,20 @@ fn discover(path: &Path, units: &mut Vec<Unit>, top: bool) {
                 let Ok(meta) = std::fs::symlink_metadata(&entry) else {
                     continue;
                 };
-                // Symbolic links are not followed (no loops, nothing outside the tree).
+                // Symbolic links are not followed (no loops, nothing outside the tree),
+                // and nothing that is not a regular file is opened; but a link, FIFO,
+                // socket or device named like a dump, and a link to a folder, were not
+                // read, and the audit says so instead of passing them.
+                let kind = meta.file_type();
                 if meta.is_dir() || (meta.is_file() && is_dump_name(&entry)) {
                     discover(&entry, units, false);
+                } else if kind.is_symlink() && (is_dump_name(&entry) || entry.is_dir()) {
+                    units.push(Unit::NotRead(entry, "a symbolic link, not followed".into()));
+                } else if !meta.is_file() && is_dump_name(&entry) {
+                    units.push(Unit::NotRead(
+                        entry,
+                        "not a regular file (a FIFO, socket or device), not opened".into(),
+                    ));
                 }
             }
         }
@@ -92,6 +106,9 @@ fn database_units(root: &Path, units: &mut Vec<Unit>) {
     // Fail closed: a folder that cannot be listed may hold reports or attachments.
     for (path, reason) in db.unreadable {
         units.push(Unit::Error(path, reason));
+    }
+    for (path, reason) in db.not_read {
+        units.push(Unit::NotRead(path, reason));
     }
     for report in db.reports {
         if report.dump.is_none() && report.attachments.is_empty() {
@@ -152,6 +169,11 @@ fn audit_unit(unit: &Unit, budget: Budget) -> Vec<AuditedFile> {
         Unit::Error(path, reason) => {
             let mut f = AuditedFile::new(display(path), FileKind::Minidump);
             f.error = Some(reason.clone());
+            vec![f]
+        }
+        Unit::NotRead(path, reason) => {
+            let mut f = AuditedFile::new(display(path), FileKind::Minidump);
+            f.raw = pii::unreadable(&[reason]);
             vec![f]
         }
         Unit::Settings(path, settings) => {

@@ -321,6 +321,7 @@ fn scrub_database(
     opts: &Options,
     walker: &Walker,
     quiet: bool,
+    skip_unreadable: bool,
 ) -> Result<DbScrubbed, ScrubError> {
     let e = |m: String| ScrubError::new(format!("{}: {m}", root.display()));
     if out.exists() {
@@ -344,6 +345,23 @@ fn scrub_database(
     }
     let db = crashpad::open(root, crashpad::unix_now())
         .map_err(|err| ScrubError::new(err.to_string()))?;
+    // Entries that were not read (links, FIFOs, folders that cannot be listed...) would
+    // be missing from the copy without a word: refused unless asked, and then named.
+    let not_read: Vec<(String, String)> = db
+        .unreadable
+        .iter()
+        .chain(&db.not_read)
+        .map(|(p, why)| (p.display().to_string(), why.clone()))
+        .collect();
+    if !not_read.is_empty() && !skip_unreadable {
+        let (path, why) = &not_read[0];
+        return Err(e(format!(
+            "{} entr{} could not be read ({path}: {why}{}); nothing written (--skip-unreadable leaves them out of the copy and names them)",
+            not_read.len(),
+            if not_read.len() == 1 { "y" } else { "ies" },
+            if not_read.len() > 1 { ", ..." } else { "" }
+        )));
+    }
     // Every file of the tree: dumps and attachments are scrubbed, settings.dat too,
     // everything else (metadata, locks, unknown files) copied as it is.
     let mut files: Vec<DbFile> = db
@@ -488,6 +506,7 @@ fn scrub_database(
         }
         std::fs::rename(&staging, out)
             .map_err(|err| e(format!("cannot rename into {}: {err}", out.display())))?;
+        left_out.extend(not_read);
         Ok((done, left_out))
     })();
     if result.is_err() {
@@ -567,6 +586,7 @@ pub fn run(cli: &Cli, args: &ScrubArgs) -> anyhow::Result<ExitStatus> {
             &opts,
             &walker,
             cli.global.quiet,
+            args.skip_unreadable,
         )?,
     };
     let stdout = std::io::stdout();

@@ -227,6 +227,12 @@ pub struct Database {
     /// Each is also one of `problems`.
     #[serde(skip)]
     pub unreadable: Vec<(PathBuf, String)>,
+    /// Entries deliberately not opened where a dump, metadata or attachment is expected:
+    /// symbolic links (never followed), FIFOs, sockets, devices, folders. What they hold
+    /// was not read, so an audit fails on each and a scrub does not pass them silently.
+    /// Each is also one of `problems`.
+    #[serde(skip)]
+    pub not_read: Vec<(PathBuf, String)>,
     /// The time "now" used for ages, lock expiry and pruning (Unix seconds).
     #[serde(skip)]
     pub now: i64,
@@ -286,6 +292,7 @@ pub fn open_with(
         reports: Vec::new(),
         problems: Vec::new(),
         unreadable: Vec::new(),
+        not_read: Vec::new(),
         now,
     };
     if let Some(problem) = &db.settings_problem {
@@ -350,6 +357,12 @@ const SETTINGS_UNREADABLE: &str = "settings.dat: cannot read: ";
 
 impl Database {
     /// `what` exists below the root but cannot be read: a problem, and unreadable.
+    /// An entry that was not opened (a link, FIFO, socket, device or folder).
+    pub(crate) fn not_opened(&mut self, rel: &str, what: &str) {
+        self.problems.push(format!("{rel}: {what}"));
+        self.not_read.push((self.root.join(rel), what.to_string()));
+    }
+
     pub(crate) fn cannot_read(&mut self, rel: &str, e: &std::io::Error) {
         self.problems.push(format!("{rel}: cannot be read: {e}"));
         self.unreadable
@@ -496,15 +509,16 @@ pub(crate) fn regular_files(db: &mut Database, folder: &str) -> Vec<(String, Pat
         let name = entry.file_name().to_string_lossy().into_owned();
         match entry.file_type() {
             Ok(t) if t.is_file() => out.push((name, entry.path())),
-            Ok(t) if t.is_symlink() => db
-                .problems
-                .push(format!("{folder}/{name}: a symbolic link, not followed")),
-            Ok(t) if t.is_dir() => db
-                .problems
-                .push(format!("{folder}/{name}: unexpected folder")),
-            Ok(_) => db.problems.push(format!(
-                "{folder}/{name}: not a regular file (a FIFO, socket or device), not opened"
-            )),
+            Ok(t) if t.is_symlink() => {
+                db.not_opened(&format!("{folder}/{name}"), "a symbolic link, not followed")
+            }
+            Ok(t) if t.is_dir() => {
+                db.not_opened(&format!("{folder}/{name}"), "unexpected folder, not read")
+            }
+            Ok(_) => db.not_opened(
+                &format!("{folder}/{name}"),
+                "not a regular file (a FIFO, socket or device), not opened",
+            ),
             Err(e) => db.problems.push(format!("{folder}/{name}: {e}")),
         }
     }
@@ -684,7 +698,15 @@ fn attach(db: &mut Database) {
             }
         };
         let name = entry.file_name().to_string_lossy().into_owned();
-        if !entry.file_type().is_ok_and(|t| t.is_dir()) || !is_uuid(&name) {
+        if !entry.file_type().is_ok_and(|t| t.is_dir()) {
+            // A link to a folder of attachments, or a file where a folder should be.
+            db.not_opened(
+                &format!("attachments/{name}"),
+                "not a folder (a link or a file), not read",
+            );
+            continue;
+        }
+        if !is_uuid(&name) {
             db.problems
                 .push(format!("attachments/{name}: unexpected entry"));
             continue;
@@ -709,9 +731,10 @@ fn attach(db: &mut Database) {
                             path: file.path(),
                             size: m.len(),
                         }),
-                        Ok(_) => db
-                            .problems
-                            .push(format!("attachments/{name}/{fname}: not a regular file")),
+                        Ok(_) => db.not_opened(
+                            &format!("attachments/{name}/{fname}"),
+                            "not a regular file (a link, FIFO, socket or device), not read",
+                        ),
                         Err(e) => db.cannot_read(&format!("attachments/{name}/{fname}"), &e),
                     }
                 }

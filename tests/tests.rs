@@ -3,6 +3,7 @@
 
 mod util;
 
+mod aliasing;
 mod audit;
 mod bad_input;
 mod conformance;

@@ -167,6 +167,9 @@ pub struct Inventory {
     pub regions: Vec<Region>,
     /// Places the inventory could not read (a string pointing outside the file...).
     pub problems: Vec<String>,
+    /// Entries that pointed at bytes already listed [`MAX_SHARERS`] times (aliasing: the
+    /// bytes were read and are scanned; the entries are counted, not listed).
+    pub shared: u64,
 }
 
 /// The inventory of a file attached to a report: text is one field (`attachments.NAME`),
@@ -231,6 +234,8 @@ pub fn inventory(report: &Report) -> Inventory {
         out: Inventory::default(),
         problem_count: 0,
         raw: Vec::new(),
+        uses: std::collections::HashMap::new(),
+        structures: std::collections::HashSet::new(),
     };
     for s in report.streams() {
         let Some(stream) = inv.data.slice(s.offset, s.size) else {
@@ -319,7 +324,20 @@ struct Builder<'a> {
     problem_count: usize,
     /// Byte ranges scanned like memory: unknown streams, binary annotations.
     raw: Vec<Region>,
+    /// How many entries pointed at each string (by its offset): work is keyed by bytes,
+    /// so a string that thousands of entries share is decoded and listed a few times,
+    /// then only counted (`Inventory::shared`).
+    uses: std::collections::HashMap<u32, u32>,
+    /// Lists and dictionaries already walked (kind, offset): a structure that many
+    /// entries point at is read once.
+    structures: std::collections::HashSet<(u8, u32)>,
 }
+
+/// How many entries may list one string's bytes before further ones are only counted.
+const MAX_SHARERS: u32 = 8;
+
+/// Names of shared strings longer than this are not repeated in field paths.
+const MAX_SHARED_NAME: u32 = 256;
 
 impl<'a> Builder<'a> {
     /// Record a place that could not be read; a hostile dump could claim millions of
@@ -397,8 +415,28 @@ impl<'a> Builder<'a> {
         );
     }
 
+    /// Whether the string at `rva` has already been listed [`MAX_SHARERS`] times.
+    fn too_shared(&mut self, rva: u32) -> bool {
+        let n = self.uses.entry(rva).or_insert(0);
+        *n = n.saturating_add(1);
+        if *n > MAX_SHARERS {
+            self.out.shared += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Whether the structure of `kind` at `rva` was walked before (and now is marked).
+    fn walked_before(&mut self, kind: u8, rva: u32) -> bool {
+        !self.structures.insert((kind, rva))
+    }
+
     /// A MINIDUMP_STRING (u32 byte length, UTF-16LE) at `rva`.
     fn minidump_string(&mut self, path: String, kind: FieldKind, rva: u32) {
+        if rva != 0 && self.too_shared(rva) {
+            return;
+        }
         match self.data.minidump_string(rva) {
             Some((value, origin)) => self.push(path, kind, value, origin),
             None if rva != 0 => self.problem(format!(
@@ -408,8 +446,17 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// A MinidumpUTF8String (u32 length, bytes, NUL) at `rva`.
+    /// A MinidumpUTF8String (u32 length, bytes, NUL) at `rva`. A string shared beyond
+    /// [`MAX_SHARERS`] entries is not listed again; its text (a short one) or its offset
+    /// still names the entry.
     fn utf8_string(&mut self, path: String, kind: FieldKind, rva: u32) -> Option<String> {
+        if self.too_shared(rva) {
+            let len = self.data.u32(u64::from(rva))?;
+            if len <= MAX_SHARED_NAME {
+                return self.data.utf8_string(rva).map(|(v, _)| v);
+            }
+            return Some(format!("@{rva}"));
+        }
         match self.data.utf8_string(rva) {
             Some((value, origin)) => {
                 self.push(path, kind, value.clone(), origin);
@@ -555,6 +602,11 @@ impl<'a> Builder<'a> {
             let module = l.u32(at).unwrap_or(0);
             let info_size = l.u32(at + 4).unwrap_or(0);
             let info_rva = l.u32(at + 8).unwrap_or(0);
+            // Many links to one module record: it is read once.
+            if self.walked_before(0, info_rva) {
+                self.out.shared += 1;
+                continue;
+            }
             // MinidumpModuleCrashpadInfo, read by its declared size: version, list and
             // simple annotations (20 bytes, what older macOS and Windows Crashpad
             // wrote), then annotation objects (28 bytes and more).
@@ -571,7 +623,9 @@ impl<'a> Builder<'a> {
             let m = Bytes(info);
             let prefix = format!("crashpad.modules[{module}]");
             // list annotations: RVA list of UTF-8 strings
-            if let Some(rvas) = self.data.rva_list(m.u32(8).unwrap_or(0)) {
+            let list_rva = m.u32(8).unwrap_or(0);
+            let fresh = list_rva == 0 || !self.walked_before(3, list_rva);
+            if let Some(rvas) = self.data.rva_list(list_rva).filter(|_| fresh) {
                 for (n, rva) in rvas.into_iter().enumerate() {
                     self.utf8_string(
                         format!("{prefix}.list_annotations[{n}]"),
@@ -590,6 +644,10 @@ impl<'a> Builder<'a> {
     /// A MinidumpSimpleStringDictionary at `rva` (0 = none).
     fn dictionary(&mut self, prefix: &str, rva: u32) {
         if rva == 0 {
+            return;
+        }
+        if self.walked_before(1, rva) {
+            self.out.shared += 1;
             return;
         }
         let Some(count) = self.data.u32(u64::from(rva)) else {
@@ -619,6 +677,10 @@ impl<'a> Builder<'a> {
     /// A MinidumpAnnotationList at `rva`: string-typed values become fields.
     fn annotation_objects(&mut self, prefix: &str, rva: u32) {
         if rva == 0 {
+            return;
+        }
+        if self.walked_before(2, rva) {
+            self.out.shared += 1;
             return;
         }
         let Some(count) = self.data.u32(u64::from(rva)) else {

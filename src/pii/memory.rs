@@ -165,13 +165,16 @@ pub fn for_each_run(bytes: &[u8], min: usize, mut f: impl FnMut(usize, &str, boo
 
 /// Finds the identities a dump revealed, case-insensitively (ASCII case), as whole words.
 ///
-/// Plain substring search over an ASCII-lowered copy of the text: nothing to compile,
-/// which matters because it is built for every report. Non-ASCII letters in a name must
-/// match exactly.
+/// One Aho-Corasick automaton over all the names: the work per text is linear in the
+/// text whatever the number of names (a crafted dump can reveal tens of thousands).
+/// Non-ASCII letters in a name must match exactly; such names are also searched in raw
+/// memory (see [`RawName`]).
 #[derive(Debug)]
 pub struct IdentityMatcher {
-    /// Lowered names with their searchers, longest first; `true` for host names.
-    names: Vec<(memchr::memmem::Finder<'static>, bool)>,
+    /// The automaton (none when there is no name), and for each of its patterns whether
+    /// it is a host name.
+    names: Option<aho_corasick::AhoCorasick>,
+    hosts: Vec<bool>,
     /// Names with non-ASCII letters (`Jürgen`, `Иван`), which no ASCII text run can
     /// hold: searched in raw memory as UTF-8 and as UTF-16LE, exactly as written.
     raw: Vec<RawName>,
@@ -190,21 +193,24 @@ impl IdentityMatcher {
     pub fn new(identity: &Identity) -> IdentityMatcher {
         // User names first: a name that is both (a Windows machine named after its
         // user) is reported as the user's name.
-        let mut names: Vec<(Vec<u8>, bool)> = identity
+        let mut seen = std::collections::HashSet::new();
+        let (patterns, hosts): (Vec<Vec<u8>>, Vec<bool>) = identity
             .user_names
             .iter()
-            .map(|u| (u.as_bytes().to_ascii_lowercase(), false))
-            .chain(
-                identity
-                    .host_names
-                    .iter()
-                    .map(|h| (h.as_bytes().to_ascii_lowercase(), true)),
-            )
-            .filter(|(n, _)| !n.is_empty())
-            .collect();
-        // Longest first, so `alice-laptop` wins over `alice` at the same place.
-        names.sort_by_key(|(n, _)| std::cmp::Reverse(n.len()));
-        names.dedup_by(|a, b| a.0 == b.0);
+            .map(|u| (u, false))
+            .chain(identity.host_names.iter().map(|h| (h, true)))
+            .map(|(n, host)| (n.as_bytes().to_ascii_lowercase(), host))
+            .filter(|(n, _)| !n.is_empty() && seen.insert(n.clone()))
+            .unzip();
+        let names = (!patterns.is_empty())
+            .then(|| {
+                aho_corasick::AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                    .build(&patterns)
+                    .ok()
+            })
+            .flatten();
         let raw = identity
             .user_names
             .iter()
@@ -221,49 +227,27 @@ impl IdentityMatcher {
                 }
             })
             .collect();
-        IdentityMatcher {
-            raw,
-            names: names
-                .into_iter()
-                .map(|(n, host)| (memchr::memmem::Finder::new(&n).into_owned(), host))
-                .collect(),
-        }
+        IdentityMatcher { names, hosts, raw }
     }
 
     /// `(start, end, is_host_name)` for each whole-word occurrence in `text`: leftmost
     /// first, the longest name at a place, no overlaps.
     pub fn find_in_text(&self, text: &str) -> Vec<(usize, usize, bool)> {
-        if self.names.is_empty() {
+        let Some(ac) = &self.names else {
             return Vec::new();
-        }
-        let bytes = text.as_bytes();
-        let first_bytes_present = self.names.iter().any(|(f, _)| {
-            let b = f.needle()[0];
-            memchr::memchr2(b, b.to_ascii_uppercase(), bytes).is_some()
-        });
-        if !first_bytes_present {
-            return Vec::new();
-        }
-        let lower = bytes.to_ascii_lowercase();
-        let mut hits: Vec<(usize, usize, bool)> = Vec::new();
-        for (finder, host) in &self.names {
-            let len = finder.needle().len();
-            hits.extend(finder.find_iter(&lower).map(|at| (at, at + len, *host)));
-        }
-        hits.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        };
         let mut out = Vec::new();
-        let mut next = 0;
-        for (start, end, host) in hits {
-            if start < next || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+        for m in ac.find_iter(text.as_bytes()) {
+            let (start, end) = (m.start(), m.end());
+            if !text.is_char_boundary(start) || !text.is_char_boundary(end) {
                 continue;
             }
-            next = end;
             let before = text[..start].chars().next_back();
             let after = text[end..].chars().next();
             // `_` joins words into one identifier: `travis` is not in `TRAVIS_COMMIT`.
             let word = |c: char| c.is_alphanumeric() || c == '_';
             if !before.is_some_and(word) && !after.is_some_and(word) {
-                out.push((start, end, host));
+                out.push((start, end, self.hosts[m.pattern().as_usize()]));
             }
         }
         out

@@ -344,7 +344,21 @@ pub fn scan_releasing(
     deadline: Option<Deadline>,
 ) -> Findings {
     let mut found = Vec::new();
-    for field in &inventory.fields {
+    let mut problems = Vec::new();
+    // The budget covers the fields too (a crafted dump can carry very many): what is
+    // left unchecked is said, like memory left unscanned.
+    let late = |i: usize| i % 1024 == 1023 && deadline.is_some_and(|d| d.passed());
+    let total_fields = inventory.fields.len();
+    for (i, field) in inventory.fields.iter().enumerate() {
+        if late(i) {
+            if let Some(d) = deadline {
+                problems.push(d.ran_out(&format!(
+                    "while checking fields: {} of {total_fields} fields were not checked",
+                    total_fields - i
+                )));
+            }
+            break;
+        }
         scan_field(field, &mut found);
     }
     let mut identity = discover(&inventory.fields, &found);
@@ -375,7 +389,6 @@ pub fn scan_releasing(
     let mut memory_fields = memory_fields;
     name_memory_fields(&mut memory_fields, &mut found);
     mark_builders(&mut found, &identity);
-    let mut problems = Vec::new();
     if let (Some(deadline), true) = (deadline, skipped > 0) {
         let total: u64 = inventory.regions.iter().map(|r| r.len).sum();
         problems.push(deadline.ran_out(&format!(
@@ -714,14 +727,13 @@ fn in_debug_file(f: &Finding) -> bool {
 /// third-party library's builder), not the user: its findings say so, and the identity
 /// views list them apart.
 fn mark_builders(found: &mut [Finding], identity: &Identity) {
+    let users: std::collections::HashSet<String> = identity
+        .user_names
+        .iter()
+        .map(|u| u.to_lowercase())
+        .collect();
     for f in found.iter_mut() {
-        if f.rule == "user-path"
-            && in_debug_file(f)
-            && !identity
-                .user_names
-                .iter()
-                .any(|u| u.eq_ignore_ascii_case(&f.value))
-        {
+        if f.rule == "user-path" && in_debug_file(f) && !users.contains(&f.value.to_lowercase()) {
             f.rule = "build-path-user";
         }
     }
@@ -786,11 +798,16 @@ fn identity_order(c: Category) -> usize {
 impl Identity {
     /// The names of `self` that `known` does not hold (ASCII case aside).
     fn without(mut self, known: &Identity) -> Identity {
-        let has = |set: &BTreeSet<String>, n: &str| set.iter().any(|k| k.eq_ignore_ascii_case(n));
+        let lower: std::collections::HashSet<String> = known
+            .user_names
+            .iter()
+            .chain(&known.host_names)
+            .map(|n| n.to_lowercase())
+            .collect();
         self.user_names
-            .retain(|u| !has(&known.user_names, u) && !has(&known.host_names, u));
+            .retain(|u| !lower.contains(&u.to_lowercase()));
         self.host_names
-            .retain(|h| !has(&known.host_names, h) && !has(&known.user_names, h));
+            .retain(|h| !lower.contains(&h.to_lowercase()));
         self
     }
 

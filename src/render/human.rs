@@ -653,6 +653,15 @@ fn write_carries<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>) -> io::Res
             streams.len()
         ),
     )?;
+    if view.inventory.shared > 0 {
+        out.field(
+            "Shared bytes",
+            &format!(
+                "{} more entries point at strings or records already listed (read and scanned once, counted here)",
+                view.inventory.shared
+            ),
+        )?;
+    }
     let problems: Vec<&String> = report
         .problems
         .iter()

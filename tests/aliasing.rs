@@ -1,0 +1,210 @@
+//! Work bounded by the file, not by its references: many entries pointing at the same
+//! bytes (thread names at one long string, modules sharing one name, Crashpad module
+//! links to one record with a large dictionary) and a dump revealing 40,000 user names
+//! stay within 8× the file size + 256 MiB of address space and a few seconds. Each
+//! shape once took gigabytes (2.3 GiB, 1.2 GiB, over 4 GiB) or half a minute.
+//!
+//! The dumps are written byte by byte here: minidump-synth cannot make entries share
+//! their bytes.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use crate::util::{root, stderr};
+
+/// A minidump of `streams` (type, bytes), laid out header, directory, data; returns the
+/// bytes and the file offset where the first stream's data starts.
+fn dump(streams: &[(u32, Vec<u8>)]) -> Vec<u8> {
+    let n = streams.len() as u32;
+    let base = 32 + 12 * n;
+    let mut dir = Vec::new();
+    let mut data: Vec<u8> = Vec::new();
+    for (ty, bytes) in streams {
+        dir.extend(ty.to_le_bytes());
+        dir.extend((bytes.len() as u32).to_le_bytes());
+        dir.extend((base + data.len() as u32).to_le_bytes());
+        data.extend(bytes);
+    }
+    let mut out = Vec::new();
+    for v in [0x504d_444d_u32, 0xa793, n, 32, 0, 0] {
+        out.extend(v.to_le_bytes());
+    }
+    out.extend(0u64.to_le_bytes());
+    out.extend(dir);
+    out.extend(data);
+    out
+}
+
+/// Where the data of the only stream of a one-stream dump starts.
+const BASE1: u32 = 32 + 12;
+
+fn md_string(s: &str) -> Vec<u8> {
+    let u: Vec<u8> = s.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let mut out = (u.len() as u32).to_le_bytes().to_vec();
+    out.extend(u);
+    out.extend([0, 0]);
+    out
+}
+
+fn thread_names_sharing_one_string() -> Vec<u8> {
+    let n = 8000u32;
+    let string_at = BASE1 + 4 + 12 * n;
+    let mut s = n.to_le_bytes().to_vec();
+    for i in 0..n {
+        s.extend((i + 1).to_le_bytes());
+        s.extend(u64::from(string_at).to_le_bytes());
+    }
+    s.extend(md_string(&"x".repeat(140_000)));
+    dump(&[(24, s)])
+}
+
+fn modules_sharing_one_name() -> Vec<u8> {
+    let n = 4000u32;
+    let name_at = BASE1 + 4 + 108 * n;
+    let mut s = n.to_le_bytes().to_vec();
+    for i in 0..n {
+        let mut m = vec![0u8; 108];
+        m[..8].copy_from_slice(&(0x10000 * u64::from(i + 1)).to_le_bytes());
+        m[8..12].copy_from_slice(&0x1000u32.to_le_bytes());
+        m[20..24].copy_from_slice(&name_at.to_le_bytes());
+        s.extend(m);
+    }
+    s.extend(md_string(&format!("C:\\lib\\{}", "y".repeat(35_000))));
+    dump(&[(4, s)])
+}
+
+fn crashpad_links_to_one_record() -> Vec<u8> {
+    let (links, entries) = (2500u32, 2500u32);
+    let at = |o: u32| BASE1 + o;
+    let list_at = 52;
+    let info_at = list_at + 4 + 12 * links;
+    let dict_at = info_at + 28;
+    let key_at = dict_at + 4 + 8 * entries;
+    let value_at = key_at + 8;
+    let mut s = 1u32.to_le_bytes().to_vec();
+    s.extend([0x11; 16]);
+    s.extend([0x22; 16]);
+    for v in [0, 0, 4 + 12 * links, at(list_at)] {
+        s.extend(v.to_le_bytes());
+    }
+    s.extend(links.to_le_bytes());
+    for i in 0..links {
+        for v in [i, 28, at(info_at)] {
+            s.extend(v.to_le_bytes());
+        }
+    }
+    for v in [1, 0, 0, 4 + 8 * entries, at(dict_at), 0, 0] {
+        s.extend(v.to_le_bytes());
+    }
+    s.extend(entries.to_le_bytes());
+    for _ in 0..entries {
+        s.extend(at(key_at).to_le_bytes());
+        s.extend(at(value_at).to_le_bytes());
+    }
+    s.extend(3u32.to_le_bytes());
+    s.extend(b"key\0");
+    s.extend(20u32.to_le_bytes());
+    s.extend([b'v'; 20]);
+    s.push(0);
+    dump(&[(0x4350_0001, s)])
+}
+
+fn forty_thousand_users() -> Vec<u8> {
+    let n = 40_000u32;
+    let base = 32 + 12 * 2;
+    let names: Vec<Vec<u8>> = (0..n)
+        .map(|i| md_string(&format!("/home/user{i:05}/lib/libx.so")))
+        .collect();
+    let mut at = base + 4 + 108 * n;
+    let mut list = n.to_le_bytes().to_vec();
+    for (i, name) in names.iter().enumerate() {
+        let mut m = vec![0u8; 108];
+        m[..8].copy_from_slice(&(0x10000 * (i as u64 + 1)).to_le_bytes());
+        m[8..12].copy_from_slice(&0x1000u32.to_le_bytes());
+        m[20..24].copy_from_slice(&at.to_le_bytes());
+        list.extend(m);
+        at += name.len() as u32;
+    }
+    for name in &names {
+        list.extend(name);
+    }
+    let memory: Vec<u8> = b"user00001 user39999 hello world "
+        .iter()
+        .copied()
+        .cycle()
+        .take(4 << 20)
+        .collect();
+    let mem_at = base + list.len() as u32 + 4 + 16;
+    let mut mem = 1u32.to_le_bytes().to_vec();
+    mem.extend(0x700_0000u64.to_le_bytes());
+    mem.extend((memory.len() as u32).to_le_bytes());
+    mem.extend(mem_at.to_le_bytes());
+    mem.extend(memory);
+    dump(&[(4, list), (5, mem)])
+}
+
+/// Run the binary with its address space capped at 8× the file + 256 MiB.
+fn bounded(path: &Path, args: &[&str]) -> (Option<i32>, Duration, String) {
+    let size = std::fs::metadata(path).unwrap().len();
+    let limit = 8 * size + (256 << 20);
+    let started = Instant::now();
+    let out = std::process::Command::new("prlimit")
+        .arg(format!("--as={limit}"))
+        .arg(env!("CARGO_BIN_EXE_crashscope"))
+        .args(args)
+        .arg(path)
+        .args(["--time-budget", "3", "--color", "never"])
+        .env("NO_COLOR", "1")
+        .current_dir(root())
+        .output()
+        .expect("prlimit (util-linux) runs the binary");
+    (out.status.code(), started.elapsed(), stderr(&out))
+}
+
+#[test]
+fn aliased_bytes_and_many_names_stay_bounded() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (name, bytes) in [
+        ("thread-names", thread_names_sharing_one_string()),
+        ("modules", modules_sharing_one_name()),
+        ("crashpad-links", crashpad_links_to_one_record()),
+        ("users", forty_thousand_users()),
+    ] {
+        let path = tmp.path().join(format!("{name}.dmp"));
+        std::fs::write(&path, bytes).unwrap();
+        for cmd in [&["show"][..], &["audit", "--no-config"][..]] {
+            let (code, took, err) = bounded(&path, cmd);
+            assert!(
+                matches!(code, Some(0..=2)),
+                "{name} {cmd:?}: exit {code:?} (killed or out of memory?): {err}"
+            );
+            assert!(
+                !err.contains("panicked") && !err.contains("memory allocation"),
+                "{err}"
+            );
+            assert!(
+                took < Duration::from_secs(10),
+                "{name} {cmd:?} took {took:?}"
+            );
+        }
+    }
+}
+
+/// A string shared by many entries is listed a few times, and the rest are counted.
+#[test]
+fn shared_strings_are_counted_not_repeated() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("thread-names.dmp");
+    std::fs::write(&path, thread_names_sharing_one_string()).unwrap();
+    let out = crate::util::run([
+        "show".as_ref(),
+        path.as_os_str(),
+        "--color".as_ref(),
+        "never".as_ref(),
+    ]);
+    let text = crate::util::stdout(&out);
+    assert!(
+        text.contains("Shared bytes       7992 more entries"),
+        "{text}"
+    );
+}

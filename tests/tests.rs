@@ -20,3 +20,4 @@ mod real_world;
 mod scrub;
 mod show;
 mod symbol_server;
+mod unclaimed;

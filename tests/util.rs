@@ -147,3 +147,35 @@ pub fn short(value: &str) -> String {
     let head: String = value.chars().take(3).collect();
     format!("{head}…({} chars)", value.chars().count())
 }
+
+/// A minidump of `streams` (type, bytes), laid out header, directory, data, written byte
+/// by byte (for shapes minidump-synth cannot make: shared or overlapping bytes, slack).
+pub fn dump(streams: &[(u32, Vec<u8>)]) -> Vec<u8> {
+    let n = streams.len() as u32;
+    let base = 32 + 12 * n;
+    let mut dir = Vec::new();
+    let mut data: Vec<u8> = Vec::new();
+    for (ty, bytes) in streams {
+        dir.extend(ty.to_le_bytes());
+        dir.extend((bytes.len() as u32).to_le_bytes());
+        dir.extend((base + data.len() as u32).to_le_bytes());
+        data.extend(bytes);
+    }
+    let mut out = Vec::new();
+    for v in [0x504d_444d_u32, 0xa793, n, 32, 0, 0] {
+        out.extend(v.to_le_bytes());
+    }
+    out.extend(0u64.to_le_bytes());
+    out.extend(dir);
+    out.extend(data);
+    out
+}
+
+/// A MINIDUMP_STRING: u32 byte length, UTF-16LE, NUL.
+pub fn md_string(s: &str) -> Vec<u8> {
+    let u: Vec<u8> = s.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let mut out = (u.len() as u32).to_le_bytes().to_vec();
+    out.extend(u);
+    out.extend([0, 0]);
+    out
+}

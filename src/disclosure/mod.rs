@@ -10,6 +10,7 @@
 //! Origins are computed from the raw structures, not from the parsed values, so that a
 //! rewrite at `origin` changes exactly the bytes that hold the value.
 
+pub mod bytemap;
 pub mod context;
 pub mod environ;
 mod raw;
@@ -170,6 +171,9 @@ pub struct Inventory {
     /// Entries that pointed at bytes already listed [`MAX_SHARERS`] times (aliasing: the
     /// bytes were read and are scanned; the entries are counted, not listed).
     pub shared: u64,
+    /// How the file's bytes divide into structure, fields, regions and unclaimed bytes
+    /// (the unclaimed runs are among `regions`, named `unclaimed`).
+    pub byte_map: bytemap::ByteMap,
 }
 
 /// The inventory of a file attached to a report: text is one field (`attachments.NAME`),
@@ -236,12 +240,19 @@ pub fn inventory(report: &Report) -> Inventory {
         raw: Vec::new(),
         uses: std::collections::HashMap::new(),
         structures: std::collections::HashSet::new(),
+        claims: bytemap::Claims::default(),
     };
+    // The header and the stream directory.
+    inv.claim(0, 32);
+    if let (Some(count), Some(rva)) = (inv.data.u32(8), inv.data.u32(12)) {
+        inv.claim(u64::from(rva), u64::from(count) * 12);
+    }
     for s in report.streams() {
         let Some(stream) = inv.data.slice(s.offset, s.size) else {
             continue; // already in report.problems
         };
         let offset = s.offset;
+        inv.stream_structure(s.stream_type, stream, offset);
         match num_traits::FromPrimitive::from_u32(s.stream_type) {
             Some(S::ModuleListStream) => inv.modules(stream, offset),
             Some(S::UnloadedModuleListStream) => inv.unloaded_modules(stream, offset),
@@ -306,6 +317,23 @@ pub fn inventory(report: &Report) -> Inventory {
         .filter(|r| r.file_offset.saturating_add(r.len) <= report.file_size)
         .chain(std::mem::take(&mut inv.raw))
         .collect();
+    // Every byte no parser claimed is scanned like an unknown stream.
+    let mut claims = std::mem::take(&mut inv.claims);
+    for r in &inv.out.regions {
+        claims.add(r.file_offset, r.len, bytemap::Class::Region);
+    }
+    let (map, unclaimed) = claims.finish(report.file_size);
+    inv.out.byte_map = map;
+    inv.out
+        .regions
+        .extend(unclaimed.into_iter().map(|(offset, len)| Region {
+            kind: RegionKind::Other,
+            thread_id: None,
+            address: offset,
+            file_offset: offset,
+            len,
+            name: Some("unclaimed".to_string()),
+        }));
     if inv.problem_count > MAX_PROBLEMS {
         let more = inv.problem_count - MAX_PROBLEMS;
         inv.out
@@ -331,6 +359,8 @@ struct Builder<'a> {
     /// Lists and dictionaries already walked (kind, offset): a structure that many
     /// entries point at is read once.
     structures: std::collections::HashSet<(u8, u32)>,
+    /// What each parser consumed, for the byte map.
+    claims: bytemap::Claims,
 }
 
 /// How many entries may list one string's bytes before further ones are only counted.
@@ -364,6 +394,8 @@ impl<'a> Builder<'a> {
         if value.is_empty() {
             return;
         }
+        self.claims
+            .add(origin.offset, origin.len, bytemap::Class::Field);
         self.out.fields.push(Field {
             path,
             kind,
@@ -415,6 +447,43 @@ impl<'a> Builder<'a> {
         );
     }
 
+    /// Record `len` bytes at `offset` as structure a parser interpreted.
+    fn claim(&mut self, offset: u64, len: u64) {
+        self.claims.add(offset, len, bytemap::Class::Structure);
+    }
+
+    /// The fixed part of a stream that its parser interprets (headers, entry arrays,
+    /// records of numbers); what lies past it inside the stream stays unclaimed.
+    fn stream_structure(&mut self, stream_type: u32, stream: &[u8], offset: u64) {
+        let b = Bytes(stream);
+        let n = |at: u64| u64::from(b.u32(at).unwrap_or(0));
+        let fixed = match num_traits::FromPrimitive::from_u32(stream_type) {
+            Some(S::ThreadListStream) => 4 + 48 * n(0),
+            Some(S::ModuleListStream) => 4 + 108 * n(0),
+            Some(S::MemoryListStream) => 4 + 16 * n(0),
+            Some(S::Memory64ListStream) => {
+                16u64.saturating_add(16u64.saturating_mul(b.u64(0).unwrap_or(0)))
+            }
+            Some(S::ExceptionStream) => 168,
+            Some(S::SystemInfoStream) => 56,
+            Some(S::ThreadNamesStream) => 4 + 12 * n(0),
+            // The declared size of the structure itself.
+            Some(S::MiscInfoStream) => n(0),
+            // Header size, entry size, count.
+            Some(
+                S::MemoryInfoListStream
+                | S::ThreadInfoListStream
+                | S::UnloadedModuleListStream
+                | S::HandleDataStream,
+            ) => n(0) + n(4).saturating_mul(n(8)),
+            Some(S::CrashpadInfoStream) => 52,
+            Some(S::LinuxDsoDebug) => 40,
+            Some(S::MozMacosCrashInfoStream) => 12 + 8 * n(4).min(20),
+            _ => 0,
+        };
+        self.claim(offset, fixed.min(stream.len() as u64));
+    }
+
     /// Whether the string at `rva` has already been listed [`MAX_SHARERS`] times.
     fn too_shared(&mut self, rva: u32) -> bool {
         let n = self.uses.entry(rva).or_insert(0);
@@ -438,7 +507,14 @@ impl<'a> Builder<'a> {
             return;
         }
         match self.data.minidump_string(rva) {
-            Some((value, origin)) => self.push(path, kind, value, origin),
+            Some((value, origin)) => {
+                // The length before the text and the NUL after it.
+                self.claim(u64::from(rva), 4);
+                if self.data.slice(origin.offset + origin.len, 2) == Some(&[0, 0][..]) {
+                    self.claim(origin.offset + origin.len, 2);
+                }
+                self.push(path, kind, value, origin)
+            }
             None if rva != 0 => self.problem(format!(
                 "{path}: string at offset {rva} is outside the file"
             )),
@@ -459,6 +535,10 @@ impl<'a> Builder<'a> {
         }
         match self.data.utf8_string(rva) {
             Some((value, origin)) => {
+                self.claim(u64::from(rva), 4);
+                if self.data.slice(origin.offset + origin.len, 1) == Some(&[0][..]) {
+                    self.claim(origin.offset + origin.len, 1);
+                }
                 self.push(path, kind, value.clone(), origin);
                 Some(value)
             }
@@ -503,8 +583,14 @@ impl<'a> Builder<'a> {
         let name_at = match Bytes(record).u32(0) {
             Some(0x5344_5352) => 24, // 'RSDS': signature, GUID, age, name
             Some(0x3031_424e) => 16, // 'NB10': signature, offset, timestamp, age, name
-            _ => return,             // ELF build ids and others carry no string
+            // An ELF build id ('BpEL') is binary: all of it is structure.
+            Some(0x4270_454c) => {
+                self.claim(u64::from(rva), record.len() as u64);
+                return;
+            }
+            _ => return, // other formats carry no string; their bytes stay unclaimed
         };
+        self.claim(u64::from(rva), name_at.min(record.len()) as u64);
         if record.len() > name_at {
             self.push_utf8(
                 &format!("modules[{index}].debug_file"),
@@ -591,6 +677,8 @@ impl<'a> Builder<'a> {
             self.problem("the Crashpad module list is outside the file".to_string());
             return;
         };
+        let links = u64::from(Bytes(list).u32(0).unwrap_or(0));
+        self.claim(u64::from(list_rva), (4 + 12 * links).min(list.len() as u64));
         let l = Bytes(list);
         let count = self.cap(
             "the Crashpad module list",
@@ -621,11 +709,13 @@ impl<'a> Builder<'a> {
                 continue;
             };
             let m = Bytes(info);
+            self.claim(u64::from(info_rva), info.len() as u64);
             let prefix = format!("crashpad.modules[{module}]");
             // list annotations: RVA list of UTF-8 strings
             let list_rva = m.u32(8).unwrap_or(0);
             let fresh = list_rva == 0 || !self.walked_before(3, list_rva);
             if let Some(rvas) = self.data.rva_list(list_rva).filter(|_| fresh) {
+                self.claim(u64::from(list_rva), 4 + 4 * rvas.len() as u64);
                 for (n, rva) in rvas.into_iter().enumerate() {
                     self.utf8_string(
                         format!("{prefix}.list_annotations[{n}]"),
@@ -656,6 +746,7 @@ impl<'a> Builder<'a> {
         };
         let room = (self.data.0.len() as u64).saturating_sub(u64::from(rva) + 4) / 8;
         let count = self.cap(&format!("{prefix} annotations"), u64::from(count), room);
+        self.claim(u64::from(rva), 4 + 8 * count);
         for i in 0..count {
             let at = u64::from(rva) + 4 + i * 8;
             let (Some(k), Some(v)) = (self.data.u32(at), self.data.u32(at + 4)) else {
@@ -692,6 +783,7 @@ impl<'a> Builder<'a> {
             u64::from(count),
             room,
         );
+        self.claim(u64::from(rva), 4 + 12 * count);
         for i in 0..count {
             let at = u64::from(rva) + 4 + i * 12;
             let name_rva = self.data.u32(at).unwrap_or(0);
@@ -708,6 +800,7 @@ impl<'a> Builder<'a> {
                 continue;
             };
             let value_at = u64::from(value_rva) + 4;
+            self.claim(u64::from(value_rva), 4);
             if self.data.slice(value_at, u64::from(len)).is_none() {
                 self.problem(format!("{prefix}.objects.{key}: value is outside the file"));
                 continue;
@@ -790,6 +883,7 @@ impl<'a> Builder<'a> {
             24
         };
         let room = (self.data.0.len() as u64).saturating_sub(u64::from(map_rva)) / stride;
+        self.claim(u64::from(map_rva), stride * u64::from(count).min(room));
         for i in 0..u64::from(count).min(room) {
             let name_rva = name_at(stride, i).unwrap_or(0);
             self.minidump_string(
@@ -878,6 +972,7 @@ impl<'a> Builder<'a> {
                 self.problem(format!("mac_crash_info[{i}]: record is outside the file"));
                 continue;
             };
+            self.claim(u64::from(rva), u64::from(start).min(record.len() as u64));
             let Some(strings) = record.get(start as usize..) else {
                 continue;
             };

@@ -147,6 +147,7 @@ impl Location {
                 "stream" => "custom streams".to_string(),
                 "annotation" => "annotations".to_string(),
                 "attachment" => "attachments".to_string(),
+                "unclaimed" => "unclaimed bytes".to_string(),
                 kind => format!("{kind} memory"),
             },
         }

@@ -653,6 +653,22 @@ fn write_carries<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>) -> io::Res
             streams.len()
         ),
     )?;
+    let map = view.inventory.byte_map;
+    if map.file_size > 0 {
+        out.field(
+            "Byte map",
+            &format!(
+                "{} structure · {} in fields · {} in memory and raw regions · {} unclaimed in {} run{} ({} scanned)",
+                human_size(map.structure),
+                human_size(map.field),
+                human_size(map.region),
+                human_size(map.unclaimed),
+                map.unclaimed_runs,
+                if map.unclaimed_runs == 1 { "" } else { "s" },
+                human_size(map.unclaimed_scanned)
+            ),
+        )?;
+    }
     if view.inventory.shared > 0 {
         out.field(
             "Shared bytes",

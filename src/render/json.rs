@@ -56,6 +56,8 @@ pub fn show_document(view: &ShowView<'_>) -> Value {
     doc.insert("identity".into(), json!(view.findings.identity));
     doc.insert("findings".into(), findings(view));
     doc.insert("fields".into(), json!(view.inventory.fields));
+    doc.insert("byte_map".into(), json!(view.inventory.byte_map));
+    doc.insert("shared_entries".into(), json!(view.inventory.shared));
     let mut problems: Vec<String> = report.problems.clone();
     problems.extend(view.inventory.problems.iter().cloned());
     if let Some(e) = view.walk_error {

@@ -404,6 +404,28 @@ impl Report {
             Err(minidump::Error::StreamNotFound) => {}
             Err(e) => problems.push(format!("the Memory64 list could not be read: {e}")),
         }
+        // A thread's stack whose descriptor points at bytes no memory list holds is a
+        // region of its own: those bytes travel with the dump all the same.
+        if let Ok(threads) = self.dump.get_stream::<MinidumpThreadList>() {
+            for t in &threads.threads {
+                let (rva, size) = (
+                    u64::from(t.raw.stack.memory.rva),
+                    u64::from(t.raw.stack.memory.data_size),
+                );
+                let held = regions
+                    .iter()
+                    .any(|r| r.file_offset <= rva && rva + size <= r.file_offset + r.size);
+                if size > 0 && !held {
+                    regions.push(MemoryRegion {
+                        kind: RegionKind::Stack,
+                        thread_id: Some(t.raw.thread_id),
+                        address: t.raw.stack.start_of_memory_range,
+                        size,
+                        file_offset: rva,
+                    });
+                }
+            }
+        }
         // The parsed lists silently leave out ranges whose bytes are not in the file: check
         // the raw descriptors, so that memory the dump claims but does not hold is said.
         problems.extend(self.ranges_outside_the_file());

@@ -8,14 +8,23 @@ cd "$(dirname "$0")/.."
 secs=${1:-600}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(dump scrub_roundtrip config crashpad_formats memory_structures)
+[ ${#targets[@]} -gt 0 ] || targets=(dump scrub_roundtrip config crashpad_formats memory_structures database_tree)
 corpus=target/fuzz-corpus
-mkdir -p "$corpus"/{dump,scrub_roundtrip,config,crashpad_formats,memory_structures}
+mkdir -p "$corpus"/{dump,scrub_roundtrip,config,crashpad_formats,memory_structures,database_tree}
 for d in testdata/dumps/*.dmp testdata/clean/*.dmp testdata/databases/*/pending/*.dmp \
          testdata/databases/windows/reports/*.dmp; do
   cp -n "$d" "$corpus/dump/" 2>/dev/null || true
   cp -n "$d" "$corpus/scrub_roundtrip/" 2>/dev/null || true
 done
+# A seed tree: a pending dump with its metadata, a link, a socket.
+python3 -c "
+import sys
+d=open('testdata/clean/no-pii.dmp','rb').read()[:1000]
+out=b''
+for op,fo,n,c in [(0,0,0,d),(0,0,3,b'\\x01'*40),(4,0,1,b''),(6,1,0,b'')]:
+    c=c[:255*8]; c=c+b'\\0'*((-len(c))%8)
+    out+=bytes([op,fo,n,len(c)//8])+c
+sys.stdout.buffer.write(out)" > "$corpus/database_tree/seed"
 # Seeds for the memory structures: an envp block, a UTF-16 environment block, an XML
 # crash context.
 printf 'argv0\0HOME=/home/alice\0USER=alice\0HOSTNAME=alice-laptop\0PWD=/tmp\0' \

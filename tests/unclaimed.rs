@@ -234,3 +234,40 @@ fn the_byte_map_covers_every_file() {
         assert_eq!(scanned, m.unclaimed_scanned, "{}", path.display());
     }
 }
+
+/// A string annotation whose length covers more than its first NUL: Crashpad uploads the
+/// whole value, so the field (and the upload form crashscope prints) holds it whole, and
+/// what follows the NUL is scanned.
+#[test]
+fn a_string_annotation_after_its_nul_is_shown_and_scanned() {
+    use minidump_synth::{
+        AnnotationValue, CrashpadInfo, DumpString, Module, ModuleCrashpadInfo, SynthMinidump,
+    };
+    use test_assembler::Endian;
+    let e = Endian::Little;
+    let value = "ok\0after.nul@example.com";
+    let info = CrashpadInfo::new(e).add_module(
+        ModuleCrashpadInfo::new(0, e)
+            .add_annotation_object("note", AnnotationValue::String(value.to_string())),
+    );
+    let name = DumpString::new("/opt/app/app", e);
+    let module = Module::new(e, 0x40_0000, 0x1000, &name, 0, 0, None);
+    let bytes = SynthMinidump::with_endian(e)
+        .add_module(module)
+        .add(name)
+        .add_crashpad_info(info)
+        .finish()
+        .unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("nul.dmp");
+    std::fs::write(&path, bytes).unwrap();
+    let doc = crate::util::show_json(&path, &[]);
+    let found = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["rule"] == "email" && f["value"] == "after.nul@example.com");
+    assert!(found, "{}", doc["findings"]);
+    let form = doc["upload_form"].to_string();
+    assert!(form.contains("after.nul@example.com"), "{form}");
+}

@@ -810,11 +810,17 @@ impl<'a> Builder<'a> {
                     .data
                     .slice(value_at, u64::from(len))
                     .unwrap_or_default();
-                self.push_utf8(
-                    &format!("{prefix}.objects.{key}"),
+                // All the bytes, NULs and what follows them included: Crashpad's
+                // uploader sends the string annotation's whole value.
+                self.push(
+                    format!("{prefix}.objects.{key}"),
                     FieldKind::Annotation { key: key.clone() },
-                    bytes,
-                    value_at,
+                    String::from_utf8_lossy(bytes).into_owned(),
+                    Origin {
+                        offset: value_at,
+                        len: bytes.len() as u64,
+                        encoding: Encoding::Utf8,
+                    },
                 );
             } else {
                 // A custom type (or a future one): app-defined bytes, scanned like memory.

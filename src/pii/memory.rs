@@ -740,6 +740,19 @@ pub struct Scanned {
     pub skipped: u64,
 }
 
+/// A region of `len` bytes at file offset 0 and `address`, for the tests.
+#[cfg(test)]
+fn test_region(kind: crate::report::RegionKind, address: u64, len: usize) -> Region {
+    Region {
+        kind,
+        thread_id: None,
+        address,
+        file_offset: 0,
+        len: len as u64,
+        name: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -823,14 +836,7 @@ mod key_tests {
     use crate::report::RegionKind;
 
     fn keys(mem: &[u8]) -> Vec<Finding> {
-        let region = Region {
-            kind: RegionKind::Heap,
-            thread_id: None,
-            address: 0,
-            file_offset: 0,
-            len: mem.len() as u64,
-            name: None,
-        };
+        let region = test_region(RegionKind::Heap, 0, mem.len());
         let mut found = Vec::new();
         let matcher = IdentityMatcher::new(&Identity::default());
         scan_region(mem, &region, &matcher, &mut found, &mut Vec::new());
@@ -947,14 +953,7 @@ mod raw_name_tests {
             user_names: ["Jürgen".to_string(), "Иван".to_string()].into(),
             host_names: Default::default(),
         };
-        let region = Region {
-            kind: RegionKind::Heap,
-            thread_id: None,
-            address: 0x1000,
-            file_offset: 0,
-            len: mem.len() as u64,
-            name: None,
-        };
+        let region = test_region(RegionKind::Heap, 0x1000, mem.len());
         let mut found = Vec::new();
         scan_region_identities_only(&mem, &region, &IdentityMatcher::new(&id), &mut found);
         let mut hits: Vec<(&str, Encoding, u64)> = found

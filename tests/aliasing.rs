@@ -177,3 +177,24 @@ fn shared_strings_are_counted_not_repeated() {
         "{text}"
     );
 }
+
+/// The time budget covers the checking of fields too: a dump with 40,000 module paths
+/// under a 1 ms budget ends with the budget reported, and the audit fails closed.
+#[test]
+fn the_budget_covers_the_fields() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("users.dmp");
+    std::fs::write(&path, forty_thousand_users()).unwrap();
+    let out = crate::util::run([
+        "audit".as_ref(),
+        path.as_os_str(),
+        "--no-config".as_ref(),
+        "--time-budget".as_ref(),
+        "0.001".as_ref(),
+        "--color".as_ref(),
+        "never".as_ref(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = crate::util::stdout(&out);
+    assert!(text.contains("ran out while checking fields"), "{text}");
+}

@@ -372,9 +372,12 @@ impl Sink<'_> {
         if environ::entry_name_len(text).is_some() {
             // ASCII text is borrowed from the region (no copy on the hot path).
             let bytes = self.bytes;
-            let text = match std::str::from_utf8(&bytes[offset..offset + text.len()]) {
-                Ok(t) if !wide => std::borrow::Cow::Borrowed(t),
-                _ => std::borrow::Cow::Owned(text.to_string()),
+            let borrowed = (!wide)
+                .then(|| std::str::from_utf8(&bytes[offset..offset + text.len()]).ok())
+                .flatten();
+            let text = match borrowed {
+                Some(t) => std::borrow::Cow::Borrowed(t),
+                None => std::borrow::Cow::Owned(text.to_string()),
             };
             let len = text.len();
             let chain = &mut self.chains[kind];

@@ -380,7 +380,8 @@ pub fn scan_releasing(
     identity.host_names.extend(discovered.host_names);
     if !more.is_empty() {
         let extra = memory::IdentityMatcher::new(&more);
-        identities_in_fields(all_fields.iter().copied(), &extra, &mut found);
+        // Fields of environment blocks in memory are matched again by the memory scan.
+        identities_in_fields(&inventory.fields, &extra, &mut found);
         let again =
             memory::scan_regions(file, &inventory.regions, &extra, false, release, deadline);
         found.extend(again.findings);

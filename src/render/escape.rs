@@ -47,6 +47,10 @@ pub fn masked(value: &str) -> String {
 ///
 /// Returns the input unchanged (and unallocated) when there is nothing to escape.
 pub fn escape(text: &str) -> Cow<'_, str> {
+    // Printable ASCII (the usual case) needs no look at characters.
+    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return Cow::Borrowed(text);
+    }
     if !text.chars().any(is_unsafe) {
         return Cow::Borrowed(text);
     }

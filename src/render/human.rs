@@ -524,9 +524,12 @@ fn write_process<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>) -> io::Res
     let (in_memory, stream): (Vec<_>, Vec<_>) = of_kind(|k| matches!(k, FieldKind::EnvVar { .. }))
         .partition(|f| crate::disclosure::environ::is_memory_path(&f.path));
     write_environment(out, view, "Environment", &stream)?;
-    // Blocks found in memory, often more than once: each variable is listed once, with
-    // the region of its first copy.
-    let mut seen = std::collections::BTreeSet::new();
+    // Blocks found in memory, often more than once and often the same as the environ
+    // stream: each variable is listed once, with the region of its first copy.
+    let mut seen: std::collections::BTreeSet<(&str, &str)> = stream
+        .iter()
+        .map(|f| (env_name(f), f.value.as_str()))
+        .collect();
     let unique: Vec<_> = in_memory
         .into_iter()
         .filter(|f| seen.insert((env_name(f), f.value.as_str())))

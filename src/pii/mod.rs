@@ -537,6 +537,32 @@ pub fn match_rules(text: &str) -> Vec<(usize, usize, usize)> {
     out
 }
 
+/// [`match_rules`] for an environment entry, remembered per thread: the same variables
+/// come again and again (the environ stream and the `envp` block on the stack, copies of
+/// a Windows environment block), and each distinct entry is matched once. The memory is
+/// bounded: the cache is emptied when it holds 4,096 entries.
+fn env_matches(entry: &str) -> Vec<(usize, usize, usize)> {
+    type Matches = Vec<(usize, usize, usize)>;
+    thread_local! {
+        static SEEN: std::cell::RefCell<std::collections::HashMap<String, Matches>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    if let Some(hit) = SEEN.with(|c| c.borrow().get(entry).cloned()) {
+        return hit;
+    }
+    let found = match_rules(entry);
+    SEEN.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= 4096 || entry.len() > 4096 {
+            c.clear();
+        }
+        if entry.len() <= 4096 {
+            c.insert(entry.to_string(), found.clone());
+        }
+    });
+    found
+}
+
 fn scan_field(field: &Field, found: &mut Vec<Finding>) {
     let value = &field.value;
     // Context first: `HOSTNAME=x.corp` is the machine's name, which says more than
@@ -549,7 +575,7 @@ fn scan_field(field: &Field, found: &mut Vec<Finding>) {
         // (`AWS_SECRET_ACCESS_KEY=...`) see it; only matches inside the value count.
         FieldKind::EnvVar { name } => {
             let skip = name.len() + 1;
-            match_rules(&format!("{name}={value}"))
+            env_matches(&format!("{name}={value}"))
                 .into_iter()
                 .filter(|&(_, start, _)| start >= skip)
                 .map(|(i, start, end)| (i, start - skip, end - skip))

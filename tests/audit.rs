@@ -641,3 +641,66 @@ fn memory_not_scanned_in_time_fails_closed() {
     );
     assert!(statuses(&json(&out)).contains(&("unreadable-data".into(), "fail".into())));
 }
+
+/// A dump whose heap holds many records of other people (30,000 fabricated customer
+/// e-mails): SARIF aggregates each rule's findings in a file into one result with the
+/// count and the first locations, stays far under code scanning's 25,000 results, says
+/// in its properties as many findings as JSON lists, and passes the Multitool.
+#[test]
+fn sarif_aggregates_dense_findings() {
+    use minidump_synth::{Memory, SynthMinidump};
+    use test_assembler::{Endian, Section};
+    let mut heap = Vec::new();
+    for i in 0..30_000 {
+        heap.extend(format!("{{\"id\":{i},\"mail\":\"customer{i}@example.com\"}}\0").as_bytes());
+    }
+    let e = Endian::Little;
+    let memory = Memory::with_section(Section::with_endian(e).append_bytes(&heap), 0x5000_0000);
+    let bytes = SynthMinidump::with_endian(e)
+        .add_memory(memory)
+        .finish()
+        .unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let dump = tmp.path().join("dense.dmp");
+    std::fs::write(&dump, bytes).unwrap();
+    let sarif = tmp.path().join("dense.sarif");
+    let out = audit(&[
+        dump.to_str().unwrap(),
+        "--format",
+        "sarif",
+        "--output",
+        sarif.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let doc: Value = serde_json::from_slice(&std::fs::read(&sarif).unwrap()).unwrap();
+    let run = &doc["runs"][0];
+    let results = run["results"].as_array().unwrap();
+    assert!(
+        results.len() <= 25_000 && results.len() < 100,
+        "{} results",
+        results.len()
+    );
+    let email = results
+        .iter()
+        .find(|r| r["ruleId"] == "email")
+        .expect("one aggregated e-mail result");
+    assert_eq!(email["properties"]["count"], 30_000);
+    assert_eq!(email["locations"].as_array().unwrap().len(), 10);
+    let json = json(&audit(&[dump.to_str().unwrap(), "--format", "json"]));
+    let listed = json["findings"].as_array().unwrap().len();
+    assert!(listed >= 30_000);
+    assert_eq!(run["properties"]["findings"], listed as u64);
+    let validator = root().join("../shared/tools/validate-sarif");
+    if validator.exists() {
+        let check = std::process::Command::new(&validator)
+            .arg(&sarif)
+            .output()
+            .unwrap();
+        assert!(
+            check.status.success(),
+            "{}{}",
+            stdout(&check),
+            stderr(&check)
+        );
+    }
+}

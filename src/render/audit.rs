@@ -563,66 +563,133 @@ fn uri(path: &str) -> String {
     out
 }
 
+/// Findings of one rule and one verdict in one file beyond this many become one SARIF
+/// result with their count and their first locations (code scanning takes at most
+/// 25,000 results a run and shows 5,000); JSON and JSONL stay complete.
+pub const SARIF_AGGREGATE_FROM: usize = 10;
+
 /// SARIF results of one file: failing, allowed (as suppressed) and baselined
 /// (`baselineState: unchanged`) findings; findings below the threshold are not results.
+/// More than [`SARIF_AGGREGATE_FROM`] findings of one rule with one verdict are one result.
 fn sarif_file(w: &mut Vec<u8>, run: &AuditRun<'_>, file: &AuditedFile) -> io::Result<()> {
     let rules = catalog();
-    let mut first = true;
+    // Groups by rule and verdict, in the order of their first finding.
+    let mut groups: Vec<(&'static str, &Verdict, Vec<&Finding>)> = Vec::new();
     for (f, v) in &file.judged {
         if *v == Verdict::BelowThreshold {
             continue;
         }
-        let kind = match f.location {
-            Location::Field { .. } => "member",
-            Location::Memory { .. } => "object",
-        };
-        let mut result = Map::new();
-        result.insert("ruleId".into(), json!(f.rule));
-        if let Some(i) = rules.iter().position(|r| r.id == f.rule) {
-            result.insert("ruleIndex".into(), json!(i));
+        match groups
+            .iter_mut()
+            .find(|(r, gv, _)| *r == f.rule && *gv == v)
+        {
+            Some(g) => g.2.push(f),
+            None => groups.push((f.rule, v, vec![f])),
         }
-        result.insert("level".into(), json!(level(f.severity)));
-        result.insert(
-            "message".into(),
-            json!({"text": format!(
-                "{} ({}) in {}: {}.",
-                f.category.as_str(), f.severity.as_str(), f.location.logical(), shown_value(run, f)
-            )}),
-        );
-        let mut physical = json!({"artifactLocation": {"uri": uri(&file.path)}});
-        if f.length > 0 {
-            physical["region"] = json!({"byteOffset": f.offset, "byteLength": f.length});
-        }
-        result.insert(
-            "locations".into(),
-            json!([{
-                "physicalLocation": physical,
-                "logicalLocations": [{"fullyQualifiedName": f.location.logical(), "kind": kind}],
-            }]),
-        );
-        result.insert(
-            "partialFingerprints".into(),
-            json!({"crashscopeValueHash/v1": f.fingerprint()}),
-        );
-        match v {
-            Verdict::Allowed { reason, .. } => {
-                result.insert(
-                    "suppressions".into(),
-                    json!([{"kind": "external", "justification": reason}]),
-                );
-            }
-            Verdict::Baselined => {
-                result.insert("baselineState".into(), json!("unchanged"));
-            }
-            _ => {}
-        }
+    }
+    let mut first = true;
+    let mut emit = |w: &mut Vec<u8>, result: Map<String, Value>| -> io::Result<()> {
         if !first {
             w.write_all(b",\n")?;
         }
         first = false;
-        serde_json::to_writer(&mut *w, &Value::Object(result))?;
+        serde_json::to_writer(&mut *w, &Value::Object(result)).map_err(io::Error::other)
+    };
+    for (rule, verdict, findings) in groups {
+        if findings.len() <= SARIF_AGGREGATE_FROM {
+            for f in findings {
+                let text = format!(
+                    "{} ({}) in {}: {}.",
+                    f.category.as_str(),
+                    f.severity.as_str(),
+                    f.location.logical(),
+                    shown_value(run, f)
+                );
+                let mut result = sarif_result(&rules, file, f, verdict, &text, &[f]);
+                result.insert(
+                    "partialFingerprints".into(),
+                    json!({"crashscopeValueHash/v1": f.fingerprint()}),
+                );
+                emit(w, result)?;
+            }
+            continue;
+        }
+        let f = findings[0];
+        let shown: Vec<&Finding> = findings
+            .iter()
+            .take(SARIF_AGGREGATE_FROM)
+            .copied()
+            .collect();
+        let text = format!(
+            "{} findings of {rule} ({}, {}) in this file, aggregated: the first {} locations are listed, `--format json` lists every one. First: {}: {}.",
+            findings.len(),
+            f.category.as_str(),
+            f.severity.as_str(),
+            shown.len(),
+            f.location.logical(),
+            shown_value(run, f)
+        );
+        let mut result = sarif_result(&rules, file, f, verdict, &text, &shown);
+        result.insert(
+            "partialFingerprints".into(),
+            json!({"crashscopeValueHash/v1": crate::pii::fingerprint(rule, "aggregated")}),
+        );
+        result.insert(
+            "properties".into(),
+            json!({"count": findings.len(), "aggregated": true}),
+        );
+        emit(w, result)?;
     }
     Ok(())
+}
+
+/// One SARIF result for `f` (rule, level, message `text`), located at `at`.
+fn sarif_result(
+    rules: &[crate::pii::RuleInfo],
+    file: &AuditedFile,
+    f: &Finding,
+    verdict: &Verdict,
+    text: &str,
+    at: &[&Finding],
+) -> Map<String, Value> {
+    let mut result = Map::new();
+    result.insert("ruleId".into(), json!(f.rule));
+    if let Some(i) = rules.iter().position(|r| r.id == f.rule) {
+        result.insert("ruleIndex".into(), json!(i));
+    }
+    result.insert("level".into(), json!(level(f.severity)));
+    result.insert("message".into(), json!({ "text": text }));
+    let locations: Vec<Value> = at
+        .iter()
+        .map(|g| {
+            let kind = match g.location {
+                Location::Field { .. } => "member",
+                Location::Memory { .. } => "object",
+            };
+            let mut physical = json!({"artifactLocation": {"uri": uri(&file.path)}});
+            if g.length > 0 {
+                physical["region"] = json!({"byteOffset": g.offset, "byteLength": g.length});
+            }
+            json!({
+                "physicalLocation": physical,
+                "logicalLocations": [{"fullyQualifiedName": g.location.logical(), "kind": kind}],
+            })
+        })
+        .collect();
+    result.insert("locations".into(), json!(locations));
+    match verdict {
+        Verdict::Allowed { reason, .. } => {
+            result.insert(
+                "suppressions".into(),
+                json!([{"kind": "external", "justification": reason}]),
+            );
+        }
+        Verdict::Baselined => {
+            result.insert("baselineState".into(), json!("unchanged"));
+        }
+        _ => {}
+    }
+    result
 }
 
 /// `--format sarif`: SARIF 2.1.0 with one rule per crashscope rule; the results are the
@@ -687,6 +754,12 @@ fn sarif_finish(w: &mut impl Write, _run: &AuditRun<'_>, files: &[FileReport]) -
                 "toolExecutionNotifications": notifications,
             }],
             "columnKind": "unicodeCodePoints",
+            "properties": {
+                // Every finding the audit judged (as many as `--format json` lists),
+                // and those that are results (aggregated ones counted whole).
+                "findings": files.iter().map(|f| f.counts.total()).sum::<usize>(),
+                "findingsReported": files.iter().map(|f| f.counts.total() - f.counts.below_threshold).sum::<usize>(),
+            },
             "results": [],
         }],
     });

@@ -17,6 +17,7 @@ mod not_read;
 mod outputs;
 mod pii;
 mod real_world;
+mod scale;
 mod scrub;
 mod show;
 mod symbol_server;

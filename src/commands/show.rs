@@ -312,6 +312,7 @@ fn run_database(cli: &Cli, args: &ShowArgs, root: &Path) -> anyhow::Result<ExitS
     let bar = pool::progress(chosen.len(), 8, cli.global.quiet, "reports");
     let mut documents = Vec::new();
     let mut summary: Vec<(String, pii::Finding)> = Vec::new();
+    let mut others_all: std::collections::HashSet<(pii::Category, String)> = Default::default();
     let mut incomplete = Vec::new();
     let workers = pool::workers();
     // One report at a time splits its walk and scan over two cores; many reports keep
@@ -345,10 +346,15 @@ fn run_database(cli: &Cli, args: &ShowArgs, root: &Path) -> anyhow::Result<ExitS
             for a in &scanned.attachments {
                 found.extend(a.findings.findings.iter().cloned());
             }
+            let others = scanned
+                .dump
+                .as_ref()
+                .map(|a| a.findings.others.clone())
+                .unwrap_or_default();
             let bad = scanned.dump.as_ref().map_or(true, |a| a.incomplete());
-            (rendered, found, bad)
+            (rendered, (found, others), bad)
         },
-        |i, (rendered, found, bad)| -> anyhow::Result<()> {
+        |i, (rendered, (found, others), bad)| -> anyhow::Result<()> {
             if let Some(bar) = &bar {
                 bar.inc(1);
             }
@@ -357,6 +363,7 @@ fn run_database(cli: &Cli, args: &ShowArgs, root: &Path) -> anyhow::Result<ExitS
                 incomplete.push(id.clone());
             }
             summary.extend(found.into_iter().map(|f| (id.clone(), f)));
+            others_all.extend(others);
             match rendered {
                 Rendered::Text(buf) => out.write_all(&buf)?,
                 Rendered::Json(doc) => documents.push(doc),
@@ -373,7 +380,7 @@ fn run_database(cli: &Cli, args: &ShowArgs, root: &Path) -> anyhow::Result<ExitS
                 let mut all: Vec<(&str, &pii::Finding)> =
                     summary.iter().map(|(id, f)| (id.as_str(), f)).collect();
                 all.extend(db_scan.findings.findings.iter().map(|f| ("settings", f)));
-                database::write_summary(&mut out, &marks, chosen.len(), &all)?;
+                database::write_summary(&mut out, &marks, chosen.len(), &all, &others_all)?;
             }
         }
         Format::Json => {

@@ -291,6 +291,10 @@ pub fn redact(value: &str) -> String {
 pub struct Identity {
     pub user_names: BTreeSet<String>,
     pub host_names: BTreeSet<String>,
+    /// Personal data of other people: distinct values per kind (`e-mail` → 61,230) found
+    /// in bulk in memory and tied to nothing that names the user (see [`whose`]).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub others: BTreeMap<String, usize>,
 }
 
 /// Everything found in one report.
@@ -303,6 +307,8 @@ pub struct Findings {
     pub fields: Vec<Field>,
     /// What the scan could not do (memory left unscanned when the time budget ran out).
     pub problems: Vec<String>,
+    /// Identity values (category, value case-folded) that are other people's data.
+    pub others: std::collections::HashSet<(Category, String)>,
 }
 
 impl Findings {
@@ -397,12 +403,77 @@ pub fn scan_releasing(
             "during the privacy scan: {skipped} of {total} bytes of memory were not scanned"
         )));
     }
+    let findings = dedupe(found);
+    let others = whose(&findings, &identity);
+    for (category, _) in &others {
+        *identity
+            .others
+            .entry(category.as_str().to_string())
+            .or_insert(0) += 1;
+    }
     Findings {
         identity,
-        findings: dedupe(found),
+        others,
+        findings,
         fields: memory_fields,
         problems,
     }
+}
+
+/// More distinct values of one kind than this, found only in memory, are data the
+/// program held about many people (a customer table), not about its user.
+pub const BULK: usize = 5;
+
+/// Whose data: the identity values that belong to other people. A value of a kind that
+/// can name anyone (e-mail, phone, IP, MAC, government id) is the user's when a field
+/// shows it (the environment, an annotation, the command line, a path) or when it holds
+/// one of the user's names; when memory holds more than [`BULK`] distinct values of a
+/// kind, the rest of them are other people's. Fewer stay with the user: with a handful
+/// there is no telling.
+fn whose(
+    findings: &[Finding],
+    identity: &Identity,
+) -> std::collections::HashSet<(Category, String)> {
+    use std::collections::{BTreeMap as Map, HashSet};
+    const ANYONE: [Category; 5] = [
+        Category::Email,
+        Category::Phone,
+        Category::IpAddress,
+        Category::MacAddress,
+        Category::GovernmentId,
+    ];
+    let names: Vec<String> = identity
+        .user_names
+        .iter()
+        .map(|u| u.to_lowercase())
+        .collect();
+    let mut in_fields: HashSet<(Category, String)> = HashSet::new();
+    let mut in_memory: Map<Category, HashSet<String>> = Map::new();
+    for f in findings.iter().filter(|f| ANYONE.contains(&f.category)) {
+        let key = f.value.to_lowercase();
+        match f.location {
+            Location::Field { .. } => {
+                in_fields.insert((f.category, key));
+            }
+            Location::Memory { .. } => {
+                in_memory.entry(f.category).or_default().insert(key);
+            }
+        }
+    }
+    let mut others = HashSet::new();
+    for (category, values) in in_memory {
+        let unknown: Vec<String> = values
+            .into_iter()
+            .filter(|v| {
+                !in_fields.contains(&(category, v.clone()))
+                    && !names.iter().any(|n| n.len() >= 3 && v.contains(n.as_str()))
+            })
+            .collect();
+        if unknown.len() > BULK {
+            others.extend(unknown.into_iter().map(|v| (category, v)));
+        }
+    }
+    others
 }
 
 /// Environment blocks are often in memory more than once (a copy of the block, the
@@ -787,12 +858,18 @@ pub struct Who<T> {
 
 /// The identities among `findings`, each with the places `where_` names, in the order
 /// views list them (by category, then value). Every view's "Who you are" is this list.
-pub fn who<'a, T: Ord>(findings: impl IntoIterator<Item = (&'a Finding, T)>) -> Vec<Who<T>> {
+pub fn who<'a, T: Ord>(
+    findings: impl IntoIterator<Item = (&'a Finding, T)>,
+    others: &std::collections::HashSet<(Category, String)>,
+) -> Vec<Who<T>> {
     let mut out: BTreeMap<(usize, String), Who<T>> = BTreeMap::new();
     for (f, place) in findings {
         let Some((category, key)) = identity_key(f) else {
             continue;
         };
+        if others.contains(&(category, key.clone())) {
+            continue;
+        }
         let entry = out
             .entry((identity_order(category), key))
             .or_insert_with(|| Who {

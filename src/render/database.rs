@@ -618,6 +618,7 @@ pub fn write_summary(
     marks: &Marks,
     reports: usize,
     all: &[(&str, &Finding)],
+    others: &std::collections::HashSet<(Category, String)>,
 ) -> io::Result<()> {
     let p = marks.palette;
     writeln!(w)?;
@@ -630,7 +631,7 @@ pub fn write_summary(
         ))
     )?;
     let mut first = true;
-    let who = crate::pii::who(all.iter().map(|(report, f)| (*f, *report)));
+    let who = crate::pii::who(all.iter().map(|(report, f)| (*f, *report)), others);
     for crate::pii::Who {
         category,
         value,

@@ -700,7 +700,10 @@ fn write_consent<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>) -> io::Res
     let findings = &view.findings.findings;
     out.heading("What consent would share")?;
     let mut first = true;
-    let who = crate::pii::who(findings.iter().map(|f| (f, f.location.place())));
+    let who = crate::pii::who(
+        findings.iter().map(|f| (f, f.location.place())),
+        &view.findings.others,
+    );
     for crate::pii::Who {
         category,
         value: shown,
@@ -730,6 +733,26 @@ fn write_consent<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>) -> io::Res
     }
     if first {
         out.field("Who you are", "nothing that names a person was found")?;
+    }
+    if !view.findings.identity.others.is_empty() {
+        let kinds: Vec<String> = view
+            .findings
+            .identity
+            .others
+            .iter()
+            .map(|(kind, n)| {
+                let plural = match (*n, kind.ends_with('s')) {
+                    (1, _) => "",
+                    (_, true) => "es",
+                    _ => "s",
+                };
+                format!("{n} {kind}{plural}")
+            })
+            .collect();
+        out.field("Other people's data", &kinds.join(" · "))?;
+        out.more(
+            "found in bulk in memory and tied to nothing that names you: data the program held about others (its vendor is responsible for it too); --format json lists each",
+        )?;
     }
     let builders: std::collections::BTreeSet<String> = findings
         .iter()
@@ -788,9 +811,15 @@ fn write_consent<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>) -> io::Res
         .filter(|f| marks.shows(f.severity) && matches!(f.location, Location::Memory { .. }))
         .collect();
     let memory = outermost(shown);
+    if memory.len() > MAX_MEMORY && !marks.all {
+        return write_memory_groups(out, &memory);
+    }
     if !memory.is_empty() {
         out.field(&format!("Memory findings ({})", memory.len()), "")?;
-        for f in memory.iter().take(MAX_MEMORY) {
+        for f in memory
+            .iter()
+            .take(if marks.all { usize::MAX } else { MAX_MEMORY })
+        {
             let Location::Memory {
                 region,
                 address,
@@ -810,14 +839,70 @@ fn write_consent<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>) -> io::Res
                 marks.excerpt(excerpt, &f.value, f.severity)
             )?;
         }
-        if memory.len() > MAX_MEMORY {
-            out.more(&format!(
-                "… {} more (--format json lists every finding)",
-                memory.len() - MAX_MEMORY
-            ))?;
-        }
     }
     Ok(())
+}
+
+/// Many memory findings, summed up: one line per region and rule with the count, the
+/// address range and the first examples (`--all` lists every finding).
+fn write_memory_groups<W: Write>(out: &mut Out<'_, W>, memory: &[&Finding]) -> io::Result<()> {
+    const EXAMPLES: usize = 2;
+    // (region, rule) → (worst severity, count, lowest and highest address, examples)
+    type Group<'a> = (Severity, usize, u64, u64, Vec<&'a str>);
+    let mut groups: std::collections::BTreeMap<(String, &str), Group<'_>> = Default::default();
+    for f in memory {
+        let Location::Memory {
+            region, address, ..
+        } = &f.location
+        else {
+            continue;
+        };
+        let g = groups.entry((region.clone(), f.rule)).or_insert((
+            f.severity,
+            0,
+            *address,
+            *address,
+            Vec::new(),
+        ));
+        g.0 = g.0.max(f.severity);
+        g.1 += 1;
+        g.2 = g.2.min(*address);
+        g.3 = g.3.max(*address);
+        if g.4.len() < EXAMPLES {
+            g.4.push(&f.value);
+        }
+    }
+    let marks = out.marks;
+    out.field(
+        &format!(
+            "Memory findings ({}, in {} groups)",
+            memory.len(),
+            groups.len()
+        ),
+        "",
+    )?;
+    for ((region, rule), (severity, count, low, high, examples)) in &groups {
+        let shown: Vec<String> = examples
+            .iter()
+            .map(|v| {
+                let v = if marks.redact {
+                    super::escape::masked(v)
+                } else {
+                    escape(v).into_owned()
+                };
+                marks.paint(&v, *severity)
+            })
+            .collect();
+        writeln!(
+            out.w,
+            " {} {:<16} {:<18} {count:>7} × 0x{low:x}–0x{high:x}  e.g. {}",
+            marks.marker(Some(*severity)),
+            escape(region),
+            rule,
+            shown.join(", ")
+        )?;
+    }
+    out.more("--all lists every finding; --format json lists them with their bytes")
 }
 
 /// Memory findings without those inside another at least as severe (a name inside an

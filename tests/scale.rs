@@ -1,0 +1,83 @@
+//! The view at scale: a dump whose heap holds 20,000 records of other people (e-mail
+//! and phone) beside its user's own identity. `show` stays a page a person can read,
+//! "Who you are" holds only the user, the other people's data is counted exactly in its
+//! own section (and in JSON), and `--all` still lists every finding.
+
+use minidump_synth::{Memory, SynthMinidump};
+use test_assembler::{Endian, Section};
+
+use crate::util::{run, show_json, stdout};
+
+fn dense_dump() -> Vec<u8> {
+    let mut heap = Vec::new();
+    for i in 0..20_000 {
+        heap.extend(
+            format!(
+                "{{\"id\":{i},\"mail\":\"customer{i}@example.com\",\"phone\":\"+44 20 7946 {:04}\"}}\0",
+                i % 10_000
+            )
+            .as_bytes(),
+        );
+    }
+    let e = Endian::Little;
+    let memory = Memory::with_section(Section::with_endian(e).append_bytes(&heap), 0x5000_0000);
+    SynthMinidump::with_endian(e)
+        .set_linux_environ(b"HOME=/home/alice\0USER=alice\0EMAIL=alice@example.org\0")
+        .add_memory(memory)
+        .finish()
+        .unwrap()
+}
+
+#[test]
+fn a_dense_dump_reads_in_a_page_with_other_peoples_data_counted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("dense.dmp");
+    std::fs::write(&path, dense_dump()).unwrap();
+    let text = stdout(&run([
+        "show".as_ref(),
+        path.as_os_str(),
+        "--color".as_ref(),
+        "never".as_ref(),
+    ]));
+    let lines = text.lines().count();
+    assert!(lines < 300, "{lines} lines");
+    let who: String = text
+        .lines()
+        .skip_while(|l| !l.starts_with("Who you are"))
+        .take_while(|l| !l.starts_with("Other people's data") && !l.starts_with("Findings"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        who.contains("alice") && who.contains("alice@example.org"),
+        "{who}"
+    );
+    assert!(!who.contains("customer"), "{who}");
+    assert!(
+        text.contains("Other people's data 20000 e-mails · 10000 phones"),
+        "{text}"
+    );
+    assert!(text.contains("20000 × 0x"), "{text}");
+    let doc = show_json(&path, &[]);
+    assert_eq!(doc["identity"]["others"]["e-mail"], 20_000);
+    assert_eq!(doc["identity"]["others"]["phone"], 10_000);
+    let memory_findings = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["location"]["type"] == "memory" && f["severity"] != "low")
+        .count();
+    assert!(memory_findings >= 40_000);
+    // --all lists every one of them.
+    let all = stdout(&run([
+        "show".as_ref(),
+        path.as_os_str(),
+        "--color".as_ref(),
+        "never".as_ref(),
+        "--all".as_ref(),
+    ]));
+    let listed = all
+        .lines()
+        .filter(|l| l.contains("0x") && l.contains("⟦"))
+        .count();
+    assert!(listed >= memory_findings, "{listed} of {memory_findings}");
+}

@@ -143,10 +143,7 @@ fn run_dump(cli: &Cli, args: &ShowArgs, path: &Path) -> anyhow::Result<ExitStatu
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     match cli.format(args.format) {
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut out, &json::show_document(&view))?;
-            writeln!(out)?;
-        }
+        Format::Json => json::write_show_document(&mut out, &view)?,
         Format::Human => write_show(&mut out, &view, marks(cli, args))?,
     }
     out.flush()?;

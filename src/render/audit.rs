@@ -375,7 +375,36 @@ fn human_file(w: &mut Vec<u8>, run: &AuditRun<'_>, file: &AuditedFile) -> io::Re
         .max()
         .unwrap_or(0)
         .min(48);
-    for f in failing {
+    // More than SARIF_AGGREGATE_FROM failing findings of one rule in a file are summed
+    // up on one line (`--format json` lists each), so a dense dump stays readable.
+    let mut per_rule: std::collections::BTreeMap<&str, Vec<&Finding>> = Default::default();
+    for f in &failing {
+        per_rule.entry(f.rule).or_default().push(f);
+    }
+    let dense: std::collections::BTreeSet<&str> = per_rule
+        .iter()
+        .filter(|(_, fs)| fs.len() > SARIF_AGGREGATE_FROM)
+        .map(|(r, _)| *r)
+        .collect();
+    for rule in &dense {
+        let fs = &per_rule[rule];
+        let f = fs[0];
+        writeln!(
+            w,
+            "  {} {:<22} {} findings, e.g. {} at {}  {}",
+            paint(
+                p,
+                &format!("{:<2} {:<6}", f.severity.marker(), f.severity.as_str()),
+                f.severity
+            ),
+            rule,
+            fs.len(),
+            escape(&shown_value(run, f)),
+            escape(&f.location.logical()),
+            p.dim("(--format json lists each)")
+        )?;
+    }
+    for f in failing.into_iter().filter(|f| !dense.contains(f.rule)) {
         let logical = escape(&f.location.logical()).into_owned();
         let pad = width.saturating_sub(logical.chars().count());
         writeln!(

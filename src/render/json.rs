@@ -16,6 +16,13 @@ pub const SCHEMA_VERSION: u32 = 1;
 
 /// Build the whole document.
 pub fn show_document(view: &ShowView<'_>) -> Value {
+    let mut doc = show_document_without_findings(view);
+    doc["findings"] = findings(view);
+    doc
+}
+
+/// [`show_document`] with an empty `findings` list.
+fn show_document_without_findings(view: &ShowView<'_>) -> Value {
     let report = view.report;
     let mut doc = Map::new();
     doc.insert("schema".into(), json!(SCHEMA_VERSION));
@@ -54,7 +61,7 @@ pub fn show_document(view: &ShowView<'_>) -> Value {
     doc.insert("streams".into(), json!(report.streams()));
     doc.insert("memory".into(), json!(view.inventory.regions));
     doc.insert("identity".into(), json!(view.findings.identity));
-    doc.insert("findings".into(), findings(view));
+    doc.insert("findings".into(), json!([]));
     doc.insert("fields".into(), json!(view.inventory.fields));
     doc.insert("byte_map".into(), json!(view.inventory.byte_map));
     doc.insert("shared_entries".into(), json!(view.inventory.shared));
@@ -204,24 +211,50 @@ pub fn location_json(location: &crate::pii::Location, excerpt: bool) -> Value {
 
 /// A list of findings as `findings[]` objects.
 pub fn findings_list(findings: &[crate::pii::Finding]) -> Value {
-    let list: Vec<Value> = findings
-        .iter()
-        .map(|f| {
-            let location = location_json(&f.location, true);
-            json!({
-                "rule": f.rule,
-                "category": f.category,
-                "severity": f.severity,
-                "location": location,
-                "logical_location": f.location.logical(),
-                "offset": f.offset,
-                "length": f.length,
-                "encoding": f.encoding,
-                "value": f.value,
-                "preview": f.preview(),
-                "fingerprint": f.fingerprint(),
-            })
-        })
-        .collect();
-    Value::Array(list)
+    Value::Array(findings.iter().map(finding_json).collect())
+}
+
+/// One `findings[]` object.
+pub fn finding_json(f: &crate::pii::Finding) -> Value {
+    let location = location_json(&f.location, true);
+    json!({
+        "rule": f.rule,
+        "category": f.category,
+        "severity": f.severity,
+        "location": location,
+        "logical_location": f.location.logical(),
+        "offset": f.offset,
+        "length": f.length,
+        "encoding": f.encoding,
+        "value": f.value,
+        "preview": f.preview(),
+        "fingerprint": f.fingerprint(),
+    })
+}
+
+/// `show --format json` of one dump, written as a stream: the document without its
+/// findings, then the findings one at a time, so that a dump with hundreds of thousands
+/// of findings never becomes one value in memory. The output is the document
+/// [`show_document`] describes.
+pub fn write_show_document(
+    w: &mut impl std::io::Write,
+    view: &ShowView<'_>,
+) -> std::io::Result<()> {
+    let mut doc = show_document_without_findings(view);
+    doc["findings"] = json!([]);
+    let text = serde_json::to_string_pretty(&doc)?;
+    let marker = "\"findings\": []";
+    let at = text.find(marker).unwrap_or(text.len());
+    w.write_all(&text.as_bytes()[..at])?;
+    w.write_all(b"\"findings\": [")?;
+    for (i, f) in view.findings.findings.iter().enumerate() {
+        w.write_all(if i == 0 { b"\n    " } else { b",\n    " })?;
+        serde_json::to_writer(&mut *w, &finding_json(f))?;
+    }
+    if !view.findings.findings.is_empty() {
+        w.write_all(b"\n  ")?;
+    }
+    w.write_all(b"]")?;
+    w.write_all(&text.as_bytes()[(at + marker.len()).min(text.len())..])?;
+    writeln!(w)
 }

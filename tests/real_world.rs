@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::util::{corpus, run, show_json, stderr};
+use crate::util::{audit_findings, corpus, show_json};
 
 fn rank(severity: &str) -> u8 {
     match severity {
@@ -20,29 +20,6 @@ fn rank(severity: &str) -> u8 {
         "high" => 2,
         other => panic!("unknown severity {other:?}"),
     }
-}
-
-/// `audit FILE --format json --show-values --fail-on low`: every finding with its value.
-fn audit_findings(path: &Path) -> Vec<Value> {
-    let out = run([
-        "audit".as_ref(),
-        path.as_os_str(),
-        "--no-config".as_ref(),
-        "--format".as_ref(),
-        "json".as_ref(),
-        "--show-values".as_ref(),
-        "--fail-on".as_ref(),
-        "low".as_ref(),
-    ]);
-    assert!(
-        matches!(out.status.code(), Some(0 | 1)),
-        "{}: audit exit {:?}: {}",
-        path.display(),
-        out.status.code(),
-        stderr(&out)
-    );
-    let doc: Value = serde_json::from_slice(&out.stdout).expect("audit --format json");
-    doc["findings"].as_array().cloned().unwrap_or_default()
 }
 
 fn value_of(f: &Value) -> &str {

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use crate::util::{corpus, dump, md_string, run, stderr, testdata};
+use crate::util::{audit_findings, corpus, dump, md_string, run, stderr, testdata};
 
 fn utf16(s: &str) -> Vec<u8> {
     s.encode_utf16().flat_map(u16::to_le_bytes).collect()
@@ -156,19 +156,8 @@ fn text_in_every_unclaimed_place_is_found_and_scrubbed() {
     for (i, (what, bytes, email)) in cases().into_iter().enumerate() {
         let path = tmp.path().join(format!("case{i}.dmp"));
         std::fs::write(&path, &bytes).unwrap();
-        let out = run([
-            "audit".as_ref(),
-            path.as_os_str(),
-            "--no-config".as_ref(),
-            "--format".as_ref(),
-            "json".as_ref(),
-            "--show-values".as_ref(),
-        ]);
-        let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
-            .unwrap_or_else(|e| panic!("{what}: {e} {}", stderr(&out)));
-        let found = doc["findings"]
-            .as_array()
-            .unwrap()
+        let findings = audit_findings(&path);
+        let found = findings
             .iter()
             .find(|f| f["rule"] == "email" && f["value"] == email);
         let found = found.unwrap_or_else(|| panic!("{what}: {email} not found"));

@@ -179,3 +179,26 @@ pub fn md_string(s: &str) -> Vec<u8> {
     out.extend([0, 0]);
     out
 }
+
+/// `audit FILE --format json --show-values --fail-on low`: every finding with its value.
+pub fn audit_findings(path: &Path) -> Vec<serde_json::Value> {
+    let out = run([
+        "audit".as_ref(),
+        path.as_os_str(),
+        "--no-config".as_ref(),
+        "--format".as_ref(),
+        "json".as_ref(),
+        "--show-values".as_ref(),
+        "--fail-on".as_ref(),
+        "low".as_ref(),
+    ]);
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}: audit exit {:?}: {}",
+        path.display(),
+        out.status.code(),
+        stderr(&out)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("audit --format json");
+    doc["findings"].as_array().cloned().unwrap_or_default()
+}

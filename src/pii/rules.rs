@@ -323,7 +323,14 @@ pub const RULES: &[Rule] = &[
         group: 1,
         folded: true,
         scanner: None,
-        may: |s| s.len() >= 46 && s.slash && (s.has("/home/") || s.has("daemon-store")),
+        may: |s| {
+            s.len() >= 46
+                && s.slash
+                && (s.has_ci("/home/chronos/u-")
+                    || s.has_ci("/home/user/")
+                    || s.has_ci("/home/root/")
+                    || s.has_ci("daemon-store"))
+        },
         validator: None,
     },
     Rule {

@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::util::{corpus, crashscope, db2_manifest, root, stderr, stdout, testdata, unprivileged};
+use crate::util::{
+    corpus, crashscope, db2_manifest, root, run, stderr, stdout, testdata, unprivileged,
+};
 
 #[allow(dead_code, unused_imports)]
 #[path = "../examples/make_databases.rs"]
@@ -1045,4 +1047,93 @@ fn files_vanishing_while_a_database_is_read_are_never_fatal() {
         }
     }
     eprintln!("the audit met a vanished file: {met_a_vanished_file}");
+}
+
+/// A macOS database copied without its extended attributes (git, zip, cloud sync): it
+/// is recognised as such from its dumps (written on macOS, no `.meta` anywhere), its
+/// reports take their folders' states with creation times from the dumps' headers, and
+/// `show` shows the pending ones by default.
+#[test]
+fn a_macos_database_that_lost_its_metadata() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("mac-copy");
+    crate::util::copy_dir(&testdata("databases/mac"), &db);
+    // The fixture's dumps say macOS, and carry a time stamp, as Crashpad's do.
+    const STAMP: u32 = 1_790_000_000;
+    for folder in ["pending", "completed", "new"] {
+        for e in std::fs::read_dir(db.join(folder)).unwrap() {
+            let path = e.unwrap().path();
+            let mut b = std::fs::read(&path).unwrap();
+            let at =
+                |b: &[u8], i: usize| u32::from_le_bytes(b[i..i + 4].try_into().unwrap()) as usize;
+            b[20..24].copy_from_slice(&STAMP.to_le_bytes());
+            let (count, dir) = (at(&b, 8), at(&b, 12));
+            for i in 0..count {
+                let entry = dir + 12 * i;
+                if at(&b, entry) == 7 {
+                    let info = at(&b, entry + 8);
+                    b[info + 20..info + 24].copy_from_slice(&0x8101u32.to_le_bytes());
+                }
+            }
+            std::fs::write(&path, b).unwrap();
+        }
+    }
+    let out = run(["list".as_ref(), db.as_os_str(), "--json".as_ref()]);
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let text = doc.to_string();
+    assert_eq!(doc["database"]["layout"], "mac-metadata-lost");
+    assert!(text.contains("lost in a copy"), "{text}");
+    let reports = doc["database"]["reports"].as_array().unwrap();
+    let states: Vec<(String, String)> = reports
+        .iter()
+        .map(|r| {
+            (
+                r["folder"].as_str().unwrap().to_string(),
+                r["state"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        states.contains(&("pending".into(), "pending".into())),
+        "{states:?}"
+    );
+    assert!(
+        states.contains(&("completed".into(), "completed".into())),
+        "{states:?}"
+    );
+    for r in reports {
+        if r["folder"] != "new" {
+            assert_eq!(r["created"], u64::from(STAMP), "{r}");
+            assert_eq!(r["created_from"], "dump", "{r}");
+        }
+    }
+    let human = stdout(&run([
+        "list".as_ref(),
+        db.as_os_str(),
+        "--color".as_ref(),
+        "never".as_ref(),
+    ]));
+    assert!(
+        human.contains("macOS layout, metadata lost in a copy"),
+        "{human}"
+    );
+    assert!(
+        human.contains("2026-09-21"),
+        "creation time from the dump: {human}"
+    );
+    // show, by default the pending reports: both are shown.
+    let shown = stdout(&run([
+        "show".as_ref(),
+        db.as_os_str(),
+        "--color".as_ref(),
+        "never".as_ref(),
+    ]));
+    assert!(
+        shown.contains("a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("b2c3d4e5-f6a7-4b8c-9d0e-1f2a3b4c5d6e"),
+        "{shown}"
+    );
 }

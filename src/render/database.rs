@@ -726,6 +726,7 @@ fn report_json(db: &Database, r: &DbReport) -> Value {
         "dump_size": r.dump_size,
         "size": r.total_size(),
         "created": r.created(),
+        "created_from": r.created_from(),
         "age_days": age_days(db, r),
         "metadata": r.metadata,
         "attachments": r.attachments.iter().map(|a| json!({"name": a.name, "size": a.size})).collect::<Vec<_>>(),

@@ -41,6 +41,10 @@ pub enum Layout {
     Windows,
     /// `CrashReportDatabaseMac`: macOS and iOS.
     Mac,
+    /// A macOS database copied without its extended attributes (git, zip, cloud
+    /// sync): reports are in their folders' states, created when their dumps say.
+    #[serde(rename = "mac-metadata-lost")]
+    MacWithoutMetadata,
 }
 
 impl Layout {
@@ -49,6 +53,7 @@ impl Layout {
             Layout::Generic => "Linux layout",
             Layout::Windows => "Windows layout",
             Layout::Mac => "macOS layout",
+            Layout::MacWithoutMetadata => "macOS layout, metadata lost in a copy",
         }
     }
 }
@@ -85,6 +90,9 @@ pub enum State {
     Failed,
     /// A dump without metadata or metadata without a dump: Crashpad deletes these.
     Orphaned,
+    /// In `completed/` of a database whose metadata was lost: sent or skipped, no
+    /// longer known which.
+    Completed,
     /// Metadata that does not parse: Crashpad deletes these.
     Unreadable,
 }
@@ -100,6 +108,7 @@ impl State {
             State::Skipped => "skipped",
             State::Failed => "failed",
             State::Orphaned => "orphaned",
+            State::Completed => "completed",
             State::Unreadable => "unreadable",
         }
     }
@@ -166,6 +175,10 @@ pub struct DbReport {
     /// that has no metadata yet.
     #[serde(skip)]
     pub dump_mtime: Option<i64>,
+    /// When the dump says it was written (its header's time stamp), for reports whose
+    /// metadata was lost.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dump_time: Option<i64>,
     pub metadata_file: Option<PathBuf>,
     pub metadata: Option<Metadata>,
     pub attachments: Vec<Attachment>,
@@ -186,6 +199,7 @@ impl DbReport {
             dump: None,
             dump_size: 0,
             dump_mtime: None,
+            dump_time: None,
             metadata_file: None,
             metadata: None,
             attachments: Vec::new(),
@@ -200,12 +214,29 @@ impl DbReport {
         self.dump_size + self.attachments.iter().map(|a| a.size).sum::<u64>()
     }
 
-    /// The creation time from the metadata, else the dump's modification time.
+    /// Where [`created`](Self::created) comes from: `metadata`, `dump` (its header's time
+    /// stamp, when the metadata was lost) or `file` (the dump's modification time).
+    pub fn created_from(&self) -> Option<&'static str> {
+        let from_meta = self.metadata.as_ref().is_some_and(|m| m.creation_time != 0);
+        if from_meta {
+            Some("metadata")
+        } else if self.dump_time.is_some() {
+            Some("dump")
+        } else if self.dump_mtime.is_some() {
+            Some("file")
+        } else {
+            None
+        }
+    }
+
+    /// The creation time from the metadata, else the dump's own time stamp (when the
+    /// metadata was lost), else the dump's modification time.
     pub fn created(&self) -> Option<i64> {
         self.metadata
             .as_ref()
             .map(|m| m.creation_time)
             .filter(|&t| t != 0)
+            .or(self.dump_time)
             .or(self.dump_mtime)
     }
 }
@@ -316,7 +347,10 @@ pub fn open_with(
             .clone()
             .filter(|r| r.metadata_file.is_none())
             .count();
-        if bare > 0 && bare == finished.count() {
+        let all_bare = bare > 0 && bare == finished.count();
+        if all_bare && written_on_macos(&db) {
+            metadata_lost(&mut db);
+        } else if all_bare {
             db.problems.push(format!(
                 "no report has a .meta file: if this is a macOS database, its metadata lives in \
                  extended attributes, which git, zip and most copies drop ({bare} report{} unreadable)",
@@ -676,6 +710,76 @@ fn read_lock(path: &Path, now: i64) -> Lock {
         path: path.to_path_buf(),
         taken,
         expired: taken.is_some_and(|t| now >= t.saturating_add(LOCK_TTL_SECS)),
+    }
+}
+
+/// The time stamp and platform of a minidump: its header's `TimeDateStamp`, and the
+/// `PlatformId` of its system info stream (read from the first bytes and the directory,
+/// at most 1,024 entries).
+fn dump_header(path: &Path) -> Option<(u32, Option<u32>)> {
+    use std::io::Read;
+    let mut f = std::fs::File::open(path).ok()?;
+    let mut head = [0u8; 32];
+    f.read_exact(&mut head).ok()?;
+    let u32_at = |b: &[u8], at: usize| {
+        b.get(at..at + 4)
+            .map(|x| u32::from_le_bytes([x[0], x[1], x[2], x[3]]))
+    };
+    if &head[..4] != b"MDMP" {
+        return None;
+    }
+    let time = u32_at(&head, 20)?;
+    let (count, dir) = (u32_at(&head, 8)?.min(1024), u32_at(&head, 12)?);
+    let mut directory = vec![0u8; count as usize * 12];
+    crate::fsutil::read_exact_at(&f, &mut directory, u64::from(dir)).ok()?;
+    let platform = directory.chunks_exact(12).find_map(|e| {
+        (u32_at(e, 0)? == 7).then_some(())?;
+        let mut info = [0u8; 24];
+        crate::fsutil::read_exact_at(&f, &mut info, u64::from(u32_at(e, 8)?)).ok()?;
+        u32_at(&info, 20)
+    });
+    Some((time, platform))
+}
+
+/// Whether a finished dump of the database was written on macOS or iOS.
+fn written_on_macos(db: &Database) -> bool {
+    db.reports
+        .iter()
+        .filter(|r| r.folder != "new")
+        .filter_map(|r| r.dump.as_deref())
+        .take(16)
+        .any(|d| matches!(dump_header(d), Some((_, Some(0x8101 | 0x8102)))))
+}
+
+/// A macOS database whose extended attributes a copy dropped: each report takes the
+/// state of its folder (`pending/` waits for consent, `completed/` was sent or skipped)
+/// and its creation time from its dump's header, and says so.
+fn metadata_lost(db: &mut Database) {
+    db.layout = Layout::MacWithoutMetadata;
+    db.problems.push(
+        "the metadata of this macOS database was lost in a copy (macOS keeps it in extended \
+         attributes, which git, zip and cloud sync drop): states come from the folders, \
+         creation times from the dumps"
+            .to_string(),
+    );
+    for r in &mut db.reports {
+        if r.metadata_file.is_some() {
+            continue;
+        }
+        let Some(dump) = r.dump.clone() else { continue };
+        r.state = match r.folder.as_str() {
+            "pending" => State::Pending,
+            "completed" => State::Completed,
+            _ => r.state,
+        };
+        r.problems
+            .retain(|p| !p.starts_with("the dump has no metadata"));
+        if let Some((time, _)) = dump_header(&dump).filter(|(t, _)| *t != 0) {
+            r.dump_time = Some(i64::from(time));
+            r.problems.push(
+                "metadata lost: state from its folder, created when its dump says".to_string(),
+            );
+        }
     }
 }
 

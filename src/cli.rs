@@ -246,8 +246,11 @@ pub enum AuditFormat {
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    /// The Crashpad database directory.
-    pub path: PathBuf,
+    /// The Crashpad database directory. Without it, the crash stores of the current
+    /// user are searched for under the user-data folders (`$XDG_CONFIG_HOME`,
+    /// `~/Library/Application Support`, `%APPDATA%`, `%LOCALAPPDATA%`, the Mozilla
+    /// profile folders) and listed, one line each.
+    pub path: Option<PathBuf>,
 
     /// Output format. JSON is documented in docs/json.md.
     #[arg(long, value_enum, default_value_t = Format::Human)]

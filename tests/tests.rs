@@ -8,6 +8,7 @@ mod audit;
 mod bad_input;
 mod conformance;
 mod database;
+mod discover;
 mod escaping;
 mod generated;
 mod help;

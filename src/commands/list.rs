@@ -1,4 +1,5 @@
-//! `crashscope list PATH`: the overview of a Crashpad database.
+//! `crashscope list PATH`: the overview of a Crashpad database; `crashscope list`: the
+//! crash stores of the current user, found by [`discover`].
 
 use std::io::Write;
 
@@ -6,10 +7,13 @@ use crate::cli::{Cli, Format, ListArgs};
 use crate::exit::ExitStatus;
 use crate::render::{database, Palette};
 use crate::source::crashpad;
-use crate::source::{self, Source};
+use crate::source::{self, discover, Source};
 
 pub fn run(cli: &Cli, args: &ListArgs) -> anyhow::Result<ExitStatus> {
-    let root = match source::detect(&args.path)? {
+    let Some(path) = &args.path else {
+        return run_discovery(cli, args);
+    };
+    let root = match source::detect(path)? {
         Source::Database(root) => root,
         Source::Minidump(path) => anyhow::bail!(
             "{}: is a minidump, not a Crashpad database (crashscope show reads it)",
@@ -26,6 +30,143 @@ pub fn run(cli: &Cli, args: &ListArgs) -> anyhow::Result<ExitStatus> {
             writeln!(out)?;
         }
         Format::Human => database::write_list(&mut out, &db, Palette::new(cli.global.color))?,
+    }
+    out.flush()?;
+    Ok(ExitStatus::Success)
+}
+
+/// One store found on the machine, with what waits in it.
+#[derive(Debug, serde::Serialize)]
+struct Listed {
+    app: String,
+    kind: discover::StoreKind,
+    path: std::path::PathBuf,
+    /// Crashpad: whether uploads are enabled (None when settings.dat is missing).
+    uploads_enabled: Option<bool>,
+    waiting: usize,
+    waiting_bytes: u64,
+    /// Reports already sent (Crashpad `sent`, Mozilla `submitted/`).
+    sent: usize,
+    problems: Vec<String>,
+}
+
+/// `crashscope list` without a path: every crash store of the current user.
+fn run_discovery(cli: &Cli, args: &ListArgs) -> anyhow::Result<ExitStatus> {
+    let roots = discover::roots(&|k| std::env::var(k).ok());
+    let palette = Palette::new(cli.global.color);
+    let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr()) && !cli.global.quiet;
+    let progress = |dir: &std::path::Path| {
+        if terminal {
+            let shown = crate::render::escape(&dir.display().to_string()).into_owned();
+            let short: String = shown.chars().take(70).collect();
+            eprint!("\r\x1b[Ksearching {short}");
+        }
+    };
+    let found = discover::find(&roots, &progress);
+    if terminal {
+        eprint!("\r\x1b[K");
+    }
+    let now = crashpad::unix_now();
+    let listed: Vec<Listed> = found
+        .stores
+        .iter()
+        .map(|s| match s.kind {
+            discover::StoreKind::Crashpad => match crashpad::open(&s.path, now) {
+                Ok(db) => {
+                    let waiting: Vec<_> = db
+                        .reports
+                        .iter()
+                        .filter(|r| r.state.would_upload())
+                        .collect();
+                    Listed {
+                        app: s.app.clone(),
+                        kind: s.kind,
+                        path: s.path.clone(),
+                        uploads_enabled: db.settings.as_ref().map(|x| x.uploads_enabled),
+                        waiting: waiting.len(),
+                        waiting_bytes: waiting.iter().map(|r| r.total_size()).sum(),
+                        sent: db
+                            .reports
+                            .iter()
+                            .filter(|r| r.state == crashpad::State::Sent)
+                            .count(),
+                        problems: db.problems.clone(),
+                    }
+                }
+                Err(e) => Listed {
+                    app: s.app.clone(),
+                    kind: s.kind,
+                    path: s.path.clone(),
+                    uploads_enabled: None,
+                    waiting: 0,
+                    waiting_bytes: 0,
+                    sent: 0,
+                    problems: vec![e.reason],
+                },
+            },
+            discover::StoreKind::Mozilla => {
+                let (waiting, waiting_bytes, sent) = discover::mozilla_counts(&s.path);
+                Listed {
+                    app: s.app.clone(),
+                    kind: s.kind,
+                    path: s.path.clone(),
+                    uploads_enabled: None,
+                    waiting,
+                    waiting_bytes,
+                    sent,
+                    problems: Vec::new(),
+                }
+            }
+        })
+        .collect();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    match cli.format(args.format) {
+        Format::Json => {
+            let doc = serde_json::json!({
+                "schema": crate::render::json::SCHEMA_VERSION,
+                "crashscope_version": env!("CARGO_PKG_VERSION"),
+                "roots": roots,
+                "stores": listed,
+                "unreadable": found.unreadable.iter().map(|(p, why)| serde_json::json!({"path": p, "reason": why})).collect::<Vec<_>>(),
+            });
+            serde_json::to_writer_pretty(&mut out, &doc)?;
+            writeln!(out)?;
+        }
+        Format::Human => {
+            if listed.is_empty() {
+                writeln!(out, "No crash store found under {} folders.", roots.len())?;
+            }
+            for l in &listed {
+                let consent = match (l.kind, l.uploads_enabled) {
+                    (discover::StoreKind::Mozilla, _) => "asks each time",
+                    (_, Some(true)) => "uploads ENABLED",
+                    (_, Some(false)) => "uploads disabled",
+                    (_, None) => "consent unknown",
+                };
+                writeln!(
+                    out,
+                    "{:<20} {:<9} {:<17} {:>3} waiting ({}) · {} sent  {}",
+                    crate::render::escape(&l.app),
+                    l.kind.as_str(),
+                    consent,
+                    l.waiting,
+                    crate::render::human_size(l.waiting_bytes),
+                    l.sent,
+                    palette.dim(&crate::render::escape(&l.path.display().to_string()))
+                )?;
+            }
+            for (p, why) in &found.unreadable {
+                writeln!(
+                    out,
+                    "{}",
+                    palette.bad(&crate::render::escape(&format!(
+                        "skipped {}: {why}",
+                        p.display()
+                    )))
+                )?;
+            }
+        }
     }
     out.flush()?;
     Ok(ExitStatus::Success)

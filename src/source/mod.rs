@@ -8,6 +8,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 pub mod crashpad;
+pub mod discover;
 
 /// `MDMP` as the first four bytes of a little-endian minidump.
 const MINIDUMP_MAGIC_LE: &[u8; 4] = b"MDMP";

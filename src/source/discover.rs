@@ -1,0 +1,269 @@
+//! Finding the crash stores of the current user: Crashpad databases (Chrome, Chromium,
+//! Edge, Brave, Vivaldi, Opera, every Electron app, anything else built on Crashpad) and
+//! Mozilla `Crash Reports` folders (Firefox, Thunderbird), by their structure under the
+//! user-data roots, not by a list of app names.
+//!
+//! The roots come from the environment: `$XDG_CONFIG_HOME` (or `~/.config`),
+//! `~/Library/Application Support`, `%APPDATA%`, `%LOCALAPPDATA%`, and the Mozilla
+//! profile roots (`~/.mozilla`, `~/.thunderbird`). Folders are walked a few levels deep;
+//! links are never followed (nothing outside the user's folders is read) and folders
+//! that cannot be listed are reported and skipped. Nothing is opened for writing.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+/// What kind of store a folder is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StoreKind {
+    Crashpad,
+    /// Mozilla's crash reporter: `pending/ID.dmp` + `ID.extra`, `submitted/`.
+    Mozilla,
+}
+
+impl StoreKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StoreKind::Crashpad => "Crashpad",
+            StoreKind::Mozilla => "Mozilla",
+        }
+    }
+}
+
+/// One crash store found on the machine.
+#[derive(Debug, Clone, Serialize)]
+pub struct Store {
+    /// The app, from the folders above the store (`Code`, `google-chrome`, `Firefox`).
+    pub app: String,
+    pub kind: StoreKind,
+    pub path: PathBuf,
+}
+
+/// What a search found: the stores, and the folders it could not list.
+#[derive(Debug, Default)]
+pub struct Found {
+    pub stores: Vec<Store>,
+    pub unreadable: Vec<(PathBuf, String)>,
+}
+
+/// How deep below a root a store may lie (`Google/Chrome/User Data/Crashpad` is 4).
+const DEPTH: usize = 5;
+
+/// The most folders one search lists (a home with a huge tree is not walked forever).
+const MAX_FOLDERS: usize = 20_000;
+
+/// The user-data roots the environment names, in a stable order, without duplicates.
+pub fn roots(env: &dyn Fn(&str) -> Option<String>) -> Vec<PathBuf> {
+    let home = env("HOME")
+        .or_else(|| env("USERPROFILE"))
+        .map(PathBuf::from);
+    let mut out = Vec::new();
+    match env("XDG_CONFIG_HOME") {
+        Some(x) if !x.is_empty() => out.push(PathBuf::from(x)),
+        _ => out.extend(home.iter().map(|h| h.join(".config"))),
+    }
+    if let Some(h) = &home {
+        out.push(h.join("Library/Application Support"));
+        out.push(h.join(".mozilla"));
+        out.push(h.join(".thunderbird"));
+    }
+    for var in ["APPDATA", "LOCALAPPDATA"] {
+        if let Some(v) = env(var).filter(|v| !v.is_empty()) {
+            out.push(PathBuf::from(v));
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    out.retain(|p| seen.insert(p.clone()));
+    out
+}
+
+/// Whether `dir` is a Crashpad database: a `settings.dat`, or a folder named like one
+/// (`Crashpad`, `Crash Reports`) holding report folders.
+fn is_crashpad(dir: &Path, name: &str) -> bool {
+    let reports = ["pending", "completed", "new", "reports"]
+        .iter()
+        .any(|f| dir.join(f).is_dir());
+    let named = matches!(
+        name.to_ascii_lowercase().as_str(),
+        "crashpad" | "crash reports" | "crashes" | "crashpad-db"
+    );
+    let settings = dir.join("settings.dat").is_file();
+    (settings && (reports || named)) || (named && reports && !is_mozilla(dir, name))
+}
+
+/// Whether `dir` is a Mozilla `Crash Reports` folder.
+fn is_mozilla(dir: &Path, name: &str) -> bool {
+    name == "Crash Reports"
+        && !dir.join("settings.dat").exists()
+        && (dir.join("submitted").is_dir()
+            || std::fs::read_dir(dir.join("pending")).is_ok_and(|mut r| {
+                r.any(|e| e.is_ok_and(|e| e.file_name().to_string_lossy().ends_with(".extra")))
+            })
+            || std::fs::read_dir(dir).is_ok_and(|mut r| {
+                r.any(|e| {
+                    e.is_ok_and(|e| e.file_name().to_string_lossy().starts_with("InstallTime"))
+                })
+            }))
+}
+
+/// The app a store belongs to: the nearest folder above it that is not a generic name.
+fn app_name(root: &Path, store: &Path) -> String {
+    const GENERIC: [&str; 6] = [
+        "crashpad",
+        "crash reports",
+        "user data",
+        "crashes",
+        "default",
+        "profiles",
+    ];
+    store
+        .strip_prefix(root)
+        .unwrap_or(store)
+        .components()
+        .rev()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .find(|c| !GENERIC.contains(&c.to_ascii_lowercase().as_str()) && !c.starts_with('.'))
+        .or_else(|| {
+            root.file_name()
+                .map(|n| n.to_string_lossy().trim_start_matches('.').to_string())
+        })
+        .unwrap_or_default()
+}
+
+/// Search `roots` for crash stores, calling `progress` with each folder visited.
+pub fn find(roots: &[PathBuf], progress: &dyn Fn(&Path)) -> Found {
+    let mut found = Found::default();
+    let mut visited = 0usize;
+    for root in roots {
+        // The root itself may be missing (no such app family on this system).
+        let Ok(meta) = std::fs::symlink_metadata(root) else {
+            continue;
+        };
+        if !meta.is_dir() {
+            continue;
+        }
+        let mut stack = vec![(root.clone(), 0usize)];
+        while let Some((dir, depth)) = stack.pop() {
+            visited += 1;
+            if visited > MAX_FOLDERS {
+                found.unreadable.push((
+                    dir,
+                    format!("the search stopped after {MAX_FOLDERS} folders"),
+                ));
+                return found;
+            }
+            progress(&dir);
+            let name = dir
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if depth > 0 && is_mozilla(&dir, &name) {
+                found.stores.push(Store {
+                    app: app_name(root, &dir),
+                    kind: StoreKind::Mozilla,
+                    path: dir,
+                });
+                continue;
+            }
+            if depth > 0 && is_crashpad(&dir, &name) {
+                found.stores.push(Store {
+                    app: app_name(root, &dir),
+                    kind: StoreKind::Crashpad,
+                    path: dir,
+                });
+                continue;
+            }
+            if depth >= DEPTH {
+                continue;
+            }
+            let entries = match std::fs::read_dir(&dir) {
+                Ok(e) => e,
+                Err(e) => {
+                    found
+                        .unreadable
+                        .push((dir, format!("cannot be listed: {e}")));
+                    continue;
+                }
+            };
+            let mut children: Vec<PathBuf> = entries
+                .flatten()
+                // Links are not followed: nothing outside the user's folders is read.
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+                .map(|e| e.path())
+                .collect();
+            children.sort();
+            stack.extend(children.into_iter().rev().map(|c| (c, depth + 1)));
+        }
+    }
+    found.stores.sort_by(|a, b| {
+        a.app
+            .to_lowercase()
+            .cmp(&b.app.to_lowercase())
+            .then(a.path.cmp(&b.path))
+    });
+    found
+}
+
+/// The pending Mozilla reports of a `Crash Reports` folder: `(count, bytes)` of
+/// `pending/*.dmp` (regular files only), and the submitted ones.
+pub fn mozilla_counts(dir: &Path) -> (usize, u64, usize) {
+    let mut pending = (0usize, 0u64);
+    if let Ok(read) = std::fs::read_dir(dir.join("pending")) {
+        for e in read.flatten() {
+            let is_dump = e.file_name().to_string_lossy().ends_with(".dmp");
+            if let (true, Ok(m)) = (is_dump, std::fs::symlink_metadata(e.path())) {
+                if m.is_file() {
+                    pending.0 += 1;
+                    pending.1 += m.len();
+                }
+            }
+        }
+    }
+    let submitted = std::fs::read_dir(dir.join("submitted"))
+        .map(|r| {
+            r.flatten()
+                .filter(|e| e.file_name().to_string_lossy().ends_with(".txt"))
+                .count()
+        })
+        .unwrap_or(0);
+    (pending.0, pending.1, submitted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roots_follow_the_environment() {
+        let env = |k: &str| match k {
+            "HOME" => Some("/h".to_string()),
+            "APPDATA" => Some("C:/Users/a/AppData/Roaming".to_string()),
+            _ => None,
+        };
+        let r = roots(&env);
+        assert_eq!(r[0], PathBuf::from("/h/.config"));
+        assert!(r.contains(&PathBuf::from("/h/Library/Application Support")));
+        assert!(r.contains(&PathBuf::from("C:/Users/a/AppData/Roaming")));
+    }
+
+    #[test]
+    fn app_names_skip_generic_folders() {
+        let root = Path::new("/h/.config");
+        assert_eq!(
+            app_name(root, Path::new("/h/.config/Code/Crashpad")),
+            "Code"
+        );
+        assert_eq!(
+            app_name(root, Path::new("/h/.config/google-chrome/Crash Reports")),
+            "google-chrome"
+        );
+        assert_eq!(
+            app_name(
+                Path::new("/h/.mozilla"),
+                Path::new("/h/.mozilla/firefox/Crash Reports")
+            ),
+            "firefox"
+        );
+    }
+}

@@ -116,3 +116,62 @@ fn list_without_a_path_finds_every_store_and_writes_nothing() {
     tree(tmp.path(), &mut after);
     assert_eq!(before, after, "list wrote into the stores");
 }
+
+/// A Mozilla `Crash Reports` folder: each pending dump is audited with the `.extra`
+/// annotations the reporter would upload beside it, and a dump in a report folder that
+/// is no Crashpad report (its name) is audited all the same.
+#[test]
+fn audit_reads_mozilla_extra_files_and_stray_dumps() {
+    let tmp = tempfile::tempdir().unwrap();
+    let reports = tmp.path().join("Crash Reports");
+    std::fs::create_dir_all(reports.join("pending")).unwrap();
+    std::fs::copy(testdata("clean/no-pii.dmp"), reports.join("pending/a1.dmp")).unwrap();
+    std::fs::write(
+        reports.join("pending/a1.extra"),
+        br#"{"ProductName":"Firefox","Email":"jane.roe@example.com","Comments":"crashed on my bank"}"#,
+    )
+    .unwrap();
+    let out = crashscope()
+        .args(["audit", "--no-config", "--format", "json", "--show-values"])
+        .arg(&reports)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let email = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["value"] == "jane.roe@example.com")
+        .expect("the e-mail in the .extra file");
+    assert!(email["file"].as_str().unwrap().ends_with("a1.extra"));
+    // A stray dump in a Crashpad database's pending/ folder.
+    let db = tmp.path().join("db");
+    copy_dir(&testdata("databases/windows"), &db);
+    std::fs::create_dir_all(db.join("pending")).unwrap();
+    std::fs::copy(
+        testdata("dumps/linux-crashy-segv.dmp"),
+        db.join("pending/stray.dmp"),
+    )
+    .unwrap();
+    let out = crashscope()
+        .args(["audit", "--no-config", "--format", "json"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        doc["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["path"].as_str().unwrap().ends_with("pending/stray.dmp")),
+        "{}",
+        doc["files"]
+    );
+}

@@ -42,7 +42,32 @@ fn is_dump_name(path: &Path) -> bool {
 
 fn discover(path: &Path, units: &mut Vec<Unit>, top: bool) {
     match source::detect(path) {
-        Ok(Source::Minidump(p)) => units.push(Unit::Dump(p)),
+        Ok(Source::Minidump(p)) => {
+            // Mozilla's crash reporter keeps the annotations it uploads with a dump in
+            // `ID.extra` beside `ID.dmp` (URL, e-mail, comments): audited with it.
+            let extra = p.with_extension("extra");
+            match std::fs::symlink_metadata(&extra) {
+                Ok(m) if m.is_file() => units.push(Unit::DbReport {
+                    dump: Some(p),
+                    attachments: vec![(
+                        extra
+                            .file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default(),
+                        extra,
+                        m.len(),
+                    )],
+                }),
+                Ok(_) => {
+                    units.push(Unit::Dump(p));
+                    units.push(Unit::NotRead(
+                        extra,
+                        "not a regular file, not opened".into(),
+                    ));
+                }
+                Err(_) => units.push(Unit::Dump(p)),
+            }
+        }
         Ok(Source::Database(root)) => database_units(&root, units),
         Err(InputError::Directory(dir)) => {
             let mut entries: Vec<PathBuf> = match std::fs::read_dir(&dir) {
@@ -109,6 +134,26 @@ fn database_units(root: &Path, units: &mut Vec<Unit>) {
     }
     for (path, reason) in db.not_read {
         units.push(Unit::NotRead(path, reason));
+    }
+    // A dump in a report folder that is no report (a name Crashpad would not have
+    // written; a Mozilla `Crash Reports` folder, whose `pending/` looks the same) is
+    // audited all the same: an audit never passes what it did not read.
+    let known: std::collections::BTreeSet<PathBuf> =
+        db.reports.iter().filter_map(|r| r.dump.clone()).collect();
+    for folder in ["pending", "completed", "new", "reports"] {
+        let Ok(read) = std::fs::read_dir(root.join(folder)) else {
+            continue;
+        };
+        let mut extra: Vec<PathBuf> = read
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .map(|e| e.path())
+            .filter(|p| is_dump_name(p) && !known.contains(p))
+            .collect();
+        extra.sort();
+        for p in extra {
+            discover(&p, units, true);
+        }
     }
     for report in db.reports {
         if report.dump.is_none() && report.attachments.is_empty() {

@@ -23,3 +23,4 @@ mod scrub;
 mod show;
 mod symbol_server;
 mod unclaimed;
+mod upstream_rules;

@@ -17,7 +17,9 @@ pub const MIN_RUN: usize = 5;
 /// How many characters of context an excerpt shows on each side of a match.
 const CONTEXT: usize = 24;
 
-/// Bytes that count as text in memory: printable ASCII and tab.
+/// Bytes that count as text in memory: printable ASCII, tab and line breaks (a config
+/// file or an HTTP request in memory is lines, and secrets in them span lines: a `.netrc`
+/// entry, a connection string, a PEM block).
 const fn text_table() -> [bool; 256] {
     let mut t = [false; 256];
     let mut b = 0x20;
@@ -26,6 +28,8 @@ const fn text_table() -> [bool; 256] {
         b += 1;
     }
     t[b'\t' as usize] = true;
+    t[b'\n' as usize] = true;
+    t[b'\r' as usize] = true;
     t
 }
 static TEXT: [bool; 256] = text_table();
@@ -50,10 +54,13 @@ fn pack(v: u64) -> u64 {
 /// Text and zero bits of one little-endian word of 8 bytes (bit `k` = byte `k`).
 fn word_masks(x: u64) -> (u64, u64) {
     // 0x20..=0x7e: high bit clear, >= 0x20 (adding 0x60 sets the high bit), not 0x7f;
-    // or a tab.
+    // or a tab, a line feed, a carriage return.
     let ge_space = ((x & LOW7) + 0x6060_6060_6060_6060) & HIGH;
     let printable = ge_space & !x & !zero_bytes(x ^ LOW7);
-    let t = printable | zero_bytes(x ^ 0x0909_0909_0909_0909);
+    let t = printable
+        | zero_bytes(x ^ 0x0909_0909_0909_0909)
+        | zero_bytes(x ^ 0x0a0a_0a0a_0a0a_0a0a)
+        | zero_bytes(x ^ 0x0d0d_0d0d_0d0d_0d0d);
     (pack(t), pack(zero_bytes(x)))
 }
 
@@ -430,12 +437,21 @@ impl Sink<'_> {
     fn text(&mut self, offset: usize, text: &str, wide: bool) {
         if self.values {
             for (i, start, end) in match_rules(text) {
-                let r = &rules::RULES[i];
                 if i == rules::PRIVATE_KEY {
                     self.key_block(offset, start, end, wide);
                     continue;
                 }
-                self.push(offset, text, start, end, wide, r.id, r.category, r.severity);
+                let severity = rules::severity(i, &text[start..end]);
+                self.push(
+                    offset,
+                    text,
+                    start,
+                    end,
+                    wide,
+                    rules::id(i),
+                    rules::category(i),
+                    severity,
+                );
             }
         }
         for (start, end, is_host) in self.matcher.find_in_text(text) {

@@ -15,6 +15,7 @@ pub mod keys;
 pub mod memory;
 pub mod rules;
 mod scanners;
+pub mod upstream;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -261,6 +262,12 @@ pub fn catalog() -> Vec<RuleInfo> {
             severity: r.severity,
             description: r.description,
         })
+        .chain(upstream::UPSTREAM.iter().map(|r| RuleInfo {
+            id: r.id,
+            category: Category::Secret,
+            severity: r.severity,
+            description: r.description,
+        }))
         .chain(PLACE_RULES.iter().copied())
         .collect()
 }
@@ -580,7 +587,9 @@ fn push_field(
     });
 }
 
-/// Run every value rule over `text`; returns `(rule index, value start, value end)`.
+/// Run every value rule over `text`, crashscope's and the upstream ones; returns
+/// `(rule index, value start, value end)` (see [`rules::any`]). Of two overlapping secret
+/// matches of different rules, the better-ranked one is kept ([`rules::rank`]).
 pub fn match_rules(text: &str) -> Vec<(usize, usize, usize)> {
     let mut out = Vec::new();
     let mut ranges = Vec::new();
@@ -605,7 +614,32 @@ pub fn match_rules(text: &str) -> Vec<(usize, usize, usize)> {
             }
         }
     }
+    let own = out.len();
+    ranges.clear();
+    let mut upstream = Vec::new();
+    upstream::find(text, &mut upstream);
+    out.extend(
+        upstream
+            .into_iter()
+            .filter(|&(_, s, e)| text.is_char_boundary(s) && text.is_char_boundary(e))
+            .map(|(u, s, e)| (rules::RULES.len() + u, s, e)),
+    );
+    if out.len() > own {
+        keep_best_secrets(&mut out);
+    }
     out
+}
+
+/// Drop a secret match that overlaps a better-ranked secret match of another rule.
+fn keep_best_secrets(found: &mut Vec<(usize, usize, usize)>) {
+    let secret = |i: usize| rules::category(i) == Category::Secret;
+    let all = found.clone();
+    found.retain(|&(i, s, e)| {
+        !secret(i)
+            || !all.iter().any(|&(j, s2, e2)| {
+                j != i && secret(j) && rules::rank(j) < rules::rank(i) && s < e2 && s2 < e
+            })
+    });
 }
 
 /// [`match_rules`] for an environment entry, remembered per thread: the same variables
@@ -661,15 +695,23 @@ fn scan_field(field: &Field, found: &mut Vec<Finding>) {
     {
         let recognised = category == Category::Secret
             && matches.iter().any(|&(i, start, end)| {
-                rules::RULES[i].category == category && start == 0 && end == value.len()
+                rules::category(i) == category && start == 0 && end == value.len()
             });
         if !recognised && from < to {
             push_field(found, field, rule, category, severity, from, to);
         }
     }
     for (i, start, end) in matches {
-        let r = &rules::RULES[i];
-        push_field(found, field, r.id, r.category, r.severity, start, end);
+        let severity = rules::severity(i, &value[start..end]);
+        push_field(
+            found,
+            field,
+            rules::id(i),
+            rules::category(i),
+            severity,
+            start,
+            end,
+        );
     }
 }
 

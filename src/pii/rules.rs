@@ -533,6 +533,62 @@ pub const RULES: &[Rule] = &[
     },
 ];
 
+/// A value rule by its index in one numbering: crashscope's own rules ([`RULES`]) first,
+/// then the upstream ones ([`super::upstream::UPSTREAM`]).
+#[derive(Debug, Clone, Copy)]
+pub enum Any {
+    Own(&'static Rule),
+    Upstream(usize),
+}
+
+pub fn any(i: usize) -> Any {
+    match RULES.get(i) {
+        Some(r) => Any::Own(r),
+        None => Any::Upstream(i - RULES.len()),
+    }
+}
+
+/// How many value rules there are, both kinds.
+pub fn count() -> usize {
+    RULES.len() + super::upstream::UPSTREAM.len()
+}
+
+pub fn id(i: usize) -> &'static str {
+    match any(i) {
+        Any::Own(r) => r.id,
+        Any::Upstream(u) => super::upstream::UPSTREAM[u].id,
+    }
+}
+
+pub fn category(i: usize) -> Category {
+    match any(i) {
+        Any::Own(r) => r.category,
+        Any::Upstream(_) => Category::Secret,
+    }
+}
+
+/// The severity of `value` found by rule `i` (an upstream test-mode key is low).
+pub fn severity(i: usize, value: &str) -> Severity {
+    match any(i) {
+        Any::Own(r) => r.severity,
+        Any::Upstream(u) => super::upstream::severity(u, value),
+    }
+}
+
+/// Which of two overlapping secret matches is kept: crashscope's specific token rules
+/// first (better validated, or the whole value), then upstream rules, then crashscope's
+/// generic ones (a value after a secret-sounding name).
+pub fn rank(i: usize) -> u8 {
+    match any(i) {
+        Any::Own(r) if GENERIC.contains(&r.id) => 2,
+        Any::Own(_) => 0,
+        Any::Upstream(_) => 1,
+    }
+}
+
+/// crashscope's rules that judge a value by the word before it, not by its shape.
+const GENERIC: &[&str] = &["secret-assignment", "bearer-token", "launch-secret"];
+
 /// The index of the private-key rule, whose matches grow into whole key blocks.
 pub const PRIVATE_KEY: usize = 0;
 

@@ -1,0 +1,374 @@
+//! Secret rules from maintained upstream rule sets (gitleaks' default configuration and a
+//! selection of Nosey Parker's rules), vendored as data in `rules/upstream/` and turned
+//! into a table by `build.rs`.
+//!
+//! One mechanism runs them all: a case-insensitive keyword automaton over the rules' own
+//! `keywords` finds the places where a rule could match; a rule's regex is compiled the
+//! first time one of its keywords is seen and runs only in a window around its hits. A
+//! match must then pass the rule's entropy threshold and its allowlists (and gitleaks'
+//! global ones) as upstream defines them. Upstream "verify" features are never used:
+//! crashscope sends no secret anywhere.
+
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex_automata::{meta, util::syntax, Input};
+
+use super::rules::ANY;
+use super::Severity;
+
+/// Where an upstream rule comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    Gitleaks,
+    NoseyParker,
+}
+
+impl Origin {
+    pub fn name(self) -> &'static str {
+        match self {
+            Origin::Gitleaks => "gitleaks",
+            Origin::NoseyParker => "noseyparker",
+        }
+    }
+
+    /// The vendored version and licence.
+    pub fn source(self) -> &'static str {
+        match self {
+            Origin::Gitleaks => GITLEAKS_SOURCE,
+            Origin::NoseyParker => NOSEYPARKER_SOURCE,
+        }
+    }
+}
+
+/// What an allowlist regex is matched against (gitleaks' `regexTarget`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Secret,
+    Match,
+    /// gitleaks' "line": here, the text the match was found in.
+    Line,
+}
+
+/// One of a rule's allowlists: a match it covers is not reported.
+#[derive(Debug)]
+pub struct Allow {
+    pub target: Target,
+    pub regexes: &'static [&'static str],
+    /// Lower case: a secret that contains one is allowed.
+    pub stopwords: &'static [&'static str],
+    /// `condition = "AND"`: every criterion must hold.
+    pub all: bool,
+    /// The list also names paths, which a dump has none of.
+    pub paths: bool,
+}
+
+/// One upstream rule, its pattern adapted for memory (see `build.rs`).
+#[derive(Debug)]
+pub struct Upstream {
+    pub id: &'static str,
+    pub origin: Origin,
+    pub description: &'static str,
+    pub pattern: &'static str,
+    /// Lower case; every match holds one of them.
+    pub keywords: &'static [&'static str],
+    /// The least Shannon entropy (bits per byte) of a secret; 0 = none.
+    pub entropy: f64,
+    /// The capture group that holds the secret ([`ANY`]: the first that took part, or the
+    /// whole match when the pattern has no group, as upstream does).
+    pub group: usize,
+    pub allows: &'static [Allow],
+    pub severity: Severity,
+    /// Why the severity is below high.
+    pub severity_reason: &'static str,
+    /// A pattern that marks a secret as a test-mode key (low).
+    pub test_key: Option<&'static str>,
+    /// Upstream's examples (Nosey Parker's), which the tests check.
+    pub examples: &'static [&'static str],
+    pub negatives: &'static [&'static str],
+}
+
+/// An upstream rule crashscope leaves out, and why.
+#[derive(Debug)]
+pub struct Excluded {
+    pub id: &'static str,
+    pub origin: Origin,
+    pub description: &'static str,
+    pub reason: &'static str,
+    /// The crashscope rule that finds the same values.
+    pub same_as: Option<&'static str>,
+}
+
+include!(concat!(env!("OUT_DIR"), "/upstream.rs"));
+
+fn build(pattern: &str) -> Result<meta::Regex, Box<meta::BuildError>> {
+    meta::Builder::new()
+        .syntax(syntax::Config::new().unicode(false).utf8(false))
+        .configure(
+            meta::Config::new()
+                .dfa(false)
+                .onepass(false)
+                .backtrack(false)
+                .utf8_empty(false),
+        )
+        .build(pattern)
+        .map_err(Box::new)
+}
+
+/// The compiled pattern of upstream rule `i`, built on first use.
+pub fn regex(i: usize) -> &'static meta::Regex {
+    static COMPILED: OnceLock<Box<[OnceLock<meta::Regex>]>> = OnceLock::new();
+    let all = COMPILED.get_or_init(|| UPSTREAM.iter().map(|_| OnceLock::new()).collect());
+    all[i].get_or_init(|| build(UPSTREAM[i].pattern).expect("upstream patterns compile (tested)"))
+}
+
+/// Whether `pattern` compiles as crashscope runs it (bytes, ASCII classes).
+pub fn compiles(pattern: &str) -> Result<(), String> {
+    build(pattern).map(|_| ()).map_err(|e| e.to_string())
+}
+
+/// The keyword automaton: every rule's keywords, and which rules each keyword serves.
+struct Keywords {
+    automaton: AhoCorasick,
+    rules: Vec<Vec<u16>>,
+}
+
+fn keywords() -> &'static Keywords {
+    static KEYWORDS: OnceLock<Keywords> = OnceLock::new();
+    KEYWORDS.get_or_init(|| {
+        let mut words: Vec<&str> = Vec::new();
+        let mut rules: Vec<Vec<u16>> = Vec::new();
+        for (i, rule) in UPSTREAM.iter().enumerate() {
+            for &k in rule.keywords {
+                let at = words.iter().position(|&w| w == k).unwrap_or_else(|| {
+                    words.push(k);
+                    rules.push(Vec::new());
+                    words.len() - 1
+                });
+                rules[at].push(i as u16);
+            }
+        }
+        let automaton = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&words)
+            .expect("keywords build an automaton");
+        Keywords { automaton, rules }
+    })
+}
+
+/// A text up to this long is searched whole; in a longer one, a rule's regex runs in a
+/// window from `BEFORE` bytes before each of its keyword hits to `AFTER` bytes after it.
+const WHOLE: usize = 4096;
+const BEFORE: usize = 512;
+const AFTER: usize = 2048;
+
+/// Shannon entropy of `s`, in bits per byte.
+pub fn entropy(s: &[u8]) -> f64 {
+    let mut counts = [0u32; 256];
+    for &b in s {
+        counts[b as usize] += 1;
+    }
+    let n = s.len() as f64;
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = f64::from(c) / n;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+fn compiled_list(regexes: &[&str]) -> Vec<meta::Regex> {
+    regexes.iter().filter_map(|r| build(r).ok()).collect()
+}
+
+/// gitleaks' global allowlist regexes (matched against the secret), compiled once.
+fn global_allow() -> &'static [meta::Regex] {
+    static GLOBAL: OnceLock<Vec<meta::Regex>> = OnceLock::new();
+    GLOBAL.get_or_init(|| compiled_list(GLOBAL_ALLOW))
+}
+
+/// The compiled regexes of each of a rule's allowlists.
+type AllowRegexes = Vec<Vec<meta::Regex>>;
+
+/// Rule `i`'s allowlists' regexes, compiled when the rule first matches.
+fn rule_allow(i: usize) -> &'static [Vec<meta::Regex>] {
+    static COMPILED: OnceLock<Box<[OnceLock<AllowRegexes>]>> = OnceLock::new();
+    let all = COMPILED.get_or_init(|| UPSTREAM.iter().map(|_| OnceLock::new()).collect());
+    all[i].get_or_init(|| {
+        UPSTREAM[i]
+            .allows
+            .iter()
+            .map(|a| compiled_list(a.regexes))
+            .collect()
+    })
+}
+
+/// Whether an allowlist covers a match: `secret` inside `whole` (the match) in `line`.
+fn allowed(i: usize, secret: &[u8], whole: &[u8], line: &[u8]) -> bool {
+    let lowered = secret.to_ascii_lowercase();
+    let has_stopword = |words: &[&str]| {
+        words
+            .iter()
+            .any(|w| memchr::memmem::find(&lowered, w.as_bytes()).is_some())
+    };
+    if global_allow().iter().any(|r| r.is_match(secret)) || has_stopword(GLOBAL_STOPWORDS) {
+        return true;
+    }
+    let rule = &UPSTREAM[i];
+    rule.allows.iter().zip(rule_allow(i)).any(|(a, regexes)| {
+        let hay = match a.target {
+            Target::Secret => secret,
+            Target::Match => whole,
+            Target::Line => line,
+        };
+        let regex = (!regexes.is_empty()).then(|| regexes.iter().any(|r| r.is_match(hay)));
+        let stop = (!a.stopwords.is_empty()).then(|| has_stopword(a.stopwords));
+        // A dump has no path, so a path criterion never holds.
+        let path = a.paths.then_some(false);
+        let criteria = [regex, stop, path];
+        let mut set = criteria.iter().flatten();
+        if a.all {
+            criteria.iter().any(Option::is_some) && set.all(|&c| c)
+        } else {
+            set.any(|&c| c)
+        }
+    })
+}
+
+/// The severity of a secret found by upstream rule `i`.
+pub fn severity(i: usize, secret: &str) -> Severity {
+    let rule = &UPSTREAM[i];
+    match rule.test_key {
+        Some(p) if build(p).is_ok_and(|r| r.is_match(secret)) => Severity::Low,
+        _ => rule.severity,
+    }
+}
+
+/// Every upstream match in `text`: `(rule, secret start, secret end)`.
+pub fn find(text: &str, out: &mut Vec<(usize, usize, usize)>) {
+    let hay = text.as_bytes();
+    let keywords = keywords();
+    let mut hits: Vec<(u16, usize)> = Vec::new();
+    for m in keywords.automaton.find_overlapping_iter(hay) {
+        hits.extend(keywords.rules[m.pattern()].iter().map(|&r| (r, m.start())));
+    }
+    if hits.is_empty() {
+        return;
+    }
+    hits.sort_unstable();
+    hits.dedup();
+    let mut k = 0;
+    while k < hits.len() {
+        let rule = usize::from(hits[k].0);
+        let mut windows: Vec<(usize, usize)> = Vec::new();
+        while k < hits.len() && usize::from(hits[k].0) == rule {
+            let at = hits[k].1;
+            let w = if hay.len() <= WHOLE {
+                (0, hay.len())
+            } else {
+                (at.saturating_sub(BEFORE), (at + AFTER).min(hay.len()))
+            };
+            match windows.last_mut() {
+                Some(last) if w.0 <= last.1 => last.1 = last.1.max(w.1),
+                _ => windows.push(w),
+            }
+            k += 1;
+        }
+        let re = regex(rule);
+        let mut caps = re.create_captures();
+        let mut found: Vec<(usize, usize)> = Vec::new();
+        for (from, to) in windows {
+            let mut input = Input::new(hay).span(from..to);
+            loop {
+                re.search_captures(&input, &mut caps);
+                let Some(whole) = caps.get_match() else { break };
+                let group = match UPSTREAM[rule].group {
+                    ANY => (1..caps.group_len())
+                        .find_map(|g| caps.get_group(g).filter(|s| !s.is_empty()))
+                        .unwrap_or(whole.span()),
+                    g => caps.get_group(g).unwrap_or(whole.span()),
+                };
+                let secret = &hay[group.start..group.end];
+                let rule_ = &UPSTREAM[rule];
+                let keep = !secret.is_empty()
+                    && (rule_.entropy == 0.0 || entropy(secret) > rule_.entropy)
+                    && !allowed(rule, secret, &hay[whole.start()..whole.end()], hay);
+                if keep {
+                    found.push((group.start, group.end));
+                }
+                let next = if whole.is_empty() {
+                    whole.end() + 1
+                } else {
+                    whole.end()
+                };
+                if next > to {
+                    break;
+                }
+                input.set_start(next);
+            }
+        }
+        found.sort_unstable();
+        found.dedup();
+        out.extend(found.into_iter().map(|(s, e)| (rule, s, e)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_upstream_pattern_compiles_as_crashscope_runs_it() {
+        let failed: Vec<String> = UPSTREAM
+            .iter()
+            .filter_map(|r| compiles(r.pattern).err().map(|e| format!("{}: {e}", r.id)))
+            .collect();
+        assert!(failed.is_empty(), "{failed:#?}");
+        assert!(UPSTREAM.len() > 150, "{} rules", UPSTREAM.len());
+    }
+
+    #[test]
+    fn ids_are_unique_and_say_where_they_come_from() {
+        let mut ids: Vec<&str> = UPSTREAM.iter().map(|r| r.id).collect();
+        for r in UPSTREAM {
+            let prefix = match r.origin {
+                Origin::Gitleaks => "gitleaks.",
+                Origin::NoseyParker => "np.",
+            };
+            assert!(r.id.starts_with(prefix), "{}", r.id);
+        }
+        ids.sort_unstable();
+        let n = ids.len();
+        ids.dedup();
+        assert_eq!(ids.len(), n);
+    }
+
+    #[test]
+    fn a_keyword_hit_in_a_long_text_finds_the_token_in_its_window() {
+        let token = "glpat-Xy7kQ2mN9pR4sT6vW8zA";
+        let text = format!("{}{token}\0{}", "x".repeat(10_000), "y".repeat(10_000));
+        let mut out = Vec::new();
+        find(&text, &mut out);
+        let ids: Vec<(&str, &str)> = out
+            .iter()
+            .map(|&(r, s, e)| (UPSTREAM[r].id, &text[s..e]))
+            .collect();
+        assert_eq!(ids, [("gitleaks.gitlab-pat", token)]);
+    }
+
+    #[test]
+    fn entropy_and_allowlists_apply_as_upstream_defines_them() {
+        let mut out = Vec::new();
+        // Too regular for the rule's entropy threshold.
+        find("token glpat-aaaaaaaaaaaaaaaaaaaa end", &mut out);
+        assert!(out.is_empty(), "{out:?}");
+        // gitleaks' global stopword.
+        find("key AIzaSyabcdefghijklmnopqrstuvwxyz1234567", &mut out);
+        assert!(out
+            .iter()
+            .all(|&(r, ..)| UPSTREAM[r].id != "gitleaks.gcp-api-key"));
+    }
+}

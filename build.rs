@@ -160,11 +160,13 @@ fn main() {
             if let Some(reason) = reason {
                 let replaced = same_as.get(id.as_str()).and_then(|v| v.as_str());
                 excluded.push(format!(
-                    "Excluded {{ id: {}, origin: {origin}, description: {}, reason: {}, same_as: {:?} }}",
+                    "Excluded {{ id: {}, origin: {origin}, description: {}, reason: {}, same_as: {:?}, pattern: {:?}, keywords: {} }}",
                     lit(&id),
                     lit(&description),
                     lit(&reason),
-                    replaced
+                    replaced,
+                    regex,
+                    list(&strings(&r, "keywords")),
                 ));
                 continue;
             }

@@ -36,6 +36,7 @@ Register-ArgumentCompleter -Native -CommandName 'crashscope' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the reports of a Crashpad database: states, sizes, upload attempts, retention')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Fail a build when crash dumps hold personal data or secrets (a CI gate)')
             [CompletionResult]::new('scrub', 'scrub', [CompletionResultType]::ParameterValue, 'Write a copy of a dump (or a whole Crashpad database) with identifying data removed, then prove the copy still works')
+            [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'List every rule: what it finds, its category and severity, and where it comes from')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions or man pages (used to build the files in the repository)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -134,6 +135,22 @@ Register-ArgumentCompleter -Native -CommandName 'crashscope' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'crashscope;rules' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: a table, JSON (docs/rules.md describes it), or the Markdown of docs/rules.md')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
+            [CompletionResult]::new('--time-budget', '--time-budget', [CompletionResultType]::ParameterName, 'The most time one dump may take, in seconds (stackwalk, memory scan, a scrub''s verification)')
+            [CompletionResult]::new('--excluded', '--excluded', [CompletionResultType]::ParameterName, 'List the upstream rules crashscope leaves out, each with the reason')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of the human view (the same as `--format json`)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more diagnostics on stderr (symbol lookups, skipped data)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more diagnostics on stderr (symbol lookups, skipped data)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'crashscope;generate' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
             [CompletionResult]::new('--time-budget', '--time-budget', [CompletionResultType]::ParameterName, 'The most time one dump may take, in seconds (stackwalk, memory scan, a scrub''s verification)')
@@ -199,6 +216,7 @@ Register-ArgumentCompleter -Native -CommandName 'crashscope' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the reports of a Crashpad database: states, sizes, upload attempts, retention')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Fail a build when crash dumps hold personal data or secrets (a CI gate)')
             [CompletionResult]::new('scrub', 'scrub', [CompletionResultType]::ParameterValue, 'Write a copy of a dump (or a whole Crashpad database) with identifying data removed, then prove the copy still works')
+            [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'List every rule: what it finds, its category and severity, and where it comes from')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions or man pages (used to build the files in the repository)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -213,6 +231,9 @@ Register-ArgumentCompleter -Native -CommandName 'crashscope' -ScriptBlock {
             break
         }
         'crashscope;help;scrub' {
+            break
+        }
+        'crashscope;help;rules' {
             break
         }
         'crashscope;help;generate' {

@@ -28,6 +28,9 @@ _crashscope() {
             crashscope,list)
                 cmd="crashscope__subcmd__list"
                 ;;
+            crashscope,rules)
+                cmd="crashscope__subcmd__rules"
+                ;;
             crashscope,scrub)
                 cmd="crashscope__subcmd__scrub"
                 ;;
@@ -64,6 +67,9 @@ _crashscope() {
             crashscope__subcmd__help,list)
                 cmd="crashscope__subcmd__help__subcmd__list"
                 ;;
+            crashscope__subcmd__help,rules)
+                cmd="crashscope__subcmd__help__subcmd__rules"
+                ;;
             crashscope__subcmd__help,scrub)
                 cmd="crashscope__subcmd__help__subcmd__scrub"
                 ;;
@@ -83,7 +89,7 @@ _crashscope() {
 
     case "${cmd}" in
         crashscope)
-            opts="-q -v -h -V --color --json --quiet --verbose --time-budget --help --version show list audit scrub generate help"
+            opts="-q -v -h -V --color --json --quiet --verbose --time-budget --help --version show list audit scrub rules generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -273,7 +279,7 @@ _crashscope() {
             return 0
             ;;
         crashscope__subcmd__help)
-            opts="show list audit scrub generate help"
+            opts="show list audit scrub rules generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -370,6 +376,20 @@ _crashscope() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        crashscope__subcmd__help__subcmd__rules)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         crashscope__subcmd__help__subcmd__scrub)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -407,6 +427,32 @@ _crashscope() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --time-budget)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crashscope__subcmd__rules)
+            opts="-q -v -h -V --format --excluded --color --json --quiet --verbose --time-budget --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "human json markdown" -- "${cur}"))
                     return 0
                     ;;
                 --color)

@@ -33,6 +33,7 @@ set edit:completion:arg-completer[crashscope] = {|@words|
             cand list 'List the reports of a Crashpad database: states, sizes, upload attempts, retention'
             cand audit 'Fail a build when crash dumps hold personal data or secrets (a CI gate)'
             cand scrub 'Write a copy of a dump (or a whole Crashpad database) with identifying data removed, then prove the copy still works'
+            cand rules 'List every rule: what it finds, its category and severity, and where it comes from'
             cand generate 'Write shell completions or man pages (used to build the files in the repository)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -126,6 +127,21 @@ set edit:completion:arg-completer[crashscope] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'crashscope;rules'= {
+            cand --format 'Output format: a table, JSON (docs/rules.md describes it), or the Markdown of docs/rules.md'
+            cand --color 'When to colour the output'
+            cand --time-budget 'The most time one dump may take, in seconds (stackwalk, memory scan, a scrub''s verification)'
+            cand --excluded 'List the upstream rules crashscope leaves out, each with the reason'
+            cand --json 'Print JSON instead of the human view (the same as `--format json`)'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -v 'Print more diagnostics on stderr (symbol lookups, skipped data)'
+            cand --verbose 'Print more diagnostics on stderr (symbol lookups, skipped data)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'crashscope;generate'= {
             cand --color 'When to colour the output'
             cand --time-budget 'The most time one dump may take, in seconds (stackwalk, memory scan, a scrub''s verification)'
@@ -184,6 +200,7 @@ set edit:completion:arg-completer[crashscope] = {|@words|
             cand list 'List the reports of a Crashpad database: states, sizes, upload attempts, retention'
             cand audit 'Fail a build when crash dumps hold personal data or secrets (a CI gate)'
             cand scrub 'Write a copy of a dump (or a whole Crashpad database) with identifying data removed, then prove the copy still works'
+            cand rules 'List every rule: what it finds, its category and severity, and where it comes from'
             cand generate 'Write shell completions or man pages (used to build the files in the repository)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -194,6 +211,8 @@ set edit:completion:arg-completer[crashscope] = {|@words|
         &'crashscope;help;audit'= {
         }
         &'crashscope;help;scrub'= {
+        }
+        &'crashscope;help;rules'= {
         }
         &'crashscope;help;generate'= {
             cand completions 'Write a completion script for SHELL to stdout'

@@ -12,3 +12,4 @@ $bin generate completions powershell > completions/_crashscope.ps1
 $bin generate completions elvish > completions/crashscope.elv
 rm -f man/*.1
 $bin generate man man
+$bin rules --format markdown > docs/rules.md

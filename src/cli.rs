@@ -109,6 +109,14 @@ pub enum Command {
     /// is left behind and the exit status is 2. The input is never changed.
     Scrub(ScrubArgs),
 
+    /// List every rule: what it finds, its category and severity, and where it comes from.
+    ///
+    /// crashscope's own rules, then the upstream secret rules it runs (gitleaks' default
+    /// configuration and a selection of Nosey Parker's, vendored with their licences; ids
+    /// `gitleaks.*`, `np.*`). Rule ids are stable: allow entries, `disable-rules` and
+    /// baselines name them. `--excluded` lists the upstream rules left out, and why.
+    Rules(RulesArgs),
+
     /// Write shell completions or man pages (used to build the files in the repository).
     #[command(hide = true)]
     Generate {
@@ -329,6 +337,25 @@ pub struct SymbolArgs {
     /// nor cached; Breakpad files of the largest apps are near 1 GiB).
     #[arg(long = "symbols-max-size", value_name = "MIB", default_value_t = 2048)]
     pub max_size_mib: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Output format: a table, JSON (docs/rules.md describes it), or the Markdown of
+    /// docs/rules.md.
+    #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
+    pub format: RulesFormat,
+
+    /// List the upstream rules crashscope leaves out, each with the reason.
+    #[arg(long)]
+    pub excluded: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Human,
+    Json,
+    Markdown,
 }
 
 #[derive(Debug, Subcommand)]

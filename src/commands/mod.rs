@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod generate;
 pub mod list;
+pub mod rules;
 pub mod scrub;
 pub mod show;
 
@@ -17,6 +18,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitStatus> {
         Command::List(args) => list::run(cli, args),
         Command::Audit(args) => audit::run(cli, args),
         Command::Scrub(args) => scrub::run(cli, args),
+        Command::Rules(args) => rules::run(cli, args),
         Command::Generate { what } => generate::run(what),
     }
 }

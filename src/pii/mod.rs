@@ -272,6 +272,44 @@ pub fn catalog() -> Vec<RuleInfo> {
         .collect()
 }
 
+/// One rule as `crashscope rules` lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Listed {
+    pub id: &'static str,
+    pub category: Category,
+    pub severity: Severity,
+    /// `crashscope`, `gitleaks` or `noseyparker`.
+    pub origin: &'static str,
+    pub description: &'static str,
+    /// Why an upstream rule's severity is below high.
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub severity_reason: &'static str,
+}
+
+/// Every rule, for `crashscope rules`: [`catalog`] with where each rule comes from.
+pub fn listing() -> Vec<Listed> {
+    let origin = |id: &str| {
+        upstream::UPSTREAM
+            .iter()
+            .find(|u| u.id == id)
+            .map_or(("crashscope", ""), |u| (u.origin.name(), u.severity_reason))
+    };
+    catalog()
+        .into_iter()
+        .map(|r| {
+            let (origin, severity_reason) = origin(r.id);
+            Listed {
+                id: r.id,
+                category: r.category,
+                severity: r.severity,
+                origin,
+                description: r.description,
+                severity_reason,
+            }
+        })
+        .collect()
+}
+
 /// FNV-1a 64 of `rule \0 value`, as 16 hex digits.
 pub fn fingerprint(rule: &str, value: &str) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;

@@ -66,14 +66,14 @@ pub const RULES: &[Rule] = &[
         id: "aws-access-key-id",
         category: C::Secret,
         severity: High,
-        description: "An AWS access key id",
-        pattern: r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b",
+        description: "An AWS access key id (long-term AKIA, temporary ASIA, and the other prefixes AWS issues)",
+        pattern: r"\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b",
         group: 0,
         folded: false,
         scanner: None,
         may: |s| {
             s.len() >= 20
-                && ["AKIA", "ASIA", "AGPA", "AIDA", "AROA"]
+                && ["AKIA", "ASIA", "AGPA", "AIDA", "AROA", "A3T", "ABIA", "ACCA"]
                     .iter()
                     .any(|p| s.has(p))
         },
@@ -113,7 +113,7 @@ pub const RULES: &[Rule] = &[
         category: C::Secret,
         severity: High,
         description: "A Slack token (xoxb-, xoxp-, ...)",
-        pattern: r"\bxox[abposr]-[A-Za-z0-9-]{10,}",
+        pattern: r"\bxox[abposre]-[A-Za-z0-9-]{10,}",
         group: 0,
         folded: false,
         scanner: None,
@@ -125,11 +125,11 @@ pub const RULES: &[Rule] = &[
         category: C::Secret,
         severity: High,
         description: "A Slack incoming-webhook URL (its path is the secret)",
-        pattern: r"https://hooks\.slack\.com/services/[A-Za-z0-9_/]{8,}",
+        pattern: r"(?:https?://)?hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9_/+]{8,}",
         group: 0,
         folded: false,
         scanner: None,
-        may: |s| s.len() >= 40 && s.slash && s.has("hooks.slack.com"),
+        may: |s| s.len() >= 30 && s.slash && s.has("hooks.slack.com"),
         validator: None,
     },
     Rule {

@@ -97,6 +97,9 @@ pub struct Excluded {
     pub reason: &'static str,
     /// The crashscope rule that finds the same values.
     pub same_as: Option<&'static str>,
+    /// Upstream's pattern, as published (none for a rule that matches file names).
+    pub pattern: Option<&'static str>,
+    pub keywords: &'static [&'static str],
 }
 
 include!(concat!(env!("OUT_DIR"), "/upstream.rs"));

@@ -11,6 +11,7 @@ pub mod escape;
 pub mod highlight;
 pub mod human;
 pub mod json;
+pub mod rules;
 pub mod table;
 
 use std::io::IsTerminal;

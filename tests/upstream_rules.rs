@@ -209,11 +209,11 @@ fn examples(rule: &Upstream) -> Vec<String> {
 }
 
 /// Binary filler around a string in memory: no text run continues into it.
-const BINARY: &[u8] = &[
+pub(crate) const BINARY: &[u8] = &[
     0x01, 0x90, 0xff, 0x00, 0x13, 0x37, 0x00, 0xfe, 0x02, 0x81, 0x00,
 ];
 
-fn memory_rules(mem: &[u8]) -> Vec<(&'static str, String)> {
+pub(crate) fn memory_rules(mem: &[u8]) -> Vec<(&'static str, String)> {
     let region = Region {
         kind: RegionKind::Heap,
         thread_id: None,

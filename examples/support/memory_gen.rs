@@ -36,7 +36,10 @@ const PLANTED: &[(&str, &str)] = &[
     // are part of the measured scan.
     ("gitleaks.gitlab-pat", "glpat-Xk9mQ2vR7tL4pW8nZ3cB"),
     ("np.dockerhub.1", "dckr_pat_Hq3Lm9Zt2Rv7Kp4Wn8Xc5Yb6Jd1"),
-    ("gitleaks.openai-api-key", "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"),
+    (
+        "gitleaks.openai-api-key",
+        "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",
+    ),
 ];
 
 /// `size` bytes that look like process memory, and where each planted value starts:

@@ -13,6 +13,7 @@
 
 pub mod keys;
 pub mod memory;
+mod protocols;
 pub mod rules;
 mod scanners;
 pub mod upstream;
@@ -652,8 +653,6 @@ pub fn match_rules(text: &str) -> Vec<(usize, usize, usize)> {
             }
         }
     }
-    let own = out.len();
-    ranges.clear();
     let mut upstream = Vec::new();
     upstream::find(text, &mut upstream);
     out.extend(
@@ -662,21 +661,34 @@ pub fn match_rules(text: &str) -> Vec<(usize, usize, usize)> {
             .filter(|&(_, s, e)| text.is_char_boundary(s) && text.is_char_boundary(e))
             .map(|(u, s, e)| (rules::RULES.len() + u, s, e)),
     );
-    if out.len() > own {
-        keep_best_secrets(&mut out);
-    }
+    keep_best_secrets(&mut out);
     out
 }
 
-/// Drop a secret match that overlaps a better-ranked secret match of another rule.
+/// Drop a secret match that lies within a better-ranked secret match of another rule (a
+/// connection string's whole password, not the `password=` rule's first word). A worse
+/// match that reaches beyond the better one stays: its bytes must be masked too.
 fn keep_best_secrets(found: &mut Vec<(usize, usize, usize)>) {
     let secret = |i: usize| rules::category(i) == Category::Secret;
-    let all = found.clone();
+    let mut better: Vec<(usize, usize, u8)> = found
+        .iter()
+        .filter(|&&(i, ..)| secret(i) && rules::rank(i) < 2)
+        .map(|&(i, s, e)| (s, e, rules::rank(i)))
+        .collect();
+    if better.is_empty() || !found.iter().any(|&(i, ..)| secret(i) && rules::rank(i) > 0) {
+        return;
+    }
+    better.sort_unstable();
     found.retain(|&(i, s, e)| {
-        !secret(i)
-            || !all.iter().any(|&(j, s2, e2)| {
-                j != i && secret(j) && rules::rank(j) < rules::rank(i) && s < e2 && s2 < e
-            })
+        if !secret(i) || rules::rank(i) == 0 {
+            return true;
+        }
+        let rank = rules::rank(i);
+        // Candidates start where this match starts or before.
+        let upto = better.partition_point(|&(s2, ..)| s2 <= s);
+        !better[..upto]
+            .iter()
+            .any(|&(_, e2, r2)| r2 < rank && e2 >= e)
     });
 }
 

@@ -197,7 +197,7 @@ pub const RULES: &[Rule] = &[
         category: C::Secret,
         severity: High,
         description: "A user name and password in a URL (scheme://user:password@host)",
-        pattern: r#"\b[a-zA-Z][a-zA-Z0-9+.-]+://([^/\s:@"'<>]+:[^/\s@"'<>]+)@"#,
+        pattern: r#"\b[a-zA-Z][a-zA-Z0-9+.-]+://([^/\s:@"'<>]*:[^/\s@"'<>]+)@"#,
         group: 1,
         folded: false,
         scanner: None,
@@ -205,12 +205,78 @@ pub const RULES: &[Rule] = &[
         validator: None,
     },
     Rule {
+        id: "http-basic-auth",
+        category: C::Secret,
+        severity: High,
+        description: "HTTP Basic credentials (`Authorization: Basic <base64>`, `curl -u` headers): base64 of user:password, decoded to check",
+        pattern: r"\bbasic\s+([a-z0-9+/]{8,}={0,2})",
+        group: 1,
+        folded: true,
+        scanner: None,
+        may: |s| s.len() >= 14 && s.has_ci("basic"),
+        validator: Some(super::protocols::basic_credentials),
+    },
+    Rule {
+        id: "http-cookie",
+        category: C::Secret,
+        severity: High,
+        description: "The cookies of an HTTP `Cookie:` or `Set-Cookie:` header: session ids and tokens, masked whole",
+        pattern: r"\b(?:set-)?cookie:[ \t]*([^\r\n]*=[^\r\n]*)",
+        group: 1,
+        folded: true,
+        scanner: None,
+        may: |s| s.equals && s.colons > 0 && s.has_ci("cookie:"),
+        validator: Some(super::protocols::cookie_values),
+    },
+    Rule {
+        id: "connection-string-secret",
+        category: C::Secret,
+        severity: High,
+        description: "A password or key in a connection string (ODBC, ADO.NET, Azure: `Pwd=`, `Password=`, `AccountKey=`, `SharedAccessKey=`), masked whole up to the next `;`, spaces included",
+        pattern: r#"(?:^|[;"'\s])(?:password|pwd|accountkey|sharedaccesskey|sharedsecretvalue)[ \t]*=[ \t]*(?:"([^"\r\n]+)"|'([^'\r\n]+)'|\{([^}\r\n]+)\}|([^;"'\r\n]+))"#,
+        group: ANY,
+        folded: true,
+        scanner: None,
+        may: |s| {
+            s.equals
+                && s.has(";")
+                && ["pwd", "password", "accountkey", "sharedaccesskey", "sharedsecretvalue"]
+                    .iter()
+                    .any(|k| s.has_ci(k))
+        },
+        validator: Some(super::protocols::connection_string),
+    },
+    Rule {
+        id: "ssh-key-comment",
+        category: C::UserName,
+        severity: Medium,
+        description: "The comment of an OpenSSH public key: `user@host` of whoever made the key",
+        pattern: r"\b(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) AAAA[A-Za-z0-9+/]{12,}={0,3}[ \t]+([^\s@]{1,64}@[A-Za-z0-9._-]{1,253})",
+        group: 1,
+        folded: false,
+        scanner: None,
+        may: |s| s.at && s.has("AAAA") && (s.has("ssh-") || s.has("ecdsa-")),
+        validator: None,
+    },
+    Rule {
+        id: "imei",
+        category: C::InstallId,
+        severity: Medium,
+        description: "A phone's IMEI (15 digits, Luhn-checked) next to its name: a hardware id that outlives every install",
+        pattern: r"\bimei(?:sv)?[ \t]*(?:number|no\.?|#)?[\x22']?[ \t]*[:=]?[ \t]*[\x22']?(\d{15})\b",
+        group: 1,
+        folded: true,
+        scanner: None,
+        may: |s| s.digits >= 15 && s.has_ci("imei"),
+        validator: Some(super::protocols::imei),
+    },
+    Rule {
         id: "secret-assignment",
         category: C::Secret,
         severity: High,
         description: "A value assigned to a secret-named key (password=, NPM_TOKEN=, api_key: ...)",
-        pattern: r#"\b(?:[a-z0-9]+[_-])*(?:password|passwd|passphrase|secret|token|api[_-]?key|apikey|access[_-]?key|auth[_-]?token|credentials?|client[_-]?secret)["']?\s*[=:]\s*["']?([^\s&;,"'<>]{4,})"#,
-        group: 1,
+        pattern: r#"\b(?:[a-z0-9]+[_-])*(?:password|passwd|passphrase|secret|token|api[_-]?key|apikey|access[_-]?key|auth[_-]?token|credentials?|client[_-]?secret)["']?\s*[=:]\s*(?:"([^"\r\n]{4,256})"|'([^'\r\n]{4,256})'|([^\s&;,"'<>]{4,}))"#,
+        group: ANY,
         folded: true,
         scanner: None,
         may: |s| {
@@ -287,11 +353,11 @@ pub const RULES: &[Rule] = &[
         category: C::Email,
         severity: Medium,
         description: "An e-mail address",
-        pattern: r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}\b",
+        pattern: r"\b[A-Za-z0-9._%+-]+(?:@|%40|\\u0040)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}\b",
         group: 0,
         folded: false,
         scanner: None,
-        may: |s| s.dot_after_at,
+        may: |s| s.dot_after_at || (s.dots > 0 && (s.has("%40") || s.has("\\u0040"))),
         validator: Some(email),
     },
     Rule {
@@ -1005,7 +1071,9 @@ fn phone(text: &str, start: usize, end: usize) -> bool {
 }
 
 fn email(text: &str, start: usize, end: usize) -> bool {
-    let m = &text[start..end];
+    // Written URL-encoded (`%40`) or JSON-escaped (`\u0040`): judged decoded.
+    let decoded = text[start..end].replace("%40", "@").replace("\\u0040", "@");
+    let m = decoded.as_str();
     // Not a versioned symbol such as `memcpy@GLIBC_2.14` or `foo@@VERS_1.0`.
     let domain = m.rsplit('@').next().unwrap_or("");
     // Not the password@host part of `scheme://user:password@host`.

@@ -155,3 +155,11 @@ fn encoded_e_mail_addresses_are_found_on_their_encoded_bytes() {
         r"alice\u0040example.com",
     );
 }
+
+#[test]
+fn a_private_key_inside_json_is_masked_to_its_end_line() {
+    let key = r"-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\nq2Zx0f3Yk8QmT1vN\n-----END PRIVATE KEY-----";
+    let json =
+        format!(r#"{{"type": "service_account", "private_key": "{key}\n", "client_email": "x"}}"#);
+    assert_found(&json, "private-key", key);
+}

@@ -17,6 +17,7 @@ mod memory_shapes;
 mod not_read;
 mod outputs;
 mod pii;
+mod planted_services;
 mod protocol_shapes;
 mod real_world;
 mod scale;

@@ -659,8 +659,8 @@ const GENERIC: &[&str] = &["secret-assignment", "bearer-token", "launch-secret"]
 pub const PRIVATE_KEY: usize = 0;
 
 /// Where a private key block that continues at `from` ends: after its `-----END …-----`
-/// line, or, when there is none, where the key's characters (base64, line breaks, PEM
-/// headers such as `Proc-Type: 4,ENCRYPTED`) stop. `bytes` holds text in `unit`-byte
+/// line, or, when there is none, where the key's characters (base64, line breaks, also
+/// JSON-escaped ones, PEM headers such as `Proc-Type: 4,ENCRYPTED`) stop. `bytes` holds text in `unit`-byte
 /// units (1: ASCII/UTF-8, 2: UTF-16LE). At most 64 KiB of key is taken.
 pub fn key_block_end(bytes: &[u8], from: usize, unit: usize) -> usize {
     let limit = from.saturating_add(64 * 1024 * unit).min(bytes.len());
@@ -685,6 +685,11 @@ pub fn key_block_end(bytes: &[u8], from: usize, unit: usize) -> usize {
                 j += unit;
             }
             return j;
+        }
+        // A key inside JSON (a GCP service-account file) has its line breaks escaped.
+        if c == b'\\' && matches!(at(i + unit), Some(b'n' | b'r')) {
+            i += 2 * unit;
+            continue;
         }
         let key_char = c.is_ascii_alphanumeric() || b"+/=:,-._".contains(&c);
         if !(key_char || b" \t\r\n".contains(&c)) {

@@ -88,6 +88,21 @@ struct Rule {
     negatives: Vec<String>,
 }
 
+/// The fewest bytes a match of `pattern` takes (as crashscope runs it: bytes, ASCII
+/// classes): a text shorter than that cannot hold one, so the rule's regex is neither
+/// compiled nor run there.
+fn min_len(id: &str, pattern: &str) -> usize {
+    regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(pattern)
+        .unwrap_or_else(|e| panic!("{id}: {e}"))
+        .properties()
+        .minimum_len()
+        .unwrap_or(0)
+}
+
 fn lit(s: &str) -> String {
     format!("{s:?}")
 }
@@ -287,11 +302,12 @@ fn main() {
             .map_or("None".to_string(), |s| format!("Some({s})"));
         let _ = writeln!(
             out,
-            "    Upstream {{ id: {}, origin: {}, description: {}, pattern: {}, keywords: {}, entropy: {:?}, group: {group}, allows: &[{}], severity: {severity}, severity_reason: {}, test_key: {test_key}, examples: {}, negatives: {} }},",
+            "    Upstream {{ id: {}, origin: {}, description: {}, pattern: {}, min_len: {}, keywords: {}, entropy: {:?}, group: {group}, allows: &[{}], severity: {severity}, severity_reason: {}, test_key: {test_key}, examples: {}, negatives: {} }},",
             lit(&r.id),
             r.origin,
             lit(&r.description),
             lit(&r.pattern),
+            min_len(&r.id, &r.pattern),
             list(&r.keywords),
             r.entropy,
             r.allows.join(", "),

@@ -211,9 +211,12 @@ impl IdentityMatcher {
             .unzip();
         let names = (!patterns.is_empty())
             .then(|| {
+                // A contiguous NFA: a DFA (what the builder picks for few names) costs
+                // more to build than a small dump's whole scan.
                 aho_corasick::AhoCorasick::builder()
                     .ascii_case_insensitive(true)
                     .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                    .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
                     .build(&patterns)
                     .ok()
             })

@@ -33,6 +33,12 @@ python3 -c "import sys; sys.stdout.buffer.write('x\0USERNAME=Alice Doe\0COMPUTER
   > "$corpus/memory_structures/peb"
 python3 -c "import sys; sys.stdout.buffer.write('<?xml version=\"1.0\"?><FGenericCrashContext><RuntimeProperties><MachineId>ABC</MachineId><LoginId>def</LoginId></RuntimeProperties></FGenericCrashContext>'.encode('utf-16le'))" \
   > "$corpus/memory_structures/context"
+# Upstream secret rules: keywords and tokens, ASCII and UTF-16LE (the full rule set runs
+# on every text the memory scan finds).
+python3 -c "
+import sys
+t='glpat-Xk9mQ2vR7tL4pW8nZ3cB\0dckr_pat_Hq3Lm9Zt2Rv7Kp4Wn8Xc5Yb6Jd1\0Authorization: Basic YWxpY2U6aHVudGVyMg==\r\nCookie: sid=31d4d96e407aad42\0Server=db;Uid=sa;Pwd={p;w}\0machine h login u password p\0hvs.s.sk ey hf_'
+sys.stdout.buffer.write(t.encode() + b'\x90' + t.encode('utf-16le'))" > "$corpus/memory_structures/tokens"
 cp -n testdata/databases/*/settings.dat testdata/databases/windows/metadata \
       testdata/databases/linux/*/*.meta "$corpus/crashpad_formats/" 2>/dev/null || true
 printf 'fail-on = "high"\ndisable-categories = ["quasi-identifier"]\n[[allow]]\npath = "a/**"\nreason = "x"\n[[allow]]\nrule = "email"\nvalue = "@example\\\\.com$"\nreason = "y"\n' \

@@ -175,3 +175,149 @@ fn audit_reads_mozilla_extra_files_and_stray_dumps() {
         doc["files"]
     );
 }
+
+/// A Mozilla `Crash Reports` folder (fabricated): `list` shows its pending and submitted
+/// reports; `show`, on the folder or on the pending dump, lists every `.extra`
+/// annotation as the form field the crash reporter sends and marks the planted values;
+/// `audit` fails on them; `scrub` writes a copy whose `.extra` is still JSON, with the
+/// planted values masked and the others kept.
+#[test]
+fn a_mozilla_store_is_listed_shown_audited_and_scrubbed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = tmp.path().join("profile/Crash Reports");
+    std::fs::create_dir_all(store.join("pending")).unwrap();
+    std::fs::create_dir_all(store.join("submitted")).unwrap();
+    std::fs::write(store.join("InstallTime20240101120000"), b"1704110400").unwrap();
+    let id = "7c4d2a10-5b3e-4f61-9a87-0e1d2c3b4a59";
+    let dump = store.join(format!("pending/{id}.dmp"));
+    std::fs::copy(testdata("clean/no-pii.dmp"), &dump).unwrap();
+    let extra = concat!(
+        r#"{"ProductName":"Firefox","Version":"128.0","#,
+        r#""Email":"jane.roe@example.com","#,
+        r#""URL":"https://clinic.example.org/appointments?patient=8812","#,
+        r#""Comments":"it crashed while I was filling in my tax return","#,
+        r#""TelemetryClientId":"2b7e1516-28ae-4d2a-a6f7-15880934cf4f","#,
+        r#""InstallTime":"1704110400"}"#
+    );
+    std::fs::write(store.join(format!("pending/{id}.extra")), extra).unwrap();
+    std::fs::write(
+        store.join("submitted/bp-5e6f7a8b.txt"),
+        b"Crash ID: bp-5e6f7a8b\n",
+    )
+    .unwrap();
+    let mut before = Vec::new();
+    tree(tmp.path(), &mut before);
+
+    let out = crashscope()
+        .args(["list", "--format", "json"])
+        .arg(&store)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let doc = &doc["database"];
+    assert_eq!(doc["layout"], "mozilla");
+    let states: Vec<(&str, &str)> = doc["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["id"].as_str().unwrap(), r["state"].as_str().unwrap()))
+        .collect();
+    assert_eq!(states, [(id, "pending"), ("bp-5e6f7a8b", "sent")]);
+
+    let planted = [
+        ("Email", "jane.roe@example.com"),
+        (
+            "URL",
+            "https://clinic.example.org/appointments?patient=8812",
+        ),
+        (
+            "Comments",
+            "it crashed while I was filling in my tax return",
+        ),
+        ("TelemetryClientId", "2b7e1516-28ae-4d2a-a6f7-15880934cf4f"),
+    ];
+    for target in [store.as_path(), dump.as_path()] {
+        let out = crashscope()
+            .args(["show", "--color", "always"])
+            .arg(target)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8_lossy(&out.stdout);
+        let plain = crate::util::strip_sgr(&text);
+        for key in [
+            "ProductName",
+            "Version",
+            "Email",
+            "URL",
+            "Comments",
+            "TelemetryClientId",
+            "InstallTime",
+        ] {
+            assert!(
+                plain
+                    .lines()
+                    .any(|l| l.split_whitespace().any(|w| w == key)),
+                "{key} is not listed:\n{plain}"
+            );
+        }
+        for (key, value) in planted {
+            let line = plain
+                .lines()
+                .find(|l| l.split_whitespace().nth(1) == Some(key))
+                .unwrap_or_else(|| panic!("no marked line for {key}:\n{plain}"));
+            assert!(
+                line.contains(&format!("⟦{value}⟧")),
+                "{key} not highlighted: {line}"
+            );
+        }
+        let version = plain.lines().find(|l| l.contains("Version ")).unwrap();
+        assert!(!version.contains('⟦'), "{version}");
+    }
+
+    let out = crashscope()
+        .args(["audit", "--no-config"])
+        .arg(&store)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+
+    let copy = tmp.path().join("scrubbed");
+    let out = crashscope()
+        .args(["scrub", "--no-config", "-o"])
+        .arg(&copy)
+        .arg(&store)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let scrubbed = std::fs::read_to_string(copy.join(format!("pending/{id}.extra"))).unwrap();
+    let json: Value = serde_json::from_str(&scrubbed).expect("still JSON");
+    assert_eq!(json["ProductName"], "Firefox");
+    for (key, value) in planted {
+        assert!(!scrubbed.contains(value), "{key} left in the copy");
+        assert!(
+            json[key].as_str().unwrap().chars().all(|c| c == '*'),
+            "{key}"
+        );
+    }
+    let mut after = Vec::new();
+    tree(tmp.path().join("profile").as_path(), &mut after);
+    before.retain(|(p, ..)| p.contains("/profile/"));
+    assert_eq!(before, after, "the store was written");
+}

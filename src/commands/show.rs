@@ -2,7 +2,7 @@
 //! its upload would carry it.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use minidump_processor::ProcessState;
 
@@ -123,9 +123,26 @@ fn marks(cli: &Cli, args: &ShowArgs) -> Marks {
 
 pub fn run(cli: &Cli, args: &ShowArgs) -> anyhow::Result<ExitStatus> {
     match source::detect(&args.path)? {
-        Source::Minidump(path) => run_dump(cli, args, &path),
-        Source::Database(root) => run_database(cli, args, &root),
+        Source::Minidump(path) => match mozilla_report(&path) {
+            // A pending report of Mozilla's crash reporter is shown as the reporter
+            // would send it: with the annotations of its `.extra` file.
+            Some((root, id)) if args.reports.is_empty() => run_database(cli, args, &root, Some(id)),
+            _ => run_dump(cli, args, &path),
+        },
+        Source::Database(root) => run_database(cli, args, &root, None),
     }
+}
+
+/// The store and report id of a dump that is a pending report of Mozilla's crash
+/// reporter (`Crash Reports/pending/ID.dmp` with `ID.extra` beside it).
+fn mozilla_report(path: &Path) -> Option<(PathBuf, String)> {
+    let pending = path.parent()?;
+    let root = pending.parent()?;
+    let id = path.file_stem()?.to_str()?.to_string();
+    let is_report = pending.file_name()? == "pending"
+        && path.with_extension("extra").is_file()
+        && crashpad::mozilla::detect(root);
+    is_report.then(|| (root.to_path_buf(), id))
 }
 
 fn run_dump(cli: &Cli, args: &ShowArgs, path: &Path) -> anyhow::Result<ExitStatus> {
@@ -203,14 +220,18 @@ struct Scanned {
     attachments: Vec<ScannedAttachment>,
 }
 
-fn scan_report(entry: &DbReport, walker: &Walker, split: bool) -> Scanned {
+fn scan_report(entry: &DbReport, walker: &Walker, split: bool, mozilla: bool) -> Scanned {
     let dump = match &entry.dump {
         Some(path) => Report::open(path)
             .map(|r| analyze_with(r, walker, split))
             .map_err(|e| e.to_string()),
         None => Err("the report has no dump file".to_string()),
     };
-    let form = dump.as_ref().ok().map(|a| upload::form(&a.inventory));
+    // Mozilla's reporter sends the `.extra` annotations (shown with the attachment), not
+    // Crashpad's form.
+    let form = (!mozilla)
+        .then(|| dump.as_ref().ok().map(|a| upload::form(&a.inventory)))
+        .flatten();
     let identity = dump
         .as_ref()
         .map(|a| a.findings.identity.clone())
@@ -270,9 +291,17 @@ fn scan_database(db: &Database) -> DatabaseScan {
     }
 }
 
-fn run_database(cli: &Cli, args: &ShowArgs, root: &Path) -> anyhow::Result<ExitStatus> {
+fn run_database(
+    cli: &Cli,
+    args: &ShowArgs,
+    root: &Path,
+    only: Option<String>,
+) -> anyhow::Result<ExitStatus> {
     let db = crashpad::open(root, crashpad::unix_now())?;
-    let chosen = select(&db, args)?;
+    let chosen = match only {
+        Some(id) => db.reports.iter().filter(|r| r.id == id).collect(),
+        None => select(&db, args)?,
+    };
     let config = SymbolConfig::from_args(&args.symbols, cli.global.verbose);
     let walker = Walker::new(&config).with_budget(cli.global.time_budget);
     let marks = marks(cli, args);
@@ -319,7 +348,12 @@ fn run_database(cli: &Cli, args: &ShowArgs, root: &Path) -> anyhow::Result<ExitS
         &chosen,
         workers,
         |entry| {
-            let scanned = scan_report(entry, &walker, split);
+            let scanned = scan_report(
+                entry,
+                &walker,
+                split,
+                db.layout == crashpad::Layout::Mozilla,
+            );
             let view = ReportView {
                 entry,
                 dump: scanned.dump.as_ref().ok().map(|a| a.view(args.threads)),

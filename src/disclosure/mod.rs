@@ -13,6 +13,7 @@
 pub mod bytemap;
 pub mod context;
 pub mod environ;
+pub mod extra;
 mod raw;
 pub mod upload;
 
@@ -188,18 +189,38 @@ pub fn attachment(name: &str, bytes: &[u8]) -> Inventory {
         control * 100 <= t.len()
     });
     match text {
-        Some(text) => inv.fields.push(Field {
-            path: format!("attachments.{name}"),
-            kind: FieldKind::Attachment {
-                name: name.to_string(),
-            },
-            value: text.to_string(),
-            origin: Origin {
-                offset: 0,
-                len: bytes.len() as u64,
-                encoding: Encoding::Utf8,
-            },
-        }),
+        Some(text) => {
+            inv.fields.push(Field {
+                path: format!("attachments.{name}"),
+                kind: FieldKind::Attachment {
+                    name: name.to_string(),
+                },
+                value: text.to_string(),
+                origin: Origin {
+                    offset: 0,
+                    len: bytes.len() as u64,
+                    encoding: Encoding::Utf8,
+                },
+            });
+            // Mozilla's `.extra`: each annotation is a form field of its own, judged by
+            // its name as well as its value.
+            let entries = name
+                .ends_with(".extra")
+                .then(|| extra::parse(text))
+                .flatten();
+            for e in entries.unwrap_or_default() {
+                inv.fields.push(Field {
+                    path: format!("extra.{}", e.key),
+                    kind: FieldKind::Annotation { key: e.key },
+                    origin: Origin {
+                        offset: e.offset as u64,
+                        len: e.value.len() as u64,
+                        encoding: Encoding::Utf8,
+                    },
+                    value: e.value,
+                });
+            }
+        }
         None => inv.regions.push(Region {
             kind: RegionKind::Other,
             thread_id: None,

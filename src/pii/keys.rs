@@ -166,6 +166,21 @@ pub fn by_key(key: &str, value: &str) -> Option<(&'static str, Category, Severit
     if w.len() == 2 && has("command") && has("line") {
         return Some(("command-line", Category::CommandLine, Severity::Medium));
     }
+    // Mozilla's crash reporter: the page the user was on, what they typed about the
+    // crash, when the app was installed.
+    if (w == ["url"] || (has("url") && (has("page") || has("top")))) && value.contains("://") {
+        return Some((
+            "sensitive-annotation",
+            Category::Annotation,
+            Severity::Medium,
+        ));
+    }
+    if (has("comments") || has("comment")) && !value.trim().is_empty() {
+        return Some(("user-comment", Category::Annotation, Severity::Medium));
+    }
+    if has("install") && has("time") {
+        return Some(("quasi-identifier", Category::QuasiIdentifier, Severity::Low));
+    }
     None
 }
 

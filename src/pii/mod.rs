@@ -247,6 +247,7 @@ const PLACE_RULES: &[RuleInfo] = &[
     RuleInfo { id: "named-user-name", category: Category::UserName, severity: Severity::Medium, description: "An annotation or crash context value whose name says it is a user or login name" },
     RuleInfo { id: "named-host-name", category: Category::HostName, severity: Severity::Medium, description: "An annotation or crash context value whose name says it is a computer or host name" },
     RuleInfo { id: "sensitive-annotation", category: Category::Annotation, severity: Severity::Medium, description: "A Crashpad annotation known to carry browsing or launch data (url-chunk, top-origin, switch-N)" },
+    RuleInfo { id: "user-comment", category: Category::Annotation, severity: Severity::Medium, description: "Text the user typed about the crash (Mozilla's Comments annotation): it may say anything about them" },
     RuleInfo { id: "quasi-identifier", category: Category::QuasiIdentifier, severity: Severity::Low, description: "OS build, CPU brand, GPU or distribution: narrows down who you are" },
     RuleInfo { id: "user-name", category: Category::UserName, severity: Severity::Medium, description: "A user name the dump revealed elsewhere (a home path, USER), found again" },
     RuleInfo { id: "build-path-user", category: Category::UserName, severity: Severity::Medium, description: "A user name seen only in a module's debug file (PDB) path: whoever built that module, not the user; listed apart from the user's identity" },

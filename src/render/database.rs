@@ -101,6 +101,12 @@ fn age_days(db: &Database, r: &DbReport) -> Option<i64> {
 
 /// The consent line: what happens to pending reports.
 fn consent(db: &Database) -> String {
+    if db.layout == crate::source::crashpad::Layout::Mozilla {
+        return "asked crash by crash: the crash reporter (or about:crashes) sends a pending \
+                report when you submit it, or by itself if you let Firefox send reports \
+                automatically"
+            .to_string();
+    }
     match (&db.settings, &db.settings_problem) {
         (Some(s), _) if s.uploads_enabled => {
             "uploads ENABLED — pending reports are sent without asking again".to_string()
@@ -190,6 +196,9 @@ pub fn write_list(w: &mut impl Write, db: &Database, p: Palette) -> io::Result<(
         table.write(w)?;
     }
     writeln!(w)?;
+    if db.layout == crate::source::crashpad::Layout::Mozilla {
+        return write_db_problems(w, db, p);
+    }
     let pruned = db.reports.iter().filter(|r| r.pruned).count();
     let pruned_bytes: u64 = db
         .reports
@@ -247,7 +256,11 @@ pub fn write_overview(
     line(
         w,
         p,
-        "Crashpad database",
+        if db.layout == crate::source::crashpad::Layout::Mozilla {
+            "Crash reports"
+        } else {
+            "Crashpad database"
+        },
         &format!(
             "{} · {}",
             escape(&db.root.display().to_string()),
@@ -565,6 +578,17 @@ fn write_attachments(
         if let Some(problem) = &a.problem {
             writeln!(w, "      {}", p.bad(&escape(problem)))?;
         }
+        // Mozilla's `.extra`: every annotation, as the form field the reporter sends.
+        let annotations: Vec<&crate::disclosure::Field> = a
+            .inventory
+            .fields
+            .iter()
+            .filter(|f| matches!(f.kind, FieldKind::Annotation { .. }))
+            .collect();
+        if !annotations.is_empty() {
+            write_extra(w, a, &annotations, marks)?;
+            continue;
+        }
         // Text: the lines that hold findings, marked. Binary: memory-style excerpts.
         if let Some(field) = a.inventory.fields.first() {
             let mut printed = 0;
@@ -608,6 +632,56 @@ fn write_attachments(
                 }
             }
         }
+    }
+    Ok(())
+}
+
+/// The annotations of a Mozilla `.extra` file, each as the form field the crash reporter
+/// uploads with the dump, marked with its findings.
+fn write_extra(
+    w: &mut impl Write,
+    a: &ScannedAttachment,
+    fields: &[&crate::disclosure::Field],
+    marks: &Marks,
+) -> io::Result<()> {
+    let p = marks.palette;
+    writeln!(
+        w,
+        "      {}",
+        p.dim(&format!(
+            "the crash reporter sends these {} annotations as form fields with the dump:",
+            fields.len()
+        ))
+    )?;
+    let width = fields
+        .iter()
+        .map(|f| escape(&f.path[6..]).chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(28);
+    for f in fields {
+        // By bytes: a value found in the file's text and in the field is one finding.
+        let (from, to) = (f.origin.offset, f.origin.offset + f.origin.len);
+        let ranges: Vec<(usize, usize, Severity)> = a
+            .findings
+            .findings
+            .iter()
+            .filter(|x| marks.shows(x.severity))
+            .filter(|x| x.offset >= from && x.offset + x.length <= to)
+            .map(|x| {
+                let start = (x.offset - from) as usize;
+                (start, start + x.length as usize, x.severity)
+            })
+            .collect();
+        let (worst, text) = marks.highlight_ranges(&f.value, ranges);
+        let key = escape(&f.path["extra.".len()..]).into_owned();
+        let pad = width.saturating_sub(key.chars().count());
+        writeln!(
+            w,
+            "   {} {key}{}  {text}",
+            marks.marker(worst),
+            " ".repeat(pad)
+        )?;
     }
     Ok(())
 }

@@ -15,6 +15,7 @@
 //! All three share `settings.dat` ([`read_settings`]) and `attachments/UUID/NAME`.
 
 pub mod mac;
+pub mod mozilla;
 pub mod windows;
 
 use std::collections::BTreeMap;
@@ -45,6 +46,9 @@ pub enum Layout {
     /// sync): reports are in their folders' states, created when their dumps say.
     #[serde(rename = "mac-metadata-lost")]
     MacWithoutMetadata,
+    /// Mozilla's crash reporter (`Crash Reports`: `pending/ID.dmp` + `ID.extra`,
+    /// `submitted/`): not Crashpad, read the same way.
+    Mozilla,
 }
 
 impl Layout {
@@ -54,6 +58,7 @@ impl Layout {
             Layout::Windows => "Windows layout",
             Layout::Mac => "macOS layout",
             Layout::MacWithoutMetadata => "macOS layout, metadata lost in a copy",
+            Layout::Mozilla => "Mozilla crash reporter",
         }
     }
 }
@@ -328,10 +333,16 @@ pub fn open_with(
     };
     if let Some(problem) = &db.settings_problem {
         if problem.starts_with(SETTINGS_UNREADABLE) {
-            db.unreadable.push((settings_path, problem.clone()));
+            db.unreadable.push((settings_path.clone(), problem.clone()));
         }
     }
-    if root.join("metadata").is_file() || root.join("reports").is_dir() {
+    if mozilla::detect(root) {
+        db.layout = Layout::Mozilla;
+        // The reporter keeps no settings file: consent is asked crash by crash.
+        db.settings_problem = None;
+        db.unreadable.retain(|(p, _)| p != &settings_path);
+        mozilla::read(&mut db);
+    } else if root.join("metadata").is_file() || root.join("reports").is_dir() {
         db.layout = Layout::Windows;
         windows::read(&mut db);
     } else if let Some(prefix) = mac::detect(root, xattrs) {
@@ -365,7 +376,12 @@ pub fn open_with(
             .then(b.created().cmp(&a.created()))
             .then(a.id.cmp(&b.id))
     });
-    let pruned: std::collections::BTreeSet<String> = prune_candidates(&db).into_iter().collect();
+    // Pruning is Crashpad's; Mozilla's reporter keeps its own rules.
+    let pruned: std::collections::BTreeSet<String> = if db.layout == Layout::Mozilla {
+        Default::default()
+    } else {
+        prune_candidates(&db).into_iter().collect()
+    };
     for r in &mut db.reports {
         r.pruned = pruned.contains(&r.id);
     }

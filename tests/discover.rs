@@ -321,3 +321,174 @@ fn a_mozilla_store_is_listed_shown_audited_and_scrubbed() {
     before.retain(|(p, ..)| p.contains("/profile/"));
     assert_eq!(before, after, "the store was written");
 }
+
+/// Writes a sentry-native envelope: a header, an event item, and the minidump as an
+/// `event.minidump` attachment item, as the Breakpad backend packs a crash.
+fn envelope(event: &Value, dump: &[u8]) -> Vec<u8> {
+    let event = serde_json::to_vec(event).unwrap();
+    let mut out = br#"{"event_id":"5d1e0c4b7a8f4b2e9c3d6e7f8a9b0c1d","dsn":"https://k3y@o0.ingest.example.io/42"}"#.to_vec();
+    out.push(b'\n');
+    out.extend(format!(r#"{{"type":"event","length":{}}}"#, event.len()).bytes());
+    out.push(b'\n');
+    out.extend(&event);
+    out.push(b'\n');
+    out.extend(
+        format!(
+            r#"{{"type":"attachment","length":{},"filename":"minidump.dmp","attachment_type":"event.minidump"}}"#,
+            dump.len()
+        )
+        .bytes(),
+    );
+    out.push(b'\n');
+    out.extend(dump);
+    out.push(b'\n');
+    out
+}
+
+/// sentry-native's database in a fabricated home: a crashed run (an envelope with the
+/// event and the minidump, its session) and a run that still holds a dump. `list` finds
+/// it with its app and counts; `show` marks the planted values in the envelope and the
+/// session; `audit` fails on them.
+#[test]
+fn a_sentry_native_store_is_found_shown_and_audited() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path().join("home/sam");
+    let store = home.join(".config/Starfarer/.sentry-native");
+    let crashed = store.join("5d1e0c4b-7a8f-4b2e-9c3d-6e7f8a9b0c1d.run");
+    let packing = store.join("9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d.run");
+    std::fs::create_dir_all(&crashed).unwrap();
+    std::fs::create_dir_all(&packing).unwrap();
+    let event = serde_json::json!({
+        "level": "fatal",
+        "user": {"email": "sam.lee@example.net", "ip_address": "198.51.100.77"},
+        "tags": {"build": "1.2.3"}
+    });
+    let dump = std::fs::read(testdata("clean/no-pii.dmp")).unwrap();
+    std::fs::write(
+        crashed.join("5d1e0c4b-7a8f-4b2e-9c3d-6e7f8a9b0c1d.envelope"),
+        envelope(&event, &dump),
+    )
+    .unwrap();
+    std::fs::write(
+        crashed.join("session.json"),
+        br#"{"sid":"0c0d0e0f-1111-4222-8333-444455556666","did":"sam.lee@example.net","status":"crashed"}"#,
+    )
+    .unwrap();
+    std::fs::copy(
+        testdata("dumps/linux-crashy-segv.dmp"),
+        packing.join("minidump.dmp"),
+    )
+    .unwrap();
+    std::fs::write(store.join("last_crash"), b"2026-11-29T10:00:00Z").unwrap();
+    std::fs::write(store.join("user-consent"), b"1").unwrap();
+
+    let out = crashscope()
+        .args(["list", "--format", "json"])
+        .env_clear()
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let stores = doc["stores"].as_array().unwrap();
+    assert_eq!(stores.len(), 1, "{stores:?}");
+    let s = &stores[0];
+    assert_eq!(
+        (s["app"].as_str(), s["kind"].as_str()),
+        (Some("Starfarer"), Some("sentry-native"))
+    );
+    assert_eq!(s["waiting"], 2, "{s}");
+    assert_eq!(s["uploads_enabled"], true, "user-consent = 1");
+
+    let out = crashscope()
+        .args(["show", "--color", "never"])
+        .arg(&store)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    for planted in ["⟦sam.lee@example.net⟧", "⟦198.51.100.77⟧"] {
+        assert!(text.contains(planted), "{planted} not marked:\n{text}");
+    }
+    // The DSN's key in the URL is not an e-mail address.
+    assert!(!text.contains("⟦k3y@o0.ingest.example.io⟧"), "{text}");
+    // The run that holds a dump is shown with its stacks.
+    assert!(text.contains("Thread 0"), "{text}");
+
+    let out = crashscope()
+        .args(["audit", "--no-config"])
+        .arg(&store)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+/// A folder that cannot be listed is reported and skipped; the others are still searched.
+#[test]
+fn list_without_a_path_reports_unreadable_folders_and_goes_on() {
+    use std::os::unix::fs::PermissionsExt;
+    let Some(mut cmd) = crate::util::unprivileged() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let home = tmp.path().join("home");
+    let config = home.join(".config");
+    copy_dir(&testdata("databases/linux"), &config.join("Code/Crashpad"));
+    let locked = config.join("Locked");
+    std::fs::create_dir_all(locked.join("inner")).unwrap();
+    for dir in [&home, &config, &config.join("Code")] {
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    // Everything readable by the unprivileged user, except the locked folder.
+    let status = std::process::Command::new("chmod")
+        .args(["-R", "a+rX"])
+        .arg(&home)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let out = cmd
+        .args(["list", "--format", "json"])
+        .env_clear()
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", &config)
+        .output()
+        .unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(doc["stores"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["app"] == "Code"));
+    let unreadable = doc["unreadable"].as_array().unwrap();
+    assert!(
+        unreadable
+            .iter()
+            .any(|u| u["path"].as_str().unwrap().ends_with("/Locked")),
+        "{unreadable:?}"
+    );
+}

@@ -70,53 +70,43 @@ fn run_discovery(cli: &Cli, args: &ListArgs) -> anyhow::Result<ExitStatus> {
     let listed: Vec<Listed> = found
         .stores
         .iter()
-        .map(|s| match s.kind {
-            discover::StoreKind::Crashpad => match crashpad::open(&s.path, now) {
-                Ok(db) => {
-                    let waiting: Vec<_> = db
-                        .reports
-                        .iter()
-                        .filter(|r| r.state.would_upload())
-                        .collect();
-                    Listed {
-                        app: s.app.clone(),
-                        kind: s.kind,
-                        path: s.path.clone(),
-                        uploads_enabled: db.settings.as_ref().map(|x| x.uploads_enabled),
-                        waiting: waiting.len(),
-                        waiting_bytes: waiting.iter().map(|r| r.total_size()).sum(),
-                        sent: db
-                            .reports
-                            .iter()
-                            .filter(|r| r.state == crashpad::State::Sent)
-                            .count(),
-                        problems: db.problems.clone(),
-                    }
-                }
-                Err(e) => Listed {
-                    app: s.app.clone(),
-                    kind: s.kind,
-                    path: s.path.clone(),
-                    uploads_enabled: None,
-                    waiting: 0,
-                    waiting_bytes: 0,
-                    sent: 0,
-                    problems: vec![e.reason],
-                },
-            },
-            discover::StoreKind::Mozilla => {
-                let (waiting, waiting_bytes, sent) = discover::mozilla_counts(&s.path);
+        .map(|s| match crashpad::open(&s.path, now) {
+            Ok(db) => {
+                let waiting: Vec<_> = db
+                    .reports
+                    .iter()
+                    .filter(|r| r.state.would_upload())
+                    .collect();
                 Listed {
                     app: s.app.clone(),
                     kind: s.kind,
                     path: s.path.clone(),
-                    uploads_enabled: None,
-                    waiting,
-                    waiting_bytes,
-                    sent,
-                    problems: Vec::new(),
+                    uploads_enabled: match s.kind {
+                        discover::StoreKind::SentryNative => {
+                            crashpad::sentry::user_consent(&s.path)
+                        }
+                        _ => db.settings.as_ref().map(|x| x.uploads_enabled),
+                    },
+                    waiting: waiting.len(),
+                    waiting_bytes: waiting.iter().map(|r| r.total_size()).sum(),
+                    sent: db
+                        .reports
+                        .iter()
+                        .filter(|r| r.state == crashpad::State::Sent)
+                        .count(),
+                    problems: db.problems.clone(),
                 }
             }
+            Err(e) => Listed {
+                app: s.app.clone(),
+                kind: s.kind,
+                path: s.path.clone(),
+                uploads_enabled: None,
+                waiting: 0,
+                waiting_bytes: 0,
+                sent: 0,
+                problems: vec![e.reason],
+            },
         })
         .collect();
     let stdout = std::io::stdout();
@@ -140,6 +130,9 @@ fn run_discovery(cli: &Cli, args: &ListArgs) -> anyhow::Result<ExitStatus> {
             for l in &listed {
                 let consent = match (l.kind, l.uploads_enabled) {
                     (discover::StoreKind::Mozilla, _) => "asks each time",
+                    (discover::StoreKind::SentryNative, Some(true)) => "consent given",
+                    (discover::StoreKind::SentryNative, Some(false)) => "consent revoked",
+                    (discover::StoreKind::SentryNative, None) => "sends at restart",
                     (_, Some(true)) => "uploads ENABLED",
                     (_, Some(false)) => "uploads disabled",
                     (_, None) => "consent unknown",

@@ -382,7 +382,12 @@ fn run_database(
                 .as_ref()
                 .map(|a| a.findings.others.clone())
                 .unwrap_or_default();
-            let bad = scanned.dump.as_ref().map_or(true, |a| a.incomplete());
+            // A report that has no dump at all (a sentry-native run whose minidump travels
+            // inside its envelope, a report already sent) is not a dump that failed.
+            let bad = match &scanned.dump {
+                Ok(a) => a.incomplete(),
+                Err(_) => entry.dump.is_some(),
+            };
             (rendered, (found, others), bad)
         },
         |i, (rendered, (found, others), bad)| -> anyhow::Result<()> {

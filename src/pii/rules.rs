@@ -1081,8 +1081,10 @@ fn email(text: &str, start: usize, end: usize) -> bool {
     let m = decoded.as_str();
     // Not a versioned symbol such as `memcpy@GLIBC_2.14` or `foo@@VERS_1.0`.
     let domain = m.rsplit('@').next().unwrap_or("");
-    // Not the password@host part of `scheme://user:password@host`.
-    let userinfo = text[..start].ends_with(':') && text[..start].contains("://");
+    // Not the password@host part of `scheme://user:password@host`, nor the user of
+    // `scheme://user@host` (a Sentry DSN's key, an SSH or FTP URL's login).
+    let userinfo = (text[..start].ends_with(':') && text[..start].contains("://"))
+        || (text[..start].ends_with("://") && !text[..start].ends_with("mailto://"));
     !domain.chars().next().is_some_and(|c| c.is_ascii_digit())
         && !m.contains("@@")
         && !userinfo

@@ -101,6 +101,14 @@ fn age_days(db: &Database, r: &DbReport) -> Option<i64> {
 
 /// The consent line: what happens to pending reports.
 fn consent(db: &Database) -> String {
+    if db.layout == crate::source::crashpad::Layout::SentryNative {
+        return match crate::source::crashpad::sentry::user_consent(&db.root) {
+            Some(true) => "given (user-consent = 1): a crashed run's reports are sent when the app starts again",
+            Some(false) => "revoked (user-consent = 0): nothing is sent",
+            None => "not asked by sentry-native (no user-consent file): a crashed run's reports are sent when the app starts again",
+        }
+        .to_string();
+    }
     if db.layout == crate::source::crashpad::Layout::Mozilla {
         return "asked crash by crash: the crash reporter (or about:crashes) sends a pending \
                 report when you submit it, or by itself if you let Firefox send reports \
@@ -196,7 +204,10 @@ pub fn write_list(w: &mut impl Write, db: &Database, p: Palette) -> io::Result<(
         table.write(w)?;
     }
     writeln!(w)?;
-    if db.layout == crate::source::crashpad::Layout::Mozilla {
+    if matches!(
+        db.layout,
+        crate::source::crashpad::Layout::Mozilla | crate::source::crashpad::Layout::SentryNative
+    ) {
         return write_db_problems(w, db, p);
     }
     let pruned = db.reports.iter().filter(|r| r.pruned).count();
@@ -256,10 +267,10 @@ pub fn write_overview(
     line(
         w,
         p,
-        if db.layout == crate::source::crashpad::Layout::Mozilla {
-            "Crash reports"
-        } else {
-            "Crashpad database"
+        match db.layout {
+            crate::source::crashpad::Layout::Mozilla => "Crash reports",
+            crate::source::crashpad::Layout::SentryNative => "Crash store",
+            _ => "Crashpad database",
         },
         &format!(
             "{} · {}",
@@ -423,6 +434,12 @@ pub fn write_report(w: &mut impl Write, view: &ReportView<'_>, marks: &Marks) ->
             writeln!(w)?;
             write_show(w, dump, *marks)?;
         }
+        (None, Some(_)) if r.dump.is_none() => line(
+            w,
+            p,
+            "Dump",
+            &p.dim("none in this report's files (a minidump inside an envelope is scanned with it, as bytes)"),
+        )?,
         (None, Some(e)) => line(
             w,
             p,

@@ -1,7 +1,7 @@
 //! Finding the crash stores of the current user: Crashpad databases (Chrome, Chromium,
 //! Edge, Brave, Vivaldi, Opera, every Electron app, anything else built on Crashpad) and
-//! Mozilla `Crash Reports` folders (Firefox, Thunderbird), by their structure under the
-//! user-data roots, not by a list of app names.
+//! Mozilla `Crash Reports` folders (Firefox, Thunderbird) and sentry-native databases, by
+//! their structure under the user-data roots, not by a list of app names.
 //!
 //! The roots come from the environment: `$XDG_CONFIG_HOME` (or `~/.config`),
 //! `~/Library/Application Support`, `%APPDATA%`, `%LOCALAPPDATA%`, and the Mozilla
@@ -20,6 +20,9 @@ pub enum StoreKind {
     Crashpad,
     /// Mozilla's crash reporter: `pending/ID.dmp` + `ID.extra`, `submitted/`.
     Mozilla,
+    /// sentry-native's database (`.sentry-native`): run folders, maybe a Crashpad
+    /// database too.
+    SentryNative,
 }
 
 impl StoreKind {
@@ -27,6 +30,7 @@ impl StoreKind {
         match self {
             StoreKind::Crashpad => "Crashpad",
             StoreKind::Mozilla => "Mozilla",
+            StoreKind::SentryNative => "sentry",
         }
     }
 }
@@ -158,6 +162,14 @@ pub fn find(roots: &[PathBuf], progress: &dyn Fn(&Path)) -> Found {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
+            if depth > 0 && crate::source::crashpad::sentry::detect(&dir) {
+                found.stores.push(Store {
+                    app: app_name(root, &dir),
+                    kind: StoreKind::SentryNative,
+                    path: dir,
+                });
+                continue;
+            }
             if depth > 0 && is_mozilla(&dir, &name) {
                 found.stores.push(Store {
                     app: app_name(root, &dir),
@@ -203,31 +215,6 @@ pub fn find(roots: &[PathBuf], progress: &dyn Fn(&Path)) -> Found {
             .then(a.path.cmp(&b.path))
     });
     found
-}
-
-/// The pending Mozilla reports of a `Crash Reports` folder: `(count, bytes)` of
-/// `pending/*.dmp` (regular files only), and the submitted ones.
-pub fn mozilla_counts(dir: &Path) -> (usize, u64, usize) {
-    let mut pending = (0usize, 0u64);
-    if let Ok(read) = std::fs::read_dir(dir.join("pending")) {
-        for e in read.flatten() {
-            let is_dump = e.file_name().to_string_lossy().ends_with(".dmp");
-            if let (true, Ok(m)) = (is_dump, std::fs::symlink_metadata(e.path())) {
-                if m.is_file() {
-                    pending.0 += 1;
-                    pending.1 += m.len();
-                }
-            }
-        }
-    }
-    let submitted = std::fs::read_dir(dir.join("submitted"))
-        .map(|r| {
-            r.flatten()
-                .filter(|e| e.file_name().to_string_lossy().ends_with(".txt"))
-                .count()
-        })
-        .unwrap_or(0);
-    (pending.0, pending.1, submitted)
 }
 
 #[cfg(test)]

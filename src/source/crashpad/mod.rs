@@ -16,6 +16,7 @@
 
 pub mod mac;
 pub mod mozilla;
+pub mod sentry;
 pub mod windows;
 
 use std::collections::BTreeMap;
@@ -49,6 +50,10 @@ pub enum Layout {
     /// Mozilla's crash reporter (`Crash Reports`: `pending/ID.dmp` + `ID.extra`,
     /// `submitted/`): not Crashpad, read the same way.
     Mozilla,
+    /// sentry-native's database without a Crashpad database in it (the Breakpad or
+    /// in-process backend): its run folders.
+    #[serde(rename = "sentry-native")]
+    SentryNative,
 }
 
 impl Layout {
@@ -59,6 +64,7 @@ impl Layout {
             Layout::Mac => "macOS layout",
             Layout::MacWithoutMetadata => "macOS layout, metadata lost in a copy",
             Layout::Mozilla => "Mozilla crash reporter",
+            Layout::SentryNative => "sentry-native database",
         }
     }
 }
@@ -284,6 +290,10 @@ pub struct NotADatabase {
 
 /// Whether a directory looks like a Crashpad database (any of its marker entries).
 pub fn looks_like_database(dir: &Path) -> bool {
+    has_crashpad_entries(dir) || sentry::detect(dir)
+}
+
+fn has_crashpad_entries(dir: &Path) -> bool {
     [
         "settings.dat",
         "metadata",
@@ -336,7 +346,12 @@ pub fn open_with(
             db.unreadable.push((settings_path.clone(), problem.clone()));
         }
     }
-    if mozilla::detect(root) {
+    let sentry_runs = sentry::detect(root);
+    if sentry_runs && !has_crashpad_entries(root) {
+        db.layout = Layout::SentryNative;
+        db.settings_problem = None;
+        db.unreadable.retain(|(p, _)| p != &settings_path);
+    } else if mozilla::detect(root) {
         db.layout = Layout::Mozilla;
         // The reporter keeps no settings file: consent is asked crash by crash.
         db.settings_problem = None;
@@ -369,6 +384,10 @@ pub fn open_with(
             ));
         }
     }
+    // sentry-native keeps its run folders beside its Crashpad database (or alone).
+    if sentry_runs {
+        sentry::read(&mut db);
+    }
     attach(&mut db);
     db.reports.sort_by(|a, b| {
         (!a.state.would_upload(), a.state)
@@ -376,12 +395,13 @@ pub fn open_with(
             .then(b.created().cmp(&a.created()))
             .then(a.id.cmp(&b.id))
     });
-    // Pruning is Crashpad's; Mozilla's reporter keeps its own rules.
-    let pruned: std::collections::BTreeSet<String> = if db.layout == Layout::Mozilla {
-        Default::default()
-    } else {
-        prune_candidates(&db).into_iter().collect()
-    };
+    // Pruning is Crashpad's; Mozilla's reporter and sentry-native keep their own rules.
+    let pruned: std::collections::BTreeSet<String> =
+        if matches!(db.layout, Layout::Mozilla | Layout::SentryNative) {
+            Default::default()
+        } else {
+            prune_candidates(&db).into_iter().collect()
+        };
     for r in &mut db.reports {
         r.pruned = pruned.contains(&r.id);
     }

@@ -42,6 +42,7 @@ Register-ArgumentCompleter -Native -CommandName 'crashscope' -ScriptBlock {
             break
         }
         'crashscope;show' {
+            [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'A crash store that `crashscope list` (without a path) finds, by its app''s name (case-insensitive, a unique prefix is enough) or its number in that list')
             [CompletionResult]::new('--report', '--report', [CompletionResultType]::ParameterName, 'Only this report of a database (its id, or a unique prefix of it; repeatable)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'Which reports of a database to show')
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Which threads to print stacks for: the crashing (or requesting) thread, or all')
@@ -82,6 +83,7 @@ Register-ArgumentCompleter -Native -CommandName 'crashscope' -ScriptBlock {
             break
         }
         'crashscope;audit' {
+            [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'Also audit a crash store that `crashscope list` (without a path) finds, by its app''s name (case-insensitive, a unique prefix is enough) or its number in that list')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The policy file (default: crashscope.toml in the current directory or a parent)')
             [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Fail on findings of this severity or higher (default: the config''s, else medium)')
             [CompletionResult]::new('--baseline', '--baseline', [CompletionResultType]::ParameterName, 'An earlier `audit --format json` report: only findings not in it fail')

@@ -111,12 +111,16 @@ _crashscope() {
             return 0
             ;;
         crashscope__subcmd__audit)
-            opts="-o -q -v -h -V --config --no-config --fail-on --baseline --format --output --show-values --exit-zero --color --json --quiet --verbose --time-budget --help --version"
+            opts="-o -q -v -h -V --app --config --no-config --fail-on --baseline --format --output --show-values --exit-zero --color --json --quiet --verbose --time-budget --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --app)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -549,12 +553,16 @@ _crashscope() {
             return 0
             ;;
         crashscope__subcmd__show)
-            opts="-q -v -h -V --report --state --threads --symbols-path --symbols-url --symbols-cache --symbols-timeout --symbols-max-size --format --redact --all --color --json --quiet --verbose --time-budget --help --version"
+            opts="-q -v -h -V --app --report --state --threads --symbols-path --symbols-url --symbols-cache --symbols-timeout --symbols-max-size --format --redact --all --color --json --quiet --verbose --time-budget --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --app)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --report)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -38,6 +38,7 @@ set edit:completion:arg-completer[crashscope] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'crashscope;show'= {
+            cand --app 'A crash store that `crashscope list` (without a path) finds, by its app''s name (case-insensitive, a unique prefix is enough) or its number in that list'
             cand --report 'Only this report of a database (its id, or a unique prefix of it; repeatable)'
             cand --state 'Which reports of a database to show'
             cand --threads 'Which threads to print stacks for: the crashing (or requesting) thread, or all'
@@ -76,6 +77,7 @@ set edit:completion:arg-completer[crashscope] = {|@words|
             cand --version 'Print version'
         }
         &'crashscope;audit'= {
+            cand --app 'Also audit a crash store that `crashscope list` (without a path) finds, by its app''s name (case-insensitive, a unique prefix is enough) or its number in that list'
             cand --config 'The policy file (default: crashscope.toml in the current directory or a parent)'
             cand --fail-on 'Fail on findings of this severity or higher (default: the config''s, else medium)'
             cand --baseline 'An earlier `audit --format json` report: only findings not in it fail'

@@ -40,6 +40,7 @@ complete -c crashscope -n "__fish_crashscope_needs_command" -f -a "scrub" -d 'Wr
 complete -c crashscope -n "__fish_crashscope_needs_command" -f -a "rules" -d 'List every rule: what it finds, its category and severity, and where it comes from'
 complete -c crashscope -n "__fish_crashscope_needs_command" -f -a "generate" -d 'Write shell completions or man pages (used to build the files in the repository)'
 complete -c crashscope -n "__fish_crashscope_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c crashscope -n "__fish_crashscope_using_subcommand show" -l app -d 'A crash store that `crashscope list` (without a path) finds, by its app\'s name (case-insensitive, a unique prefix is enough) or its number in that list' -r
 complete -c crashscope -n "__fish_crashscope_using_subcommand show" -l report -d 'Only this report of a database (its id, or a unique prefix of it; repeatable)' -r
 complete -c crashscope -n "__fish_crashscope_using_subcommand show" -l state -d 'Which reports of a database to show' -r -f -a "pending\t'What consent would upload: pending reports and reports whose upload was requested'
 sent\t'Reports already uploaded'
@@ -77,6 +78,7 @@ complete -c crashscope -n "__fish_crashscope_using_subcommand list" -s q -l quie
 complete -c crashscope -n "__fish_crashscope_using_subcommand list" -s v -l verbose -d 'Print more diagnostics on stderr (symbol lookups, skipped data)'
 complete -c crashscope -n "__fish_crashscope_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c crashscope -n "__fish_crashscope_using_subcommand list" -s V -l version -d 'Print version'
+complete -c crashscope -n "__fish_crashscope_using_subcommand audit" -l app -d 'Also audit a crash store that `crashscope list` (without a path) finds, by its app\'s name (case-insensitive, a unique prefix is enough) or its number in that list' -r
 complete -c crashscope -n "__fish_crashscope_using_subcommand audit" -l config -d 'The policy file (default: crashscope.toml in the current directory or a parent)' -r -F
 complete -c crashscope -n "__fish_crashscope_using_subcommand audit" -l fail-on -d 'Fail on findings of this severity or higher (default: the config\'s, else medium)' -r -f -a "low\t''
 medium\t''

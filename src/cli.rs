@@ -127,9 +127,15 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct AuditArgs {
-    /// Minidump files, Crashpad databases, or folders to search for both.
-    #[arg(required = true, value_name = "PATH")]
+    /// Minidump files, crash stores (Crashpad, Mozilla, sentry-native), or folders to
+    /// search for both.
+    #[arg(required_unless_present = "app", value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+
+    /// Also audit a crash store that `crashscope list` (without a path) finds, by its
+    /// app's name (case-insensitive, a unique prefix is enough) or its number in that list.
+    #[arg(long, value_name = "APP|N")]
+    pub app: Option<String>,
 
     /// The policy file (default: crashscope.toml in the current directory or a parent).
     #[arg(long, value_name = "FILE")]
@@ -267,11 +273,18 @@ pub struct ListArgs {
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
-    /// A minidump file, or a Crashpad database directory.
+    /// A minidump file, or a crash store (a Crashpad database, Mozilla's `Crash Reports`,
+    /// a sentry-native database).
     ///
-    /// For a database, every report that consent would upload is shown as the upload
+    /// For a store, every report that consent would upload is shown as the upload
     /// would carry it: form fields, URL query, attachments, and the dump.
-    pub path: PathBuf,
+    #[arg(required_unless_present = "app", conflicts_with = "app")]
+    pub path: Option<PathBuf>,
+
+    /// A crash store that `crashscope list` (without a path) finds, by its app's name
+    /// (case-insensitive, a unique prefix is enough) or its number in that list.
+    #[arg(long, value_name = "APP|N")]
+    pub app: Option<String>,
 
     /// Only this report of a database (its id, or a unique prefix of it; repeatable).
     #[arg(long = "report", value_name = "ID")]

@@ -437,6 +437,45 @@ fn a_sentry_native_store_is_found_shown_and_audited() {
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
+    // The store as list names it: by app (a prefix, any case) or by number.
+    let in_home = |args: &[&str]| {
+        crashscope()
+            .args(args)
+            .env_clear()
+            .env("HOME", &home)
+            .env("XDG_CONFIG_HOME", home.join(".config"))
+            .output()
+            .unwrap()
+    };
+    let listed = in_home(&["list", "--color", "never"]);
+    let first = String::from_utf8_lossy(&listed.stdout)
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(first.trim_start().starts_with("1  Starfarer"), "{first}");
+    let by_app = in_home(&["show", "--app", "star", "--color", "never"]);
+    assert_eq!(
+        by_app.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&by_app.stderr)
+    );
+    assert_eq!(by_app.stdout, out_show_plain(&store));
+    let by_number = in_home(&["audit", "--app", "1", "--no-config"]);
+    assert_eq!(by_number.status.code(), Some(1));
+    let unknown = in_home(&["show", "--app", "nosuchapp"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no crash store"));
+}
+
+fn out_show_plain(store: &Path) -> Vec<u8> {
+    crashscope()
+        .args(["show", "--color", "never"])
+        .arg(store)
+        .output()
+        .unwrap()
+        .stdout
 }
 
 /// A folder that cannot be listed is reported and skipped; the others are still searched.

@@ -324,7 +324,18 @@ pub fn run(cli: &Cli, args: &AuditArgs) -> anyhow::Result<ExitStatus> {
     }
     let policy = policy(args)?;
     let mut units = Vec::new();
-    for path in &args.paths {
+    let mut paths = args.paths.clone();
+    if let Some(app) = &args.app {
+        let roots = crate::source::discover::roots(&|k| std::env::var(k).ok());
+        match crate::source::discover::pick(&roots, app) {
+            Ok(store) => paths.push(store.path),
+            Err(e) => {
+                crate::render::diagnostic(&e);
+                return Ok(ExitStatus::Error);
+            }
+        }
+    }
+    for path in &paths {
         discover(path, &mut units, true);
     }
     let format = if cli.global.json {

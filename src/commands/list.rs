@@ -127,7 +127,8 @@ fn run_discovery(cli: &Cli, args: &ListArgs) -> anyhow::Result<ExitStatus> {
             if listed.is_empty() {
                 writeln!(out, "No crash store found under {} folders.", roots.len())?;
             }
-            for l in &listed {
+            // Numbered: `show --app N` and `audit --app N` take the number.
+            for (n, l) in listed.iter().enumerate() {
                 let consent = match (l.kind, l.uploads_enabled) {
                     (discover::StoreKind::Mozilla, _) => "asks each time",
                     (discover::StoreKind::SentryNative, Some(true)) => "consent given",
@@ -139,7 +140,8 @@ fn run_discovery(cli: &Cli, args: &ListArgs) -> anyhow::Result<ExitStatus> {
                 };
                 writeln!(
                     out,
-                    "{:<20} {:<9} {:<17} {:>3} waiting ({}) · {} sent  {}",
+                    "{:>2}  {:<20} {:<9} {:<17} {:>3} waiting ({}) · {} sent  {}",
+                    n + 1,
                     crate::render::escape(&l.app),
                     l.kind.as_str(),
                     consent,

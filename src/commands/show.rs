@@ -122,7 +122,17 @@ fn marks(cli: &Cli, args: &ShowArgs) -> Marks {
 }
 
 pub fn run(cli: &Cli, args: &ShowArgs) -> anyhow::Result<ExitStatus> {
-    match source::detect(&args.path)? {
+    let path = match (&args.path, &args.app) {
+        (Some(p), _) => p.clone(),
+        (None, Some(app)) => {
+            let roots = crate::source::discover::roots(&|k| std::env::var(k).ok());
+            crate::source::discover::pick(&roots, app)
+                .map_err(anyhow::Error::msg)?
+                .path
+        }
+        (None, None) => anyhow::bail!("give a PATH or --app"),
+    };
+    match source::detect(&path)? {
         Source::Minidump(path) => match mozilla_report(&path) {
             // A pending report of Mozilla's crash reporter is shown as the reporter
             // would send it: with the annotations of its `.extra` file.

@@ -217,6 +217,54 @@ pub fn find(roots: &[PathBuf], progress: &dyn Fn(&Path)) -> Found {
     found
 }
 
+/// The store `list` shows as number `want` (from 1), or whose app is `want`
+/// (case-insensitive; a unique prefix is enough), among the stores found under `roots`.
+pub fn pick(roots: &[PathBuf], want: &str) -> Result<Store, String> {
+    let found = find(roots, &|_| {});
+    if let Ok(n) = want.parse::<usize>() {
+        return n
+            .checked_sub(1)
+            .and_then(|i| found.stores.get(i))
+            .cloned()
+            .ok_or_else(|| {
+                format!(
+                    "no crash store number {want} ({} found)",
+                    found.stores.len()
+                )
+            });
+    }
+    let want = want.to_lowercase();
+    let exact: Vec<&Store> = found
+        .stores
+        .iter()
+        .filter(|s| s.app.to_lowercase() == want)
+        .collect();
+    let matching: Vec<&Store> = if exact.is_empty() {
+        found
+            .stores
+            .iter()
+            .filter(|s| s.app.to_lowercase().starts_with(&want))
+            .collect()
+    } else {
+        exact
+    };
+    match matching.as_slice() {
+        [one] => Ok((*one).clone()),
+        [] => Err(format!(
+            "no crash store of an app named {want} (crashscope list shows the {} found)",
+            found.stores.len()
+        )),
+        many => Err(format!(
+            "{} crash stores match {want} ({}): give its number from crashscope list",
+            many.len(),
+            many.iter()
+                .map(|s| s.path.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

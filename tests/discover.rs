@@ -103,6 +103,8 @@ fn list_without_a_path_finds_every_store_and_writes_nothing() {
     assert_eq!(chrome["uploads_enabled"], false);
     let firefox = find("firefox");
     assert_eq!(firefox["kind"], "mozilla");
+    // The product the waiting report names (its .extra's ProductName).
+    assert_eq!(firefox["product"], "Firefox");
     assert_eq!(
         (firefox["waiting"].as_u64(), firefox["sent"].as_u64()),
         (Some(1), Some(1))

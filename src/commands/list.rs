@@ -47,7 +47,36 @@ struct Listed {
     waiting_bytes: u64,
     /// Reports already sent (Crashpad `sent`, Mozilla `submitted/`).
     sent: usize,
+    /// The product a waiting report names (Crashpad's `prod` annotation, Mozilla's
+    /// `ProductName`), when the folder name alone may not say which app it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    product: Option<String>,
     problems: Vec<String>,
+}
+
+/// The product the first waiting report names: its dump's `prod` annotation (Crashpad),
+/// or `ProductName` in its `.extra` (Mozilla). One report per store is opened.
+fn product(waiting: &[&crashpad::DbReport]) -> Option<String> {
+    let first = waiting.first()?;
+    if let Some(extra) = first
+        .attachments
+        .iter()
+        .find(|a| a.name.ends_with(".extra"))
+    {
+        let text = std::fs::read_to_string(&extra.path).ok()?;
+        return crate::disclosure::extra::parse(&text)?
+            .into_iter()
+            .find(|e| e.key == "ProductName")
+            .map(|e| e.value);
+    }
+    let report = crate::report::Report::open(first.dump.as_deref()?).ok()?;
+    crate::disclosure::inventory(&report)
+        .fields
+        .into_iter()
+        .find_map(|f| match f.kind {
+            crate::disclosure::FieldKind::Annotation { key } if key == "prod" => Some(f.value),
+            _ => None,
+        })
 }
 
 /// `crashscope list` without a path: every crash store of the current user.
@@ -87,6 +116,7 @@ fn run_discovery(cli: &Cli, args: &ListArgs) -> anyhow::Result<ExitStatus> {
                         }
                         _ => db.settings.as_ref().map(|x| x.uploads_enabled),
                     },
+                    product: product(&waiting),
                     waiting: waiting.len(),
                     waiting_bytes: waiting.iter().map(|r| r.total_size()).sum(),
                     sent: db
@@ -105,6 +135,7 @@ fn run_discovery(cli: &Cli, args: &ListArgs) -> anyhow::Result<ExitStatus> {
                 waiting: 0,
                 waiting_bytes: 0,
                 sent: 0,
+                product: None,
                 problems: vec![e.reason],
             },
         })
@@ -138,11 +169,15 @@ fn run_discovery(cli: &Cli, args: &ListArgs) -> anyhow::Result<ExitStatus> {
                     (_, Some(false)) => "uploads disabled",
                     (_, None) => "consent unknown",
                 };
+                let app = match &l.product {
+                    Some(p) if !p.eq_ignore_ascii_case(&l.app) => format!("{} ({p})", l.app),
+                    _ => l.app.clone(),
+                };
                 writeln!(
                     out,
                     "{:>2}  {:<20} {:<9} {:<17} {:>3} waiting ({}) · {} sent  {}",
                     n + 1,
-                    crate::render::escape(&l.app),
+                    crate::render::escape(&app),
                     l.kind.as_str(),
                     consent,
                     l.waiting,

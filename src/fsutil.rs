@@ -21,6 +21,24 @@ pub fn write_atomic(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
+/// [`write_atomic`] for output written piece by piece: `write` fills a buffered
+/// temporary file beside `target`, which is renamed into place only when `write`
+/// succeeded (on an error nothing is left behind).
+pub fn write_atomic_with(
+    target: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let dir = parent(target);
+    std::fs::create_dir_all(dir)?;
+    let file = temp_builder(target, ".tmp").tempfile_in(dir)?;
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+    write(&mut out)?;
+    let file = out.into_inner().map_err(|e| e.into_error())?;
+    file.as_file().sync_all()?;
+    file.persist(target).map_err(|e| e.error)?;
+    Ok(())
+}
+
 fn parent(target: &Path) -> &Path {
     target
         .parent()

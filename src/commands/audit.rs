@@ -9,7 +9,7 @@ use crate::budget::Budget;
 use crate::cli::{AuditArgs, AuditFormat, Cli, SeverityArg};
 use crate::disclosure;
 use crate::exit::ExitStatus;
-use crate::pii::{self, Finding, Severity};
+use crate::pii::{self, Severity};
 use crate::pool;
 use crate::render::audit::{self as view, AuditedFile, FileKind};
 use crate::render::Palette;
@@ -364,10 +364,8 @@ pub fn run(cli: &Cli, args: &AuditArgs) -> anyhow::Result<ExitStatus> {
                 .into_iter()
                 .map(|mut file| {
                     let key = policy.path_key(&file.path);
-                    file.judged = std::mem::take(&mut file.raw)
-                        .into_iter()
-                        .filter_map(|f: Finding| policy.judge(&key, &f).map(|v| (f, v)))
-                        .collect();
+                    file.judged =
+                        view::Judged::of(std::mem::take(&mut file.raw), |f| policy.judge(&key, f));
                     view::render_file(format, &run, &file)
                 })
                 .collect::<Vec<_>>()
@@ -384,15 +382,17 @@ pub fn run(cli: &Cli, args: &AuditArgs) -> anyhow::Result<ExitStatus> {
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    let mut buf = Vec::new();
-    view::finish(&mut buf, format, &run, &files)?;
+    // Written as it is rendered (a dense dump's JSON is tens of megabytes): to the
+    // output file through a temporary file and a rename, or to stdout.
     match &args.output {
-        Some(path) => crate::fsutil::write_atomic(path, &buf)
-            .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))?,
+        Some(path) => crate::fsutil::write_atomic_with(path, |w| {
+            view::finish(&mut &mut *w, format, &run, &files)
+        })
+        .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))?,
         None => {
             let stdout = std::io::stdout();
-            let mut out = stdout.lock();
-            out.write_all(&buf)?;
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+            view::finish(&mut out, format, &run, &files)?;
             out.flush()?;
         }
     }

@@ -348,6 +348,7 @@ fn run_database(
     let bar = pool::progress(chosen.len(), 8, cli.global.quiet, "reports");
     let mut documents = Vec::new();
     let mut summary: Vec<(String, pii::Finding)> = Vec::new();
+    let mut counts = [0usize; 3];
     let mut others_all: std::collections::HashSet<(pii::Category, String)> = Default::default();
     let mut incomplete = Vec::new();
     let workers = pool::workers();
@@ -372,26 +373,42 @@ fn run_database(
                 attachments: &scanned.attachments,
             };
             let rendered = match format {
-                Format::Json => Rendered::Json(database::report_document(&db, &view)),
+                Format::Json => {
+                    let mut spool = crate::render::spool::Spool::default();
+                    let _ = database::write_report_document(&mut spool, &db, &view);
+                    Rendered::Json(spool)
+                }
                 Format::Human => {
                     let mut buf = Vec::new();
                     let _ = database::write_report(&mut buf, &view, &marks);
                     Rendered::Text(buf)
                 }
             };
-            let mut found: Vec<pii::Finding> = scanned
-                .dump
-                .as_ref()
-                .map(|a| a.findings.findings.clone())
-                .unwrap_or_default();
-            for a in &scanned.attachments {
-                found.extend(a.findings.findings.iter().cloned());
-            }
+            // For the closing summary: counts, and one finding per identity (not every
+            // finding: a dense dump has hundreds of thousands).
             let others = scanned
                 .dump
                 .as_ref()
                 .map(|a| a.findings.others.clone())
                 .unwrap_or_default();
+            let all = || {
+                let dump = scanned.dump.as_ref().ok().map(|a| &a.findings.findings);
+                dump.into_iter().flatten().chain(
+                    scanned
+                        .attachments
+                        .iter()
+                        .flat_map(|a| &a.findings.findings),
+                )
+            };
+            let mut counts = [0usize; 3];
+            for f in all() {
+                counts[match f.severity {
+                    pii::Severity::High => 0,
+                    pii::Severity::Medium => 1,
+                    pii::Severity::Low => 2,
+                }] += 1;
+            }
+            let found = (pii::distinct_identities(all(), &others), counts);
             // A report that has no dump at all (a sentry-native run whose minidump travels
             // inside its envelope, a report already sent) is not a dump that failed.
             let bad = match &scanned.dump {
@@ -408,7 +425,11 @@ fn run_database(
             if bad {
                 incomplete.push(id.clone());
             }
-            summary.extend(found.into_iter().map(|f| (id.clone(), f)));
+            let (identities, found_counts) = found;
+            summary.extend(identities.into_iter().map(|f| (id.clone(), f)));
+            for (total, n) in counts.iter_mut().zip(found_counts) {
+                *total += n;
+            }
             others_all.extend(others);
             match rendered {
                 Rendered::Text(buf) => out.write_all(&buf)?,
@@ -426,7 +447,14 @@ fn run_database(
                 let mut all: Vec<(&str, &pii::Finding)> =
                     summary.iter().map(|(id, f)| (id.as_str(), f)).collect();
                 all.extend(db_scan.findings.findings.iter().map(|f| ("settings", f)));
-                database::write_summary(&mut out, &marks, chosen.len(), &all, &others_all)?;
+                for f in &db_scan.findings.findings {
+                    counts[match f.severity {
+                        pii::Severity::High => 0,
+                        pii::Severity::Medium => 1,
+                        pii::Severity::Low => 2,
+                    }] += 1;
+                }
+                database::write_summary(&mut out, &marks, chosen.len(), &all, counts, &others_all)?;
             }
         }
         Format::Json => {
@@ -439,8 +467,17 @@ fn run_database(
                 "selected".into(),
                 chosen.iter().map(|r| r.id.clone()).collect(),
             );
-            doc.insert("reports".into(), documents.into());
-            serde_json::to_writer_pretty(&mut out, &doc)?;
+            // Each report's document was rendered on its worker, bounded in memory.
+            let hole = json::Hole::new();
+            doc.insert("reports".into(), hole.value());
+            hole.write(&mut out, &serde_json::Value::Object(doc), |w| {
+                w.write_all(b"[")?;
+                for (i, part) in documents.iter().enumerate() {
+                    w.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+                    part.write_to(w)?;
+                }
+                w.write_all(b"\n]")
+            })?;
             writeln!(out)?;
         }
     }
@@ -465,5 +502,5 @@ fn run_database(
 
 enum Rendered {
     Text(Vec<u8>),
-    Json(serde_json::Value),
+    Json(crate::render::spool::Spool),
 }

@@ -976,6 +976,22 @@ pub fn who<'a, T: Ord>(
     out.into_values().collect()
 }
 
+/// What [`who`] needs of `findings` to group them with other reports' later: one
+/// finding per identity (the first), those of `others` left out. A view that keeps this
+/// instead of every finding stays small when a dump holds thousands of other people's
+/// records.
+pub fn distinct_identities<'a>(
+    findings: impl IntoIterator<Item = &'a Finding>,
+    others: &std::collections::HashSet<(Category, String)>,
+) -> Vec<Finding> {
+    let mut seen = BTreeSet::new();
+    findings
+        .into_iter()
+        .filter(|f| identity_key(f).is_some_and(|k| !others.contains(&k) && seen.insert(k)))
+        .cloned()
+        .collect()
+}
+
 /// The identity categories, in the order views list them.
 const WHO: [Category; 9] = [
     Category::UserName,

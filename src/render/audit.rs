@@ -36,6 +36,54 @@ impl FileKind {
     }
 }
 
+/// Findings with their verdicts, kept side by side: judging a dump of 200,000 findings
+/// keeps them where they are instead of copying each into a pair.
+#[derive(Debug, Default)]
+pub struct Judged {
+    findings: Vec<Finding>,
+    verdicts: Vec<Verdict>,
+}
+
+impl Judged {
+    /// Apply `judge` to each finding in place: those it drops (`None`) are gone.
+    pub fn of(
+        mut findings: Vec<Finding>,
+        mut judge: impl FnMut(&Finding) -> Option<Verdict>,
+    ) -> Judged {
+        let mut verdicts = Vec::with_capacity(findings.len());
+        findings.retain(|f| match judge(f) {
+            Some(v) => {
+                verdicts.push(v);
+                true
+            }
+            None => false,
+        });
+        findings.shrink_to_fit();
+        Judged { findings, verdicts }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&Finding, &Verdict)> + '_ {
+        self.findings.iter().zip(&self.verdicts)
+    }
+
+    pub fn len(&self) -> usize {
+        self.findings.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.findings.is_empty()
+    }
+}
+
+impl<'a> IntoIterator for &'a Judged {
+    type Item = (&'a Finding, &'a Verdict);
+    type IntoIter = std::iter::Zip<std::slice::Iter<'a, Finding>, std::slice::Iter<'a, Verdict>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.findings.iter().zip(&self.verdicts)
+    }
+}
+
 /// One audited file and its judged findings.
 #[derive(Debug)]
 pub struct AuditedFile {
@@ -44,7 +92,7 @@ pub struct AuditedFile {
     pub size: u64,
     /// Findings before the policy is applied.
     pub raw: Vec<Finding>,
-    pub judged: Vec<(Finding, Verdict)>,
+    pub judged: Judged,
     /// Why the file could not be read completely (fails the audit with status 2).
     pub error: Option<String>,
 }
@@ -56,7 +104,7 @@ impl AuditedFile {
             kind,
             size: 0,
             raw: Vec::new(),
-            judged: Vec::new(),
+            judged: Judged::default(),
             error: None,
         }
     }
@@ -81,7 +129,7 @@ pub struct FileReport {
     pub counts: Counts,
     /// The file's findings in the output format: lines (human, jsonl, github) or
     /// comma-separated JSON objects (json findings, SARIF results).
-    pub body: Vec<u8>,
+    pub body: super::spool::Spool,
 }
 
 /// Findings of one file by verdict.
@@ -96,7 +144,7 @@ pub struct Counts {
 }
 
 impl Counts {
-    pub fn of(judged: &[(Finding, Verdict)]) -> Counts {
+    pub fn of(judged: &Judged) -> Counts {
         let mut c = Counts::default();
         for (f, v) in judged {
             match v {
@@ -225,8 +273,9 @@ fn finding_json(run: &AuditRun<'_>, file: &AuditedFile, f: &Finding, v: &Verdict
 
 /// Render one file's part of the report (called on the worker that scanned it).
 pub fn render_file(format: AuditFormat, run: &AuditRun<'_>, file: &AuditedFile) -> FileReport {
-    let mut body = Vec::new();
-    // Writing to a Vec cannot fail.
+    let mut body = super::spool::Spool::default();
+    // Writing to memory cannot fail; a temporary file that cannot be written is an error
+    // of the whole report, found when the part is copied (its length is checked).
     let _ = match format {
         AuditFormat::Human => human_file(&mut body, run, file),
         AuditFormat::Json => json_file(&mut body, run, file),
@@ -256,7 +305,7 @@ pub fn finish(
         AuditFormat::Json => json_finish(w, run, files),
         AuditFormat::Jsonl => {
             for f in files {
-                w.write_all(&f.body)?;
+                f.body.write_to(w)?;
             }
             let mut summary = Summary::of(files, run.policy).json(run.policy);
             summary["type"] = json!("summary");
@@ -274,13 +323,13 @@ fn join_bodies(w: &mut impl Write, files: &[FileReport]) -> io::Result<()> {
         if !first {
             w.write_all(b",\n")?;
         }
-        w.write_all(&f.body)?;
+        f.body.write_to(w)?;
         first = false;
     }
     Ok(())
 }
 
-fn json_file(w: &mut Vec<u8>, run: &AuditRun<'_>, file: &AuditedFile) -> io::Result<()> {
+fn json_file(w: &mut impl Write, run: &AuditRun<'_>, file: &AuditedFile) -> io::Result<()> {
     for (i, (f, v)) in file.judged.iter().enumerate() {
         if i > 0 {
             w.write_all(b",\n")?;
@@ -325,7 +374,7 @@ fn json_finish(w: &mut impl Write, run: &AuditRun<'_>, files: &[FileReport]) -> 
     writeln!(w, "\n  ]\n}}")
 }
 
-fn jsonl_file(w: &mut Vec<u8>, run: &AuditRun<'_>, file: &AuditedFile) -> io::Result<()> {
+fn jsonl_file(w: &mut impl Write, run: &AuditRun<'_>, file: &AuditedFile) -> io::Result<()> {
     for (f, v) in &file.judged {
         let mut o = finding_json(run, file, f, v);
         o["type"] = json!("finding");
@@ -354,12 +403,12 @@ fn paint(p: Palette, text: &str, s: Severity) -> String {
 }
 
 /// `--format human`: the file's failing findings under its path.
-fn human_file(w: &mut Vec<u8>, run: &AuditRun<'_>, file: &AuditedFile) -> io::Result<()> {
+fn human_file(w: &mut impl Write, run: &AuditRun<'_>, file: &AuditedFile) -> io::Result<()> {
     let p = run.palette;
     let failing: Vec<&Finding> = file
         .judged
         .iter()
-        .filter(|(_, v)| *v == Verdict::Fail)
+        .filter(|(_, v)| **v == Verdict::Fail)
         .map(|(f, _)| f)
         .collect();
     if failing.is_empty() && file.error.is_none() {
@@ -428,7 +477,7 @@ fn human_finish(w: &mut impl Write, run: &AuditRun<'_>, files: &[FileReport]) ->
     let p = run.palette;
     let mut printed = false;
     for f in files {
-        w.write_all(&f.body)?;
+        f.body.write_to(w)?;
         printed |= !f.body.is_empty();
     }
     let s = Summary::of(files, run.policy);
@@ -496,7 +545,7 @@ fn gh_property(s: &str) -> String {
 }
 
 /// `--format github`: one annotation per failing finding and per unreadable file.
-fn github_file(w: &mut Vec<u8>, run: &AuditRun<'_>, file: &AuditedFile) -> io::Result<()> {
+fn github_file(w: &mut impl Write, run: &AuditRun<'_>, file: &AuditedFile) -> io::Result<()> {
     if let Some(error) = &file.error {
         writeln!(
             w,
@@ -537,7 +586,7 @@ fn github_file(w: &mut Vec<u8>, run: &AuditRun<'_>, file: &AuditedFile) -> io::R
 
 fn github_finish(w: &mut impl Write, run: &AuditRun<'_>, files: &[FileReport]) -> io::Result<()> {
     for f in files {
-        w.write_all(&f.body)?;
+        f.body.write_to(w)?;
     }
     let s = Summary::of(files, run.policy);
     writeln!(
@@ -600,7 +649,7 @@ pub const SARIF_AGGREGATE_FROM: usize = 10;
 /// SARIF results of one file: failing, allowed (as suppressed) and baselined
 /// (`baselineState: unchanged`) findings; findings below the threshold are not results.
 /// More than [`SARIF_AGGREGATE_FROM`] findings of one rule with one verdict are one result.
-fn sarif_file(w: &mut Vec<u8>, run: &AuditRun<'_>, file: &AuditedFile) -> io::Result<()> {
+fn sarif_file(w: &mut impl Write, run: &AuditRun<'_>, file: &AuditedFile) -> io::Result<()> {
     let rules = catalog();
     // Groups by rule and verdict, in the order of their first finding.
     let mut groups: Vec<(&'static str, &Verdict, Vec<&Finding>)> = Vec::new();
@@ -617,7 +666,7 @@ fn sarif_file(w: &mut Vec<u8>, run: &AuditRun<'_>, file: &AuditedFile) -> io::Re
         }
     }
     let mut first = true;
-    let mut emit = |w: &mut Vec<u8>, result: Map<String, Value>| -> io::Result<()> {
+    let mut emit = |w: &mut dyn Write, result: Map<String, Value>| -> io::Result<()> {
         if !first {
             w.write_all(b",\n")?;
         }

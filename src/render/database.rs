@@ -708,7 +708,8 @@ pub fn write_summary(
     w: &mut impl Write,
     marks: &Marks,
     reports: usize,
-    all: &[(&str, &Finding)],
+    identities: &[(&str, &Finding)],
+    counts: [usize; 3],
     others: &std::collections::HashSet<(Category, String)>,
 ) -> io::Result<()> {
     let p = marks.palette;
@@ -722,7 +723,7 @@ pub fn write_summary(
         ))
     )?;
     let mut first = true;
-    let who = crate::pii::who(all.iter().map(|(report, f)| (*f, *report)), others);
+    let who = crate::pii::who(identities.iter().map(|(report, f)| (*f, *report)), others);
     for crate::pii::Who {
         category,
         value,
@@ -751,17 +752,8 @@ pub fn write_summary(
     if first {
         line(w, p, "Who you are", "nothing that names a person was found")?;
     }
-    let count = |s: Severity| all.iter().filter(|(_, f)| f.severity == s).count();
-    line(
-        w,
-        p,
-        "Findings",
-        &marks.counts(
-            count(Severity::High),
-            count(Severity::Medium),
-            count(Severity::Low),
-        ),
-    )
+    let [high, medium, low] = counts;
+    line(w, p, "Findings", &marks.counts(high, medium, low))
 }
 
 /// The document `list --json` prints; `show --json` on a database adds to it.
@@ -860,7 +852,28 @@ pub fn form_json(form: &UploadForm, findings: Option<&Findings>) -> Value {
 }
 
 /// One report of `show --format json`: the `list` entry, the upload, and the dump.
+/// [`report_document`] written as a stream: the dump's findings one at a time.
+pub fn write_report_document(
+    w: &mut dyn Write,
+    db: &Database,
+    view: &ReportView<'_>,
+) -> io::Result<()> {
+    let mut doc = report_document_with(db, view, false);
+    match &view.dump {
+        Some(dump) => {
+            let hole = show_json::Hole::new();
+            doc["dump_document"] = hole.value();
+            hole.write(w, &doc, |w| show_json::write_show_value(w, dump))
+        }
+        None => serde_json::to_writer_pretty(&mut *w, &doc).map_err(io::Error::other),
+    }
+}
+
 pub fn report_document(db: &Database, view: &ReportView<'_>) -> Value {
+    report_document_with(db, view, true)
+}
+
+fn report_document_with(db: &Database, view: &ReportView<'_>, with_dump: bool) -> Value {
     let mut doc = report_json(db, view.entry);
     let findings = view.dump.map(|d| d.findings);
     let form = view.form.map(|form| form_json(form, findings));
@@ -886,6 +899,7 @@ pub fn report_document(db: &Database, view: &ReportView<'_>) -> Value {
         map.insert(
             "dump_document".into(),
             view.dump
+                .filter(|_| with_dump)
                 .map(|d| show_json::show_document(&d))
                 .unwrap_or(Value::Null),
         );

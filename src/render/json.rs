@@ -240,21 +240,81 @@ pub fn write_show_document(
     w: &mut impl std::io::Write,
     view: &ShowView<'_>,
 ) -> std::io::Result<()> {
-    let mut doc = show_document_without_findings(view);
-    doc["findings"] = json!([]);
-    let text = serde_json::to_string_pretty(&doc)?;
-    let marker = "\"findings\": []";
-    let at = text.find(marker).unwrap_or(text.len());
-    w.write_all(&text.as_bytes()[..at])?;
-    w.write_all(b"\"findings\": [")?;
-    for (i, f) in view.findings.findings.iter().enumerate() {
-        w.write_all(if i == 0 { b"\n    " } else { b",\n    " })?;
-        serde_json::to_writer(&mut *w, &finding_json(f))?;
-    }
-    if !view.findings.findings.is_empty() {
-        w.write_all(b"\n  ")?;
-    }
-    w.write_all(b"]")?;
-    w.write_all(&text.as_bytes()[(at + marker.len()).min(text.len())..])?;
+    write_show_value(w, view)?;
     writeln!(w)
+}
+
+/// [`write_show_document`] without the final line break (for nesting).
+pub fn write_show_value(w: &mut dyn std::io::Write, view: &ShowView<'_>) -> std::io::Result<()> {
+    let mut doc = show_document_without_findings(view);
+    let hole = Hole::new();
+    doc["findings"] = hole.value();
+    hole.write(w, &doc, |w| {
+        write_array(w, &view.findings.findings, "  ", finding_json)
+    })
+}
+
+/// Write `items` as a JSON array, one compact value a line, indented by `indent`.
+pub fn write_array<T>(
+    w: &mut dyn std::io::Write,
+    items: &[T],
+    indent: &str,
+    json: impl Fn(&T) -> Value,
+) -> std::io::Result<()> {
+    w.write_all(b"[")?;
+    for (i, item) in items.iter().enumerate() {
+        w.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+        write!(w, "{indent}  ")?;
+        serde_json::to_writer(&mut *w, &json(item))?;
+    }
+    if !items.is_empty() {
+        write!(w, "\n{indent}")?;
+    }
+    w.write_all(b"]")
+}
+
+/// A place in a document that is written as a stream: the document is serialized with
+/// a placeholder string there, and the placeholder is replaced by what a writer writes.
+/// The placeholder holds a random number drawn per document, so no string taken from a
+/// dump can be mistaken for it.
+pub struct Hole(String);
+
+impl Default for Hole {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Hole {
+    pub fn new() -> Hole {
+        use std::hash::{BuildHasher, Hasher};
+        let nonce = std::collections::hash_map::RandomState::new()
+            .build_hasher()
+            .finish();
+        Hole(format!("\u{1}crashscope-stream-{nonce:016x}\u{1}"))
+    }
+
+    /// The placeholder to put where the stream goes.
+    pub fn value(&self) -> Value {
+        Value::String(self.0.clone())
+    }
+
+    /// Write `doc` pretty-printed, with `fill` writing in place of the placeholder.
+    pub fn write(
+        &self,
+        w: &mut dyn std::io::Write,
+        doc: &Value,
+        fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        let text = serde_json::to_string_pretty(doc)?;
+        let marker = serde_json::to_string(&self.0)?;
+        let Some(at) = text.find(&marker) else {
+            return Err(std::io::Error::other(
+                "the stream's place is missing from the document",
+            ));
+        };
+        w.write_all(&text.as_bytes()[..at])?;
+        fill(w)?;
+        w.write_all(&text.as_bytes()[at + marker.len()..])
+    }
 }

@@ -12,6 +12,7 @@ pub mod highlight;
 pub mod human;
 pub mod json;
 pub mod rules;
+pub mod spool;
 pub mod table;
 
 use std::io::IsTerminal;

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The view at scale (issue 16): a generated dump whose 6 MiB heap holds 61,230 records of
+# other people (e-mail, phone, name), the size of the real one that printed 10 MB. Peak
+# resident memory (/usr/bin/time -v) and wall time of show (human, JSON) and audit (JSON,
+# SARIF), and show against minidump-stackwalk on the same dump, side by side (hyperfine).
+# Usage: scripts/bench-dense.sh [RUNS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-10}
+cargo build --release --quiet
+bin=target/release/crashscope
+peer=target/peer/bin/minidump-stackwalk
+if [ ! -x "$peer" ]; then
+  cargo install --quiet minidump-stackwalk --version 0.27.0 --locked --root target/peer
+fi
+out=target/bench-dense
+mkdir -p "$out"
+python3 - "$out/dense.dmp" <<'PY'
+import struct, sys
+heap = b''.join(('{"id":%d,"mail":"customer%d@example.com","phone":"+44 20 7946 %04d","name":"Customer %d"}\0'
+                 % (i, i, i % 10000, i)).encode() for i in range(61230))
+# Header, a one-entry stream directory, a MemoryListStream of one region, the bytes.
+ml_rva = 32 + 12
+data_rva = ml_rva + 4 + 16
+ml = struct.pack('<I', 1) + struct.pack('<QII', 0x50000000, len(heap), data_rva)
+hdr = struct.pack('<4sIIIIIQ', b'MDMP', 0xa793, 1, 32, 0, 0, 0)
+open(sys.argv[1], 'wb').write(hdr + struct.pack('<III', 5, len(ml), ml_rva) + ml + heap)
+PY
+dump=$out/dense.dmp
+for args in "show $dump --color never" "show $dump --format json" \
+            "audit $dump --no-config --format json" "audit $dump --no-config --format sarif"; do
+  /usr/bin/time -v $bin $args > "$out/out.txt" 2> "$out/time.txt" || true
+  rss=$(awk '/Maximum resident/ {print $6}' "$out/time.txt")
+  wall=$(awk '/Elapsed/ {print $8}' "$out/time.txt")
+  printf '%-45s peak RSS %6d KiB  wall %s  output %s bytes, %s lines\n' "${args/$dump/dense.dmp}" "$rss" "$wall" \
+    "$(wc -c < "$out/out.txt")" "$(wc -l < "$out/out.txt")"
+done
+hyperfine -N --warmup 2 --runs "$runs" -i --export-json "$out/hyperfine.json" \
+  "$peer $dump" "$bin show $dump --color never" "$bin show $dump --format json" >/dev/null 2>&1
+python3 - "$out/hyperfine.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+peer = r[0]["median"]
+for x in r:
+    print(f"{x['command'][:60]:<60} median {x['median']*1000:8.1f} ms  {x['median']/peer:5.1f}x the peer")
+PY

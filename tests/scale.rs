@@ -81,3 +81,71 @@ fn a_dense_dump_reads_in_a_page_with_other_peoples_data_counted() {
         .count();
     assert!(listed >= memory_findings, "{listed} of {memory_findings}");
 }
+
+/// Every corpus dump reads in under 300 lines: long lists (the 471 modules of an Electron
+/// browser, annotations, the environment) show their entries with findings and count
+/// the rest, which `--all` lists.
+#[test]
+fn every_corpus_dump_shows_in_under_300_lines() {
+    let Some(corpus) = crate::util::corpus() else {
+        return;
+    };
+    let mut dumps: Vec<std::path::PathBuf> = ["dumps", "real"]
+        .iter()
+        .flat_map(|d| std::fs::read_dir(corpus.join(d)).unwrap())
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "dmp"))
+        .collect();
+    dumps.sort();
+    assert!(dumps.len() >= 10);
+    for dump in &dumps {
+        let text = stdout(&run([
+            "show".as_ref(),
+            dump.as_os_str(),
+            "--color".as_ref(),
+            "never".as_ref(),
+        ]));
+        let lines = text.lines().count();
+        assert!(lines < 300, "{}: {lines} lines", dump.display());
+    }
+    let browser = corpus.join("dumps/mac-electron-browser.dmp");
+    let short = stdout(&run([
+        "show".as_ref(),
+        browser.as_os_str(),
+        "--color".as_ref(),
+        "never".as_ref(),
+    ]));
+    assert!(short.contains("Modules (471)"), "{short}");
+    let left: usize = short
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("… ")?
+                .strip_suffix(" more modules without findings (--all lists them)")?
+                .parse()
+                .ok()
+        })
+        .expect("the modules left out are counted");
+    let all = stdout(&run([
+        "show".as_ref(),
+        browser.as_os_str(),
+        "--color".as_ref(),
+        "never".as_ref(),
+        "--all".as_ref(),
+    ]));
+    let rows = |t: &str| {
+        t.lines()
+            .filter(|l| {
+                l.contains("  0x")
+                    && (l.contains(".dylib") || l.contains(".framework") || l.contains('/'))
+            })
+            .count()
+    };
+    assert!(
+        rows(&all) >= rows(&short) + left,
+        "{} rows with --all, {} + {left} without",
+        rows(&all),
+        rows(&short)
+    );
+    assert!(!all.contains("more modules without findings"));
+}

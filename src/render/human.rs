@@ -403,6 +403,11 @@ fn write_modules<W: Write>(
         &["", "base", "size", "path", "version", "debug id", "symbols"],
         &[2],
     );
+    let (modules, left) = fold(modules, marks.all, |(i, _)| {
+        view.findings
+            .for_field(&format!("modules[{i}].code_file"))
+            .any(|f| marks.shows(f.severity))
+    });
     for (i, m) in modules {
         let code_file = m.code_file();
         let path = format!("modules[{i}].code_file");
@@ -426,6 +431,7 @@ fn write_modules<W: Write>(
         ]);
     }
     out.table(&table)?;
+    write_left_out(out, left, "modules")?;
     let mut unloaded: Vec<(usize, _)> = unloaded.iter().enumerate().collect();
     unloaded.sort_by_key(|(_, m)| m.base_address());
     if !unloaded.is_empty() {
@@ -485,6 +491,12 @@ fn write_process<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>) -> io::Res
             .collect();
     if !annotations.is_empty() {
         out.field(&format!("Annotations ({})", annotations.len()), "")?;
+        let marks = out.marks;
+        let (annotations, left) = fold(annotations, marks.all, |f| {
+            view.findings
+                .for_field(&f.path)
+                .any(|x| marks.shows(x.severity))
+        });
         for f in annotations {
             let (worst, text) = out
                 .marks
@@ -500,6 +512,7 @@ fn write_process<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>) -> io::Res
                 out.marks.marker(worst)
             )?;
         }
+        write_left_out(out, left, "annotations")?;
     }
     let args: Vec<_> = of_kind(|k| matches!(k, FieldKind::CommandLine { .. })).collect();
     if !args.is_empty() {
@@ -546,6 +559,46 @@ fn write_process<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>) -> io::Res
     Ok(())
 }
 
+/// At most this many entries of one list (modules, annotations, environment) are shown
+/// unless `--all`: the entries with shown findings first; the rest are counted.
+const MAX_LIST: usize = 40;
+
+/// Which of `items` a long list shows (in their order), and how many it leaves out:
+/// every item with a shown finding is kept before any without, up to [`MAX_LIST`].
+fn fold<T>(items: Vec<T>, all: bool, marked: impl Fn(&T) -> bool) -> (Vec<T>, usize) {
+    if all || items.len() <= MAX_LIST {
+        return (items, 0);
+    }
+    let with = items.iter().filter(|i| marked(i)).count();
+    let mut budget_plain = MAX_LIST.saturating_sub(with);
+    let total = items.len();
+    let kept: Vec<T> = items
+        .into_iter()
+        .filter(|i| {
+            marked(i)
+                || (budget_plain > 0 && {
+                    budget_plain -= 1;
+                    true
+                })
+        })
+        .collect();
+    let left = total - kept.len();
+    (kept, left)
+}
+
+fn write_left_out<W: Write>(out: &mut Out<'_, W>, left: usize, what: &str) -> io::Result<()> {
+    if left > 0 {
+        writeln!(
+            out.w,
+            "    {}",
+            out.p.dim(&format!(
+                "… {left} more {what} without findings (--all lists them)"
+            ))
+        )?;
+    }
+    Ok(())
+}
+
 fn env_name(f: &crate::disclosure::Field) -> &str {
     match &f.kind {
         FieldKind::EnvVar { name } => name,
@@ -563,6 +616,12 @@ fn write_environment<W: Write>(
         return Ok(());
     }
     out.field(&format!("{title} ({})", vars.len()), "")?;
+    let marks = out.marks;
+    let (vars, left) = fold(vars.to_vec(), marks.all, |f| {
+        view.findings
+            .for_field(&f.path)
+            .any(|x| marks.shows(x.severity))
+    });
     for f in vars {
         let (worst, text) = out
             .marks
@@ -574,7 +633,7 @@ fn write_environment<W: Write>(
             escape(env_name(f))
         )?;
     }
-    Ok(())
+    write_left_out(out, left, "variables")
 }
 
 /// `process` or the module a Crashpad annotation belongs to.

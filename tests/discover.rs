@@ -425,8 +425,16 @@ fn a_sentry_native_store_is_found_shown_and_audited() {
     }
     // The DSN's key in the URL is not an e-mail address.
     assert!(!text.contains("⟦k3y@o0.ingest.example.io⟧"), "{text}");
-    // The run that holds a dump is shown with its stacks.
-    assert!(text.contains("Thread 0"), "{text}");
+    // Both runs are shown with their dumps: the one still in the run folder, and the one
+    // packed inside the envelope (its stream list, not only its bytes).
+    assert_eq!(
+        text.matches("━━ Thread 0").count() + text.matches("━━ Stack").count(),
+        2,
+        "{text}"
+    );
+    assert_eq!(text.matches("Minidump ").count(), 2, "{text}");
+    // A sentry-native run sends envelopes, not Crashpad's form.
+    assert!(!text.contains("Form fields"), "{text}");
 
     let out = crashscope()
         .args(["audit", "--no-config"])

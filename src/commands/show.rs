@@ -230,16 +230,22 @@ struct Scanned {
     attachments: Vec<ScannedAttachment>,
 }
 
-fn scan_report(entry: &DbReport, walker: &Walker, split: bool, mozilla: bool) -> Scanned {
-    let dump = match &entry.dump {
-        Some(path) => Report::open(path)
+fn scan_report(entry: &DbReport, walker: &Walker, split: bool, no_form: bool) -> Scanned {
+    // A sentry-native run keeps its minidump inside its envelope: shown as the dump,
+    // and left out of the envelope's own scan (the same bytes are scanned once).
+    let embedded = entry.dump.is_none().then(|| embedded_dump(entry)).flatten();
+    let dump = match (&entry.dump, &embedded) {
+        (Some(path), _) => Report::open(path)
             .map(|r| analyze_with(r, walker, split))
             .map_err(|e| e.to_string()),
-        None => Err("the report has no dump file".to_string()),
+        (None, Some((path, offset, len))) => Report::open_part(path, Some((*offset, *len)))
+            .map(|r| analyze_with(r, walker, split))
+            .map_err(|e| e.to_string()),
+        (None, None) => Err("the report has no dump file".to_string()),
     };
-    // Mozilla's reporter sends the `.extra` annotations (shown with the attachment), not
-    // Crashpad's form.
-    let form = (!mozilla)
+    // Mozilla's reporter sends the `.extra` annotations (shown with the attachment) and
+    // sentry-native its envelopes, not Crashpad's form.
+    let form = (!no_form)
         .then(|| dump.as_ref().ok().map(|a| upload::form(&a.inventory)))
         .flatten();
     let identity = dump
@@ -249,7 +255,13 @@ fn scan_report(entry: &DbReport, walker: &Walker, split: bool, mozilla: bool) ->
     let attachments = entry
         .attachments
         .iter()
-        .map(|a| scan_attachment(&a.name, &a.path, a.size, &identity))
+        .map(|a| {
+            let skip = embedded
+                .as_ref()
+                .filter(|(p, ..)| *p == a.path)
+                .map(|&(_, offset, len)| (offset, len));
+            scan_attachment(&a.name, &a.path, a.size, &identity, skip)
+        })
         .collect();
     Scanned {
         dump,
@@ -258,13 +270,28 @@ fn scan_report(entry: &DbReport, walker: &Walker, split: bool, mozilla: bool) ->
     }
 }
 
+/// The minidump inside one of a report's sentry-native envelopes: `(envelope, offset,
+/// length)`.
+fn embedded_dump(entry: &DbReport) -> Option<(PathBuf, u64, u64)> {
+    entry
+        .attachments
+        .iter()
+        .filter(|a| a.name.ends_with(".envelope"))
+        .find_map(|a| {
+            let (bytes, _) = crashpad::read_attachment(&a.path).ok()?;
+            let (offset, len) = crashpad::sentry::envelope_minidump(&bytes)?;
+            Some((a.path.clone(), offset as u64, len as u64))
+        })
+}
+
 fn scan_attachment(
     name: &str,
     path: &Path,
     size: u64,
     identity: &pii::Identity,
+    shown_as_dump: Option<(u64, u64)>,
 ) -> ScannedAttachment {
-    let (bytes, problem) = match crashpad::read_attachment(path) {
+    let (mut bytes, problem) = match crashpad::read_attachment(path) {
         Ok((bytes, false)) => (bytes, None),
         Ok((bytes, true)) => (
             bytes,
@@ -276,6 +303,14 @@ fn scan_attachment(
         ),
         Err(e) => (Vec::new(), Some(format!("cannot read: {e}"))),
     };
+    // The part shown as the report's dump is scanned there; here it reads as zeros (the
+    // offsets of everything else stay the file's).
+    if let Some((offset, len)) = shown_as_dump {
+        let (from, to) = (offset as usize, (offset + len) as usize);
+        if let Some(part) = bytes.get_mut(from..to) {
+            part.fill(0);
+        }
+    }
     let inventory = disclosure::attachment(name, &bytes);
     let findings = pii::scan_with(&inventory, &bytes, identity);
     ScannedAttachment {
@@ -363,7 +398,10 @@ fn run_database(
                 entry,
                 &walker,
                 split,
-                db.layout == crashpad::Layout::Mozilla,
+                matches!(
+                    db.layout,
+                    crashpad::Layout::Mozilla | crashpad::Layout::SentryNative
+                ),
             );
             let view = ReportView {
                 entry,

@@ -21,14 +21,20 @@ use num_traits::FromPrimitive;
 
 use crate::source::InputError;
 
-/// The file's bytes, shared between the parsed minidump and the report (for offsets).
+/// The dump's bytes, shared between the parsed minidump and the report (for offsets):
+/// the whole mapped file, or the part of it that holds the dump (a minidump inside a
+/// sentry-native envelope).
 #[derive(Clone)]
-pub struct SharedMap(Arc<Mmap>);
+pub struct SharedMap {
+    map: Arc<Mmap>,
+    start: usize,
+    end: usize,
+}
 
 impl Deref for SharedMap {
     type Target = [u8];
     fn deref(&self) -> &[u8] {
-        &self.0
+        &self.map[self.start..self.end]
     }
 }
 
@@ -131,19 +137,48 @@ pub fn guard_mapped_reads() {}
 impl Report {
     /// Map `path` read-only and parse its header and stream directory.
     pub fn open(path: &Path) -> Result<Report, InputError> {
+        Report::open_part(path, None)
+    }
+
+    /// [`open`](Self::open) for a dump that is `len` bytes at `offset` of `path` (an
+    /// attachment item of a sentry-native envelope): offsets are the dump's own.
+    pub fn open_part(path: &Path, part: Option<(u64, u64)>) -> Result<Report, InputError> {
         let io = |source| InputError::Io {
             path: path.to_path_buf(),
             source,
         };
         let file = std::fs::File::open(path).map_err(io)?;
-        let file_size = file.metadata().map_err(io)?.len();
+        let whole = file.metadata().map_err(io)?.len();
+        let (start, file_size) = match part {
+            Some((offset, len)) if offset.checked_add(len).is_some_and(|e| e <= whole) => {
+                (offset, len)
+            }
+            Some(_) => {
+                return Err(InputError::Corrupt {
+                    path: path.to_path_buf(),
+                    reason: "the embedded dump lies outside the file".into(),
+                })
+            }
+            None => (0, whole),
+        };
         // SAFETY: the map is read-only and never written through. A file truncated by
         // another program while mapped raises SIGBUS on access beyond its new end: the
         // binary installs `guard_mapped_reads`, which ends the run with a one-line reason
         // and exit status 2 (never a pass of what was not read).
         #[allow(unsafe_code)]
         let mmap = unsafe { Mmap::map(&file) }.map_err(io)?;
-        let map = SharedMap(Arc::new(mmap));
+        let (start, end) = (start as usize, (start + file_size) as usize);
+        if end > mmap.len() {
+            return Err(InputError::Corrupt {
+                path: path.to_path_buf(),
+                reason: "the file changed while it was opened".into(),
+            });
+        }
+        let map = SharedMap {
+            map: Arc::new(mmap),
+            start,
+            end,
+        };
         let dump = Minidump::read(map.clone()).map_err(|e| InputError::Corrupt {
             path: path.to_path_buf(),
             reason: describe_read_error(&e, file_size),
@@ -169,8 +204,9 @@ impl Report {
         let (Ok(offset), Ok(len)) = (usize::try_from(offset), usize::try_from(len)) else {
             return;
         };
-        // Clamped to the map (callers round ranges out to large pages).
-        let len = len.min(self.map.0.len().saturating_sub(offset));
+        // Clamped to the dump's part of the map (callers round ranges out to large pages).
+        let len = len.min(self.map.len().saturating_sub(offset));
+        let offset = offset + self.map.start;
         if len == 0 {
             return;
         }
@@ -181,10 +217,11 @@ impl Report {
         // map keeps its contents. The range was checked to lie inside the map.
         #[allow(unsafe_code)]
         unsafe {
-            let _ =
-                self.map
-                    .0
-                    .unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, offset, len);
+            let _ = self.map.map.unchecked_advise_range(
+                memmap2::UncheckedAdvice::DontNeed,
+                offset,
+                len,
+            );
         }
     }
 

@@ -121,3 +121,58 @@ pub fn read(db: &mut Database) {
         db.reports.push(report);
     }
 }
+
+/// Where the minidump is in a Sentry envelope: the payload of its first item with
+/// `"attachment_type": "event.minidump"`, as `(offset, length)`.
+///
+/// An envelope is a header line, then items: a header line (JSON, with the payload's
+/// `length`, or none when the payload is one line) and the payload, each followed by a
+/// line break.
+pub fn envelope_minidump(bytes: &[u8]) -> Option<(usize, usize)> {
+    let line_end =
+        |from: usize| memchr::memchr(b'\n', &bytes[from..]).map_or(bytes.len(), |i| from + i);
+    let mut at = line_end(0) + 1;
+    while at < bytes.len() {
+        let end = line_end(at);
+        let header: serde_json::Value = serde_json::from_slice(&bytes[at..end]).ok()?;
+        let payload = end + 1;
+        let length = match header.get("length").and_then(serde_json::Value::as_u64) {
+            Some(n) => usize::try_from(n).ok()?,
+            None => line_end(payload.min(bytes.len())).saturating_sub(payload),
+        };
+        let payload_end = payload.checked_add(length).filter(|&e| e <= bytes.len())?;
+        if header
+            .get("attachment_type")
+            .and_then(serde_json::Value::as_str)
+            == Some("event.minidump")
+        {
+            return bytes[payload..payload_end]
+                .starts_with(b"MDMP")
+                .then_some((payload, length));
+        }
+        at = payload_end + 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_minidump_item_of_an_envelope_is_found() {
+        let mut e = b"{\"event_id\":\"x\"}\n{\"type\":\"event\",\"length\":2}\n{}\n".to_vec();
+        e.extend(b"{\"type\":\"session\"}\n{\"sid\":\"1\"}\n");
+        e.extend(
+            b"{\"type\":\"attachment\",\"length\":8,\"attachment_type\":\"event.minidump\"}\n",
+        );
+        let at = e.len();
+        e.extend(b"MDMP\x93\xa7\0\0\n");
+        assert_eq!(envelope_minidump(&e), Some((at, 8)));
+        // A length beyond the file, a missing item, garbage: none.
+        let cut = &e[..e.len() - 4];
+        assert_eq!(envelope_minidump(cut), None);
+        assert_eq!(envelope_minidump(b"{}\n{\"type\":\"event\"}\n{}\n"), None);
+        assert_eq!(envelope_minidump(b"\xff\xfe"), None);
+    }
+}

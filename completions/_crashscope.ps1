@@ -110,7 +110,7 @@ Register-ArgumentCompleter -Native -CommandName 'crashscope' -ScriptBlock {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Where to write the copy: a file for a dump, a new directory for a database')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Where to write the copy: a file for a dump, a new directory for a database')
             [CompletionResult]::new('--min-severity', '--min-severity', [CompletionResultType]::ParameterName, 'Scrub findings of this severity or higher (default: the config''s fail-on, else medium)')
-            [CompletionResult]::new('--keep', '--keep', [CompletionResultType]::ParameterName, 'Categories to leave as they are (comma-separated: user-name, host-name, e-mail...)')
+            [CompletionResult]::new('--keep', '--keep', [CompletionResultType]::ParameterName, 'Categories to leave as they are, by id (comma-separated: user-name, host-name, email...; `crashscope rules` lists each rule''s category)')
             [CompletionResult]::new('--drop', '--drop', [CompletionResultType]::ParameterName, 'Blank whole items while keeping the file valid (comma-separated)')
             [CompletionResult]::new('--annotations-allow', '--annotations-allow', [CompletionResultType]::ParameterName, 'Keep only Crashpad annotations whose name matches one of these globs (`switch-*`), at process and module level; list annotations are dropped')
             [CompletionResult]::new('--pseudonymize-key', '--pseudonymize-key', [CompletionResultType]::ParameterName, 'Replace user names, host names, e-mails and install ids with pseudonyms keyed by the bytes of FILE (at least 16): the same value always gets the same pseudonym')

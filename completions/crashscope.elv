@@ -103,7 +103,7 @@ set edit:completion:arg-completer[crashscope] = {|@words|
             cand -o 'Where to write the copy: a file for a dump, a new directory for a database'
             cand --output 'Where to write the copy: a file for a dump, a new directory for a database'
             cand --min-severity 'Scrub findings of this severity or higher (default: the config''s fail-on, else medium)'
-            cand --keep 'Categories to leave as they are (comma-separated: user-name, host-name, e-mail...)'
+            cand --keep 'Categories to leave as they are, by id (comma-separated: user-name, host-name, email...; `crashscope rules` lists each rule''s category)'
             cand --drop 'Blank whole items while keeping the file valid (comma-separated)'
             cand --annotations-allow 'Keep only Crashpad annotations whose name matches one of these globs (`switch-*`), at process and module level; list annotations are dropped'
             cand --pseudonymize-key 'Replace user names, host names, e-mails and install ids with pseudonyms keyed by the bytes of FILE (at least 16): the same value always gets the same pseudonym'

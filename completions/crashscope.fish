@@ -106,7 +106,7 @@ complete -c crashscope -n "__fish_crashscope_using_subcommand scrub" -s o -l out
 complete -c crashscope -n "__fish_crashscope_using_subcommand scrub" -l min-severity -d 'Scrub findings of this severity or higher (default: the config\'s fail-on, else medium)' -r -f -a "low\t''
 medium\t''
 high\t''"
-complete -c crashscope -n "__fish_crashscope_using_subcommand scrub" -l keep -d 'Categories to leave as they are (comma-separated: user-name, host-name, e-mail...)' -r
+complete -c crashscope -n "__fish_crashscope_using_subcommand scrub" -l keep -d 'Categories to leave as they are, by id (comma-separated: user-name, host-name, email...; `crashscope rules` lists each rule\'s category)' -r
 complete -c crashscope -n "__fish_crashscope_using_subcommand scrub" -l drop -d 'Blank whole items while keeping the file valid (comma-separated)' -r -f -a "environ\t'The Linux environment stream'
 cmdline\t'The Linux command-line stream'
 proc-status\t'/proc/PID/status'

@@ -183,7 +183,8 @@ pub struct ScrubArgs {
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub min_severity: Option<SeverityArg>,
 
-    /// Categories to leave as they are (comma-separated: user-name, host-name, e-mail...).
+    /// Categories to leave as they are, by id (comma-separated: user-name, host-name,
+    /// email...; `crashscope rules` lists each rule's category).
     #[arg(long, value_delimiter = ',', value_name = "CATEGORY")]
     pub keep: Vec<String>,
 

@@ -64,11 +64,12 @@ fn options(args: &ScrubArgs) -> anyhow::Result<Options> {
     let mut keep = BTreeSet::new();
     for name in &args.keep {
         let c: Category = serde_json::from_value(json!(name)).map_err(|_| {
-            anyhow::anyhow!(
-                "--keep: no category {name:?} (secret, payment, government-id, email, phone, \
-                 user-name, host-name, ip-address, mac-address, install-id, url, command-line, \
-                 current-directory, annotation, quasi-identifier, environment)"
-            )
+            let ids: Vec<&str> = Category::ALL
+                .iter()
+                .filter(|c| **c != Category::Unreadable)
+                .map(|c| c.id())
+                .collect();
+            anyhow::anyhow!("--keep: no category {name:?} ({})", ids.join(", "))
         })?;
         keep.insert(c);
     }

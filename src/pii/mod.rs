@@ -83,6 +83,53 @@ pub enum Category {
 }
 
 impl Category {
+    /// Every category, in the order of the enum.
+    pub const ALL: [Category; 18] = [
+        Category::Secret,
+        Category::Payment,
+        Category::GovernmentId,
+        Category::Email,
+        Category::Phone,
+        Category::UserName,
+        Category::HostName,
+        Category::IpAddress,
+        Category::MacAddress,
+        Category::InstallId,
+        Category::AccountId,
+        Category::Url,
+        Category::CommandLine,
+        Category::CurrentDirectory,
+        Category::Annotation,
+        Category::QuasiIdentifier,
+        Category::Environment,
+        Category::Unreadable,
+    ];
+
+    /// The category's id, as JSON, SARIF and the configuration write it (`email`,
+    /// `user-name`); [`as_str`](Self::as_str) is the label the human views print.
+    pub fn id(self) -> &'static str {
+        match self {
+            Category::Secret => "secret",
+            Category::Payment => "payment",
+            Category::GovernmentId => "government-id",
+            Category::Email => "email",
+            Category::Phone => "phone",
+            Category::UserName => "user-name",
+            Category::HostName => "host-name",
+            Category::IpAddress => "ip-address",
+            Category::MacAddress => "mac-address",
+            Category::InstallId => "install-id",
+            Category::AccountId => "account-id",
+            Category::Url => "url",
+            Category::CommandLine => "command-line",
+            Category::CurrentDirectory => "current-directory",
+            Category::Annotation => "annotation",
+            Category::QuasiIdentifier => "quasi-identifier",
+            Category::Environment => "environment",
+            Category::Unreadable => "unreadable",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Category::Secret => "secret",
@@ -1063,5 +1110,24 @@ mod tests {
         assert_eq!(redact("alice@example.com"), "ali…(17 chars)");
         assert_eq!(redact("bob"), "•••");
         assert!(!redact("hunter2secret").contains("hunter2"));
+    }
+}
+
+#[cfg(test)]
+mod category_tests {
+    use super::*;
+
+    /// The ids the views and `--keep` name are the ones JSON and the configuration use.
+    #[test]
+    fn category_ids_are_their_serialized_names() {
+        let mut seen = std::collections::BTreeSet::new();
+        for c in Category::ALL {
+            assert_eq!(serde_json::to_value(c).unwrap(), c.id());
+            assert!(seen.insert(c.id()), "{} twice", c.id());
+        }
+        // Every rule's category is among them.
+        for r in catalog() {
+            assert!(Category::ALL.contains(&r.category), "{}", r.id);
+        }
     }
 }

@@ -37,7 +37,7 @@ pub fn write_table(w: &mut impl Write, listed: &[Listed], palette: Palette) -> i
     for r in listed {
         table.add_row(vec![
             escape(r.id).into_owned(),
-            r.category.as_str().to_string(),
+            r.category.id().to_string(),
             r.severity.as_str().to_string(),
             r.origin.to_string(),
             escape(&first_sentence(r.description)).into_owned(),
@@ -133,7 +133,7 @@ pub fn write_markdown(w: &mut impl Write, listed: &[Listed]) -> io::Result<()> {
                 w,
                 "| `{}` | {} | {} | {} | {finds} |",
                 r.id,
-                r.category.as_str(),
+                r.category.id(),
                 r.severity.as_str(),
                 r.origin
             )?;

@@ -163,3 +163,14 @@ fn a_private_key_inside_json_is_masked_to_its_end_line() {
         format!(r#"{{"type": "service_account", "private_key": "{key}\n", "client_email": "x"}}"#);
     assert_found(&json, "private-key", key);
 }
+
+#[test]
+fn escaped_paths_still_name_their_user() {
+    // JSON doubles backslashes; URLs encode slashes.
+    assert_found(
+        r#"{"dir":"C:\\Users\\alice\\AppData\\Local"}"#,
+        "user-path",
+        "alice",
+    );
+    assert_found("file=%2Fhome%2Falice%2Fnotes.txt", "user-path", "alice");
+}

@@ -364,16 +364,19 @@ pub const RULES: &[Rule] = &[
         id: "user-path",
         category: C::UserName,
         severity: Medium,
-        description: "A user name inside a home-directory path (/home/X, /Users/X, C:\\Users\\X, \\Device\\HarddiskVolumeN\\Users\\X), spaces and all (C:\\Users\\Jane Doe\\)",
+        description: "A user name inside a home-directory path (/home/X, /Users/X, C:\\Users\\X, \\Device\\HarddiskVolumeN\\Users\\X), spaces and all (C:\\Users\\Jane Doe\\), also written escaped (C:\\\\Users\\\\X in JSON, %2Fhome%2FX in a URL)",
         // A name with spaces counts only up to a path separator (or, after `\Users\`, the
         // end of the text): `/home/alice is here` names `alice`.
-        pattern: r#"(?:/home/|/users/|documents and settings[\\/]|\bdocume~1[\\/])(?:((?:[^/\\\s:*?"<>|]+ )+[^/\\\s:*?"<>|]+)[\\/]|([^/\\\s:*?"<>|]+))|\\users\\(?:((?:[^/\\\s:*?"<>|]+ )+[^/\\\s:*?"<>|]+)(?:\\|$)|([^/\\\s:*?"<>|]+))"#,
+        // Separators may be written escaped: doubled backslashes (JSON, C strings) and
+        // `%2F`/`%5C` (URLs); a name stops at `%`.
+        pattern: r#"(?:(?:/|%2f)(?:home|users)(?:/|%2f)|documents and settings(?:[\\/]|%2f|%5c)|\bdocume~1[\\/])(?:((?:[^/\\\s:*?"<>|%]+ )+[^/\\\s:*?"<>|%]+)(?:[\\/]|%2f|%5c)|([^/\\\s:*?"<>|%]+))|(?:\\\\?|%5c)users(?:\\\\?|%5c)(?:((?:[^/\\\s:*?"<>|%]+ )+[^/\\\s:*?"<>|%]+)(?:\\|%5c|$)|([^/\\\s:*?"<>|%]+))"#,
         group: ANY,
         folded: true,
         scanner: None,
         may: |s| {
-            (s.slash || s.backslash)
+            (s.slash || s.backslash || s.has_ci("%2f") || s.has_ci("%5c"))
                 && (s.has("/home/")
+                    || s.has_ci("%2fhome%2f")
                     || s.has_ci("users")
                     || s.has_ci("settings")
                     || s.has_ci("docume~1"))

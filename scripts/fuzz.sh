@@ -39,6 +39,10 @@ python3 -c "
 import sys
 t='glpat-Xk9mQ2vR7tL4pW8nZ3cB\0dckr_pat_Hq3Lm9Zt2Rv7Kp4Wn8Xc5Yb6Jd1\0Authorization: Basic YWxpY2U6aHVudGVyMg==\r\nCookie: sid=31d4d96e407aad42\0Server=db;Uid=sa;Pwd={p;w}\0machine h login u password p\0hvs.s.sk ey hf_'
 sys.stdout.buffer.write(t.encode() + b'\x90' + t.encode('utf-16le'))" > "$corpus/memory_structures/tokens"
+printf '{"ProductName":"Firefox","Email":"a\\u0040b.c","n":1,"o":{"x":"}"}}' > "$corpus/crashpad_formats/extra.json"
+printf 'ProductName=Firefox\nURL=https://a.example/?q=1\n' > "$corpus/crashpad_formats/extra.lines"
+printf '{"event_id":"1"}\n{"type":"event","length":2}\n{}\n{"type":"attachment","length":8,"attachment_type":"event.minidump"}\nMDMP\223\247\0\0\n' \
+  > "$corpus/crashpad_formats/envelope"
 cp -n testdata/databases/*/settings.dat testdata/databases/windows/metadata \
       testdata/databases/linux/*/*.meta "$corpus/crashpad_formats/" 2>/dev/null || true
 printf 'fail-on = "high"\ndisable-categories = ["quasi-identifier"]\n[[allow]]\npath = "a/**"\nreason = "x"\n[[allow]]\nrule = "email"\nvalue = "@example\\\\.com$"\nreason = "y"\n' \

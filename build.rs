@@ -103,6 +103,44 @@ fn min_len(id: &str, pattern: &str) -> usize {
         .unwrap_or(0)
 }
 
+/// The literals every match of `pattern` starts with (case as written: a pattern that
+/// folds case lists each variant), when there are a few of at least two bytes, and
+/// whether the pattern starts with a word boundary. A keyword hit where none of these
+/// literals stands (with its boundary) cannot be a match, so the rule's regex is neither
+/// built nor run there: a rule's keyword `sk` is found in `desktop`, but its pattern
+/// needs `SK`; a keyword `ey` in `key`, but the pattern needs `\bey`.
+fn prefixes(id: &str, pattern: &str) -> (Vec<Vec<u8>>, bool) {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    use regex_syntax::hir::{Hir, HirKind, Look};
+    let hir = regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(pattern)
+        .unwrap_or_else(|e| panic!("{id}: {e}"));
+    fn boundary(h: &Hir) -> bool {
+        match h.kind() {
+            HirKind::Look(l) => matches!(l, Look::WordAscii | Look::WordUnicode),
+            HirKind::Capture(c) => boundary(&c.sub),
+            HirKind::Concat(parts) => parts.first().is_some_and(boundary),
+            HirKind::Alternation(alts) => alts.iter().all(boundary),
+            _ => false,
+        }
+    }
+    let mut extractor = Extractor::new();
+    extractor.kind(ExtractKind::Prefix).limit_total(64);
+    let seq = extractor.extract(&hir);
+    let literals: Option<Vec<Vec<u8>>> = seq
+        .literals()
+        .map(|lits| lits.iter().map(|l| l.as_bytes().to_vec()).collect());
+    match literals {
+        Some(l) if !l.is_empty() && l.len() <= 64 && l.iter().all(|x| x.len() >= 2) => {
+            (l, boundary(&hir))
+        }
+        _ => (Vec::new(), false),
+    }
+}
+
 fn lit(s: &str) -> String {
     format!("{s:?}")
 }
@@ -295,6 +333,7 @@ fn main() {
             Some(g) => g.to_string(),
             None => "ANY".to_string(),
         };
+        let prefix = prefixes(&r.id, &r.pattern);
         let test_key = test_keys
             .get(r.id.as_str())
             .and_then(|v| v.as_str())
@@ -302,12 +341,19 @@ fn main() {
             .map_or("None".to_string(), |s| format!("Some({s})"));
         let _ = writeln!(
             out,
-            "    Upstream {{ id: {}, origin: {}, description: {}, pattern: {}, min_len: {}, keywords: {}, entropy: {:?}, group: {group}, allows: &[{}], severity: {severity}, severity_reason: {}, test_key: {test_key}, examples: {}, negatives: {} }},",
+            "    Upstream {{ id: {}, origin: {}, description: {}, pattern: {}, min_len: {}, prefixes: &[{}], boundary: {}, keywords: {}, entropy: {:?}, group: {group}, allows: &[{}], severity: {severity}, severity_reason: {}, test_key: {test_key}, examples: {}, negatives: {} }},",
             lit(&r.id),
             r.origin,
             lit(&r.description),
             lit(&r.pattern),
             min_len(&r.id, &r.pattern),
+            prefix
+                .0
+                .iter()
+                .map(|p| format!("&{p:?}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            prefix.1,
             list(&r.keywords),
             r.entropy,
             r.allows.join(", "),

@@ -71,6 +71,10 @@ pub struct Upstream {
     pub pattern: &'static str,
     /// The fewest bytes a match takes (computed at build time).
     pub min_len: usize,
+    /// The literals every match starts with, case as written (none: not known), and
+    /// whether a word boundary comes before them (computed at build time).
+    pub prefixes: &'static [&'static [u8]],
+    pub boundary: bool,
     /// Lower case; every match holds one of them.
     pub keywords: &'static [&'static str],
     /// The least Shannon entropy (bits per byte) of a secret; 0 = none.
@@ -232,6 +236,23 @@ const WHOLE: usize = 4096;
 const BEFORE: usize = 512;
 const AFTER: usize = 2048;
 
+/// Whether a match of `rule` could start at or after `from` in `hay`: one of its prefix
+/// literals stands there, with a word boundary before it when the pattern asks for one.
+fn starts_possible(rule: &Upstream, hay: &[u8], from: usize) -> bool {
+    if rule.prefixes.is_empty() {
+        return true;
+    }
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    rule.prefixes.iter().any(|p| {
+        memchr::memmem::find_iter(&hay[from..], p).any(|i| {
+            let at = from + i;
+            !rule.boundary
+                || at.checked_sub(1).map(|j| word(hay[j])) != Some(word(p[0]))
+                    && (at > 0 || word(p[0]))
+        })
+    })
+}
+
 /// Shannon entropy of `s`, in bits per byte.
 pub fn entropy(s: &[u8]) -> f64 {
     let mut counts = [0u32; 256];
@@ -346,7 +367,9 @@ pub fn find(text: &str, out: &mut Vec<(usize, usize, usize)>) {
             }
             k += 1;
         }
-        windows.retain(|&(from, to)| to - from >= UPSTREAM[rule].min_len);
+        let r = &UPSTREAM[rule];
+        windows
+            .retain(|&(from, to)| to - from >= r.min_len && starts_possible(r, &hay[..to], from));
         if windows.is_empty() {
             continue;
         }
@@ -430,6 +453,34 @@ mod tests {
             .map(|&(r, s, e)| (UPSTREAM[r].id, &text[s..e]))
             .collect();
         assert_eq!(ids, [("gitleaks.gitlab-pat", token)]);
+    }
+
+    #[test]
+    fn a_keyword_where_no_match_can_start_builds_no_regex() {
+        let rule = |id: &str| UPSTREAM.iter().find(|r| r.id == id).unwrap();
+        let twilio = rule("gitleaks.twilio-api-key");
+        assert!(
+            twilio.prefixes.contains(&&b"SK"[..]),
+            "{:?}",
+            twilio.prefixes
+        );
+        let text = b"/home/a/Desktop/disk";
+        assert!(
+            !starts_possible(twilio, text, 0),
+            "`sk` in desktop is no SK"
+        );
+        assert!(starts_possible(twilio, b"x SK0123", 0));
+        let jwt = rule("gitleaks.jwt");
+        assert!(jwt.boundary);
+        assert!(
+            !starts_possible(jwt, b"monkey they obey", 0),
+            "ey inside words"
+        );
+        assert!(starts_possible(jwt, b"token=eyJhbGci", 0));
+        assert!(
+            starts_possible(jwt, b"eyJhbGci", 0),
+            "at the start of the text"
+        );
     }
 
     #[test]

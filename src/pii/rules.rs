@@ -279,12 +279,23 @@ pub const RULES: &[Rule] = &[
         group: ANY,
         folded: true,
         scanner: None,
+        // Every name the pattern takes ends with one of these words, right before the
+        // assignment (after an optional quote and spaces).
         may: |s| {
             s.len() >= 10
                 && (s.equals || s.colons > 0)
-                && ["pass", "secret", "token", "key", "auth", "cred"]
-                    .iter()
-                    .any(|k| s.has_ci(k))
+                && [
+                    "password",
+                    "passwd",
+                    "passphrase",
+                    "secret",
+                    "token",
+                    "key",
+                    "credential",
+                    "credentials",
+                ]
+                .iter()
+                .any(|k| s.assigned_ci(k))
         },
         validator: Some(not_placeholder),
     },
@@ -345,7 +356,7 @@ pub const RULES: &[Rule] = &[
         group: 0,
         folded: false,
         scanner: None,
-        may: |s| s.plus && s.digits >= 8,
+        may: |s| s.plus && s.digits >= 8 && s.followed("+", |b| (b'1'..=b'9').contains(&b)),
         validator: Some(phone),
     },
     Rule {
@@ -357,7 +368,10 @@ pub const RULES: &[Rule] = &[
         group: 0,
         folded: false,
         scanner: None,
-        may: |s| s.dot_after_at || (s.dots > 0 && (s.has("%40") || s.has("\\u0040"))),
+        may: |s| {
+            (s.dot_after_at && s.followed("@", |b| b.is_ascii_alphanumeric() || b == b'-'))
+                || (s.dots > 0 && (s.has("%40") || s.has("\\u0040")))
+        },
         validator: Some(email),
     },
     Rule {
@@ -913,6 +927,41 @@ impl<'a> Shape<'a> {
     fn has(&self, needle: &str) -> bool {
         let n = needle.as_bytes();
         memchr::memchr_iter(n[0], self.text).any(|at| self.text.get(at..at + n.len()) == Some(n))
+    }
+
+    /// Whether `needle` occurs followed by a byte that `next` accepts.
+    fn followed(&self, needle: &str, next: impl Fn(u8) -> bool) -> bool {
+        let n = needle.as_bytes();
+        memchr::memmem::find_iter(self.text, n)
+            .any(|at| self.text.get(at + n.len()).is_some_and(|&b| next(b)))
+    }
+
+    /// Whether `word` (lower case ASCII) occurs, in any case, right before an assignment:
+    /// an optional quote, spaces, then `=` or `:`.
+    fn assigned_ci(&self, word: &str) -> bool {
+        let w = word.as_bytes();
+        let (lo, up) = (w[0], w[0].to_ascii_uppercase());
+        memchr::memchr2_iter(lo, up, self.text).any(|at| {
+            let Some(found) = self.text.get(at..at + w.len()) else {
+                return false;
+            };
+            if !found.eq_ignore_ascii_case(w) {
+                return false;
+            }
+            let mut i = at + w.len();
+            if matches!(self.text.get(i), Some(b'"' | b'\'')) {
+                i += 1;
+            }
+            // `\s` in ASCII mode: space, \t, \n, \v, \f, \r.
+            while self
+                .text
+                .get(i)
+                .is_some_and(|b| matches!(b, b' ' | b'\t'..=b'\r'))
+            {
+                i += 1;
+            }
+            matches!(self.text.get(i), Some(b'=' | b':'))
+        })
     }
 
     /// Case-insensitive `has`; `needle` is lower case ASCII.

@@ -740,11 +740,12 @@ fn keep_best_secrets(found: &mut Vec<(usize, usize, usize)>) {
     });
 }
 
-/// [`match_rules`] for a field's text, remembered per thread: the same texts come again
-/// and again (the environ stream and the `envp` block on the stack, copies of a Windows
-/// environment block, `/proc/cpuinfo`'s lines for every core), and each distinct text is
-/// matched once. The memory is bounded: the cache is emptied when it holds 4,096 entries,
-/// and texts over 4 KiB are not kept.
+/// [`match_rules`] for an environment entry, remembered per thread: the same variables
+/// come again and again (the environ stream and the `envp` block on the stack, copies of
+/// a Windows environment block), and each distinct entry is matched once. (Other fields
+/// repeat too little: remembering them all cost more than it saved.) The memory is
+/// bounded: the cache is emptied when it holds 4,096 entries, and entries over 4 KiB are
+/// not kept.
 fn cached_matches(entry: &str) -> Vec<(usize, usize, usize)> {
     type Matches = Vec<(usize, usize, usize)>;
     thread_local! {
@@ -785,7 +786,7 @@ fn scan_field(field: &Field, found: &mut Vec<Finding>) {
                 .map(|(i, start, end)| (i, start - skip, end - skip))
                 .collect()
         }
-        _ => cached_matches(value),
+        _ => match_rules(value),
     };
     // A value scrub masked whole (`*****`) or blanked says nothing any more.
     let masked = value.is_empty() || is_masked(value);

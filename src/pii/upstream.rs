@@ -151,7 +151,7 @@ pub fn compiles(pattern: &str) -> Result<(), String> {
 struct Keywords {
     words: Vec<&'static [u8]>,
     rules: Vec<Vec<u16>>,
-    /// Bit `pair` set when a keyword starts with the (lower-case) byte pair `pair`.
+    /// Bit `pair` set when a keyword starts with the byte pair `pair`, in any case.
     starts: Box<[u64; 1024]>,
     /// For each pair with its bit set, the keywords that start with it, sorted by pair.
     by_pair: Vec<(u16, Vec<u16>)>,
@@ -186,7 +186,13 @@ fn keywords() -> &'static Keywords {
                 [_] => k.single.push(at as u16),
                 [a, b, ..] => {
                     let pair = u16::from_be_bytes([a.to_ascii_lowercase(), b.to_ascii_lowercase()]);
-                    k.starts[usize::from(pair >> 6)] |= 1 << (pair & 63);
+                    // Every case of the pair has its bit: the scan looks at raw bytes.
+                    for x in [a.to_ascii_lowercase(), a.to_ascii_uppercase()] {
+                        for y in [b.to_ascii_lowercase(), b.to_ascii_uppercase()] {
+                            let raw = u16::from_be_bytes([x, y]);
+                            k.starts[usize::from(raw >> 6)] |= 1 << (raw & 63);
+                        }
+                    }
                     match k.by_pair.binary_search_by_key(&pair, |e| e.0) {
                         Ok(e) => k.by_pair[e].1.push(at as u16),
                         Err(e) => k.by_pair.insert(e, (pair, vec![at as u16])),
@@ -203,11 +209,12 @@ impl Keywords {
     /// overlapping ones included.
     fn each(&self, hay: &[u8], mut f: impl FnMut(usize, usize)) {
         let lower = |b: u8| b.to_ascii_lowercase();
-        for i in 0..hay.len().saturating_sub(1) {
-            let pair = u16::from_be_bytes([lower(hay[i]), lower(hay[i + 1])]);
-            if self.starts[usize::from(pair >> 6)] & (1 << (pair & 63)) == 0 {
+        for (i, w) in hay.windows(2).enumerate() {
+            let raw = u16::from_be_bytes([w[0], w[1]]);
+            if self.starts[usize::from(raw >> 6)] & (1 << (raw & 63)) == 0 {
                 continue;
             }
+            let pair = u16::from_be_bytes([lower(w[0]), lower(w[1])]);
             let Ok(e) = self.by_pair.binary_search_by_key(&pair, |e| e.0) else {
                 continue;
             };

@@ -413,8 +413,13 @@ fn run_database(
             let rendered = match format {
                 Format::Json => {
                     let mut spool = crate::render::spool::Spool::default();
-                    let _ = database::write_report_document(&mut spool, &db, &view);
-                    Rendered::Json(spool)
+                    // A document that could not be written in full is an error, never a
+                    // shorter document.
+                    Rendered::Json(
+                        database::write_report_document(&mut spool, &db, &view)
+                            .map(|()| spool)
+                            .map_err(|e| format!("report {}: cannot be written: {e}", entry.id)),
+                    )
                 }
                 Format::Human => {
                     let mut buf = Vec::new();
@@ -471,7 +476,8 @@ fn run_database(
             others_all.extend(others);
             match rendered {
                 Rendered::Text(buf) => out.write_all(&buf)?,
-                Rendered::Json(doc) => documents.push(doc),
+                Rendered::Json(Ok(doc)) => documents.push(doc),
+                Rendered::Json(Err(e)) => anyhow::bail!(e),
             }
             Ok(())
         },
@@ -540,5 +546,5 @@ fn run_database(
 
 enum Rendered {
     Text(Vec<u8>),
-    Json(crate::render::spool::Spool),
+    Json(Result<crate::render::spool::Spool, String>),
 }

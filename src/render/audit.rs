@@ -274,20 +274,25 @@ fn finding_json(run: &AuditRun<'_>, file: &AuditedFile, f: &Finding, v: &Verdict
 /// Render one file's part of the report (called on the worker that scanned it).
 pub fn render_file(format: AuditFormat, run: &AuditRun<'_>, file: &AuditedFile) -> FileReport {
     let mut body = super::spool::Spool::default();
-    // Writing to memory cannot fail; a temporary file that cannot be written is an error
-    // of the whole report, found when the part is copied (its length is checked).
-    let _ = match format {
+    // A part that could not be written in full (its temporary file failed) must not pass
+    // for a complete one: the file gets an error, which fails the audit with status 2.
+    let written = match format {
         AuditFormat::Human => human_file(&mut body, run, file),
         AuditFormat::Json => json_file(&mut body, run, file),
         AuditFormat::Jsonl => jsonl_file(&mut body, run, file),
         AuditFormat::Sarif => sarif_file(&mut body, run, file),
         AuditFormat::Github => github_file(&mut body, run, file),
     };
+    let error = file.error.clone().or_else(|| {
+        written
+            .err()
+            .map(|e| format!("its findings could not all be written to the report: {e}"))
+    });
     FileReport {
         path: file.path.clone(),
         kind: file.kind,
         size: file.size,
-        error: file.error.clone(),
+        error,
         counts: Counts::of(&file.judged),
         body,
     }

@@ -57,3 +57,28 @@ impl Write for Spool {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_part_larger_than_memory_comes_back_whole() {
+        let mut spool = Spool::default();
+        let line: Vec<u8> = (0..=255u8).cycle().take(1000).collect();
+        for _ in 0..(Spool::IN_MEMORY / 1000 * 3) {
+            spool.write_all(&line).unwrap();
+        }
+        assert!(spool.file.is_some(), "spilled to a file");
+        let mut out = Vec::new();
+        spool.write_to(&mut out).unwrap();
+        assert_eq!(out.len(), Spool::IN_MEMORY / 1000 * 3 * 1000);
+        assert!(out.chunks(1000).all(|c| c == line.as_slice()));
+        let mut small = Spool::default();
+        assert!(small.is_empty());
+        small.write_all(b"abc").unwrap();
+        let mut out = Vec::new();
+        small.write_to(&mut out).unwrap();
+        assert_eq!(out, b"abc");
+    }
+}

@@ -337,9 +337,13 @@ fn allowed(i: usize, secret: &[u8], whole: &[u8], line: &[u8]) -> bool {
 
 /// The severity of a secret found by upstream rule `i`.
 pub fn severity(i: usize, secret: &str) -> Severity {
+    // Built once per rule: a dump can hold a hundred thousand test keys.
+    static TEST_KEYS: OnceLock<Box<[OnceLock<Option<meta::Regex>>]>> = OnceLock::new();
+    let all = TEST_KEYS.get_or_init(|| UPSTREAM.iter().map(|_| OnceLock::new()).collect());
     let rule = &UPSTREAM[i];
-    match rule.test_key {
-        Some(p) if build(p).is_ok_and(|r| r.is_match(secret)) => Severity::Low,
+    let test_key = all[i].get_or_init(|| rule.test_key.and_then(|p| build(p).ok()));
+    match test_key {
+        Some(r) if r.is_match(secret) => Severity::Low,
         _ => rule.severity,
     }
 }
@@ -348,32 +352,48 @@ pub fn severity(i: usize, secret: &str) -> Severity {
 pub fn find(text: &str, out: &mut Vec<(usize, usize, usize)>) {
     let hay = text.as_bytes();
     let keywords = keywords();
-    let mut hits: Vec<(u16, usize)> = Vec::new();
+    // Each rule's windows, merged as the hits come (in order of position): memory is one
+    // entry per window, not one per hit, however many keywords a crafted text repeats.
+    let mut by_rule: Vec<(u16, Vec<(usize, usize)>)> = Vec::new();
+    // Where each rule's entry is in `by_rule` (made on the first hit).
+    let mut slots: Vec<u16> = Vec::new();
     keywords.each(hay, |w, at| {
-        hits.extend(keywords.rules[w].iter().map(|&r| (r, at)))
-    });
-    if hits.is_empty() {
-        return;
-    }
-    hits.sort_unstable();
-    hits.dedup();
-    let mut k = 0;
-    while k < hits.len() {
-        let rule = usize::from(hits[k].0);
-        let mut windows: Vec<(usize, usize)> = Vec::new();
-        while k < hits.len() && usize::from(hits[k].0) == rule {
-            let at = hits[k].1;
-            let w = if hay.len() <= WHOLE {
-                (0, hay.len())
-            } else {
-                (at.saturating_sub(BEFORE), (at + AFTER).min(hay.len()))
-            };
-            match windows.last_mut() {
-                Some(last) if w.0 <= last.1 => last.1 = last.1.max(w.1),
-                _ => windows.push(w),
-            }
-            k += 1;
+        let window = if hay.len() <= WHOLE {
+            (0, hay.len())
+        } else {
+            (at.saturating_sub(BEFORE), (at + AFTER).min(hay.len()))
+        };
+        if slots.is_empty() {
+            slots = vec![u16::MAX; UPSTREAM.len()];
         }
+        for &rule in &keywords.rules[w] {
+            let slot = &mut slots[usize::from(rule)];
+            if *slot == u16::MAX {
+                *slot = by_rule.len() as u16;
+                by_rule.push((rule, Vec::new()));
+            }
+            let windows = &mut by_rule[usize::from(*slot)].1;
+            match windows.last_mut() {
+                Some(last) if window.0 <= last.1 && window.1 >= last.0 => {
+                    *last = (last.0.min(window.0), last.1.max(window.1))
+                }
+                _ => windows.push(window),
+            }
+        }
+    });
+    by_rule.sort_unstable_by_key(|(r, _)| *r);
+    for (rule, mut windows) in by_rule {
+        // In order and disjoint (hits come in order of position, but not every kind).
+        windows.sort_unstable();
+        let mut merged: Vec<(usize, usize)> = Vec::with_capacity(windows.len());
+        for w in windows {
+            match merged.last_mut() {
+                Some(last) if w.0 <= last.1 => last.1 = last.1.max(w.1),
+                _ => merged.push(w),
+            }
+        }
+        let mut windows = merged;
+        let rule = usize::from(rule);
         let r = &UPSTREAM[rule];
         windows
             .retain(|&(from, to)| to - from >= r.min_len && starts_possible(r, &hay[..to], from));
@@ -488,6 +508,40 @@ mod tests {
             starts_possible(jwt, b"eyJhbGci", 0),
             "at the start of the text"
         );
+    }
+
+    #[test]
+    fn every_token_of_a_long_text_is_found_once() {
+        // A megabyte of memory-like text: 1,000 tokens among keyword noise (`sk`, `ey`,
+        // `s.` in words), windows far apart and close together.
+        let mut text = String::new();
+        let mut tokens = Vec::new();
+        const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for i in 0..1000 {
+            let body: String = (0..20)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    ALNUM[(x % ALNUM.len() as u64) as usize] as char
+                })
+                .collect();
+            let token = format!("glpat-{body}");
+            text.push_str(&"desktop key libs.so ".repeat(if i % 3 == 0 { 60 } else { 1 }));
+            text.push_str(&token);
+            text.push('\0');
+            tokens.push(token);
+        }
+        let mut out = Vec::new();
+        find(&text, &mut out);
+        let found: Vec<&str> = out
+            .iter()
+            .filter(|&&(r, ..)| UPSTREAM[r].id == "gitleaks.gitlab-pat")
+            .map(|&(_, s, e)| &text[s..e])
+            .collect();
+        assert_eq!(found.len(), tokens.len());
+        assert!(found.iter().zip(&tokens).all(|(f, t)| f == t));
     }
 
     #[test]

@@ -110,16 +110,22 @@ pub struct Excluded {
 include!(concat!(env!("OUT_DIR"), "/upstream.rs"));
 
 fn build(pattern: &str) -> Result<meta::Regex, Box<meta::BuildError>> {
+    build_for(pattern, false)
+}
+
+/// A rule's regex for small windows (`large` false): only engines that need no reverse
+/// program, since a rule's regex mostly runs in small windows around keyword hits, where
+/// the bounded backtracker is fast, and building the lazy DFA's reverse program would
+/// double the cost of compiling a rule. For a large window (a text that repeats a
+/// keyword throughout, crafted or not), the lazy DFA: the PikeVM the small build falls
+/// back to there is a hundred times slower.
+fn build_for(pattern: &str, large: bool) -> Result<meta::Regex, Box<meta::BuildError>> {
     meta::Builder::new()
         .syntax(syntax::Config::new().unicode(false).utf8(false))
         .configure(
-            // Only engines that need no reverse program: a rule's regex runs in small
-            // windows around keyword hits, where the bounded backtracker (and the PikeVM
-            // beyond its limit) is fast, and building the lazy DFA's reverse program
-            // would double the cost of compiling a rule.
             meta::Config::new()
                 .dfa(false)
-                .hybrid(false)
+                .hybrid(large)
                 .onepass(false)
                 .backtrack(true)
                 .auto_prefilter(false)
@@ -127,6 +133,18 @@ fn build(pattern: &str) -> Result<meta::Regex, Box<meta::BuildError>> {
         )
         .build(pattern)
         .map_err(Box::new)
+}
+
+/// A window at least this long is searched with the lazy DFA.
+const LARGE: usize = 64 << 10;
+
+/// [`regex`] for windows of [`LARGE`] bytes or more.
+fn regex_large(i: usize) -> &'static meta::Regex {
+    static COMPILED: OnceLock<Box<[OnceLock<meta::Regex>]>> = OnceLock::new();
+    let all = COMPILED.get_or_init(|| UPSTREAM.iter().map(|_| OnceLock::new()).collect());
+    all[i].get_or_init(|| {
+        build_for(UPSTREAM[i].pattern, true).expect("upstream patterns compile (tested)")
+    })
 }
 
 /// The compiled pattern of upstream rule `i`, built on first use.
@@ -400,10 +418,14 @@ pub fn find(text: &str, out: &mut Vec<(usize, usize, usize)>) {
         if windows.is_empty() {
             continue;
         }
-        let re = regex(rule);
-        let mut caps = re.create_captures();
         let mut found: Vec<(usize, usize)> = Vec::new();
         for (from, to) in windows {
+            let re = if to - from >= LARGE {
+                regex_large(rule)
+            } else {
+                regex(rule)
+            };
+            let mut caps = re.create_captures();
             let mut input = Input::new(hay).span(from..to);
             loop {
                 re.search_captures(&input, &mut caps);

@@ -190,7 +190,7 @@ pub struct ScrubArgs {
 
     /// Blank whole items while keeping the file valid (comma-separated).
     #[arg(long, value_delimiter = ',', value_enum, value_name = "ITEM")]
-    pub drop: Vec<crate::scrub::DropItem>,
+    pub drop: Vec<DropArg>,
 
     /// Keep only Crashpad annotations whose name matches one of these globs (`switch-*`),
     /// at process and module level; list annotations are dropped.
@@ -381,6 +381,34 @@ pub enum GenerateCommand {
     },
     /// Write man pages (one per command) into DIR.
     Man { dir: PathBuf },
+}
+
+/// Items `--drop` blanks entirely (the scrubber's `DropItem`, as the command line names
+/// them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DropArg {
+    /// The Linux environment stream.
+    Environ,
+    /// The Linux command-line stream.
+    Cmdline,
+    /// /proc/PID/status.
+    ProcStatus,
+    /// /proc/PID/maps.
+    Maps,
+    /// /etc/lsb-release.
+    LsbRelease,
+    /// /proc/cpuinfo.
+    CpuInfo,
+    /// The auxiliary vector.
+    Auxv,
+    /// Every Crashpad annotation value (process and module, simple, list and objects).
+    Annotations,
+    /// Thread names.
+    ThreadNames,
+    /// Streams crashscope does not interpret (custom user streams).
+    CustomStreams,
+    /// Heap and anonymous memory regions (their bytes are zeroed, the list kept).
+    Heap,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

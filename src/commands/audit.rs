@@ -338,15 +338,17 @@ pub fn run(cli: &Cli, args: &AuditArgs) -> anyhow::Result<ExitStatus> {
     for path in &paths {
         discover(path, &mut units, true);
     }
-    let format = if cli.global.json {
-        AuditFormat::Json
-    } else {
-        args.format
+    let format = match (cli.global.json, args.format) {
+        (true, _) | (_, AuditFormat::Json) => view::Format::Json,
+        (_, AuditFormat::Human) => view::Format::Human,
+        (_, AuditFormat::Jsonl) => view::Format::Jsonl,
+        (_, AuditFormat::Sarif) => view::Format::Sarif,
+        (_, AuditFormat::Github) => view::Format::Github,
     };
     let palette = if args.output.is_some() {
         Palette { enabled: false }
     } else {
-        Palette::new(cli.global.color)
+        crate::commands::palette(cli.global.color)
     };
     let run = view::AuditRun {
         policy: &policy,

@@ -5,7 +5,7 @@ use std::io::Write;
 
 use crate::cli::{Cli, Format, ListArgs};
 use crate::exit::ExitStatus;
-use crate::render::{database, Palette};
+use crate::render::database;
 use crate::source::crashpad;
 use crate::source::{self, discover, Source};
 
@@ -29,7 +29,9 @@ pub fn run(cli: &Cli, args: &ListArgs) -> anyhow::Result<ExitStatus> {
             serde_json::to_writer_pretty(&mut out, &doc)?;
             writeln!(out)?;
         }
-        Format::Human => database::write_list(&mut out, &db, Palette::new(cli.global.color))?,
+        Format::Human => {
+            database::write_list(&mut out, &db, crate::commands::palette(cli.global.color))?
+        }
     }
     out.flush()?;
     Ok(ExitStatus::Success)
@@ -82,7 +84,7 @@ fn product(waiting: &[&crashpad::DbReport]) -> Option<String> {
 /// `crashscope list` without a path: every crash store of the current user.
 fn run_discovery(cli: &Cli, args: &ListArgs) -> anyhow::Result<ExitStatus> {
     let roots = discover::roots(&|k| std::env::var(k).ok());
-    let palette = Palette::new(cli.global.color);
+    let palette = crate::commands::palette(cli.global.color);
     let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr()) && !cli.global.quiet;
     let progress = |dir: &std::path::Path| {
         if terminal {

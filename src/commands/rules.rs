@@ -5,7 +5,7 @@ use std::io::Write;
 use crate::cli::{Cli, RulesArgs, RulesFormat};
 use crate::exit::ExitStatus;
 use crate::pii;
-use crate::render::{rules, Palette};
+use crate::render::rules;
 
 pub fn run(cli: &Cli, args: &RulesArgs) -> anyhow::Result<ExitStatus> {
     let listed = pii::listing();
@@ -23,11 +23,13 @@ pub fn run(cli: &Cli, args: &RulesArgs) -> anyhow::Result<ExitStatus> {
         }
         RulesFormat::Markdown => rules::write_markdown(&mut out, &listed)?,
         RulesFormat::Human if args.excluded => {
-            rules::write_excluded(&mut out, Palette::new(cli.global.color))?
+            rules::write_excluded(&mut out, crate::commands::palette(cli.global.color))?
         }
-        RulesFormat::Human => {
-            rules::write_table(&mut out, &listed, Palette::new(cli.global.color))?
-        }
+        RulesFormat::Human => rules::write_table(
+            &mut out,
+            &listed,
+            crate::commands::palette(cli.global.color),
+        )?,
     }
     out.flush()?;
     Ok(ExitStatus::Success)

@@ -22,7 +22,7 @@ use crate::report::Report;
 use crate::scrub::{self, Changes, Options, Pseudonymizer, Verified};
 use crate::source::crashpad::{self, MAX_ATTACHMENT_READ};
 use crate::source::{self, Source};
-use crate::symbols::{SymbolConfig, Walker};
+use crate::symbols::Walker;
 
 /// Why a scrub failed: exit status 2, and no output left behind.
 #[derive(Debug, thiserror::Error)]
@@ -60,6 +60,24 @@ struct Scrubbed {
     verified: Verified,
 }
 
+fn drop_item(d: crate::cli::DropArg) -> crate::scrub::DropItem {
+    use crate::cli::DropArg as A;
+    use crate::scrub::DropItem;
+    match d {
+        A::Environ => DropItem::Environ,
+        A::Cmdline => DropItem::Cmdline,
+        A::ProcStatus => DropItem::ProcStatus,
+        A::Maps => DropItem::Maps,
+        A::LsbRelease => DropItem::LsbRelease,
+        A::CpuInfo => DropItem::CpuInfo,
+        A::Auxv => DropItem::Auxv,
+        A::Annotations => DropItem::Annotations,
+        A::ThreadNames => DropItem::ThreadNames,
+        A::CustomStreams => DropItem::CustomStreams,
+        A::Heap => DropItem::Heap,
+    }
+}
+
 fn options(args: &ScrubArgs) -> anyhow::Result<Options> {
     let mut keep = BTreeSet::new();
     for name in &args.keep {
@@ -93,7 +111,7 @@ fn options(args: &ScrubArgs) -> anyhow::Result<Options> {
     };
     Ok(Options {
         keep,
-        drop: args.drop.iter().copied().collect(),
+        drop: args.drop.iter().map(|&d| drop_item(d)).collect(),
         annotations_allow,
         deface_stacks: args.deface_stacks,
         pseudonyms,
@@ -547,7 +565,7 @@ pub fn run(cli: &Cli, args: &ScrubArgs) -> anyhow::Result<ExitStatus> {
         args.min_severity.map(SeverityArg::severity),
     )?;
     let opts = options(args)?;
-    let config = SymbolConfig::from_args(&args.symbols, cli.global.verbose);
+    let config = crate::commands::symbol_config(&args.symbols, cli.global.verbose);
     let walker = Walker::new(&config).with_budget(cli.global.time_budget);
     // Never over an input: the dump or database, the config, the pseudonym key; and
     // never into the database being scrubbed.
@@ -605,7 +623,7 @@ pub fn run(cli: &Cli, args: &ScrubArgs) -> anyhow::Result<ExitStatus> {
             writeln!(out)?;
         }
         Format::Human => {
-            let p = Palette::new(cli.global.color);
+            let p = crate::commands::palette(cli.global.color);
             write_summary(&mut out, &scrubbed, &policy, p)?;
             for (path, reason) in &left_out {
                 writeln!(

@@ -15,11 +15,11 @@ use crate::pool;
 use crate::render::database::{self, DatabaseScan, ReportView, ScannedAttachment};
 use crate::render::highlight::Marks;
 use crate::render::human::{write_show, ShowView};
-use crate::render::{json, Palette};
+use crate::render::json;
 use crate::report::Report;
 use crate::source::crashpad::{self, Database, DbReport, State, MAX_ATTACHMENT_READ};
 use crate::source::{self, Source};
-use crate::symbols::{SymbolConfig, Walker};
+use crate::symbols::Walker;
 
 /// One dump, walked and scanned.
 pub struct Analysis {
@@ -31,6 +31,10 @@ pub struct Analysis {
 
 impl Analysis {
     pub fn view(&self, threads: crate::cli::Threads) -> ShowView<'_> {
+        let threads = match threads {
+            crate::cli::Threads::Crashing => crate::render::human::Threads::Crashing,
+            crate::cli::Threads::All => crate::render::human::Threads::All,
+        };
         let (state, walk_error) = match &self.walked {
             Ok(state) => (Some(state), None),
             Err(e) => (None, Some(e.as_str())),
@@ -115,7 +119,7 @@ pub fn analyze_with(report: Report, walker: &Walker, split: bool) -> Analysis {
 
 fn marks(cli: &Cli, args: &ShowArgs) -> Marks {
     Marks {
-        palette: Palette::new(cli.global.color),
+        palette: crate::commands::palette(cli.global.color),
         all: args.all,
         redact: args.redact,
     }
@@ -163,7 +167,7 @@ fn run_dump(cli: &Cli, args: &ShowArgs, path: &Path) -> anyhow::Result<ExitStatu
         );
     }
     let report = Report::open(path)?;
-    let config = SymbolConfig::from_args(&args.symbols, cli.global.verbose);
+    let config = crate::commands::symbol_config(&args.symbols, cli.global.verbose);
     let walker = Walker::new(&config).with_budget(cli.global.time_budget);
     let analysis = analyze(report, &walker);
     let view = analysis.view(args.threads);
@@ -347,7 +351,7 @@ fn run_database(
         Some(id) => db.reports.iter().filter(|r| r.id == id).collect(),
         None => select(&db, args)?,
     };
-    let config = SymbolConfig::from_args(&args.symbols, cli.global.verbose);
+    let config = crate::commands::symbol_config(&args.symbols, cli.global.verbose);
     let walker = Walker::new(&config).with_budget(cli.global.time_budget);
     let marks = marks(cli, args);
     let db_scan = scan_database(&db);

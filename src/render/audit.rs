@@ -12,7 +12,6 @@ use serde_json::{json, Map, Value};
 
 use super::{escape, Palette};
 use crate::audit::{Policy, Verdict};
-use crate::cli::AuditFormat;
 use crate::pii::{catalog, Finding, Location, Severity};
 
 /// Bumped when a field changes meaning or disappears.
@@ -271,17 +270,27 @@ fn finding_json(run: &AuditRun<'_>, file: &AuditedFile, f: &Finding, v: &Verdict
     o
 }
 
+/// The audit report's formats (docs/audit.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Json,
+    Jsonl,
+    Sarif,
+    Github,
+}
+
 /// Render one file's part of the report (called on the worker that scanned it).
-pub fn render_file(format: AuditFormat, run: &AuditRun<'_>, file: &AuditedFile) -> FileReport {
+pub fn render_file(format: Format, run: &AuditRun<'_>, file: &AuditedFile) -> FileReport {
     let mut body = super::spool::Spool::default();
     // A part that could not be written in full (its temporary file failed) must not pass
     // for a complete one: the file gets an error, which fails the audit with status 2.
     let written = match format {
-        AuditFormat::Human => human_file(&mut body, run, file),
-        AuditFormat::Json => json_file(&mut body, run, file),
-        AuditFormat::Jsonl => jsonl_file(&mut body, run, file),
-        AuditFormat::Sarif => sarif_file(&mut body, run, file),
-        AuditFormat::Github => github_file(&mut body, run, file),
+        Format::Human => human_file(&mut body, run, file),
+        Format::Json => json_file(&mut body, run, file),
+        Format::Jsonl => jsonl_file(&mut body, run, file),
+        Format::Sarif => sarif_file(&mut body, run, file),
+        Format::Github => github_file(&mut body, run, file),
     };
     let error = file.error.clone().or_else(|| {
         written
@@ -301,14 +310,14 @@ pub fn render_file(format: AuditFormat, run: &AuditRun<'_>, file: &AuditedFile) 
 /// Write the whole report: the files' parts in order, with what comes before and after.
 pub fn finish(
     w: &mut impl Write,
-    format: AuditFormat,
+    format: Format,
     run: &AuditRun<'_>,
     files: &[FileReport],
 ) -> io::Result<()> {
     match format {
-        AuditFormat::Human => human_finish(w, run, files),
-        AuditFormat::Json => json_finish(w, run, files),
-        AuditFormat::Jsonl => {
+        Format::Human => human_finish(w, run, files),
+        Format::Json => json_finish(w, run, files),
+        Format::Jsonl => {
             for f in files {
                 f.body.write_to(w)?;
             }
@@ -316,8 +325,8 @@ pub fn finish(
             summary["type"] = json!("summary");
             writeln!(w, "{summary}")
         }
-        AuditFormat::Sarif => sarif_finish(w, run, files),
-        AuditFormat::Github => github_finish(w, run, files),
+        Format::Sarif => sarif_finish(w, run, files),
+        Format::Github => github_finish(w, run, files),
     }
 }
 

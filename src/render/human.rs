@@ -15,10 +15,18 @@ use minidump_unwind::{CallStack, FrameTrust, StackFrame};
 use super::highlight::{legend, Marks};
 use super::table::{visible_width, Table};
 use super::{escape, format_time, human_size, Palette};
-use crate::cli::Threads;
 use crate::disclosure::{FieldKind, Inventory};
 use crate::pii::{Finding, Findings, Location, Severity};
 use crate::report::{RegionKind, Report};
+
+/// Which threads a view shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Threads {
+    /// Only the crashing thread (or the thread that requested the dump).
+    Crashing,
+    /// Every thread in the dump.
+    All,
+}
 
 /// What `show` hands the renderer for one dump.
 #[derive(Debug, Clone, Copy)]

@@ -20,8 +20,6 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use owo_colors::OwoColorize;
 
-use crate::cli::ColorChoice;
-
 pub use escape::escape;
 
 /// One diagnostic line on stderr, `crashscope: MESSAGE`, through the terminal-safety
@@ -36,14 +34,22 @@ pub struct Palette {
     pub enabled: bool,
 }
 
+/// When to colour: always, never, or when writing to a terminal and `NO_COLOR` is unset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColorMode {
+    Auto,
+    Always,
+    Never,
+}
+
 impl Palette {
-    pub fn new(choice: ColorChoice) -> Palette {
+    pub fn new(choice: ColorMode) -> Palette {
         let terminal = std::io::stdout().is_terminal();
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         let enabled = match choice {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => terminal && !no_color,
+            ColorMode::Always => true,
+            ColorMode::Never => false,
+            ColorMode::Auto => terminal && !no_color,
         };
         Palette { enabled }
     }

@@ -25,7 +25,7 @@ pub use pseudonym::Pseudonymizer;
 pub const DEFACED: u64 = 0x0def_aced_0def_aced;
 
 /// Items `--drop` blanks entirely.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum DropItem {
     /// The Linux environment stream.

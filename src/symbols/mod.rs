@@ -26,7 +26,6 @@ use minidump_unwind::{
 use std::sync::mpsc::RecvTimeoutError;
 
 use crate::budget::{Budget, Deadline};
-use crate::cli::SymbolArgs;
 use crate::report::Report;
 
 /// Where to look for symbols.
@@ -39,19 +38,6 @@ pub struct SymbolConfig {
     /// The largest symbol file a server may send, in bytes.
     pub max_download: u64,
     pub verbose: bool,
-}
-
-impl SymbolConfig {
-    pub fn from_args(args: &SymbolArgs, verbose: bool) -> SymbolConfig {
-        SymbolConfig {
-            paths: args.paths.clone(),
-            urls: args.urls.clone(),
-            cache: args.cache.clone().unwrap_or_else(default_cache_dir),
-            timeout: Duration::from_secs(args.timeout_secs.max(1)),
-            max_download: args.max_size_mib.saturating_mul(1 << 20),
-            verbose,
-        }
-    }
 }
 
 /// `$XDG_CACHE_HOME/crashscope/symbols`, else `~/.cache/crashscope/symbols`, else a temp dir.

@@ -819,38 +819,6 @@ fn report_json(db: &Database, r: &DbReport) -> Value {
     })
 }
 
-/// The upload form (`upload.form` in docs/json.md): the query and every field with the
-/// inventory paths it is made of and the findings inside it.
-pub fn form_json(form: &UploadForm, findings: Option<&Findings>) -> Value {
-    let fields: Vec<Value> = form
-        .fields
-        .iter()
-        .map(|f| {
-            let matched: Vec<Finding> = findings
-                .map(|all| {
-                    f.sources
-                        .iter()
-                        .flat_map(|(path, _)| all.for_field(path))
-                        .cloned()
-                        .collect()
-                })
-                .unwrap_or_default();
-            json!({
-                "key": f.key,
-                "value": f.value,
-                "sources": f.sources.iter().map(|(p, at)| json!({"path": p, "at": at})).collect::<Vec<_>>(),
-                "shadowed": f.shadowed,
-                "findings": show_json::findings_list(&matched),
-            })
-        })
-        .collect();
-    json!({
-        "query": form.query_string(),
-        "has_crashpad_info": form.has_crashpad_info,
-        "fields": fields,
-    })
-}
-
 /// One report of `show --format json`: the `list` entry, the upload, and the dump.
 /// [`report_document`] written as a stream: the dump's findings one at a time.
 pub fn write_report_document(
@@ -876,7 +844,7 @@ pub fn report_document(db: &Database, view: &ReportView<'_>) -> Value {
 fn report_document_with(db: &Database, view: &ReportView<'_>, with_dump: bool) -> Value {
     let mut doc = report_json(db, view.entry);
     let findings = view.dump.map(|d| d.findings);
-    let form = view.form.map(|form| form_json(form, findings));
+    let form = view.form.map(|form| show_json::form_json(form, findings));
     let attachments: Vec<Value> = view
         .attachments
         .iter()

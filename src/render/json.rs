@@ -51,7 +51,7 @@ fn show_document_without_findings(view: &ShowView<'_>) -> Value {
     doc.insert(
         "upload_form".into(),
         if form.has_crashpad_info {
-            super::database::form_json(&form, Some(view.findings))
+            form_json(&form, Some(view.findings))
         } else {
             Value::Null
         },
@@ -317,4 +317,39 @@ impl Hole {
         fill(w)?;
         w.write_all(&text.as_bytes()[at + marker.len()..])
     }
+}
+
+/// The upload form (`upload.form` in docs/json.md): the query and every field with the
+/// inventory paths it is made of and the findings inside it.
+pub fn form_json(
+    form: &crate::disclosure::upload::UploadForm,
+    findings: Option<&crate::pii::Findings>,
+) -> Value {
+    let fields: Vec<Value> = form
+        .fields
+        .iter()
+        .map(|f| {
+            let matched: Vec<crate::pii::Finding> = findings
+                .map(|all| {
+                    f.sources
+                        .iter()
+                        .flat_map(|(path, _)| all.for_field(path))
+                        .cloned()
+                        .collect()
+                })
+                .unwrap_or_default();
+            json!({
+                "key": f.key,
+                "value": f.value,
+                "sources": f.sources.iter().map(|(p, at)| json!({"path": p, "at": at})).collect::<Vec<_>>(),
+                "shadowed": f.shadowed,
+                "findings": findings_list(&matched),
+            })
+        })
+        .collect();
+    json!({
+        "query": form.query_string(),
+        "has_crashpad_info": form.has_crashpad_info,
+        "fields": fields,
+    })
 }

@@ -353,3 +353,29 @@ pub fn form_json(
         "fields": fields,
     })
 }
+
+#[cfg(test)]
+mod hole_tests {
+    use super::*;
+
+    /// A value from a dump that imitates a placeholder (another nonce, or the marker the
+    /// writer used to search for) is written as the string it is; the stream goes where
+    /// this document's placeholder is, and the result parses.
+    #[test]
+    fn a_stream_goes_only_where_its_placeholder_is() {
+        let hole = Hole::new();
+        let fake = Hole::new();
+        let doc = json!({
+            "a": fake.value(),
+            "b": "\"findings\": []",
+            "c": hole.value(),
+        });
+        let mut out = Vec::new();
+        hole.write(&mut out, &doc, |w| w.write_all(b"[1, 2]"))
+            .unwrap();
+        let parsed: Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(parsed["c"], json!([1, 2]));
+        assert_eq!(parsed["a"], fake.value());
+        assert_eq!(parsed["b"], "\"findings\": []");
+    }
+}

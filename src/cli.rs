@@ -189,8 +189,8 @@ pub struct ScrubArgs {
     pub keep: Vec<String>,
 
     /// Blank whole items while keeping the file valid (comma-separated).
-    #[arg(long, value_delimiter = ',', value_enum, value_name = "ITEM")]
-    pub drop: Vec<DropArg>,
+    #[arg(long, value_delimiter = ',', value_name = "ITEM", value_parser = drop_items())]
+    pub drop: Vec<crate::scrub::DropItem>,
 
     /// Keep only Crashpad annotations whose name matches one of these globs (`switch-*`),
     /// at process and module level; list annotations are dropped.
@@ -383,32 +383,17 @@ pub enum GenerateCommand {
     Man { dir: PathBuf },
 }
 
-/// Items `--drop` blanks entirely (the scrubber's `DropItem`, as the command line names
-/// them).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DropArg {
-    /// The Linux environment stream.
-    Environ,
-    /// The Linux command-line stream.
-    Cmdline,
-    /// /proc/PID/status.
-    ProcStatus,
-    /// /proc/PID/maps.
-    Maps,
-    /// /etc/lsb-release.
-    LsbRelease,
-    /// /proc/cpuinfo.
-    CpuInfo,
-    /// The auxiliary vector.
-    Auxv,
-    /// Every Crashpad annotation value (process and module, simple, list and objects).
-    Annotations,
-    /// Thread names.
-    ThreadNames,
-    /// Streams crashscope does not interpret (custom user streams).
-    CustomStreams,
-    /// Heap and anonymous memory regions (their bytes are zeroed, the list kept).
-    Heap,
+/// `--drop`'s values: the scrubber's items, by name, each with its help.
+fn drop_items() -> impl clap::builder::TypedValueParser<Value = crate::scrub::DropItem> {
+    use crate::scrub::DropItem;
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+    PossibleValuesParser::new(DropItem::ALL.map(|d| PossibleValue::new(d.name()).help(d.help())))
+        .map(|name| {
+            DropItem::ALL
+                .into_iter()
+                .find(|d| d.name() == name)
+                .expect("clap offers only these names")
+        })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -46,7 +46,10 @@ fuzz_target!(|data: &[u8]| {
                 assert!(!c.is_control() || c == '\n', "raw control {c:?} in the view");
             }
         }
-        let _ = serde_json::to_string(&json::show_document(&view));
+        // The JSON document as `show --format json` streams it: it must parse.
+        let mut doc = Vec::new();
+        json::write_show_document(&mut doc, &view).unwrap();
+        serde_json::from_slice::<serde_json::Value>(&doc).expect("the streamed JSON parses");
     }
     let _ = std::fs::remove_file(&path);
 });

@@ -65,7 +65,9 @@ fn product(waiting: &[&crashpad::DbReport]) -> Option<String> {
         .iter()
         .find(|a| a.name.ends_with(".extra"))
     {
-        let text = std::fs::read_to_string(&extra.path).ok()?;
+        // Read as attachments are read (at most the first 64 MiB).
+        let (bytes, _) = crashpad::read_attachment(&extra.path).ok()?;
+        let text = String::from_utf8(bytes).ok()?;
         return crate::disclosure::extra::parse(&text)?
             .into_iter()
             .find(|e| e.key == "ProductName")

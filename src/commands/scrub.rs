@@ -60,24 +60,6 @@ struct Scrubbed {
     verified: Verified,
 }
 
-fn drop_item(d: crate::cli::DropArg) -> crate::scrub::DropItem {
-    use crate::cli::DropArg as A;
-    use crate::scrub::DropItem;
-    match d {
-        A::Environ => DropItem::Environ,
-        A::Cmdline => DropItem::Cmdline,
-        A::ProcStatus => DropItem::ProcStatus,
-        A::Maps => DropItem::Maps,
-        A::LsbRelease => DropItem::LsbRelease,
-        A::CpuInfo => DropItem::CpuInfo,
-        A::Auxv => DropItem::Auxv,
-        A::Annotations => DropItem::Annotations,
-        A::ThreadNames => DropItem::ThreadNames,
-        A::CustomStreams => DropItem::CustomStreams,
-        A::Heap => DropItem::Heap,
-    }
-}
-
 fn options(args: &ScrubArgs) -> anyhow::Result<Options> {
     let mut keep = BTreeSet::new();
     for name in &args.keep {
@@ -111,7 +93,7 @@ fn options(args: &ScrubArgs) -> anyhow::Result<Options> {
     };
     Ok(Options {
         keep,
-        drop: args.drop.iter().map(|&d| drop_item(d)).collect(),
+        drop: args.drop.iter().copied().collect(),
         annotations_allow,
         deface_stacks: args.deface_stacks,
         pseudonyms,

@@ -236,15 +236,23 @@ struct Scanned {
 
 fn scan_report(entry: &DbReport, walker: &Walker, split: bool, no_form: bool) -> Scanned {
     // A sentry-native run keeps its minidump inside its envelope: shown as the dump,
-    // and left out of the envelope's own scan (the same bytes are scanned once).
-    let embedded = entry.dump.is_none().then(|| embedded_dump(entry)).flatten();
+    // and left out of the envelope's own scan (the same bytes are scanned once). The
+    // envelope is read once; the dump mapped from it must hold the bytes that were read.
+    let mut embedded = entry.dump.is_none().then(|| embedded_dump(entry)).flatten();
     let dump = match (&entry.dump, &embedded) {
         (Some(path), _) => Report::open(path)
             .map(|r| analyze_with(r, walker, split))
             .map_err(|e| e.to_string()),
-        (None, Some((path, offset, len))) => Report::open_part(path, Some((*offset, *len)))
-            .map(|r| analyze_with(r, walker, split))
-            .map_err(|e| e.to_string()),
+        (None, Some(e)) => Report::open_part(&e.path, Some((e.offset as u64, e.len as u64)))
+            .map_err(|err| err.to_string())
+            .and_then(|r| {
+                let read = e.read.0.get(e.offset..e.offset + e.len);
+                if read == Some(r.bytes()) {
+                    Ok(analyze_with(r, walker, split))
+                } else {
+                    Err(format!("{}: changed while it was read", e.path.display()))
+                }
+            }),
         (None, None) => Err("the report has no dump file".to_string()),
     };
     // Mozilla's reporter sends the `.extra` annotations (shown with the attachment) and
@@ -259,12 +267,18 @@ fn scan_report(entry: &DbReport, walker: &Walker, split: bool, no_form: bool) ->
     let attachments = entry
         .attachments
         .iter()
-        .map(|a| {
-            let skip = embedded
-                .as_ref()
-                .filter(|(p, ..)| *p == a.path)
-                .map(|&(_, offset, len)| (offset, len));
-            scan_attachment(&a.name, &a.path, a.size, &identity, skip)
+        .map(|a| match embedded.take_if(|e| e.path == a.path) {
+            Some(e) => {
+                let mut bytes = e.read;
+                // The dump's bytes are scanned as the dump; here they read as zeros (the
+                // offsets of everything else stay the file's).
+                bytes.0[e.offset..e.offset + e.len].fill(0);
+                scan_attachment(&a.name, a.size, &identity, Ok(bytes))
+            }
+            None => {
+                let read = crashpad::read_attachment(&a.path);
+                scan_attachment(&a.name, a.size, &identity, read)
+            }
         })
         .collect();
     Scanned {
@@ -274,28 +288,39 @@ fn scan_report(entry: &DbReport, walker: &Walker, split: bool, no_form: bool) ->
     }
 }
 
-/// The minidump inside one of a report's sentry-native envelopes: `(envelope, offset,
-/// length)`.
-fn embedded_dump(entry: &DbReport) -> Option<(PathBuf, u64, u64)> {
+/// A minidump inside one of a report's sentry-native envelopes.
+struct Embedded {
+    path: PathBuf,
+    offset: usize,
+    len: usize,
+    /// The envelope as read ([`crashpad::read_attachment`]).
+    read: (Vec<u8>, bool),
+}
+
+fn embedded_dump(entry: &DbReport) -> Option<Embedded> {
     entry
         .attachments
         .iter()
         .filter(|a| a.name.ends_with(".envelope"))
         .find_map(|a| {
-            let (bytes, _) = crashpad::read_attachment(&a.path).ok()?;
-            let (offset, len) = crashpad::sentry::envelope_minidump(&bytes)?;
-            Some((a.path.clone(), offset as u64, len as u64))
+            let read = crashpad::read_attachment(&a.path).ok()?;
+            let (offset, len) = crashpad::sentry::envelope_minidump(&read.0)?;
+            Some(Embedded {
+                path: a.path.clone(),
+                offset,
+                len,
+                read,
+            })
         })
 }
 
 fn scan_attachment(
     name: &str,
-    path: &Path,
     size: u64,
     identity: &pii::Identity,
-    shown_as_dump: Option<(u64, u64)>,
+    read: std::io::Result<(Vec<u8>, bool)>,
 ) -> ScannedAttachment {
-    let (mut bytes, problem) = match crashpad::read_attachment(path) {
+    let (bytes, problem) = match read {
         Ok((bytes, false)) => (bytes, None),
         Ok((bytes, true)) => (
             bytes,
@@ -307,14 +332,6 @@ fn scan_attachment(
         ),
         Err(e) => (Vec::new(), Some(format!("cannot read: {e}"))),
     };
-    // The part shown as the report's dump is scanned there; here it reads as zeros (the
-    // offsets of everything else stay the file's).
-    if let Some((offset, len)) = shown_as_dump {
-        let (from, to) = (offset as usize, (offset + len) as usize);
-        if let Some(part) = bytes.get_mut(from..to) {
-            part.fill(0);
-        }
-    }
     let inventory = disclosure::attachment(name, &bytes);
     let findings = pii::scan_with(&inventory, &bytes, identity);
     ScannedAttachment {

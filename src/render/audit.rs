@@ -64,14 +64,6 @@ impl Judged {
     pub fn iter(&self) -> impl Iterator<Item = (&Finding, &Verdict)> + '_ {
         self.findings.iter().zip(&self.verdicts)
     }
-
-    pub fn len(&self) -> usize {
-        self.findings.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.findings.is_empty()
-    }
 }
 
 impl<'a> IntoIterator for &'a Judged {

@@ -819,14 +819,14 @@ fn report_json(db: &Database, r: &DbReport) -> Value {
     })
 }
 
-/// One report of `show --format json`: the `list` entry, the upload, and the dump.
-/// [`report_document`] written as a stream: the dump's findings one at a time.
+/// One report of `show --format json`: the `list` entry, the upload, and the dump's
+/// document, written as a stream (the dump's findings one at a time).
 pub fn write_report_document(
     w: &mut dyn Write,
     db: &Database,
     view: &ReportView<'_>,
 ) -> io::Result<()> {
-    let mut doc = report_document_with(db, view, false);
+    let mut doc = report_document(db, view);
     match &view.dump {
         Some(dump) => {
             let hole = show_json::Hole::new();
@@ -837,11 +837,8 @@ pub fn write_report_document(
     }
 }
 
-pub fn report_document(db: &Database, view: &ReportView<'_>) -> Value {
-    report_document_with(db, view, true)
-}
-
-fn report_document_with(db: &Database, view: &ReportView<'_>, with_dump: bool) -> Value {
+/// The report's document with `dump_document` null (filled by the stream).
+fn report_document(db: &Database, view: &ReportView<'_>) -> Value {
     let mut doc = report_json(db, view.entry);
     let findings = view.dump.map(|d| d.findings);
     let form = view.form.map(|form| show_json::form_json(form, findings));
@@ -864,13 +861,7 @@ fn report_document_with(db: &Database, view: &ReportView<'_>, with_dump: bool) -
             "upload".into(),
             json!({"form": form, "attachments": attachments}),
         );
-        map.insert(
-            "dump_document".into(),
-            view.dump
-                .filter(|_| with_dump)
-                .map(|d| show_json::show_document(&d))
-                .unwrap_or(Value::Null),
-        );
+        map.insert("dump_document".into(), Value::Null);
         map.insert("dump_error".into(), json!(view.dump_error));
     }
     doc

@@ -14,14 +14,8 @@ use crate::report::Report;
 /// Bumped when a field changes meaning or disappears; new fields do not bump it.
 pub const SCHEMA_VERSION: u32 = 1;
 
-/// Build the whole document.
-pub fn show_document(view: &ShowView<'_>) -> Value {
-    let mut doc = show_document_without_findings(view);
-    doc["findings"] = findings(view);
-    doc
-}
-
-/// [`show_document`] with an empty `findings` list.
+/// The document of `show --format json` (docs/json.md) without its `findings`, which
+/// [`write_show_document`] streams in.
 fn show_document_without_findings(view: &ShowView<'_>) -> Value {
     let report = view.report;
     let mut doc = Map::new();
@@ -175,11 +169,6 @@ fn crashpad(report: &Report) -> Value {
     })
 }
 
-/// `findings[]`: one object per finding (docs/json.md).
-pub fn findings(view: &ShowView<'_>) -> Value {
-    findings_list(&view.findings.findings)
-}
-
 /// A finding's place as a JSON object: a field (`path`, `place`, byte range in the
 /// value) or memory (`region`, `thread_id`, `address`, and `excerpt` when `excerpt`).
 pub fn location_json(location: &crate::pii::Location, excerpt: bool) -> Value {
@@ -234,8 +223,7 @@ pub fn finding_json(f: &crate::pii::Finding) -> Value {
 
 /// `show --format json` of one dump, written as a stream: the document without its
 /// findings, then the findings one at a time, so that a dump with hundreds of thousands
-/// of findings never becomes one value in memory. The output is the document
-/// [`show_document`] describes.
+/// of findings never becomes one value in memory (docs/json.md describes the document).
 pub fn write_show_document(
     w: &mut impl std::io::Write,
     view: &ShowView<'_>,

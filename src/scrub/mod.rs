@@ -24,35 +24,74 @@ pub use pseudonym::Pseudonymizer;
 /// The word Crashpad's sanitizer writes over stack words that point nowhere useful.
 pub const DEFACED: u64 = 0x0def_aced_0def_aced;
 
-/// Items `--drop` blanks entirely.
+/// Items `--drop` blanks entirely ([`DropItem::name`] and [`DropItem::help`] are what the
+/// command line offers).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum DropItem {
-    /// The Linux environment stream.
     Environ,
-    /// The Linux command-line stream.
     Cmdline,
-    /// /proc/PID/status.
     ProcStatus,
-    /// /proc/PID/maps.
     Maps,
-    /// /etc/lsb-release.
     LsbRelease,
-    /// /proc/cpuinfo.
     CpuInfo,
-    /// The auxiliary vector.
     Auxv,
-    /// Every Crashpad annotation value (process and module, simple, list and objects).
     Annotations,
-    /// Thread names.
     ThreadNames,
-    /// Streams crashscope does not interpret (custom user streams).
     CustomStreams,
-    /// Heap and anonymous memory regions (their bytes are zeroed, the list kept).
     Heap,
 }
 
 impl DropItem {
+    pub const ALL: [DropItem; 11] = [
+        DropItem::Environ,
+        DropItem::Cmdline,
+        DropItem::ProcStatus,
+        DropItem::Maps,
+        DropItem::LsbRelease,
+        DropItem::CpuInfo,
+        DropItem::Auxv,
+        DropItem::Annotations,
+        DropItem::ThreadNames,
+        DropItem::CustomStreams,
+        DropItem::Heap,
+    ];
+
+    /// The item's name, as `--drop` and JSON write it.
+    pub fn name(self) -> &'static str {
+        self.describe().0
+    }
+
+    /// What the item is, for `--drop`'s help.
+    pub fn help(self) -> &'static str {
+        self.describe().1
+    }
+
+    fn describe(self) -> (&'static str, &'static str) {
+        match self {
+            DropItem::Environ => ("environ", "The Linux environment stream"),
+            DropItem::Cmdline => ("cmdline", "The Linux command-line stream"),
+            DropItem::ProcStatus => ("proc-status", "/proc/PID/status"),
+            DropItem::Maps => ("maps", "/proc/PID/maps"),
+            DropItem::LsbRelease => ("lsb-release", "/etc/lsb-release"),
+            DropItem::CpuInfo => ("cpu-info", "/proc/cpuinfo"),
+            DropItem::Auxv => ("auxv", "The auxiliary vector"),
+            DropItem::Annotations => (
+                "annotations",
+                "Every Crashpad annotation value (process and module, simple, list and objects)",
+            ),
+            DropItem::ThreadNames => ("thread-names", "Thread names"),
+            DropItem::CustomStreams => (
+                "custom-streams",
+                "Streams crashscope does not interpret (custom user streams)",
+            ),
+            DropItem::Heap => (
+                "heap",
+                "Heap and anonymous memory regions (their bytes are zeroed, the list kept)",
+            ),
+        }
+    }
+
     fn stream(self) -> Option<S> {
         Some(match self {
             DropItem::Environ => S::LinuxEnviron,
@@ -677,5 +716,17 @@ pub fn check_rescan(
             f.rule,
             f.location.logical()
         )),
+    }
+}
+
+#[cfg(test)]
+mod drop_item_tests {
+    use super::*;
+
+    #[test]
+    fn drop_item_names_are_their_serialized_names() {
+        for d in DropItem::ALL {
+            assert_eq!(serde_json::to_value(d).unwrap(), d.name());
+        }
     }
 }

@@ -162,26 +162,39 @@ pub fn find(roots: &[PathBuf], progress: &dyn Fn(&Path)) -> Found {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            if depth > 0 && crate::source::crashpad::sentry::detect(&dir) {
-                found.stores.push(Store {
-                    app: app_name(root, &dir),
-                    kind: StoreKind::SentryNative,
-                    path: dir,
+            // Listed once: the listing tells a sentry-native store and gives the children.
+            let listing: std::io::Result<Vec<(PathBuf, std::fs::FileType)>> =
+                std::fs::read_dir(&dir).map(|r| {
+                    r.flatten()
+                        .filter_map(|e| Some((e.path(), e.file_type().ok()?)))
+                        .collect()
                 });
-                continue;
-            }
-            if depth > 0 && is_mozilla(&dir, &name) {
+            let entries: Vec<(String, bool)> = listing
+                .as_ref()
+                .map(|l| {
+                    l.iter()
+                        .map(|(p, t)| {
+                            let name = p.file_name().unwrap_or_default().to_string_lossy();
+                            (name.into_owned(), t.is_file())
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let kind = if depth == 0 {
+                None
+            } else if crate::source::crashpad::sentry::detect_listed(&dir, &entries) {
+                Some(StoreKind::SentryNative)
+            } else if is_mozilla(&dir, &name) {
+                Some(StoreKind::Mozilla)
+            } else if is_crashpad(&dir, &name) {
+                Some(StoreKind::Crashpad)
+            } else {
+                None
+            };
+            if let Some(kind) = kind {
                 found.stores.push(Store {
                     app: app_name(root, &dir),
-                    kind: StoreKind::Mozilla,
-                    path: dir,
-                });
-                continue;
-            }
-            if depth > 0 && is_crashpad(&dir, &name) {
-                found.stores.push(Store {
-                    app: app_name(root, &dir),
-                    kind: StoreKind::Crashpad,
+                    kind,
                     path: dir,
                 });
                 continue;
@@ -189,8 +202,8 @@ pub fn find(roots: &[PathBuf], progress: &dyn Fn(&Path)) -> Found {
             if depth >= DEPTH {
                 continue;
             }
-            let entries = match std::fs::read_dir(&dir) {
-                Ok(e) => e,
+            let listing = match listing {
+                Ok(l) => l,
                 Err(e) => {
                     found
                         .unreadable
@@ -198,11 +211,11 @@ pub fn find(roots: &[PathBuf], progress: &dyn Fn(&Path)) -> Found {
                     continue;
                 }
             };
-            let mut children: Vec<PathBuf> = entries
-                .flatten()
+            let mut children: Vec<PathBuf> = listing
+                .into_iter()
                 // Links are not followed: nothing outside the user's folders is read.
-                .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-                .map(|e| e.path())
+                .filter(|(_, t)| t.is_dir())
+                .map(|(p, _)| p)
                 .collect();
             children.sort();
             stack.extend(children.into_iter().rev().map(|c| (c, depth + 1)));

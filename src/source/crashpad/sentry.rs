@@ -17,18 +17,39 @@ use super::{dump_header, set_dump, Attachment, Database, DbReport, State};
 
 /// Whether `root` is a sentry-native database.
 pub fn detect(root: &Path) -> bool {
-    let named = root.file_name().is_some_and(|n| n == ".sentry-native");
-    named
-        || root.join("last_crash").is_file()
-        || std::fs::read_dir(root).is_ok_and(|mut r| {
-            r.any(|e| e.is_ok_and(|e| is_run_folder(&e.file_name().to_string_lossy())))
+    let listed: Vec<(String, bool)> = std::fs::read_dir(root)
+        .map(|r| {
+            r.flatten()
+                .map(|e| {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    (name, e.file_type().is_ok_and(|t| t.is_file()))
+                })
+                .collect()
         })
+        .unwrap_or_default();
+    detect_listed(root, &listed)
+}
+
+/// [`detect`] for a folder already listed: its entries' names, and whether each is a
+/// regular file.
+pub fn detect_listed(root: &Path, entries: &[(String, bool)]) -> bool {
+    root.file_name().is_some_and(|n| n == ".sentry-native")
+        || entries
+            .iter()
+            .any(|(name, file)| (*file && name == "last_crash") || is_run_folder(name))
 }
 
 /// The user's answer when the app asks for consent (`require_user_consent`): sentry-native
 /// keeps it in `user-consent` (`1` given, `0` revoked); `None` when the file is missing.
 pub fn user_consent(root: &Path) -> Option<bool> {
-    let text = std::fs::read_to_string(root.join("user-consent")).ok()?;
+    // A regular file of a few bytes: a link (to `/dev/zero`, or outside the user's
+    // folders) or a large file is not read.
+    let path = root.join("user-consent");
+    let meta = std::fs::symlink_metadata(&path).ok()?;
+    if !meta.is_file() || meta.len() > 16 {
+        return None;
+    }
+    let text = std::fs::read_to_string(&path).ok()?;
     match text.trim() {
         "1" => Some(true),
         "0" => Some(false),

@@ -1,9 +1,8 @@
 //! Dump bytes → report → inventory → scan → human and JSON views (and the upload form).
 #![no_main]
 
-use crashscope::cli::Threads;
 use crashscope::render::highlight::Marks;
-use crashscope::render::human::{write_show, ShowView};
+use crashscope::render::human::{write_show, ShowView, Threads};
 use crashscope::render::{json, Palette};
 use crashscope::report::Report;
 use crashscope::symbols::{SymbolConfig, Walker};

@@ -541,3 +541,41 @@ fn list_without_a_path_reports_unreadable_folders_and_goes_on() {
         "{unreadable:?}"
     );
 }
+
+/// A Mozilla report's id is its file's name, which anyone can choose: it is printed
+/// escaped like every other string taken from input.
+#[test]
+fn a_report_named_with_control_characters_prints_escaped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = tmp.path().join("Crash Reports");
+    std::fs::create_dir_all(store.join("pending")).unwrap();
+    std::fs::create_dir_all(store.join("submitted")).unwrap();
+    let id = "evil\x1b[2J\u{202e}txt";
+    std::fs::copy(
+        testdata("clean/no-pii.dmp"),
+        store.join(format!("pending/{id}.dmp")),
+    )
+    .unwrap();
+    std::fs::write(store.join(format!("pending/{id}.extra")), b"{}").unwrap();
+    std::fs::write(store.join(format!("submitted/bp-{id}.txt")), b"x").unwrap();
+    for args in [&["list"][..], &["show", "--state", "all"][..]] {
+        let out = crashscope()
+            .args(args)
+            .args(["--color", "never"])
+            .arg(&store)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("evil\\x1b[2J\\u{202e}txt"), "{text}");
+        assert!(
+            !text.contains('\x1b') && !text.contains('\u{202e}'),
+            "{args:?}: {text}"
+        );
+    }
+}

@@ -181,7 +181,7 @@ pub fn write_list(w: &mut impl Write, db: &Database, p: Palette) -> io::Result<(
         };
         table.add_row(vec![
             state,
-            r.id.clone(),
+            escape(&r.id).into_owned(),
             short_time(r.created()),
             age_days(db, r)
                 .map(|d| format!("{d} d"))
@@ -367,7 +367,7 @@ pub fn write_report(w: &mut impl Write, view: &ReportView<'_>, marks: &Marks) ->
         "{}",
         p.label(&format!(
             "━━━━ Report {} · {} · created {}",
-            r.id,
+            escape(&r.id),
             state_cell(r),
             r.created().map(format_unix).unwrap_or_else(|| "?".into())
         ))

@@ -96,19 +96,10 @@ fn is_crashpad(dir: &Path, name: &str) -> bool {
     (settings && (reports || named)) || (named && reports && !is_mozilla(dir, name))
 }
 
-/// Whether `dir` is a Mozilla `Crash Reports` folder.
+/// Whether `dir` is a Mozilla `Crash Reports` folder (by its name, and by what the
+/// store's reader recognises in it).
 fn is_mozilla(dir: &Path, name: &str) -> bool {
-    name == "Crash Reports"
-        && !dir.join("settings.dat").exists()
-        && (dir.join("submitted").is_dir()
-            || std::fs::read_dir(dir.join("pending")).is_ok_and(|mut r| {
-                r.any(|e| e.is_ok_and(|e| e.file_name().to_string_lossy().ends_with(".extra")))
-            })
-            || std::fs::read_dir(dir).is_ok_and(|mut r| {
-                r.any(|e| {
-                    e.is_ok_and(|e| e.file_name().to_string_lossy().starts_with("InstallTime"))
-                })
-            }))
+    name == "Crash Reports" && crate::source::crashpad::mozilla::detect(dir)
 }
 
 /// The app a store belongs to: the nearest folder above it that is not a generic name.

@@ -23,6 +23,7 @@ mod real_world;
 mod scale;
 mod scrub;
 mod show;
+mod snapshots;
 mod symbol_server;
 mod unclaimed;
 mod upstream_rules;

@@ -35,7 +35,9 @@ fn show_document_without_findings(view: &ShowView<'_>) -> Value {
     let process = view.state.and_then(|state| {
         let mut buf = Vec::new();
         state.print_json(&mut buf, false).ok()?;
-        serde_json::from_slice::<Value>(&buf).ok()
+        let mut value = serde_json::from_slice::<Value>(&buf).ok()?;
+        sort_limits(&mut value);
+        Some(value)
     });
     doc.insert("process".into(), process.unwrap_or(Value::Null));
     doc.insert("modules".into(), modules(view));
@@ -70,6 +72,17 @@ fn show_document_without_findings(view: &ShowView<'_>) -> Value {
 
 /// The loaded modules: from the walk, else from the module list stream (symbols "not
 /// looked up"); null when the dump has no readable module list.
+/// minidump-processor writes a Linux dump's resource limits from a hash map, so their
+/// order changed from run to run; machine output is stable, so they are sorted by name.
+fn sort_limits(process: &mut Value) {
+    if let Some(Value::Array(limits)) = process.pointer_mut("/proc_limits/limits") {
+        limits.sort_by(|a, b| {
+            let name = |v: &Value| v.get("name").and_then(Value::as_str).map(str::to_owned);
+            name(a).cmp(&name(b))
+        });
+    }
+}
+
 fn modules(view: &ShowView<'_>) -> Value {
     use minidump::Module;
     let from_stream;

@@ -27,7 +27,7 @@ use std::sync::atomic::AtomicUsize;
 use regex::Regex;
 use serde::Deserialize;
 
-use super::{glob_regex, AllowEntry, AllowMatch, Policy};
+use super::{AllowEntry, AllowMatch, Policy};
 use crate::pii::{catalog, Category, Severity};
 
 /// The file name searched for in the current directory and its parents.
@@ -158,9 +158,9 @@ impl Config {
                 }
             } else {
                 let glob = raw.path.unwrap_or_default();
-                let regex = glob_regex(&glob)
+                let matcher = super::glob(&glob)
                     .map_err(|e| err(format!("allow entry {n}: bad glob: {e}")))?;
-                AllowMatch::Path { glob, regex }
+                AllowMatch::Path { glob, matcher }
             };
             allow.push(AllowEntry {
                 matcher,

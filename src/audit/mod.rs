@@ -13,6 +13,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use globset::{GlobBuilder, GlobMatcher};
 use regex::Regex;
 use serde::Serialize;
 
@@ -39,7 +40,7 @@ pub enum Verdict {
 pub enum AllowMatch {
     Fingerprint(String),
     RuleValue { rule: Option<String>, value: Regex },
-    Path { glob: String, regex: Regex },
+    Path { glob: String, matcher: GlobMatcher },
 }
 
 /// One allow entry of the config.
@@ -70,7 +71,7 @@ impl AllowEntry {
             AllowMatch::RuleValue { rule, value } => {
                 rule.as_deref().is_none_or(|r| r == finding.rule) && value.is_match(&finding.value)
             }
-            AllowMatch::Path { regex, .. } => regex.is_match(file),
+            AllowMatch::Path { matcher, .. } => matcher.is_match(file),
         }
     }
 }
@@ -193,37 +194,21 @@ pub fn normalize(path: &str) -> String {
     p.strip_prefix("./").unwrap_or(&p).to_string()
 }
 
-/// A glob (`*` within a path segment, `**` across segments, `?` one character) as an
-/// anchored regex on a `/`-separated path. A glob without `/` matches the file name in
-/// any folder, as in `.gitignore`.
-pub fn glob_regex(glob: &str) -> Result<Regex, regex::Error> {
+/// A glob (`*` within a path segment, `**` across segments, `?` one character, `[ab]`
+/// and `{a,b}` as in `.gitignore`) matched against a whole `/`-separated path. A glob
+/// without `/` matches the file name in any folder, as in `.gitignore`.
+pub fn glob(glob: &str) -> Result<GlobMatcher, globset::Error> {
     let glob = normalize(glob);
-    let mut re = String::from("^");
-    if !glob.contains('/') {
-        re.push_str("(?:.*/)?");
-    }
-    let chars: Vec<char> = glob.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        match chars[i] {
-            '*' if chars.get(i + 1) == Some(&'*') => {
-                if chars.get(i + 2) == Some(&'/') {
-                    re.push_str("(?:.*/)?");
-                    i += 3;
-                } else {
-                    re.push_str(".*");
-                    i += 2;
-                }
-                continue;
-            }
-            '*' => re.push_str("[^/]*"),
-            '?' => re.push_str("[^/]"),
-            c => re.push_str(&regex::escape(&c.to_string())),
-        }
-        i += 1;
-    }
-    re.push('$');
-    Regex::new(&re)
+    let glob = if glob.contains('/') {
+        glob
+    } else {
+        format!("**/{glob}")
+    };
+    Ok(GlobBuilder::new(&glob)
+        .literal_separator(true)
+        .backslash_escape(true)
+        .build()?
+        .compile_matcher())
 }
 
 #[cfg(test)]
@@ -232,7 +217,7 @@ mod tests {
 
     #[test]
     fn globs_match_like_gitignore() {
-        let m = |g: &str, p: &str| glob_regex(g).unwrap().is_match(&normalize(p));
+        let m = |g: &str, p: &str| glob(g).unwrap().is_match(normalize(p));
         assert!(m("testdata/clean/**", "testdata/clean/a/b.dmp"));
         assert!(m("testdata/**/*.dmp", "testdata/x.dmp"));
         assert!(m("testdata/**/*.dmp", "./testdata/a/b/x.dmp"));
@@ -240,5 +225,8 @@ mod tests {
         assert!(m("*.dmp", "deep/down/x.dmp"));
         assert!(m("crash-??.dmp", "crash-01.dmp") && !m("crash-??.dmp", "crash-1.dmp"));
         assert!(!m("a.dmp", "ba.dmp"));
+        assert!(m("crash-[0-9].{dmp,json}", "x/crash-7.json"));
+        assert!(!m("crash-[0-9].{dmp,json}", "crash-a.dmp"));
+        assert!(m("prod", "prod") && !m("pro?", "pr/d"));
     }
 }

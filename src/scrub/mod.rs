@@ -12,7 +12,6 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use minidump::format::MINIDUMP_STREAM_TYPE as S;
-use regex::Regex;
 use serde::Serialize;
 
 use crate::audit::{Policy, Verdict};
@@ -113,7 +112,7 @@ pub struct Options {
     pub keep: BTreeSet<Category>,
     pub drop: BTreeSet<DropItem>,
     /// When set, only annotations whose name matches one of these are kept.
-    pub annotations_allow: Option<Vec<Regex>>,
+    pub annotations_allow: Option<Vec<globset::GlobMatcher>>,
     pub deface_stacks: bool,
     pub pseudonyms: Option<Pseudonymizer>,
 }

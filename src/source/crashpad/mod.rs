@@ -912,42 +912,24 @@ pub fn attachment_name_ok(name: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
 }
 
-/// `8-4-4-4-12` lowercase hex, as `UUID::ToString` writes it.
+/// `8-4-4-4-12` hex, as `UUID::ToString` writes it (a report's file name).
 pub fn is_uuid(s: &str) -> bool {
-    s.len() == 36
-        && s.bytes().enumerate().all(|(i, b)| match i {
-            8 | 13 | 18 | 23 => b == b'-',
-            _ => b.is_ascii_hexdigit(),
-        })
+    s.len() == 36 && uuid::Uuid::try_parse(s).is_ok()
 }
 
-/// A binary UUID (`data_1` u32 LE, `data_2`/`data_3` u16 LE, 8 bytes in order) as text.
+/// A binary UUID as Crashpad stores it (`data_1` u32 LE, `data_2`/`data_3` u16 LE,
+/// 8 bytes in order), as lowercase text. `b` holds at least 16 bytes.
 pub fn uuid_string(b: &[u8]) -> String {
-    let d1 = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
-    let d2 = u16::from_le_bytes([b[4], b[5]]);
-    let d3 = u16::from_le_bytes([b[6], b[7]]);
-    format!(
-        "{d1:08x}-{d2:04x}-{d3:04x}-{:02x}{:02x}-{:02x}{:02x}{:02x}{:02x}{:02x}{:02x}",
-        b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]
-    )
+    b.get(..16)
+        .and_then(|b| uuid::Uuid::from_slice_le(b).ok())
+        .unwrap_or_default()
+        .hyphenated()
+        .to_string()
 }
 
-/// The inverse of [`uuid_string`]: `8-4-4-4-12` hex text to the 16 bytes Crashpad
-/// stores (`data_1`..`data_3` little-endian).
+/// The inverse of [`uuid_string`]: UUID text to the 16 bytes Crashpad stores.
 pub fn uuid_bytes(text: &str) -> Option<[u8; 16]> {
-    let hex: Vec<u8> = text.bytes().filter(|&c| c != b'-').collect();
-    if hex.len() != 32 {
-        return None;
-    }
-    let mut raw = [0u8; 16];
-    for (i, b) in raw.iter_mut().enumerate() {
-        *b = u8::from_str_radix(std::str::from_utf8(&hex[2 * i..2 * i + 2]).ok()?, 16).ok()?;
-    }
-    let mut out = raw;
-    out[..4].copy_from_slice(&[raw[3], raw[2], raw[1], raw[0]]);
-    out[4..6].copy_from_slice(&[raw[5], raw[4]]);
-    out[6..8].copy_from_slice(&[raw[7], raw[6]]);
-    Some(out)
+    uuid::Uuid::try_parse(text).ok().map(|u| u.to_bytes_le())
 }
 
 /// An attachment's bytes, at most [`MAX_ATTACHMENT_READ`]; `true` when the file holds

@@ -10,14 +10,14 @@ use serde_json::json;
 
 use super::audit::load_policy;
 use super::show::analyze;
-use crate::audit::{glob_regex, Policy};
+use crate::audit::{glob, Policy};
 use crate::budget;
 use crate::cli::{Cli, Format, ScrubArgs, SeverityArg};
 use crate::disclosure;
 use crate::exit::ExitStatus;
 use crate::pii::{self, Category};
 use crate::pool;
-use crate::render::{escape, human_size, Palette};
+use crate::render::{escape, human_size, visible_width, Palette};
 use crate::report::Report;
 use crate::scrub::{self, Changes, Options, Pseudonymizer, Verified};
 use crate::source::crashpad::{self, MAX_ATTACHMENT_READ};
@@ -79,7 +79,7 @@ fn options(args: &ScrubArgs) -> anyhow::Result<Options> {
         Some(
             args.annotations_allow
                 .iter()
-                .map(|g| glob_regex(g).map_err(|e| anyhow::anyhow!("--annotations-allow {g}: {e}")))
+                .map(|g| glob(g).map_err(|e| anyhow::anyhow!("--annotations-allow {g}: {e}")))
                 .collect::<anyhow::Result<Vec<_>>>()?,
         )
     };
@@ -639,7 +639,7 @@ fn write_summary(
         format!(
             "{}{}",
             p.label(l),
-            " ".repeat(18usize.saturating_sub(l.chars().count()))
+            " ".repeat(18usize.saturating_sub(visible_width(l)))
         )
     };
     for s in files {

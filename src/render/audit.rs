@@ -10,7 +10,7 @@ use std::io::{self, Write};
 
 use serde_json::{json, Map, Value};
 
-use super::{escape, Palette};
+use super::{escape, visible_width, Palette};
 use crate::audit::{Policy, Verdict};
 use crate::pii::{catalog, Finding, Location, Severity};
 
@@ -426,7 +426,7 @@ fn human_file(w: &mut impl Write, run: &AuditRun<'_>, file: &AuditedFile) -> io:
     }
     let width = failing
         .iter()
-        .map(|f| escape(&f.location.logical()).chars().count())
+        .map(|f| visible_width(&escape(&f.location.logical())))
         .max()
         .unwrap_or(0)
         .min(48);
@@ -461,7 +461,7 @@ fn human_file(w: &mut impl Write, run: &AuditRun<'_>, file: &AuditedFile) -> io:
     }
     for f in failing.into_iter().filter(|f| !dense.contains(f.rule)) {
         let logical = escape(&f.location.logical()).into_owned();
-        let pad = width.saturating_sub(logical.chars().count());
+        let pad = width.saturating_sub(visible_width(&logical));
         writeln!(
             w,
             "  {} {:<22} {logical}{}  {}  {}",

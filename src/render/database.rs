@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use super::highlight::Marks;
 use super::human::{write_show, ShowView};
-use super::table::Table;
+use super::table::{visible_width, Table};
 use super::{escape, format_unix, human_size, json as show_json, Palette};
 use crate::disclosure::upload::UploadForm;
 use crate::disclosure::{FieldKind, Inventory};
@@ -49,7 +49,7 @@ pub struct ReportView<'a> {
 }
 
 fn label(p: Palette, l: &str) -> String {
-    let pad = LABEL.saturating_sub(l.chars().count());
+    let pad = LABEL.saturating_sub(visible_width(l));
     format!("{}{}", p.label(l), " ".repeat(pad))
 }
 
@@ -65,7 +65,7 @@ fn marked(
     worst: Option<Severity>,
     value: &str,
 ) -> io::Result<()> {
-    let pad = (LABEL - 3).saturating_sub(l.chars().count());
+    let pad = (LABEL - 3).saturating_sub(visible_width(l));
     let text = format!(
         "{}{} {} {value}",
         p.label(l),
@@ -236,10 +236,18 @@ pub fn write_list(w: &mut impl Write, db: &Database, p: Palette) -> io::Result<(
 }
 
 fn truncate(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
+    if visible_width(s) <= max {
         s.to_string()
     } else {
-        let head: String = s.chars().take(max - 1).collect();
+        // Whole characters that fit in `max - 1` columns, then the ellipsis.
+        let mut width = 0;
+        let head: String = s
+            .chars()
+            .take_while(|c| {
+                width += unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0);
+                width < max
+            })
+            .collect();
         format!("{head}…")
     }
 }
@@ -514,14 +522,14 @@ fn write_upload(
     let width = form
         .fields
         .iter()
-        .map(|f| escape(&f.key).chars().count())
+        .map(|f| visible_width(&escape(&f.key)))
         .max()
         .unwrap_or(0)
         .min(24);
     for f in &form.fields {
         let (worst, text) = marks.highlight_ranges(&f.value, form_ranges(f, findings));
         let key = escape(&f.key);
-        let pad = width.saturating_sub(key.chars().count());
+        let pad = width.saturating_sub(visible_width(&key));
         let mut lines = text.split("\\n");
         writeln!(
             w,
@@ -672,7 +680,7 @@ fn write_extra(
     )?;
     let width = fields
         .iter()
-        .map(|f| escape(&f.path[6..]).chars().count())
+        .map(|f| visible_width(&escape(&f.path[6..])))
         .max()
         .unwrap_or(0)
         .min(28);
@@ -692,7 +700,7 @@ fn write_extra(
             .collect();
         let (worst, text) = marks.highlight_ranges(&f.value, ranges);
         let key = escape(&f.path["extra.".len()..]).into_owned();
-        let pad = width.saturating_sub(key.chars().count());
+        let pad = width.saturating_sub(visible_width(&key));
         writeln!(
             w,
             "   {} {key}{}  {text}",

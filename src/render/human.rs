@@ -51,14 +51,14 @@ struct Out<'w, W: Write> {
 impl<W: Write> Out<'_, W> {
     /// `Label             value`
     fn field(&mut self, label: &str, value: &str) -> io::Result<()> {
-        let pad = LABEL.saturating_sub(label.chars().count());
+        let pad = LABEL.saturating_sub(visible_width(label));
         let line = format!("{}{} {value}", self.p.label(label), " ".repeat(pad));
         writeln!(self.w, "{}", line.trim_end())
     }
 
     /// `Label          !! value` with a margin marker.
     fn marked(&mut self, label: &str, worst: Option<Severity>, value: &str) -> io::Result<()> {
-        let pad = (LABEL - 3).saturating_sub(label.chars().count());
+        let pad = (LABEL - 3).saturating_sub(visible_width(label));
         let marker = self.marks.marker(worst);
         let line = format!(
             "{}{} {marker} {value}",

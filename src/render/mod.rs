@@ -21,6 +21,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use owo_colors::OwoColorize;
 
 pub use escape::escape;
+pub use table::visible_width;
 
 /// One diagnostic line on stderr, `crashscope: MESSAGE`, through the terminal-safety
 /// gate: messages name files and quote errors, and both come from input.

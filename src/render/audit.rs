@@ -627,24 +627,40 @@ fn pascal(id: &str) -> String {
         .collect()
 }
 
-/// A file path as a URI: `file:///…` for an absolute path, else a relative reference
-/// (`/`-separated, percent-encoded).
+/// A file path as a URI: a `file:` URL for an absolute path (`url`), else a relative
+/// reference (`/`-separated, each segment percent-encoded), as SARIF's `artifactLocation`
+/// takes them.
 fn uri(path: &str) -> String {
-    let p = crate::audit::normalize(path);
-    let mut out = String::new();
-    if p.starts_with('/') {
-        out.push_str("file://");
-    } else if p.as_bytes().get(1) == Some(&b':') {
-        out.push_str("file:///");
-    }
-    for b in p.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/:".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
+    use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+    /// What a path segment may hold unencoded (RFC 3986 unreserved characters).
+    const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
+    let absolute = std::path::Path::new(path);
+    if absolute.is_absolute() {
+        if let Ok(url) = url::Url::from_file_path(absolute) {
+            return url.to_string();
         }
     }
-    out
+    crate::audit::normalize(path)
+        .split('/')
+        .map(|segment| utf8_percent_encode(segment, SEGMENT).to_string())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod uri_tests {
+    use super::uri;
+
+    #[test]
+    fn paths_become_uris() {
+        assert_eq!(uri("/tmp/a b/x#1.dmp"), "file:///tmp/a%20b/x%231.dmp");
+        assert_eq!(uri("./dumps/crash 1.dmp"), "dumps/crash%201.dmp");
+        assert_eq!(uri("dumps\\ü.dmp"), "dumps/%C3%BC.dmp");
+    }
 }
 
 /// Findings of one rule and one verdict in one file beyond this many become one SARIF

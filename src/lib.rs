@@ -12,6 +12,7 @@ pub mod commands;
 pub mod disclosure;
 pub mod exit;
 pub mod fsutil;
+pub mod le;
 pub mod pii;
 pub mod pool;
 pub mod render;

@@ -18,15 +18,15 @@ impl<'a> Bytes<'a> {
     }
 
     pub fn u16(&self, offset: u64) -> Option<u16> {
-        Some(u16::from_le_bytes(self.slice(offset, 2)?.try_into().ok()?))
+        crate::le::u16(self.0, usize::try_from(offset).ok()?)
     }
 
     pub fn u32(&self, offset: u64) -> Option<u32> {
-        Some(u32::from_le_bytes(self.slice(offset, 4)?.try_into().ok()?))
+        crate::le::u32(self.0, usize::try_from(offset).ok()?)
     }
 
     pub fn u64(&self, offset: u64) -> Option<u64> {
-        Some(u64::from_le_bytes(self.slice(offset, 8)?.try_into().ok()?))
+        crate::le::u64(self.0, usize::try_from(offset).ok()?)
     }
 
     /// The header of a list with a self-described layout (unloaded modules, handles):

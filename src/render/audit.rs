@@ -651,18 +651,6 @@ fn uri(path: &str) -> String {
         .join("/")
 }
 
-#[cfg(test)]
-mod uri_tests {
-    use super::uri;
-
-    #[test]
-    fn paths_become_uris() {
-        assert_eq!(uri("/tmp/a b/x#1.dmp"), "file:///tmp/a%20b/x%231.dmp");
-        assert_eq!(uri("./dumps/crash 1.dmp"), "dumps/crash%201.dmp");
-        assert_eq!(uri("dumps\\ü.dmp"), "dumps/%C3%BC.dmp");
-    }
-}
-
 /// Findings of one rule and one verdict in one file beyond this many become one SARIF
 /// result with their count and their first locations (code scanning takes at most
 /// 25,000 results a run and shows 5,000); JSON and JSONL stay complete.
@@ -873,4 +861,16 @@ fn sarif_finish(w: &mut impl Write, _run: &AuditRun<'_>, files: &[FileReport]) -
     w.write_all(b"\n      ]")?;
     w.write_all(&text.as_bytes()[(at + marker.len()).min(text.len())..])?;
     writeln!(w)
+}
+
+#[cfg(test)]
+mod uri_tests {
+    use super::uri;
+
+    #[test]
+    fn paths_become_uris() {
+        assert_eq!(uri("/tmp/a b/x#1.dmp"), "file:///tmp/a%20b/x%231.dmp");
+        assert_eq!(uri("./dumps/crash 1.dmp"), "dumps/crash%201.dmp");
+        assert_eq!(uri("dumps\\ü.dmp"), "dumps/%C3%BC.dmp");
+    }
 }

@@ -276,14 +276,8 @@ impl Report {
     /// outside the file, described for the user.
     fn ranges_outside_the_file(&self) -> Vec<String> {
         let size = self.file_size;
-        let u32_at = |b: &[u8], at: usize| {
-            b.get(at..at + 4)
-                .map(|x| u64::from(u32::from_le_bytes([x[0], x[1], x[2], x[3]])))
-        };
-        let u64_at = |b: &[u8], at: usize| {
-            b.get(at..at + 8)
-                .map(|x| u64::from_le_bytes(x.try_into().unwrap_or([0; 8])))
-        };
+        let u32_at = |b: &[u8], at: usize| crate::le::u32(b, at).map(u64::from);
+        let u64_at = crate::le::u64;
         let mut out = Vec::new();
         let mut outside = |what: &str, address: u64, len: u64, at: u64| {
             if at.saturating_add(len) > size && out.len() < 20 {

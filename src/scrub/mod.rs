@@ -466,10 +466,11 @@ fn deface_stacks(plan: &mut Plan, report: &Report, file: &[u8]) {
         while at + width <= r.size {
             let word = &out[at as usize..(at + width) as usize];
             let w = if width == 8 {
-                u64::from_le_bytes(word.try_into().unwrap_or([0; 8]))
+                crate::le::u64(word, 0)
             } else {
-                u64::from(u32::from_le_bytes(word.try_into().unwrap_or([0; 4])))
-            };
+                crate::le::u32(word, 0).map(u64::from)
+            }
+            .unwrap_or(0);
             if !points_somewhere(w) {
                 out[at as usize..(at + width) as usize].copy_from_slice(&pattern[..width as usize]);
                 defaced += 1;
@@ -486,9 +487,7 @@ fn deface_stacks(plan: &mut Plan, report: &Report, file: &[u8]) {
 }
 
 fn le_u32(b: &[u8], at: usize) -> u32 {
-    b.get(at..at + 4)
-        .map(|x| u32::from_le_bytes([x[0], x[1], x[2], x[3]]))
-        .unwrap_or(0)
+    crate::le::u32(b, at).unwrap_or(0)
 }
 
 /// Where a copy is written before it is verified: beside the target, hidden.

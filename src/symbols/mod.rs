@@ -286,10 +286,7 @@ where
 fn hostile_handle_data(report: &Report) -> Option<String> {
     use minidump::format::MINIDUMP_STREAM_TYPE;
     let raw = report.raw_stream(MINIDUMP_STREAM_TYPE::HandleDataStream)?;
-    let u32_at = |at: usize| {
-        raw.get(at..at + 4)
-            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-    };
+    let u32_at = |at: usize| crate::le::u32(raw, at);
     let (size, count) = (u32_at(4)?, u32_at(8)?);
     // The smallest real descriptor (MINIDUMP_HANDLE_DESCRIPTOR) is 32 bytes.
     (count > 0 && size < 32).then(|| {

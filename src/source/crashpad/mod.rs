@@ -24,6 +24,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::le;
+
 /// Crashpad's `CleanDatabase` lock time-to-live (3 days, `prune_crash_reports_thread.cc`).
 pub const LOCK_TTL_SECS: i64 = 3 * 86_400;
 /// `PruneCondition::GetDefault()`: reports older than this many days are deleted.
@@ -448,14 +450,14 @@ pub fn parse_settings(bytes: &[u8]) -> Result<Settings, String> {
             bytes.len()
         ));
     }
-    let magic = le_u32(bytes, 0);
+    let magic = le::u32(bytes, 0).unwrap_or(0);
     if magic != 0x4350_6473 {
         return Err(format!(
             "settings.dat has no 'CPds' magic (starts with {:02x} {:02x} {:02x} {:02x})",
             bytes[0], bytes[1], bytes[2], bytes[3]
         ));
     }
-    let version = le_u32(bytes, 4);
+    let version = le::u32(bytes, 4).unwrap_or(0);
     if version != 1 {
         return Err(format!(
             "settings.dat has version {version}; Crashpad would replace it with a new client id"
@@ -463,8 +465,8 @@ pub fn parse_settings(bytes: &[u8]) -> Result<Settings, String> {
     }
     Ok(Settings {
         version,
-        uploads_enabled: le_u32(bytes, 8) & 1 != 0,
-        last_upload_attempt: le_i64(bytes, 16),
+        uploads_enabled: le::u32(bytes, 8).unwrap_or(0) & 1 != 0,
+        last_upload_attempt: le::i64(bytes, 16).unwrap_or(0),
         client_id: uuid_string(&bytes[24..40]),
         size: bytes.len() as u64,
     })
@@ -479,7 +481,7 @@ pub fn read_meta(bytes: &[u8]) -> Result<Metadata, String> {
             bytes.len()
         ));
     }
-    let version = le_u32(bytes, 0) as i32;
+    let version = le::u32(bytes, 0).unwrap_or(0) as i32;
     if version != 1 {
         return Err(format!(
             "metadata version {version}, not 1: Crashpad would delete this report"
@@ -488,18 +490,18 @@ pub fn read_meta(bytes: &[u8]) -> Result<Metadata, String> {
     // A 32-bit writer's time_t is 4 bytes: creation at 16 (u32), attributes at 20, the
     // id from 24. Tell the two apart by which reading gives a plausible date.
     let wide = bytes.len() >= 32 && {
-        let t64 = le_i64(bytes, 16);
-        let t32 = i64::from(le_u32(bytes, 16));
+        let t64 = le::i64(bytes, 16).unwrap_or(0);
+        let t32 = i64::from(le::u32(bytes, 16).unwrap_or(0));
         !(t64 > u32::MAX as i64 && plausible_time(t32)) && (plausible_time(t64) || t64 == 0)
     };
     let (creation_time, attributes, header) = if wide {
-        (le_i64(bytes, 16), bytes[24], 32)
+        (le::i64(bytes, 16).unwrap_or(0), bytes[24], 32)
     } else {
-        (i64::from(le_u32(bytes, 16)), bytes[20], 24)
+        (i64::from(le::u32(bytes, 16).unwrap_or(0)), bytes[20], 24)
     };
     Ok(Metadata {
-        upload_attempts: i64::from(le_u32(bytes, 4) as i32),
-        last_upload_attempt: le_i64(bytes, 8),
+        upload_attempts: i64::from(le::u32(bytes, 4).unwrap_or(0) as i32),
+        last_upload_attempt: le::i64(bytes, 8).unwrap_or(0),
         creation_time,
         uploaded: attributes & 1 != 0,
         upload_requested: attributes & 2 != 0,
@@ -738,8 +740,8 @@ fn set_dump(report: &mut DbReport, path: &Path) {
 /// A lock file holds one native `time_t`: when the lock was taken.
 fn read_lock(path: &Path, now: i64) -> Lock {
     let taken = std::fs::read(path).ok().and_then(|b| match b.len() {
-        8 => Some(le_i64(&b, 0)),
-        4 => Some(i64::from(le_u32(&b, 0))),
+        8 => le::i64(&b, 0),
+        4 => le::u32(&b, 0).map(i64::from),
         _ => None,
     });
     Lock {
@@ -757,22 +759,18 @@ fn dump_header(path: &Path) -> Option<(u32, Option<u32>)> {
     let mut f = std::fs::File::open(path).ok()?;
     let mut head = [0u8; 32];
     f.read_exact(&mut head).ok()?;
-    let u32_at = |b: &[u8], at: usize| {
-        b.get(at..at + 4)
-            .map(|x| u32::from_le_bytes([x[0], x[1], x[2], x[3]]))
-    };
     if &head[..4] != b"MDMP" {
         return None;
     }
-    let time = u32_at(&head, 20)?;
-    let (count, dir) = (u32_at(&head, 8)?.min(1024), u32_at(&head, 12)?);
+    let time = le::u32(&head, 20)?;
+    let (count, dir) = (le::u32(&head, 8)?.min(1024), le::u32(&head, 12)?);
     let mut directory = vec![0u8; count as usize * 12];
     crate::fsutil::read_exact_at(&f, &mut directory, u64::from(dir)).ok()?;
     let platform = directory.chunks_exact(12).find_map(|e| {
-        (u32_at(e, 0)? == 7).then_some(())?;
+        (le::u32(e, 0)? == 7).then_some(())?;
         let mut info = [0u8; 24];
-        crate::fsutil::read_exact_at(&f, &mut info, u64::from(u32_at(e, 8)?)).ok()?;
-        u32_at(&info, 20)
+        crate::fsutil::read_exact_at(&f, &mut info, u64::from(le::u32(e, 8)?)).ok()?;
+        le::u32(&info, 20)
     });
     Some((time, platform))
 }
@@ -943,16 +941,6 @@ pub fn read_attachment(path: &Path) -> std::io::Result<(Vec<u8>, bool)> {
     let truncated = bytes.len() as u64 > MAX_ATTACHMENT_READ;
     bytes.truncate(MAX_ATTACHMENT_READ as usize);
     Ok((bytes, truncated))
-}
-
-fn le_u32(b: &[u8], at: usize) -> u32 {
-    u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
-}
-
-fn le_i64(b: &[u8], at: usize) -> i64 {
-    let mut x = [0u8; 8];
-    x.copy_from_slice(&b[at..at + 8]);
-    i64::from_le_bytes(x)
 }
 
 /// Which reports Crashpad's default pruning (`PruneCondition::GetDefault`) would delete:

@@ -36,8 +36,7 @@ pub fn parse(bytes: &[u8]) -> Result<(Vec<Record>, Vec<String>), String> {
             bytes.len()
         ));
     }
-    let u32_at =
-        |at: usize| u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
+    let u32_at = |at: usize| crate::le::u32(bytes, at).unwrap_or(0);
     if u32_at(0) != MAGIC {
         return Err("metadata has no 'CPAD' magic".to_string());
     }
@@ -63,12 +62,8 @@ pub fn parse(bytes: &[u8]) -> Result<(Vec<Record>, Vec<String>), String> {
     let mut records = Vec::new();
     for i in 0..count {
         let r = &bytes[HEADER + i * RECORD..HEADER + (i + 1) * RECORD];
-        let at = |o: usize| u32::from_le_bytes([r[o], r[o + 1], r[o + 2], r[o + 3]]);
-        let i64_at = |o: usize| {
-            let mut x = [0u8; 8];
-            x.copy_from_slice(&r[o..o + 8]);
-            i64::from_le_bytes(x)
-        };
+        let at = |o: usize| crate::le::u32(r, o).unwrap_or(0);
+        let i64_at = |o: usize| crate::le::i64(r, o).unwrap_or(0);
         let uuid = uuid_string(&r[..16]);
         let (Some(file_path), Some(id)) = (string(at(16)), string(at(20))) else {
             problems.push(format!(

@@ -635,70 +635,51 @@ pub fn scan_regions(
     deadline: Option<Deadline>,
 ) -> Scanned {
     let total: u64 = regions.iter().map(|r| r.len).sum();
-    let threads = if total >= PARALLEL_FROM {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        1
-    };
     let windows = coalesce(regions);
     let pieces = pieces(&windows);
-    let next = std::sync::atomic::AtomicUsize::new(0);
     let skipped = std::sync::atomic::AtomicU64::new(0);
-    // Each piece's findings, tagged with the piece's index: put back in piece order,
-    // they are exactly what one thread scanning region after region would report.
-    let work = || {
-        let mut done: Vec<(usize, Vec<Finding>, Vec<Field>)> = Vec::new();
-        loop {
-            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(piece) = pieces.get(i) else { break };
-            if deadline.is_some_and(|d| d.passed()) {
-                let len = piece.keep.end - piece.keep.start;
-                skipped.fetch_add(len, std::sync::atomic::Ordering::Relaxed);
-                continue;
-            }
-            let mut local = Vec::new();
-            let mut fields = Vec::new();
-            scan(
-                file,
-                &piece.window,
-                matcher,
-                &mut local,
-                values.then_some(&mut fields),
-                values,
-            );
-            local.retain(|f| piece.keep.contains(&f.offset));
-            fields.retain(|f| piece.keep.contains(&f.origin.offset));
-            if piece.window.len >= 4096 {
-                // Rounded out to 2 MiB: the kernel maps page-cache folios of up to that
-                // size around every access, beyond the bytes asked for.
-                const FOLIO: u64 = 2 << 20;
-                let start = piece.window.file_offset / FOLIO * FOLIO;
-                let end = (piece.window.file_offset + piece.window.len).div_ceil(FOLIO) * FOLIO;
-                release(start, end - start);
-            }
-            if !local.is_empty() || !fields.is_empty() {
-                done.push((i, local, fields));
-            }
+    // Each piece's findings and fields; collected in piece order (rayon keeps the order
+    // of an indexed iterator), they are exactly what one thread scanning region after
+    // region would report.
+    let work = |piece: &Piece| -> Option<(Vec<Finding>, Vec<Field>)> {
+        if deadline.is_some_and(|d| d.passed()) {
+            let len = piece.keep.end - piece.keep.start;
+            skipped.fetch_add(len, std::sync::atomic::Ordering::Relaxed);
+            return None;
         }
-        done
+        let mut local = Vec::new();
+        let mut fields = Vec::new();
+        scan(
+            file,
+            &piece.window,
+            matcher,
+            &mut local,
+            values.then_some(&mut fields),
+            values,
+        );
+        local.retain(|f| piece.keep.contains(&f.offset));
+        fields.retain(|f| piece.keep.contains(&f.origin.offset));
+        if piece.window.len >= 4096 {
+            // Rounded out to 2 MiB: the kernel maps page-cache folios of up to that
+            // size around every access, beyond the bytes asked for.
+            const FOLIO: u64 = 2 << 20;
+            let start = piece.window.file_offset / FOLIO * FOLIO;
+            let end = (piece.window.file_offset + piece.window.len).div_ceil(FOLIO) * FOLIO;
+            release(start, end - start);
+        }
+        (!local.is_empty() || !fields.is_empty()).then_some((local, fields))
     };
-    let mut done = if threads == 1 {
-        work()
+    let done: Vec<(Vec<Finding>, Vec<Field>)> = if total >= PARALLEL_FROM {
+        use rayon::prelude::*;
+        pieces.par_iter().filter_map(work).collect()
     } else {
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().unwrap_or_default())
-                .collect()
-        })
+        pieces.iter().filter_map(work).collect()
     };
-    done.sort_by_key(|(i, _, _)| *i);
     let mut out = Scanned {
         skipped: skipped.into_inner(),
         ..Scanned::default()
     };
-    for (_, found, fields) in done {
+    for (found, fields) in done {
         out.findings.extend(found);
         out.fields.extend(fields);
     }

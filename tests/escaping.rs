@@ -14,6 +14,8 @@ use crate::util::{run, stderr, stdout, strip_sgr};
 const CLEAR: &str = "\x1b[2J";
 const RLO: &str = "\u{202e}";
 const ZWSP: &str = "\u{200b}";
+/// SGR 8, "conceal": a colour code of the dump's own, which hides the text after it.
+const CONCEAL: &str = "\x1b[8m";
 
 fn hostile_dump() -> Vec<u8> {
     let e = Endian::Little;
@@ -25,6 +27,7 @@ fn hostile_dump() -> Vec<u8> {
     let module = Module::new(e, 0x4000_0000, 0x10000, &module_name, 0, 0, None);
     let crashpad = CrashpadInfo::new(e)
         .add_simple_annotation("title", &format!("ok{CLEAR}\x1b]0;pwned\x07{RLO}fdp.exe"))
+        .add_simple_annotation("note", &format!("seen{CONCEAL}hidden"))
         .add_module(
             ModuleCrashpadInfo::new(0, e)
                 .add_simple_annotation(&format!("key{CLEAR}"), "v")
@@ -61,13 +64,24 @@ fn hostile_strings_are_shown_escaped_in_every_colour_mode() {
         ]);
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
         let text = stdout(&out);
-        for raw in [CLEAR, RLO, ZWSP, "\x07", "\x1b]0;"] {
-            let without_colour = strip_sgr(&text);
+        // Without colour no escape sequence at all; with colour, only crashscope's own
+        // (the dump's colour code is not one of them: it must be escaped too).
+        if color == "never" {
             assert!(
-                !without_colour.contains(raw),
+                !text.contains('\x1b'),
+                "never: an escape reached the terminal"
+            );
+        }
+        for raw in [CLEAR, RLO, ZWSP, "\x07", "\x1b]0;", CONCEAL] {
+            assert!(
+                !text.contains(raw),
                 "{color}: raw {raw:?} reached the terminal"
             );
         }
+        assert!(
+            strip_sgr(&text).contains("seen\\x1b[8mhidden"),
+            "{color}: the dump's colour code is shown escaped:\n{text}"
+        );
         assert!(
             text.contains("worker\\x1b[2J\\u{202e}gpj.exe"),
             "thread name escaped:\n{text}"

@@ -13,6 +13,10 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+mod outcome;
+
+pub use outcome::{AuditedFile, Counts, FileKind, Judged, Summary};
+
 use globset::{GlobBuilder, GlobMatcher};
 use regex::Regex;
 use serde::Serialize;

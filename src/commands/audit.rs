@@ -5,13 +5,14 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::audit::{self, Config, Policy};
+use crate::audit::{AuditedFile, FileKind, Judged};
 use crate::budget::Budget;
 use crate::cli::{AuditArgs, AuditFormat, Cli, SeverityArg};
 use crate::disclosure;
 use crate::exit::ExitStatus;
 use crate::pii::{self, Severity};
 use crate::pool;
-use crate::render::audit::{self as view, AuditedFile, FileKind};
+use crate::render::audit as view;
 use crate::render::Palette;
 use crate::report::Report;
 use crate::source::crashpad::{self, MAX_ATTACHMENT_READ};
@@ -367,7 +368,7 @@ pub fn run(cli: &Cli, args: &AuditArgs) -> anyhow::Result<ExitStatus> {
                 .map(|mut file| {
                     let key = policy.path_key(&file.path);
                     file.judged =
-                        view::Judged::of(std::mem::take(&mut file.raw), |f| policy.judge(&key, f));
+                        Judged::of(std::mem::take(&mut file.raw), |f| policy.judge(&key, f));
                     view::render_file(format, &run, &file)
                 })
                 .collect::<Vec<_>>()
@@ -414,7 +415,7 @@ pub fn run(cli: &Cli, args: &AuditArgs) -> anyhow::Result<ExitStatus> {
             ));
         }
     }
-    let summary = view::Summary::of(&files, &policy);
+    let summary = view::summary_of(&files, &policy);
     Ok(if summary.errors > 0 {
         ExitStatus::Error
     } else if summary.failing > 0 && !args.exit_zero {

@@ -11,95 +11,11 @@ use std::io::{self, Write};
 use serde_json::{json, Map, Value};
 
 use super::{escape, visible_width, Palette};
-use crate::audit::{Policy, Verdict};
+use crate::audit::{AuditedFile, Counts, FileKind, Policy, Summary, Verdict};
 use crate::pii::{catalog, Finding, Location, Severity};
 
 /// Bumped when a field changes meaning or disappears.
 pub const AUDIT_SCHEMA: u32 = 1;
-
-/// What an audited file is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FileKind {
-    Minidump,
-    Attachment,
-    Settings,
-}
-
-impl FileKind {
-    fn as_str(self) -> &'static str {
-        match self {
-            FileKind::Minidump => "minidump",
-            FileKind::Attachment => "attachment",
-            FileKind::Settings => "crashpad-settings",
-        }
-    }
-}
-
-/// Findings with their verdicts, kept side by side: judging a dump of 200,000 findings
-/// keeps them where they are instead of copying each into a pair.
-#[derive(Debug, Default)]
-pub struct Judged {
-    findings: Vec<Finding>,
-    verdicts: Vec<Verdict>,
-}
-
-impl Judged {
-    /// Apply `judge` to each finding in place: those it drops (`None`) are gone.
-    pub fn of(
-        mut findings: Vec<Finding>,
-        mut judge: impl FnMut(&Finding) -> Option<Verdict>,
-    ) -> Judged {
-        let mut verdicts = Vec::with_capacity(findings.len());
-        findings.retain(|f| match judge(f) {
-            Some(v) => {
-                verdicts.push(v);
-                true
-            }
-            None => false,
-        });
-        findings.shrink_to_fit();
-        Judged { findings, verdicts }
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = (&Finding, &Verdict)> + '_ {
-        self.findings.iter().zip(&self.verdicts)
-    }
-}
-
-impl<'a> IntoIterator for &'a Judged {
-    type Item = (&'a Finding, &'a Verdict);
-    type IntoIter = std::iter::Zip<std::slice::Iter<'a, Finding>, std::slice::Iter<'a, Verdict>>;
-
-    fn into_iter(self) -> Self::IntoIter {
-        self.findings.iter().zip(&self.verdicts)
-    }
-}
-
-/// One audited file and its judged findings.
-#[derive(Debug)]
-pub struct AuditedFile {
-    pub path: String,
-    pub kind: FileKind,
-    pub size: u64,
-    /// Findings before the policy is applied.
-    pub raw: Vec<Finding>,
-    pub judged: Judged,
-    /// Why the file could not be read completely (fails the audit with status 2).
-    pub error: Option<String>,
-}
-
-impl AuditedFile {
-    pub fn new(path: String, kind: FileKind) -> AuditedFile {
-        AuditedFile {
-            path,
-            kind,
-            size: 0,
-            raw: Vec::new(),
-            judged: Judged::default(),
-            error: None,
-        }
-    }
-}
 
 /// How to render a run.
 #[derive(Debug, Clone, Copy)]
@@ -123,99 +39,27 @@ pub struct FileReport {
     pub body: super::spool::Spool,
 }
 
-/// Findings of one file by verdict.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct Counts {
-    pub fail_high: usize,
-    pub fail_medium: usize,
-    pub fail_low: usize,
-    pub allowed: usize,
-    pub baselined: usize,
-    pub below_threshold: usize,
+fn summary_json(s: &Summary, policy: &Policy) -> Value {
+    json!({
+        "files": s.files,
+        "files_failing": s.files_failing,
+        "failing": s.failing,
+        "failing_by_severity": {"high": s.failing_high, "medium": s.failing_medium, "low": s.failing_low},
+        "allowed": s.allowed,
+        "baselined": s.baselined,
+        "below_threshold": s.below_threshold,
+        "errors": s.errors,
+        "threshold": policy.threshold,
+        "unused_allow_entries": policy.unused().map(|(i, e)| json!({
+            "entry": i + 1, "match": e.describe(), "reason": e.reason,
+        })).collect::<Vec<_>>(),
+        "passed": s.passed(),
+    })
 }
 
-impl Counts {
-    pub fn of(judged: &Judged) -> Counts {
-        let mut c = Counts::default();
-        for (f, v) in judged {
-            match v {
-                Verdict::Fail => match f.severity {
-                    Severity::High => c.fail_high += 1,
-                    Severity::Medium => c.fail_medium += 1,
-                    Severity::Low => c.fail_low += 1,
-                },
-                Verdict::BelowThreshold => c.below_threshold += 1,
-                Verdict::Allowed { .. } => c.allowed += 1,
-                Verdict::Baselined => c.baselined += 1,
-            }
-        }
-        c
-    }
-
-    pub fn failing(&self) -> usize {
-        self.fail_high + self.fail_medium + self.fail_low
-    }
-
-    pub fn total(&self) -> usize {
-        self.failing() + self.allowed + self.baselined + self.below_threshold
-    }
-}
-
-/// The counts of a run.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct Summary {
-    pub files: usize,
-    pub files_failing: usize,
-    pub failing: usize,
-    pub failing_high: usize,
-    pub failing_medium: usize,
-    pub failing_low: usize,
-    pub allowed: usize,
-    pub baselined: usize,
-    pub below_threshold: usize,
-    pub errors: usize,
-    pub unused_allow: usize,
-}
-
-impl Summary {
-    pub fn of(files: &[FileReport], policy: &Policy) -> Summary {
-        let mut s = Summary {
-            files: files.len(),
-            unused_allow: policy.unused().count(),
-            ..Summary::default()
-        };
-        for file in files {
-            let c = &file.counts;
-            s.errors += usize::from(file.error.is_some());
-            s.files_failing += usize::from(c.failing() > 0);
-            s.failing += c.failing();
-            s.failing_high += c.fail_high;
-            s.failing_medium += c.fail_medium;
-            s.failing_low += c.fail_low;
-            s.allowed += c.allowed;
-            s.baselined += c.baselined;
-            s.below_threshold += c.below_threshold;
-        }
-        s
-    }
-
-    fn json(&self, policy: &Policy) -> Value {
-        json!({
-            "files": self.files,
-            "files_failing": self.files_failing,
-            "failing": self.failing,
-            "failing_by_severity": {"high": self.failing_high, "medium": self.failing_medium, "low": self.failing_low},
-            "allowed": self.allowed,
-            "baselined": self.baselined,
-            "below_threshold": self.below_threshold,
-            "errors": self.errors,
-            "threshold": policy.threshold,
-            "unused_allow_entries": policy.unused().map(|(i, e)| json!({
-                "entry": i + 1, "match": e.describe(), "reason": e.reason,
-            })).collect::<Vec<_>>(),
-            "passed": self.errors == 0 && self.failing == 0,
-        })
-    }
+/// The [`Summary`] of the rendered files.
+pub fn summary_of(files: &[FileReport], policy: &Policy) -> Summary {
+    Summary::of(files.iter().map(|f| (&f.counts, f.error.is_some())), policy)
 }
 
 /// The value as a report may show it.
@@ -313,7 +157,7 @@ pub fn finish(
             for f in files {
                 f.body.write_to(w)?;
             }
-            let mut summary = Summary::of(files, run.policy).json(run.policy);
+            let mut summary = summary_json(&summary_of(files, run.policy), run.policy);
             summary["type"] = json!("summary");
             writeln!(w, "{summary}")
         }
@@ -349,7 +193,7 @@ fn json_file(w: &mut impl Write, run: &AuditRun<'_>, file: &AuditedFile) -> io::
 /// `--format json`: one document (also what `--baseline` reads). The findings array
 /// holds one compact object a line.
 fn json_finish(w: &mut impl Write, run: &AuditRun<'_>, files: &[FileReport]) -> io::Result<()> {
-    let summary = Summary::of(files, run.policy);
+    let summary = summary_of(files, run.policy);
     let list: Vec<Value> = files
         .iter()
         .map(|f| {
@@ -365,7 +209,7 @@ fn json_finish(w: &mut impl Write, run: &AuditRun<'_>, files: &[FileReport]) -> 
         "crashscope_version": env!("CARGO_PKG_VERSION"),
         "config": run.policy.config_path.as_ref().map(|p| p.display().to_string()),
         "values_redacted": !run.show_values,
-        "summary": summary.json(run.policy),
+        "summary": summary_json(&summary, run.policy),
         "files": list,
     });
     let text = serde_json::to_string_pretty(&head)?;
@@ -486,7 +330,7 @@ fn human_finish(w: &mut impl Write, run: &AuditRun<'_>, files: &[FileReport]) ->
         f.body.write_to(w)?;
         printed |= !f.body.is_empty();
     }
-    let s = Summary::of(files, run.policy);
+    let s = summary_of(files, run.policy);
     let mut parts = vec![
         format!("{} file{}", s.files, if s.files == 1 { "" } else { "s" }),
         format!("{} with failing findings", s.files_failing),
@@ -594,7 +438,7 @@ fn github_finish(w: &mut impl Write, run: &AuditRun<'_>, files: &[FileReport]) -
     for f in files {
         f.body.write_to(w)?;
     }
-    let s = Summary::of(files, run.policy);
+    let s = summary_of(files, run.policy);
     writeln!(
         w,
         "::notice title=crashscope audit::{}",

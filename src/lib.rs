@@ -5,6 +5,7 @@
 //! [`commands`] wires one subcommand each, [`cli`] holds the flags. `main.rs` only maps
 //! the result to an exit status.
 
+pub mod analysis;
 pub mod audit;
 pub mod budget;
 pub mod cli;

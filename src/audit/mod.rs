@@ -166,6 +166,30 @@ impl Policy {
     }
 }
 
+/// The policy from `--config FILE`, else crashscope.toml found upwards (unless
+/// `no_config`), with `threshold` from the command line winning.
+pub fn load_policy(
+    config: Option<&Path>,
+    no_config: bool,
+    threshold: Option<Severity>,
+) -> Result<Policy, ConfigError> {
+    let config_path = if no_config {
+        None
+    } else {
+        match config {
+            Some(p) => Some(p.to_path_buf()),
+            None => std::env::current_dir().ok().and_then(|d| find_config(&d)),
+        }
+    };
+    Ok(match &config_path {
+        Some(path) => Config::read(path)?.into_policy(path, threshold)?,
+        None => Policy {
+            threshold: threshold.unwrap_or(Severity::Medium),
+            ..Policy::default()
+        },
+    })
+}
+
 /// Read the fingerprints of an earlier `audit --format json` report.
 pub fn read_baseline(path: &Path) -> Result<BTreeSet<String>, String> {
     let bytes = std::fs::read(path)

@@ -4,18 +4,19 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::audit::{self, Config, Policy};
+use crate::analysis::{self, AttachmentProblem};
+use crate::audit::{self, Policy};
 use crate::audit::{AuditedFile, FileKind, Judged};
 use crate::budget::Budget;
 use crate::cli::{AuditArgs, AuditFormat, Cli, SeverityArg};
 use crate::disclosure;
 use crate::exit::ExitStatus;
-use crate::pii::{self, Severity};
+use crate::pii::{self};
 use crate::pool;
 use crate::render::audit as view;
 use crate::render::Palette;
 use crate::report::Report;
-use crate::source::crashpad::{self, MAX_ATTACHMENT_READ};
+use crate::source::crashpad;
 use crate::source::{self, InputError, Source};
 
 /// One thing to scan: a dump, one report of a database (its dump and attachments, which
@@ -185,16 +186,7 @@ fn audit_dump(path: &Path, budget: Budget) -> (AuditedFile, pii::Identity) {
             return (file, pii::Identity::default());
         }
     };
-    let deadline = budget.start();
-    let inventory = disclosure::inventory(&report);
-    let release = |offset, len| report.release(offset, len);
-    let findings = pii::scan_releasing(
-        &inventory,
-        report.bytes(),
-        &pii::Identity::default(),
-        &release,
-        Some(deadline),
-    );
+    let (inventory, findings) = analysis::scan_dump(&report, Some(budget.start()));
     // Fail closed: every part that could not be read (or was not scanned in time) is a
     // finding of its own.
     let problems: Vec<&String> = report
@@ -250,25 +242,21 @@ fn audit_unit(unit: &Unit, budget: Budget) -> Vec<AuditedFile> {
 fn audit_attachment(name: &str, path: &Path, size: u64, identity: &pii::Identity) -> AuditedFile {
     let mut file = AuditedFile::new(display(path), FileKind::Attachment);
     file.size = size;
-    let (bytes, truncated) = match crashpad::read_attachment(path) {
-        Ok(read) => read,
-        Err(e) => {
-            file.error = Some(format!("cannot read: {e}"));
-            return file;
-        }
-    };
-    let inventory = disclosure::attachment(name, &bytes);
-    file.raw = pii::scan_with(&inventory, &bytes, identity).findings;
-    if truncated {
+    let scanned = analysis::scan_attachment(name, size, identity, crashpad::read_attachment(path));
+    file.raw = scanned.findings.findings;
+    match scanned.problem {
+        Some(AttachmentProblem::Unreadable(e)) => file.error = Some(format!("cannot read: {e}")),
         // Fails closed, like a dump that could not be read completely.
-        let unread = format!("only the first {MAX_ATTACHMENT_READ} bytes were scanned");
-        file.raw.extend(pii::unreadable(&[&unread]));
+        Some(problem @ AttachmentProblem::Truncated { .. }) => {
+            file.raw.extend(pii::unreadable(&[&problem.to_string()]));
+        }
+        None => {}
     }
     file
 }
 
 fn policy(args: &AuditArgs) -> anyhow::Result<Policy> {
-    let mut policy = load_policy(
+    let mut policy = audit::load_policy(
         args.config.as_deref(),
         args.no_config,
         args.fail_on.map(SeverityArg::severity),
@@ -277,32 +265,6 @@ fn policy(args: &AuditArgs) -> anyhow::Result<Policy> {
         policy.baseline = audit::read_baseline(baseline).map_err(anyhow::Error::msg)?;
     }
     Ok(policy)
-}
-
-/// The policy from `--config FILE`, else crashscope.toml found upwards (unless
-/// `no_config`), with `threshold` from the command line winning.
-pub fn load_policy(
-    config: Option<&Path>,
-    no_config: bool,
-    threshold: Option<Severity>,
-) -> anyhow::Result<Policy> {
-    let config_path = if no_config {
-        None
-    } else {
-        match config {
-            Some(p) => Some(p.to_path_buf()),
-            None => std::env::current_dir()
-                .ok()
-                .and_then(|d| audit::find_config(&d)),
-        }
-    };
-    Ok(match &config_path {
-        Some(path) => Config::read(path)?.into_policy(path, threshold)?,
-        None => Policy {
-            threshold: threshold.unwrap_or(Severity::Medium),
-            ..Policy::default()
-        },
-    })
 }
 
 pub fn run(cli: &Cli, args: &AuditArgs) -> anyhow::Result<ExitStatus> {

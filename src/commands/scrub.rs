@@ -8,8 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
-use super::audit::load_policy;
-use super::show::analyze;
+use crate::analysis::analyze;
 use crate::audit::{glob, Policy};
 use crate::budget;
 use crate::cli::{Cli, Format, ScrubArgs, SeverityArg};
@@ -541,7 +540,7 @@ enum DbDone {
 }
 
 pub fn run(cli: &Cli, args: &ScrubArgs) -> anyhow::Result<ExitStatus> {
-    let policy = load_policy(
+    let policy = crate::audit::load_policy(
         args.config.as_deref(),
         args.no_config,
         args.min_severity.map(SeverityArg::severity),

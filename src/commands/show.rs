@@ -4,116 +4,37 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use minidump_processor::ProcessState;
-
-use crate::budget::Deadline;
+use crate::analysis::{analyze, analyze_report, scan_database, Analysis};
 use crate::cli::{Cli, Format, ShowArgs, StateFilter};
-use crate::disclosure::{self, upload, Inventory};
 use crate::exit::ExitStatus;
-use crate::pii::{self, Findings};
+use crate::pii;
 use crate::pool;
-use crate::render::database::{self, DatabaseScan, ReportView, ScannedAttachment};
+use crate::render::database::{self, ReportView};
 use crate::render::highlight::Marks;
 use crate::render::human::{write_show, ShowView};
 use crate::render::json;
 use crate::report::Report;
-use crate::source::crashpad::{self, Database, DbReport, State, MAX_ATTACHMENT_READ};
+use crate::source::crashpad::{self, Database, DbReport, State};
 use crate::source::{self, Source};
 use crate::symbols::Walker;
 
-/// One dump, walked and scanned.
-pub struct Analysis {
-    pub report: Report,
-    pub walked: Result<ProcessState, String>,
-    pub inventory: Inventory,
-    pub findings: Findings,
-}
-
-impl Analysis {
-    pub fn view(&self, threads: crate::cli::Threads) -> ShowView<'_> {
-        let threads = match threads {
-            crate::cli::Threads::Crashing => crate::render::human::Threads::Crashing,
-            crate::cli::Threads::All => crate::render::human::Threads::All,
-        };
-        let (state, walk_error) = match &self.walked {
-            Ok(state) => (Some(state), None),
-            Err(e) => (None, Some(e.as_str())),
-        };
-        ShowView {
-            report: &self.report,
-            state,
-            walk_error,
-            threads,
-            inventory: &self.inventory,
-            findings: &self.findings,
-        }
-    }
-
-    /// Whether any part of the dump could not be read.
-    pub fn incomplete(&self) -> bool {
-        self.walked.is_err()
-            || !self.report.problems.is_empty()
-            || !self.inventory.problems.is_empty()
-    }
-}
-
-/// The privacy scan of a mapped dump, releasing scanned memory as it goes, until
-/// `deadline`.
-fn scan(report: &Report, inventory: &Inventory, deadline: Option<Deadline>) -> Findings {
-    let release = |offset, len| report.release(offset, len);
-    pii::scan_releasing(
-        inventory,
-        report.bytes(),
-        &pii::Identity::default(),
-        &release,
-        deadline,
-    )
-}
-
-/// Walk and scan one dump. The stackwalk and the privacy scan read the same mapped file
-/// and need nothing from each other: one core each.
-pub fn analyze(report: Report, walker: &Walker) -> Analysis {
-    analyze_with(report, walker, true)
-}
-
-/// [`analyze`], on the calling thread only when `split` is false (the caller already
-/// keeps every core busy with other reports).
-pub fn analyze_with(report: Report, walker: &Walker, split: bool) -> Analysis {
-    let deadline = walker.deadline();
-    if !split {
-        let mut inventory = disclosure::inventory(&report);
-        let mut findings = scan(&report, &inventory, deadline);
-        inventory.problems.append(&mut findings.problems);
-        inventory.fields.append(&mut findings.fields);
-        let walked = walker.walk_until(&report, deadline);
-        return Analysis {
-            report,
-            walked,
-            inventory,
-            findings,
-        };
-    }
-    let (walked, (inventory, findings)) = std::thread::scope(|scope| {
-        let scan = scope.spawn(|| {
-            let mut inventory = disclosure::inventory(&report);
-            let mut findings = scan(&report, &inventory, deadline);
-            inventory.problems.append(&mut findings.problems);
-            inventory.fields.append(&mut findings.fields);
-            (inventory, findings)
-        });
-        let walked = walker.walk_until(&report, deadline);
-        let scanned = scan.join().unwrap_or_else(|_| {
-            let mut inv = Inventory::default();
-            inv.problems.push("the privacy scan failed".to_string());
-            (inv, Findings::default())
-        });
-        (walked, scanned)
-    });
-    Analysis {
-        report,
-        walked,
-        inventory,
-        findings,
+/// The show view of an analysed dump, with the threads the user asked for.
+fn view(analysis: &Analysis, threads: crate::cli::Threads) -> ShowView<'_> {
+    let threads = match threads {
+        crate::cli::Threads::Crashing => crate::render::human::Threads::Crashing,
+        crate::cli::Threads::All => crate::render::human::Threads::All,
+    };
+    let (state, walk_error) = match &analysis.walked {
+        Ok(state) => (Some(state), None),
+        Err(e) => (None, Some(e.as_str())),
+    };
+    ShowView {
+        report: &analysis.report,
+        state,
+        walk_error,
+        threads,
+        inventory: &analysis.inventory,
+        findings: &analysis.findings,
     }
 }
 
@@ -170,7 +91,7 @@ fn run_dump(cli: &Cli, args: &ShowArgs, path: &Path) -> anyhow::Result<ExitStatu
     let config = crate::commands::symbol_config(&args.symbols, cli.global.verbose);
     let walker = Walker::new(&config).with_budget(cli.global.time_budget);
     let analysis = analyze(report, &walker);
-    let view = analysis.view(args.threads);
+    let view = view(&analysis, args.threads);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     match cli.format(args.format) {
@@ -225,136 +146,6 @@ fn select<'a>(db: &'a Database, args: &ShowArgs) -> anyhow::Result<Vec<&'a DbRep
         }
     }
     Ok(out)
-}
-
-/// A report of a database, opened and scanned.
-struct Scanned {
-    dump: Result<Analysis, String>,
-    form: Option<upload::UploadForm>,
-    attachments: Vec<ScannedAttachment>,
-}
-
-fn scan_report(entry: &DbReport, walker: &Walker, split: bool, no_form: bool) -> Scanned {
-    // A sentry-native run keeps its minidump inside its envelope: shown as the dump,
-    // and left out of the envelope's own scan (the same bytes are scanned once). The
-    // envelope is read once; the dump mapped from it must hold the bytes that were read.
-    let mut embedded = entry.dump.is_none().then(|| embedded_dump(entry)).flatten();
-    let dump = match (&entry.dump, &embedded) {
-        (Some(path), _) => Report::open(path)
-            .map(|r| analyze_with(r, walker, split))
-            .map_err(|e| e.to_string()),
-        (None, Some(e)) => Report::open_part(&e.path, Some((e.offset as u64, e.len as u64)))
-            .map_err(|err| err.to_string())
-            .and_then(|r| {
-                let read = e.read.0.get(e.offset..e.offset + e.len);
-                if read == Some(r.bytes()) {
-                    Ok(analyze_with(r, walker, split))
-                } else {
-                    Err(format!("{}: changed while it was read", e.path.display()))
-                }
-            }),
-        (None, None) => Err("the report has no dump file".to_string()),
-    };
-    // Mozilla's reporter sends the `.extra` annotations (shown with the attachment) and
-    // sentry-native its envelopes, not Crashpad's form.
-    let form = (!no_form)
-        .then(|| dump.as_ref().ok().map(|a| upload::form(&a.inventory)))
-        .flatten();
-    let identity = dump
-        .as_ref()
-        .map(|a| a.findings.identity.clone())
-        .unwrap_or_default();
-    let attachments = entry
-        .attachments
-        .iter()
-        .map(|a| match embedded.take_if(|e| e.path == a.path) {
-            Some(e) => {
-                let mut bytes = e.read;
-                // The dump's bytes are scanned as the dump; here they read as zeros (the
-                // offsets of everything else stay the file's).
-                bytes.0[e.offset..e.offset + e.len].fill(0);
-                scan_attachment(&a.name, a.size, &identity, Ok(bytes))
-            }
-            None => {
-                let read = crashpad::read_attachment(&a.path);
-                scan_attachment(&a.name, a.size, &identity, read)
-            }
-        })
-        .collect();
-    Scanned {
-        dump,
-        form,
-        attachments,
-    }
-}
-
-/// A minidump inside one of a report's sentry-native envelopes.
-struct Embedded {
-    path: PathBuf,
-    offset: usize,
-    len: usize,
-    /// The envelope as read ([`crashpad::read_attachment`]).
-    read: (Vec<u8>, bool),
-}
-
-fn embedded_dump(entry: &DbReport) -> Option<Embedded> {
-    entry
-        .attachments
-        .iter()
-        .filter(|a| a.name.ends_with(".envelope"))
-        .find_map(|a| {
-            let read = crashpad::read_attachment(&a.path).ok()?;
-            let (offset, len) = crashpad::sentry::envelope_minidump(&read.0)?;
-            Some(Embedded {
-                path: a.path.clone(),
-                offset,
-                len,
-                read,
-            })
-        })
-}
-
-fn scan_attachment(
-    name: &str,
-    size: u64,
-    identity: &pii::Identity,
-    read: std::io::Result<(Vec<u8>, bool)>,
-) -> ScannedAttachment {
-    let (bytes, problem) = match read {
-        Ok((bytes, false)) => (bytes, None),
-        Ok((bytes, true)) => (
-            bytes,
-            Some(format!(
-                "only the first {} of {} were scanned",
-                crate::render::human_size(MAX_ATTACHMENT_READ),
-                crate::render::human_size(size)
-            )),
-        ),
-        Err(e) => (Vec::new(), Some(format!("cannot read: {e}"))),
-    };
-    let inventory = disclosure::attachment(name, &bytes);
-    let findings = pii::scan_with(&inventory, &bytes, identity);
-    ScannedAttachment {
-        name: name.to_string(),
-        size,
-        read: bytes.len() as u64,
-        inventory,
-        findings,
-        problem,
-    }
-}
-
-/// The client id of `settings.dat`, inventoried and scanned like a dump's fields.
-fn scan_database(db: &Database) -> DatabaseScan {
-    let Some(settings) = &db.settings else {
-        return DatabaseScan::default();
-    };
-    let inventory = disclosure::settings(settings);
-    let findings = pii::scan(&inventory, &[]);
-    DatabaseScan {
-        inventory,
-        findings,
-    }
 }
 
 fn run_database(
@@ -415,7 +206,7 @@ fn run_database(
         &chosen,
         workers,
         |entry| {
-            let scanned = scan_report(
+            let scanned = analyze_report(
                 entry,
                 &walker,
                 split,
@@ -426,7 +217,7 @@ fn run_database(
             );
             let view = ReportView {
                 entry,
-                dump: scanned.dump.as_ref().ok().map(|a| a.view(args.threads)),
+                dump: scanned.dump.as_ref().ok().map(|a| view(a, args.threads)),
                 dump_error: scanned.dump.as_ref().err().map(|e| e.as_str()),
                 form: scanned.form.as_ref(),
                 attachments: &scanned.attachments,

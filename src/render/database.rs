@@ -10,32 +10,14 @@ use super::highlight::Marks;
 use super::human::{write_show, ShowView};
 use super::table::{visible_width, Table};
 use super::{escape, format_unix, human_size, json as show_json, Palette};
+use crate::analysis::{AttachmentProblem, DatabaseScan, ScannedAttachment};
 use crate::disclosure::upload::UploadForm;
-use crate::disclosure::{FieldKind, Inventory};
+use crate::disclosure::FieldKind;
 use crate::pii::{Category, Finding, Findings, Location, Severity};
 use crate::source::crashpad::{Database, DbReport, State};
 
 /// Width of the label column (the same as the dump view's).
 const LABEL: usize = 18;
-
-/// One attachment, read and scanned.
-#[derive(Debug)]
-pub struct ScannedAttachment {
-    pub name: String,
-    pub size: u64,
-    /// How many bytes were read and scanned (at most `MAX_ATTACHMENT_READ`).
-    pub read: u64,
-    pub inventory: Inventory,
-    pub findings: Findings,
-    pub problem: Option<String>,
-}
-
-/// The database's own identifying data: the client id in `settings.dat`.
-#[derive(Debug, Default)]
-pub struct DatabaseScan {
-    pub inventory: Inventory,
-    pub findings: Findings,
-}
 
 /// Everything `show` knows about one report of a database.
 #[derive(Debug, Clone, Copy)]
@@ -573,6 +555,18 @@ fn category_names(findings: &[&Finding]) -> String {
 
 const MAX_ATTACHMENT_LINES: usize = 12;
 
+/// Why an attachment was not scanned whole, for a person.
+fn problem_text(problem: &AttachmentProblem) -> String {
+    match problem {
+        AttachmentProblem::Unreadable(_) => problem.to_string(),
+        AttachmentProblem::Truncated { size } => format!(
+            "only the first {} of {} were scanned",
+            human_size(crate::source::crashpad::MAX_ATTACHMENT_READ),
+            human_size(*size)
+        ),
+    }
+}
+
 fn write_attachments(
     w: &mut impl Write,
     attachments: &[ScannedAttachment],
@@ -601,7 +595,7 @@ fn write_attachments(
         }
         writeln!(w, " {} {head}", marks.marker(worst))?;
         if let Some(problem) = &a.problem {
-            writeln!(w, "      {}", p.bad(&escape(problem)))?;
+            writeln!(w, "      {}", p.bad(&escape(&problem_text(problem))))?;
         }
         // Mozilla's `.extra`: every annotation, as the form field the reporter sends.
         let annotations: Vec<&crate::disclosure::Field> = a
@@ -859,7 +853,7 @@ fn report_document(db: &Database, view: &ReportView<'_>) -> Value {
                 "size": a.size,
                 "scanned": a.read,
                 "text": a.inventory.fields.iter().any(|f| matches!(f.kind, FieldKind::Attachment { .. })),
-                "problem": a.problem,
+                "problem": a.problem.as_ref().map(problem_text),
                 "findings": show_json::findings_list(&a.findings.findings),
             })
         })

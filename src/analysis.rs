@@ -1,0 +1,257 @@
+//! The one analysis pipeline `show`, `audit` and `scrub` share: a report is
+//! inventoried (`disclosure`), scanned for identifying data (`pii`) and, where the
+//! stacks are shown or must be kept, walked (`symbols`). A database's report adds the
+//! upload form and its attachments, scanned with the identity its dump revealed.
+//!
+//! Views (`render`) take the results; nothing here formats text for a person.
+
+use std::path::PathBuf;
+
+use minidump_processor::ProcessState;
+
+use crate::budget::Deadline;
+use crate::disclosure::{self, upload, Inventory};
+use crate::pii::{self, Findings};
+use crate::report::Report;
+use crate::source::crashpad::{self, Database, DbReport, MAX_ATTACHMENT_READ};
+use crate::symbols::Walker;
+
+/// One attachment, read and scanned.
+#[derive(Debug)]
+pub struct ScannedAttachment {
+    pub name: String,
+    pub size: u64,
+    /// How many bytes were read and scanned (at most [`MAX_ATTACHMENT_READ`]).
+    pub read: u64,
+    pub inventory: Inventory,
+    pub findings: Findings,
+    pub problem: Option<AttachmentProblem>,
+}
+
+/// Why an attachment was not scanned whole.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AttachmentProblem {
+    /// It could not be read at all.
+    #[error("cannot read: {0}")]
+    Unreadable(String),
+    /// Only its first [`MAX_ATTACHMENT_READ`] bytes of `size` were read.
+    #[error("only the first {MAX_ATTACHMENT_READ} of {size} bytes were scanned")]
+    Truncated { size: u64 },
+}
+
+/// The database's own identifying data: the client id in `settings.dat`.
+#[derive(Debug, Default)]
+pub struct DatabaseScan {
+    pub inventory: Inventory,
+    pub findings: Findings,
+}
+
+/// One dump, walked and scanned.
+pub struct Analysis {
+    pub report: Report,
+    pub walked: Result<ProcessState, String>,
+    pub inventory: Inventory,
+    pub findings: Findings,
+}
+
+impl Analysis {
+    /// Whether any part of the dump could not be read.
+    pub fn incomplete(&self) -> bool {
+        self.walked.is_err()
+            || !self.report.problems.is_empty()
+            || !self.inventory.problems.is_empty()
+    }
+}
+
+/// The privacy scan of a mapped dump, releasing scanned memory as it goes, until
+/// `deadline`.
+fn scan(report: &Report, inventory: &Inventory, deadline: Option<Deadline>) -> Findings {
+    let release = |offset, len| report.release(offset, len);
+    pii::scan_releasing(
+        inventory,
+        report.bytes(),
+        &pii::Identity::default(),
+        &release,
+        deadline,
+    )
+}
+
+/// Inventory and scan one dump (no walk: what `audit` needs). The scan's problems and
+/// the fields it found in memory (environment blocks) join the inventory's.
+pub fn scan_dump(report: &Report, deadline: Option<Deadline>) -> (Inventory, Findings) {
+    let mut inventory = disclosure::inventory(report);
+    let mut findings = scan(report, &inventory, deadline);
+    inventory.problems.append(&mut findings.problems);
+    inventory.fields.append(&mut findings.fields);
+    (inventory, findings)
+}
+
+/// Walk and scan one dump. The stackwalk and the privacy scan read the same mapped file
+/// and need nothing from each other: one core each.
+pub fn analyze(report: Report, walker: &Walker) -> Analysis {
+    analyze_with(report, walker, true)
+}
+
+/// [`analyze`], on the calling thread only when `split` is false (the caller already
+/// keeps every core busy with other reports).
+pub fn analyze_with(report: Report, walker: &Walker, split: bool) -> Analysis {
+    let deadline = walker.deadline();
+    if !split {
+        let (inventory, findings) = scan_dump(&report, deadline);
+        let walked = walker.walk_until(&report, deadline);
+        return Analysis {
+            report,
+            walked,
+            inventory,
+            findings,
+        };
+    }
+    let (walked, (inventory, findings)) = std::thread::scope(|scope| {
+        let scan = scope.spawn(|| scan_dump(&report, deadline));
+        let walked = walker.walk_until(&report, deadline);
+        let scanned = scan.join().unwrap_or_else(|_| {
+            let mut inv = Inventory::default();
+            inv.problems.push("the privacy scan failed".to_string());
+            (inv, Findings::default())
+        });
+        (walked, scanned)
+    });
+    Analysis {
+        report,
+        walked,
+        inventory,
+        findings,
+    }
+}
+
+/// A report of a database, opened, walked and scanned: its dump, the upload form
+/// Crashpad would send with it, and its attachments.
+pub struct ReportAnalysis {
+    pub dump: Result<Analysis, String>,
+    pub form: Option<upload::UploadForm>,
+    pub attachments: Vec<ScannedAttachment>,
+}
+
+pub fn analyze_report(
+    entry: &DbReport,
+    walker: &Walker,
+    split: bool,
+    no_form: bool,
+) -> ReportAnalysis {
+    // A sentry-native run keeps its minidump inside its envelope: shown as the dump,
+    // and left out of the envelope's own scan (the same bytes are scanned once). The
+    // envelope is read once; the dump mapped from it must hold the bytes that were read.
+    let mut embedded = entry.dump.is_none().then(|| embedded_dump(entry)).flatten();
+    let dump = match (&entry.dump, &embedded) {
+        (Some(path), _) => Report::open(path)
+            .map(|r| analyze_with(r, walker, split))
+            .map_err(|e| e.to_string()),
+        (None, Some(e)) => Report::open_part(&e.path, Some((e.offset as u64, e.len as u64)))
+            .map_err(|err| err.to_string())
+            .and_then(|r| {
+                let read = e.read.0.get(e.offset..e.offset + e.len);
+                if read == Some(r.bytes()) {
+                    Ok(analyze_with(r, walker, split))
+                } else {
+                    Err(format!("{}: changed while it was read", e.path.display()))
+                }
+            }),
+        (None, None) => Err("the report has no dump file".to_string()),
+    };
+    // Mozilla's reporter sends the `.extra` annotations (shown with the attachment) and
+    // sentry-native its envelopes, not Crashpad's form.
+    let form = (!no_form)
+        .then(|| dump.as_ref().ok().map(|a| upload::form(&a.inventory)))
+        .flatten();
+    let identity = dump
+        .as_ref()
+        .map(|a| a.findings.identity.clone())
+        .unwrap_or_default();
+    let attachments = entry
+        .attachments
+        .iter()
+        .map(|a| match embedded.take_if(|e| e.path == a.path) {
+            Some(e) => {
+                let mut bytes = e.read;
+                // The dump's bytes are scanned as the dump; here they read as zeros (the
+                // offsets of everything else stay the file's).
+                bytes.0[e.offset..e.offset + e.len].fill(0);
+                scan_attachment(&a.name, a.size, &identity, Ok(bytes))
+            }
+            None => {
+                let read = crashpad::read_attachment(&a.path);
+                scan_attachment(&a.name, a.size, &identity, read)
+            }
+        })
+        .collect();
+    ReportAnalysis {
+        dump,
+        form,
+        attachments,
+    }
+}
+
+/// A minidump inside one of a report's sentry-native envelopes.
+struct Embedded {
+    path: PathBuf,
+    offset: usize,
+    len: usize,
+    /// The envelope as read ([`crashpad::read_attachment`]).
+    read: (Vec<u8>, bool),
+}
+
+fn embedded_dump(entry: &DbReport) -> Option<Embedded> {
+    entry
+        .attachments
+        .iter()
+        .filter(|a| a.name.ends_with(".envelope"))
+        .find_map(|a| {
+            let read = crashpad::read_attachment(&a.path).ok()?;
+            let (offset, len) = crashpad::sentry::envelope_minidump(&read.0)?;
+            Some(Embedded {
+                path: a.path.clone(),
+                offset,
+                len,
+                read,
+            })
+        })
+}
+
+pub fn scan_attachment(
+    name: &str,
+    size: u64,
+    identity: &pii::Identity,
+    read: std::io::Result<(Vec<u8>, bool)>,
+) -> ScannedAttachment {
+    let (bytes, problem) = match read {
+        Ok((bytes, false)) => (bytes, None),
+        Ok((bytes, true)) => (bytes, Some(AttachmentProblem::Truncated { size })),
+        Err(e) => (
+            Vec::new(),
+            Some(AttachmentProblem::Unreadable(e.to_string())),
+        ),
+    };
+    let inventory = disclosure::attachment(name, &bytes);
+    let findings = pii::scan_with(&inventory, &bytes, identity);
+    ScannedAttachment {
+        name: name.to_string(),
+        size,
+        read: bytes.len() as u64,
+        inventory,
+        findings,
+        problem,
+    }
+}
+
+/// The client id of `settings.dat`, inventoried and scanned like a dump's fields.
+pub fn scan_database(db: &Database) -> DatabaseScan {
+    let Some(settings) = &db.settings else {
+        return DatabaseScan::default();
+    };
+    let inventory = disclosure::settings(settings);
+    let findings = pii::scan(&inventory, &[]);
+    DatabaseScan {
+        inventory,
+        findings,
+    }
+}

@@ -52,6 +52,56 @@ pub struct Analysis {
     pub walked: Result<ProcessState, String>,
     pub inventory: Inventory,
     pub findings: Findings,
+    /// The module lists read from their streams when the stacks could not be walked
+    /// (a walked dump's are in its state).
+    pub unwalked_modules: Option<ModuleLists>,
+    /// What Crashpad's uploader would send for this dump (see
+    /// [`upload::UploadForm::has_crashpad_info`]: other writers have their own forms).
+    pub form: upload::UploadForm,
+}
+
+/// A dump's loaded and unloaded modules, as their streams hold them.
+pub struct ModuleLists {
+    pub loaded: minidump::MinidumpModuleList,
+    pub unloaded: minidump::MinidumpUnloadedModuleList,
+}
+
+impl ModuleLists {
+    /// The lists of `report`'s streams, or `None` without a module list.
+    fn read(report: &Report) -> Option<ModuleLists> {
+        let loaded = report
+            .dump
+            .get_stream::<minidump::MinidumpModuleList>()
+            .ok()?;
+        let unloaded = report
+            .dump
+            .get_stream::<minidump::MinidumpUnloadedModuleList>()
+            .unwrap_or_else(|_| minidump::MinidumpUnloadedModuleList::new());
+        Some(ModuleLists { loaded, unloaded })
+    }
+}
+
+impl Analysis {
+    fn new(
+        report: Report,
+        walked: Result<ProcessState, String>,
+        inventory: Inventory,
+        findings: Findings,
+    ) -> Analysis {
+        let unwalked_modules = walked
+            .is_err()
+            .then(|| ModuleLists::read(&report))
+            .flatten();
+        let form = upload::form(&inventory);
+        Analysis {
+            report,
+            walked,
+            inventory,
+            findings,
+            unwalked_modules,
+            form,
+        }
+    }
 }
 
 impl Analysis {
@@ -99,12 +149,7 @@ pub fn analyze_with(report: Report, walker: &Walker, split: bool) -> Analysis {
     if !split {
         let (inventory, findings) = scan_dump(&report, deadline);
         let walked = walker.walk_until(&report, deadline);
-        return Analysis {
-            report,
-            walked,
-            inventory,
-            findings,
-        };
+        return Analysis::new(report, walked, inventory, findings);
     }
     let (walked, (inventory, findings)) = std::thread::scope(|scope| {
         let scan = scope.spawn(|| scan_dump(&report, deadline));
@@ -116,12 +161,7 @@ pub fn analyze_with(report: Report, walker: &Walker, split: bool) -> Analysis {
         });
         (walked, scanned)
     });
-    Analysis {
-        report,
-        walked,
-        inventory,
-        findings,
-    }
+    Analysis::new(report, walked, inventory, findings)
 }
 
 /// A report of a database, opened, walked and scanned: its dump, the upload form
@@ -161,7 +201,7 @@ pub fn analyze_report(
     // Mozilla's reporter sends the `.extra` annotations (shown with the attachment) and
     // sentry-native its envelopes, not Crashpad's form.
     let form = (!no_form)
-        .then(|| dump.as_ref().ok().map(|a| upload::form(&a.inventory)))
+        .then(|| dump.as_ref().ok().map(|a| a.form.clone()))
         .flatten();
     let identity = dump
         .as_ref()

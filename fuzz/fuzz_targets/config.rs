@@ -13,6 +13,6 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(config) = Config::read(&path) {
         let _ = config.into_policy(&path, None);
     }
-    let _ = crashscope::audit::glob_regex(text);
+    let _ = crashscope::audit::glob(text);
     let _ = std::fs::remove_file(&path);
 });

@@ -1,6 +1,8 @@
-//! Dump bytes → report → inventory → scan → human and JSON views (and the upload form).
+//! Dump bytes → report → walk, inventory, scan and upload form (the analysis pipeline)
+//! → human and JSON views.
 #![no_main]
 
+use crashscope::analysis;
 use crashscope::render::highlight::Marks;
 use crashscope::render::human::{write_show, ShowView, Threads};
 use crashscope::render::{json, Palette};
@@ -15,19 +17,10 @@ fuzz_target!(|data: &[u8]| {
         return;
     }
     if let Ok(report) = Report::open(&path) {
-        let inventory = crashscope::disclosure::inventory(&report);
-        let findings = crashscope::pii::scan(&inventory, report.bytes());
-        let _ = crashscope::disclosure::upload::form(&inventory);
+        // The pipeline show, audit and scrub share: walk and scan.
         let walker = Walker::new(&SymbolConfig::default());
-        let walked = walker.walk(&report);
-        let view = ShowView {
-            report: &report,
-            state: walked.as_ref().ok(),
-            walk_error: walked.as_ref().err().map(|e| e.as_str()),
-            threads: Threads::All,
-            inventory: &inventory,
-            findings: &findings,
-        };
+        let analysis = analysis::analyze(report, &walker);
+        let view = ShowView::of(&analysis, Threads::All);
         let marks = Marks {
             palette: Palette { enabled: true },
             all: true,

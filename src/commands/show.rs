@@ -20,22 +20,13 @@ use crate::symbols::Walker;
 
 /// The show view of an analysed dump, with the threads the user asked for.
 fn view(analysis: &Analysis, threads: crate::cli::Threads) -> ShowView<'_> {
-    let threads = match threads {
-        crate::cli::Threads::Crashing => crate::render::human::Threads::Crashing,
-        crate::cli::Threads::All => crate::render::human::Threads::All,
-    };
-    let (state, walk_error) = match &analysis.walked {
-        Ok(state) => (Some(state), None),
-        Err(e) => (None, Some(e.as_str())),
-    };
-    ShowView {
-        report: &analysis.report,
-        state,
-        walk_error,
-        threads,
-        inventory: &analysis.inventory,
-        findings: &analysis.findings,
-    }
+    ShowView::of(
+        analysis,
+        match threads {
+            crate::cli::Threads::Crashing => crate::render::human::Threads::Crashing,
+            crate::cli::Threads::All => crate::render::human::Threads::All,
+        },
+    )
 }
 
 fn marks(cli: &Cli, args: &ShowArgs) -> Marks {

@@ -15,6 +15,8 @@ use minidump_unwind::{CallStack, FrameTrust, StackFrame};
 use super::highlight::{legend, Marks};
 use super::table::{visible_width, Table};
 use super::{escape, format_time, human_size, Palette};
+use crate::analysis::Analysis;
+use crate::disclosure::upload::UploadForm;
 use crate::disclosure::{FieldKind, Inventory};
 use crate::pii::{Finding, Findings, Location, Severity};
 use crate::report::{RegionKind, Report};
@@ -37,6 +39,37 @@ pub struct ShowView<'a> {
     pub threads: Threads,
     pub inventory: &'a Inventory,
     pub findings: &'a Findings,
+    /// The loaded and unloaded modules: the walk's, or without a walk their streams'.
+    pub modules: Option<(
+        &'a minidump::MinidumpModuleList,
+        &'a minidump::MinidumpUnloadedModuleList,
+    )>,
+    /// What Crashpad's uploader would send.
+    pub form: &'a UploadForm,
+}
+
+impl<'a> ShowView<'a> {
+    /// The view of an analysed dump.
+    pub fn of(analysis: &'a Analysis, threads: Threads) -> ShowView<'a> {
+        let (state, walk_error) = match &analysis.walked {
+            Ok(state) => (Some(state), None),
+            Err(e) => (None, Some(e.as_str())),
+        };
+        ShowView {
+            report: &analysis.report,
+            state,
+            walk_error,
+            threads,
+            inventory: &analysis.inventory,
+            findings: &analysis.findings,
+            modules: match (state, &analysis.unwalked_modules) {
+                (Some(state), _) => Some((&state.modules, &state.unloaded_modules)),
+                (None, Some(lists)) => Some((&lists.loaded, &lists.unloaded)),
+                (None, None) => None,
+            },
+            form: &analysis.form,
+        }
+    }
 }
 
 /// Width of the label column.
@@ -102,21 +135,13 @@ pub fn write_show<W: Write>(w: &mut W, view: &ShowView<'_>, marks: Marks) -> io:
     if let Some(state) = view.state {
         write_crash(&mut out, state)?;
         write_stacks(&mut out, state, view.threads)?;
-        write_modules(&mut out, view, &state.modules, &state.unloaded_modules)?;
-    } else {
-        if let Some(err) = view.walk_error {
-            out.heading("Crash")?;
-            let msg = format!("the stacks could not be walked: {}", escape(err));
-            out.field("Not available", &p.bad(&msg))?;
-        }
-        // Without a walk the module lists still come from their streams.
-        let dump = &view.report.dump;
-        if let Ok(modules) = dump.get_stream::<minidump::MinidumpModuleList>() {
-            let unloaded = dump
-                .get_stream::<minidump::MinidumpUnloadedModuleList>()
-                .unwrap_or_else(|_| minidump::MinidumpUnloadedModuleList::new());
-            write_modules(&mut out, view, &modules, &unloaded)?;
-        }
+    } else if let Some(err) = view.walk_error {
+        out.heading("Crash")?;
+        let msg = format!("the stacks could not be walked: {}", escape(err));
+        out.field("Not available", &p.bad(&msg))?;
+    }
+    if let Some((modules, unloaded)) = view.modules {
+        write_modules(&mut out, view, modules, unloaded)?;
     }
     write_process(&mut out, view)?;
     write_carries(&mut out, view)?;

@@ -43,11 +43,10 @@ fn show_document_without_findings(view: &ShowView<'_>) -> Value {
     doc.insert("modules".into(), modules(view));
     // What Crashpad's uploader would send for this dump (only for dumps with Crashpad
     // annotations: other writers have their own upload formats).
-    let form = crate::disclosure::upload::form(view.inventory);
     doc.insert(
         "upload_form".into(),
-        if form.has_crashpad_info {
-            form_json(&form, Some(view.findings))
+        if view.form.has_crashpad_info {
+            form_json(view.form, Some(view.findings))
         } else {
             Value::Null
         },
@@ -85,20 +84,8 @@ fn sort_limits(process: &mut Value) {
 
 fn modules(view: &ShowView<'_>) -> Value {
     use minidump::Module;
-    let from_stream;
-    let modules = match view.state {
-        Some(state) => &state.modules,
-        None => match view
-            .report
-            .dump
-            .get_stream::<minidump::MinidumpModuleList>()
-        {
-            Ok(list) => {
-                from_stream = list;
-                &from_stream
-            }
-            Err(_) => return Value::Null,
-        },
+    let Some((modules, _)) = view.modules else {
+        return Value::Null;
     };
     let list: Vec<Value> = modules
         .iter()

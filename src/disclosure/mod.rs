@@ -440,32 +440,35 @@ impl<'a> Builder<'a> {
     }
 
     fn push_utf8(&mut self, path: &str, kind: FieldKind, bytes: &[u8], offset: u64) {
-        let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
-        let value = String::from_utf8_lossy(&bytes[..end]).into_owned();
-        self.push(
-            path.to_string(),
-            kind,
-            value,
-            Origin {
-                offset,
-                len: end as u64,
-                encoding: Encoding::Utf8,
-            },
-        );
+        self.push_text(path, kind, bytes, offset, Encoding::Utf8);
     }
 
     fn push_utf16(&mut self, path: &str, kind: FieldKind, bytes: &[u8], offset: u64) {
-        let (value, len) = raw::utf16_until_nul(bytes);
-        self.push(
-            path.to_string(),
-            kind,
-            value,
-            Origin {
-                offset,
-                len,
-                encoding: Encoding::Utf16le,
-            },
-        );
+        self.push_text(path, kind, bytes, offset, Encoding::Utf16le);
+    }
+
+    /// The text of `bytes` up to its first NUL, in `encoding`, as a field.
+    fn push_text(
+        &mut self,
+        path: &str,
+        kind: FieldKind,
+        bytes: &[u8],
+        offset: u64,
+        encoding: Encoding,
+    ) {
+        let (value, len) = if encoding == Encoding::Utf16le {
+            raw::utf16_until_nul(bytes)
+        } else {
+            let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
+            let value = String::from_utf8_lossy(&bytes[..end]).into_owned();
+            (value, end as u64)
+        };
+        let origin = Origin {
+            offset,
+            len,
+            encoding,
+        };
+        self.push(path.to_string(), kind, value, origin);
     }
 
     /// Record `len` bytes at `offset` as structure a parser interpreted.
@@ -520,6 +523,45 @@ impl<'a> Builder<'a> {
     /// Whether the structure of `kind` at `rva` was walked before (and now is marked).
     fn walked_before(&mut self, kind: u8, rva: u32) -> bool {
         !self.structures.insert((kind, rva))
+    }
+
+    /// How many `entry`-byte entries the list in `list` (a u32 count, then the
+    /// entries) has, capped by the bytes present (a problem when the count says more).
+    fn list_count(&mut self, what: &str, list: &[u8], entry: u64) -> u64 {
+        let claimed = u64::from(Bytes(list).u32(0).unwrap_or(0));
+        self.cap(what, claimed, (list.len() as u64).saturating_sub(4) / entry)
+    }
+
+    /// The file offsets of the entries of the counted list at `rva` (a u32 count, then
+    /// `entry`-byte entries), as many as the bytes present hold, with its header and
+    /// entries claimed. None for no list (`rva` 0), one walked before (counted as
+    /// shared), or a count outside the file (a problem when `outside_is_problem`).
+    fn counted_list(
+        &mut self,
+        kind: u8,
+        rva: u32,
+        entry: u64,
+        what: &str,
+        outside_is_problem: bool,
+    ) -> impl Iterator<Item = u64> {
+        let start = u64::from(rva) + 4;
+        let count = if rva == 0 {
+            0
+        } else if self.walked_before(kind, rva) {
+            self.out.shared += 1;
+            0
+        } else if let Some(count) = self.data.u32(u64::from(rva)) {
+            let room = (self.data.0.len() as u64).saturating_sub(start) / entry;
+            let count = self.cap(what, u64::from(count), room);
+            self.claim(u64::from(rva), 4 + entry * count);
+            count
+        } else {
+            if outside_is_problem {
+                self.problem(format!("{what} are outside the file"));
+            }
+            0
+        };
+        (0..count).map(move |i| start + i * entry)
     }
 
     /// A MINIDUMP_STRING (u32 byte length, UTF-16LE) at `rva`.
@@ -644,11 +686,7 @@ impl<'a> Builder<'a> {
 
     fn thread_names(&mut self, stream: &[u8], _offset: u64) {
         let s = Bytes(stream);
-        let count = self.cap(
-            "the thread names list",
-            u64::from(s.u32(0).unwrap_or(0)),
-            (stream.len() as u64).saturating_sub(4) / 12,
-        );
+        let count = self.list_count("the thread names list", stream, 12);
         for i in 0..count {
             let at = 4 + i * 12;
             let (Some(tid), Some(rva)) = (s.u32(at), s.u64(at + 4)) else {
@@ -701,11 +739,7 @@ impl<'a> Builder<'a> {
         let links = u64::from(Bytes(list).u32(0).unwrap_or(0));
         self.claim(u64::from(list_rva), (4 + 12 * links).min(list.len() as u64));
         let l = Bytes(list);
-        let count = self.cap(
-            "the Crashpad module list",
-            u64::from(l.u32(0).unwrap_or(0)),
-            (list.len() as u64).saturating_sub(4) / 12,
-        );
+        let count = self.list_count("the Crashpad module list", list, 12);
         for i in 0..count {
             let at = 4 + i * 12;
             let module = l.u32(at).unwrap_or(0);
@@ -754,22 +788,8 @@ impl<'a> Builder<'a> {
 
     /// A MinidumpSimpleStringDictionary at `rva` (0 = none).
     fn dictionary(&mut self, prefix: &str, rva: u32) {
-        if rva == 0 {
-            return;
-        }
-        if self.walked_before(1, rva) {
-            self.out.shared += 1;
-            return;
-        }
-        let Some(count) = self.data.u32(u64::from(rva)) else {
-            self.problem(format!("{prefix}: annotations are outside the file"));
-            return;
-        };
-        let room = (self.data.0.len() as u64).saturating_sub(u64::from(rva) + 4) / 8;
-        let count = self.cap(&format!("{prefix} annotations"), u64::from(count), room);
-        self.claim(u64::from(rva), 4 + 8 * count);
-        for i in 0..count {
-            let at = u64::from(rva) + 4 + i * 8;
+        let what = format!("{prefix} annotations");
+        for (i, at) in self.counted_list(1, rva, 8, &what, true).enumerate() {
             let (Some(k), Some(v)) = (self.data.u32(at), self.data.u32(at + 4)) else {
                 break;
             };
@@ -788,25 +808,8 @@ impl<'a> Builder<'a> {
 
     /// A MinidumpAnnotationList at `rva`: string-typed values become fields.
     fn annotation_objects(&mut self, prefix: &str, rva: u32) {
-        if rva == 0 {
-            return;
-        }
-        if self.walked_before(2, rva) {
-            self.out.shared += 1;
-            return;
-        }
-        let Some(count) = self.data.u32(u64::from(rva)) else {
-            return;
-        };
-        let room = (self.data.0.len() as u64).saturating_sub(u64::from(rva) + 4) / 12;
-        let count = self.cap(
-            &format!("{prefix} annotation objects"),
-            u64::from(count),
-            room,
-        );
-        self.claim(u64::from(rva), 4 + 12 * count);
-        for i in 0..count {
-            let at = u64::from(rva) + 4 + i * 12;
+        let what = format!("{prefix} annotation objects");
+        for (i, at) in self.counted_list(2, rva, 12, &what, false).enumerate() {
             let name_rva = self.data.u32(at).unwrap_or(0);
             let ty = self.data.u16(at + 4).unwrap_or(0);
             let value_rva = self.data.u32(at + 8).unwrap_or(0);

@@ -438,6 +438,7 @@ impl Sink<'_> {
     }
 
     fn text(&mut self, offset: usize, text: &str, wide: bool) {
+        let mut hits = Vec::new();
         if self.values {
             for (i, start, end) in match_rules(text) {
                 if i == rules::PRIVATE_KEY {
@@ -445,30 +446,15 @@ impl Sink<'_> {
                     continue;
                 }
                 let severity = rules::severity(i, &text[start..end]);
-                self.push(
-                    offset,
-                    text,
-                    start,
-                    end,
-                    wide,
-                    rules::id(i),
-                    rules::category(i),
-                    severity,
-                );
+                hits.push((start, end, rules::id(i), rules::category(i), severity));
             }
         }
         for (start, end, is_host) in self.matcher.find_in_text(text) {
             let (category, rule) = super::identity_rule(is_host);
-            self.push(
-                offset,
-                text,
-                start,
-                end,
-                wide,
-                rule,
-                category,
-                Severity::Medium,
-            );
+            hits.push((start, end, rule, category, Severity::Medium));
+        }
+        for (start, end, rule, category, severity) in hits {
+            self.push(offset, text, start, end, wide, rule, category, severity);
         }
     }
 }
@@ -1029,36 +1015,17 @@ mod piece_tests {
         let mut whole = Vec::new();
         scan_region(&bytes, &region, &matcher, &mut whole, &mut Vec::new());
         let released = std::sync::Mutex::new(0u64);
-        let Scanned {
-            findings: cut,
-            skipped,
-            ..
-        } = scan_regions(
-            &bytes,
-            std::slice::from_ref(&region),
-            &matcher,
-            true,
-            &|_, n| {
-                *released.lock().unwrap() += n;
-            },
-            None,
-        );
+        let one = |release: &(dyn Fn(u64, u64) + Sync), deadline| {
+            let region = std::slice::from_ref(&region);
+            let s = scan_regions(&bytes, region, &matcher, true, release, deadline);
+            (s.findings, s.skipped)
+        };
+        let (cut, skipped) = one(&|_, n| *released.lock().unwrap() += n, None);
         assert_eq!(skipped, 0);
         // Past the deadline nothing more is scanned, and every byte left out is counted.
         let gone = crate::budget::Budget(std::time::Duration::from_nanos(1)).start();
         std::thread::sleep(std::time::Duration::from_millis(1));
-        let Scanned {
-            findings: none,
-            skipped,
-            ..
-        } = scan_regions(
-            &bytes,
-            std::slice::from_ref(&region),
-            &matcher,
-            true,
-            &|_, _| {},
-            Some(gone),
-        );
+        let (none, skipped) = one(&|_, _| {}, Some(gone));
         assert!(none.is_empty());
         assert_eq!(skipped, len as u64);
         let key = |f: &Finding| (f.offset, f.length, f.rule, f.location.clone());

@@ -522,31 +522,21 @@ fn write_process<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>) -> io::Res
     let annotations: Vec<_> =
         of_kind(|k| matches!(k, FieldKind::Annotation { .. } | FieldKind::ListAnnotation))
             .collect();
-    if !annotations.is_empty() {
-        out.field(&format!("Annotations ({})", annotations.len()), "")?;
-        let marks = out.marks;
-        let (annotations, left) = fold(annotations, marks.all, |f| {
-            view.findings
-                .for_field(&f.path)
-                .any(|x| marks.shows(x.severity))
-        });
-        for f in annotations {
-            let (worst, text) = out
-                .marks
-                .highlight(&f.value, view.findings.for_field(&f.path));
+    write_field_list(
+        out,
+        view,
+        "Annotations",
+        "annotations",
+        &annotations,
+        |f, text| {
             let name = match &f.kind {
                 FieldKind::Annotation { key } => escape(key).into_owned(),
                 _ => "(list)".to_string(),
             };
             let owner = annotation_owner(view, &f.path);
-            writeln!(
-                out.w,
-                " {} {owner:<18} {name} = {text}",
-                out.marks.marker(worst)
-            )?;
-        }
-        write_left_out(out, left, "annotations")?;
-    }
+            format!("{owner:<18} {name} = {text}")
+        },
+    )?;
     let args: Vec<_> = of_kind(|k| matches!(k, FieldKind::CommandLine { .. })).collect();
     if !args.is_empty() {
         let mut worst = None;
@@ -645,28 +635,36 @@ fn write_environment<W: Write>(
     title: &str,
     vars: &[&crate::disclosure::Field],
 ) -> io::Result<()> {
-    if vars.is_empty() {
+    write_field_list(out, view, title, "variables", vars, |f, text| {
+        format!("{}={text}", escape(env_name(f)))
+    })
+}
+
+/// `Title (n)`, then a line a field (its marker and `line(field, highlighted value)`),
+/// folded past a screenful (fields with shown findings kept), then what was left out.
+fn write_field_list<W: Write>(
+    out: &mut Out<'_, W>,
+    view: &ShowView<'_>,
+    title: &str,
+    what: &str,
+    fields: &[&crate::disclosure::Field],
+    line: impl Fn(&crate::disclosure::Field, &str) -> String,
+) -> io::Result<()> {
+    if fields.is_empty() {
         return Ok(());
     }
-    out.field(&format!("{title} ({})", vars.len()), "")?;
+    out.field(&format!("{title} ({})", fields.len()), "")?;
     let marks = out.marks;
-    let (vars, left) = fold(vars.to_vec(), marks.all, |f| {
+    let (fields, left) = fold(fields.to_vec(), marks.all, |f| {
         view.findings
             .for_field(&f.path)
             .any(|x| marks.shows(x.severity))
     });
-    for f in vars {
-        let (worst, text) = out
-            .marks
-            .highlight(&f.value, view.findings.for_field(&f.path));
-        writeln!(
-            out.w,
-            " {} {}={text}",
-            out.marks.marker(worst),
-            escape(env_name(f))
-        )?;
+    for f in fields {
+        let (worst, text) = marks.highlight(&f.value, view.findings.for_field(&f.path));
+        writeln!(out.w, " {} {}", marks.marker(worst), line(f, &text))?;
     }
-    write_left_out(out, left, "variables")
+    write_left_out(out, left, what)
 }
 
 /// `process` or the module a Crashpad annotation belongs to.

@@ -735,14 +735,27 @@ pub fn regex(i: usize) -> &'static meta::Regex {
 
 /// Build `pattern` as [`regex`] does (public for `examples/compile_cost.rs`).
 pub fn build(pattern: &str) -> Result<meta::Regex, Box<meta::BuildError>> {
+    build_with(pattern, true, false)
+}
+
+/// Build `pattern` over bytes with ASCII classes and only the engines asked for: the
+/// lazy DFA (`hybrid`), the bounded backtracker (`backtrack`), and always the PikeVM.
+/// No full DFA, no one-pass DFA, no automatic prefilter: the rules' own prefilters run
+/// first, and a build is paid on every run.
+pub fn build_with(
+    pattern: &str,
+    hybrid: bool,
+    backtrack: bool,
+) -> Result<meta::Regex, Box<meta::BuildError>> {
     meta::Builder::new()
         .syntax(syntax::Config::new().unicode(false).utf8(false))
         .configure(
             meta::Config::new()
                 .dfa(false)
-                .auto_prefilter(false)
+                .hybrid(hybrid)
                 .onepass(false)
-                .backtrack(false)
+                .backtrack(backtrack)
+                .auto_prefilter(false)
                 .utf8_empty(false),
         )
         .build(pattern)

@@ -11,7 +11,7 @@
 
 use std::sync::OnceLock;
 
-use regex_automata::{meta, util::syntax, Input};
+use regex_automata::{meta, Input};
 
 use super::rules::ANY;
 use super::Severity;
@@ -120,19 +120,7 @@ fn build(pattern: &str) -> Result<meta::Regex, Box<meta::BuildError>> {
 /// keyword throughout, crafted or not), the lazy DFA: the PikeVM the small build falls
 /// back to there is a hundred times slower.
 fn build_for(pattern: &str, large: bool) -> Result<meta::Regex, Box<meta::BuildError>> {
-    meta::Builder::new()
-        .syntax(syntax::Config::new().unicode(false).utf8(false))
-        .configure(
-            meta::Config::new()
-                .dfa(false)
-                .hybrid(large)
-                .onepass(false)
-                .backtrack(true)
-                .auto_prefilter(false)
-                .utf8_empty(false),
-        )
-        .build(pattern)
-        .map_err(Box::new)
+    super::rules::build_with(pattern, large, true)
 }
 
 /// A window at least this long is searched with the lazy DFA.

@@ -1,0 +1,210 @@
+//! The cheap tests that rule most rules out of a text before any regex runs (or is
+//! even built): the text's shape, counted in one pass, and a few literal searches.
+
+use super::RULES;
+
+/// A text being scanned, with its ASCII-lowered copy made on first need.
+#[derive(Debug)]
+pub struct Text<'a> {
+    pub raw: &'a str,
+    lower: std::cell::OnceCell<Vec<u8>>,
+}
+
+impl<'a> Text<'a> {
+    pub fn new(raw: &'a str) -> Text<'a> {
+        Text {
+            raw,
+            lower: std::cell::OnceCell::new(),
+        }
+    }
+
+    pub(super) fn lowered(&self) -> &[u8] {
+        self.lower
+            .get_or_init(|| self.raw.as_bytes().to_ascii_lowercase())
+    }
+}
+
+/// What a text holds, counted in one pass: enough to rule most rules out before any
+/// regex runs (or is even compiled).
+pub struct Shape<'a> {
+    pub(super) text: &'a [u8],
+    pub(super) digits: usize,
+    pub(super) dots: usize,
+    pub(super) colons: usize,
+    pub(super) dashes: usize,
+    pub(super) at: bool,
+    pub(super) question: bool,
+    pub(super) equals: bool,
+    pub(super) slash: bool,
+    pub(super) backslash: bool,
+    pub(super) plus: bool,
+    /// A `.` somewhere after an `@` (every e-mail's domain has one).
+    pub(super) dot_after_at: bool,
+    /// Byte patterns that need neighbours, counted in a second pass only when a rule
+    /// that needs them got past the counts above.
+    pub(super) patterns: std::cell::OnceCell<Patterns>,
+}
+
+/// Shapes a few rules need, found by looking at neighbouring bytes.
+#[derive(Debug, Default)]
+pub(super) struct Patterns {
+    /// Two upper-case letters then two digits (`DE89`: how every IBAN starts).
+    pub(super) iban_head: bool,
+    /// Two upper-case letters then a digit, maybe after a space (`QQ1`, `QQ 1`: a NINO).
+    pub(super) nino_head: bool,
+    /// Two hex digits then `:` or `-` then a hex digit (`1a:2b`: inside every MAC).
+    pub(super) hex_pair_sep: bool,
+    /// The most `:` in one run of hex digits and colons, and whether such a run holds
+    /// `::` (an IPv6 address is one such run).
+    pub(super) hex_colon_run: usize,
+    pub(super) hex_double_colon: bool,
+    /// The most `:` or `-` in one run of hex digits and that separator (a MAC is one).
+    pub(super) hex_sep_run: usize,
+}
+
+impl Patterns {
+    pub(super) fn of(text: &[u8]) -> Patterns {
+        let mut s = Patterns::default();
+        // Separators in the current run of hex digits and `:` (and of hex digits and `-`).
+        let (mut colons, mut dashes) = (0usize, 0usize);
+        // The last four bytes seen, newest in the low byte.
+        let mut last = 0u32;
+        for &b in text {
+            let [_, p2, p1, p0] = last.to_be_bytes();
+            s.iban_head |= b.is_ascii_digit()
+                && p0.is_ascii_digit()
+                && p1.is_ascii_uppercase()
+                && p2.is_ascii_uppercase();
+            s.nino_head |= b.is_ascii_digit()
+                && ((p0.is_ascii_uppercase() && p1.is_ascii_uppercase())
+                    || (p0 == b' ' && p1.is_ascii_uppercase() && p2.is_ascii_uppercase()));
+            s.hex_pair_sep |= b.is_ascii_hexdigit()
+                && matches!(p0, b':' | b'-')
+                && p1.is_ascii_hexdigit()
+                && p2.is_ascii_hexdigit();
+            if b == b':' {
+                colons += 1;
+                s.hex_double_colon |= p0 == b':';
+            } else if !b.is_ascii_hexdigit() {
+                colons = 0;
+            }
+            if b == b'-' {
+                dashes += 1;
+            } else if !b.is_ascii_hexdigit() {
+                dashes = 0;
+            }
+            s.hex_colon_run = s.hex_colon_run.max(colons);
+            s.hex_sep_run = s.hex_sep_run.max(colons).max(dashes);
+            last = (last << 8) | u32::from(b);
+        }
+        s
+    }
+}
+
+impl<'a> Shape<'a> {
+    pub(super) fn of(text: &'a str) -> Shape<'a> {
+        let mut s = Shape {
+            text: text.as_bytes(),
+            digits: 0,
+            dots: 0,
+            colons: 0,
+            dashes: 0,
+            at: false,
+            question: false,
+            equals: false,
+            slash: false,
+            backslash: false,
+            plus: false,
+            dot_after_at: false,
+            patterns: std::cell::OnceCell::new(),
+        };
+        for &b in s.text {
+            match b {
+                b'0'..=b'9' => s.digits += 1,
+                b'.' => {
+                    s.dots += 1;
+                    s.dot_after_at |= s.at;
+                }
+                b':' => s.colons += 1,
+                b'-' => s.dashes += 1,
+                b'+' => s.plus = true,
+                b'@' => s.at = true,
+                b'?' => s.question = true,
+                b'=' => s.equals = true,
+                b'/' => s.slash = true,
+                b'\\' => s.backslash = true,
+                _ => {}
+            }
+        }
+        s
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.text.len()
+    }
+
+    pub(super) fn patterns(&self) -> &Patterns {
+        self.patterns.get_or_init(|| Patterns::of(self.text))
+    }
+
+    /// Whether `needle` occurs. Texts are short runs: a first-byte `memchr` and a compare
+    /// beat building a substring searcher for every text.
+    pub(super) fn has(&self, needle: &str) -> bool {
+        let n = needle.as_bytes();
+        memchr::memchr_iter(n[0], self.text).any(|at| self.text.get(at..at + n.len()) == Some(n))
+    }
+
+    /// Whether `needle` occurs followed by a byte that `next` accepts.
+    pub(super) fn followed(&self, needle: &str, next: impl Fn(u8) -> bool) -> bool {
+        let n = needle.as_bytes();
+        memchr::memmem::find_iter(self.text, n)
+            .any(|at| self.text.get(at + n.len()).is_some_and(|&b| next(b)))
+    }
+
+    /// Whether `word` (lower case ASCII) occurs, in any case, right before an assignment:
+    /// an optional quote, spaces, then `=` or `:`.
+    pub(super) fn assigned_ci(&self, word: &str) -> bool {
+        let w = word.as_bytes();
+        let (lo, up) = (w[0], w[0].to_ascii_uppercase());
+        memchr::memchr2_iter(lo, up, self.text).any(|at| {
+            let Some(found) = self.text.get(at..at + w.len()) else {
+                return false;
+            };
+            if !found.eq_ignore_ascii_case(w) {
+                return false;
+            }
+            let mut i = at + w.len();
+            if matches!(self.text.get(i), Some(b'"' | b'\'')) {
+                i += 1;
+            }
+            // `\s` in ASCII mode: space, \t, \n, \v, \f, \r.
+            while self
+                .text
+                .get(i)
+                .is_some_and(|b| matches!(b, b' ' | b'\t'..=b'\r'))
+            {
+                i += 1;
+            }
+            matches!(self.text.get(i), Some(b'=' | b':'))
+        })
+    }
+
+    /// Case-insensitive `has`; `needle` is lower case ASCII.
+    pub(super) fn has_ci(&self, needle: &str) -> bool {
+        let n = needle.as_bytes();
+        let (lo, up) = (n[0], n[0].to_ascii_uppercase());
+        memchr::memchr2_iter(lo, up, self.text).any(|at| {
+            self.text
+                .get(at..at + n.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(n))
+        })
+    }
+}
+
+/// The indexes of the rules that may match in `text`, in table order: a one-pass count
+/// of its characters and a few literal searches rule most of them out, so most texts
+/// run no regex and most rules are never compiled.
+pub fn candidates(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let shape = Shape::of(text);
+    (0..RULES.len()).filter(move |&i| (RULES[i].may)(&shape))
+}

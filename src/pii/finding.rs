@@ -1,0 +1,299 @@
+//! What a finding is: its severity, category, place, value and fingerprint, and the
+//! findings of one scan.
+
+use super::*;
+
+/// How much a finding matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Quasi-identifiers: OS build, locale, CPU; identifying in combination.
+    Low,
+    /// Direct identifiers: e-mail, user name, host name, IP, install id.
+    Medium,
+    /// Secrets and credentials, payment and government ids.
+    High,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+        }
+    }
+
+    /// The margin marker that survives `--color never` and copy-paste.
+    pub fn marker(self) -> &'static str {
+        match self {
+            Severity::Low => "~",
+            Severity::Medium => "!",
+            Severity::High => "!!",
+        }
+    }
+}
+
+/// What kind of information a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    Secret,
+    Payment,
+    GovernmentId,
+    Email,
+    Phone,
+    UserName,
+    HostName,
+    IpAddress,
+    MacAddress,
+    InstallId,
+    /// An account, login or user id (a game platform's account, a Windows SID).
+    AccountId,
+    Url,
+    CommandLine,
+    CurrentDirectory,
+    Annotation,
+    QuasiIdentifier,
+    Environment,
+    /// A part of the file that could not be read: nobody checked what it holds.
+    Unreadable,
+}
+
+impl Category {
+    /// Every category, in the order of the enum.
+    pub const ALL: [Category; 18] = [
+        Category::Secret,
+        Category::Payment,
+        Category::GovernmentId,
+        Category::Email,
+        Category::Phone,
+        Category::UserName,
+        Category::HostName,
+        Category::IpAddress,
+        Category::MacAddress,
+        Category::InstallId,
+        Category::AccountId,
+        Category::Url,
+        Category::CommandLine,
+        Category::CurrentDirectory,
+        Category::Annotation,
+        Category::QuasiIdentifier,
+        Category::Environment,
+        Category::Unreadable,
+    ];
+
+    /// The category's id, as JSON, SARIF and the configuration write it (`email`,
+    /// `user-name`); [`as_str`](Self::as_str) is the label the human views print.
+    pub fn id(self) -> &'static str {
+        match self {
+            Category::Secret => "secret",
+            Category::Payment => "payment",
+            Category::GovernmentId => "government-id",
+            Category::Email => "email",
+            Category::Phone => "phone",
+            Category::UserName => "user-name",
+            Category::HostName => "host-name",
+            Category::IpAddress => "ip-address",
+            Category::MacAddress => "mac-address",
+            Category::InstallId => "install-id",
+            Category::AccountId => "account-id",
+            Category::Url => "url",
+            Category::CommandLine => "command-line",
+            Category::CurrentDirectory => "current-directory",
+            Category::Annotation => "annotation",
+            Category::QuasiIdentifier => "quasi-identifier",
+            Category::Environment => "environment",
+            Category::Unreadable => "unreadable",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Secret => "secret",
+            Category::Payment => "payment",
+            Category::GovernmentId => "government-id",
+            Category::Email => "e-mail",
+            Category::Phone => "phone",
+            Category::UserName => "user name",
+            Category::HostName => "host name",
+            Category::IpAddress => "IP address",
+            Category::MacAddress => "MAC address",
+            Category::InstallId => "install id",
+            Category::AccountId => "account id",
+            Category::Url => "URL",
+            Category::CommandLine => "command line",
+            Category::CurrentDirectory => "current directory",
+            Category::Annotation => "annotation",
+            Category::QuasiIdentifier => "quasi-identifier",
+            Category::Environment => "environment",
+            Category::Unreadable => "unreadable data",
+        }
+    }
+}
+
+/// Where a finding is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum Location {
+    /// Inside a field of the inventory.
+    Field {
+        path: String,
+        place: &'static str,
+        /// Byte range of the match inside the field's decoded value.
+        start: usize,
+        end: usize,
+    },
+    /// Inside a memory region.
+    Memory {
+        region: String,
+        thread_id: Option<u32>,
+        address: u64,
+        /// Surrounding printable text (raw; escape before printing).
+        excerpt: String,
+    },
+}
+
+impl Location {
+    /// `modules[3].code_file` or `memory[stack:thread 2]@0x7ffc...`.
+    pub fn logical(&self) -> String {
+        match self {
+            Location::Field { path, .. } => path.clone(),
+            Location::Memory {
+                region, address, ..
+            } => format!("memory[{region}]@0x{address:x}"),
+        }
+    }
+
+    /// The summary's "place": module paths, environment, stack memory...
+    pub fn place(&self) -> String {
+        match self {
+            Location::Field { place, .. } => (*place).to_string(),
+            Location::Memory { region, .. } => match region.split(':').next().unwrap_or(region) {
+                "context" => "CPU registers".to_string(),
+                "stream" => "custom streams".to_string(),
+                "annotation" => "annotations".to_string(),
+                "attachment" => "attachments".to_string(),
+                "unclaimed" => "unclaimed bytes".to_string(),
+                kind => format!("{kind} memory"),
+            },
+        }
+    }
+}
+
+/// One potentially identifying value, with its exact bytes in the file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub category: Category,
+    pub severity: Severity,
+    pub location: Location,
+    /// Offset of the matched bytes in the file.
+    pub offset: u64,
+    /// Length of the matched bytes in the file.
+    pub length: u64,
+    pub encoding: Encoding,
+    /// The matched value as text.
+    pub value: String,
+}
+
+impl Finding {
+    /// A preview that does not reveal the value: a few leading characters and the length.
+    pub fn preview(&self) -> String {
+        // What could not be read is crashscope's own description, not a value.
+        if self.category == Category::Unreadable {
+            return self.value.clone();
+        }
+        redact(&self.value)
+    }
+
+    /// A stable hash of rule and value: the same on every run and machine.
+    pub fn fingerprint(&self) -> String {
+        fingerprint(self.rule, &self.value)
+    }
+}
+
+/// One `unreadable-data` finding per part of a file that could not be read, so that an
+/// audit fails closed: what was not read cannot pass as clean. They have no byte range.
+pub fn unreadable(problems: &[&String]) -> Vec<Finding> {
+    problems
+        .iter()
+        .enumerate()
+        .map(|(i, p)| Finding {
+            rule: "unreadable-data",
+            category: Category::Unreadable,
+            severity: Severity::Medium,
+            location: Location::Field {
+                path: format!("problems[{i}]"),
+                place: "unreadable data",
+                start: 0,
+                end: p.len(),
+            },
+            offset: 0,
+            length: 0,
+            encoding: Encoding::Raw,
+            value: (*p).clone(),
+        })
+        .collect()
+}
+
+/// The character `scrub` masks values with.
+pub const MASK: char = '*';
+
+/// Whether `value` is entirely masked (`*****`), as `scrub` leaves a value.
+pub fn is_masked(value: &str) -> bool {
+    !value.is_empty() && value.chars().all(|c| c == MASK)
+}
+
+/// FNV-1a 64 of `rule \0 value`, as 16 hex digits.
+pub fn fingerprint(rule: &str, value: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in rule.bytes().chain([0u8]).chain(value.bytes()) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+/// `alice@example.com` → `al…(17 chars)`; short values are fully masked.
+pub fn redact(value: &str) -> String {
+    let n = value.chars().count();
+    if n <= 4 {
+        return "•".repeat(n.max(1));
+    }
+    let keep = if n >= 12 { 3 } else { 1 };
+    let head: String = value.chars().take(keep).collect();
+    format!("{head}…({n} chars)")
+}
+
+/// Everything found in one report.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Findings {
+    pub identity: Identity,
+    pub findings: Vec<Finding>,
+    /// Inventory fields recognised inside memory (environment blocks on a stack or in
+    /// the heap): the caller adds them to the report's inventory.
+    pub fields: Vec<Field>,
+    /// What the scan could not do (memory left unscanned when the time budget ran out).
+    pub problems: Vec<String>,
+    /// Identity values (category, value case-folded) that are other people's data.
+    pub others: std::collections::HashSet<(Category, String)>,
+}
+
+impl Findings {
+    /// Findings inside the field at `path`.
+    pub fn for_field<'a>(&'a self, path: &'a str) -> impl Iterator<Item = &'a Finding> + 'a {
+        self.findings
+            .iter()
+            .filter(move |f| matches!(&f.location, Location::Field { path: p, .. } if p == path))
+    }
+
+    /// Counts by severity.
+    pub fn counts(&self) -> BTreeMap<Severity, usize> {
+        let mut out = BTreeMap::new();
+        for f in &self.findings {
+            *out.entry(f.severity).or_insert(0) += 1;
+        }
+        out
+    }
+}

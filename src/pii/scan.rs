@@ -1,0 +1,331 @@
+//! The scan of an inventory: every field through the value rules and the context
+//! rules, then memory, then the identities found, searched for again.
+
+use super::*;
+
+/// Scan an inventory: fields, identities, memory. `file` is the whole dump.
+pub fn scan(inventory: &Inventory, file: &[u8]) -> Findings {
+    scan_with(inventory, file, &Identity::default())
+}
+
+/// [`scan`], also searching for identities already known from elsewhere (the dump of a
+/// report whose attachment this is).
+pub fn scan_with(inventory: &Inventory, file: &[u8], known: &Identity) -> Findings {
+    scan_releasing(inventory, file, known, &|_, _| {}, None)
+}
+
+/// [`scan_with`] for a memory-mapped file: `release(offset, len)` is called when a
+/// range of memory regions has been scanned, so the caller can drop those pages. Memory
+/// is scanned until `deadline`; what was left unscanned is one of the `problems`.
+pub fn scan_releasing(
+    inventory: &Inventory,
+    file: &[u8],
+    known: &Identity,
+    release: &(dyn Fn(u64, u64) + Sync),
+    deadline: Option<Deadline>,
+) -> Findings {
+    let mut found = Vec::new();
+    let mut problems = Vec::new();
+    // The budget covers the fields too (a crafted dump can carry very many): what is
+    // left unchecked is said, like memory left unscanned.
+    let late = |i: usize| i % 1024 == 1023 && deadline.is_some_and(|d| d.passed());
+    let total_fields = inventory.fields.len();
+    for (i, field) in inventory.fields.iter().enumerate() {
+        if late(i) {
+            if let Some(d) = deadline {
+                problems.push(d.ran_out(&format!(
+                    "while checking fields: {} of {total_fields} fields were not checked",
+                    total_fields - i
+                )));
+            }
+            break;
+        }
+        scan_field(field, &mut found);
+    }
+    let mut identity = discover(&inventory.fields, &found);
+    identity.user_names.extend(known.user_names.iter().cloned());
+    identity.host_names.extend(known.host_names.iter().cloned());
+    let matcher = memory::IdentityMatcher::new(&identity);
+    identities_in_fields(&inventory.fields, &matcher, &mut found);
+    let scanned = memory::scan_regions(file, &inventory.regions, &matcher, true, release, deadline);
+    let mut skipped = scanned.skipped;
+    found.extend(scanned.findings);
+    let memory_fields = scanned.fields;
+    // Memory can reveal more names (a home path on the stack, an environment block with
+    // USERNAME and COMPUTERNAME): search for those once more, everywhere.
+    let all_fields: Vec<&Field> = inventory.fields.iter().chain(&memory_fields).collect();
+    let discovered = discover(all_fields.iter().copied(), &found);
+    let more = discovered.clone().without(&identity);
+    identity.user_names.extend(discovered.user_names);
+    identity.host_names.extend(discovered.host_names);
+    if !more.is_empty() {
+        let extra = memory::IdentityMatcher::new(&more);
+        // Fields of environment blocks in memory are matched again by the memory scan.
+        identities_in_fields(&inventory.fields, &extra, &mut found);
+        let again =
+            memory::scan_regions(file, &inventory.regions, &extra, false, release, deadline);
+        found.extend(again.findings);
+        skipped = skipped.max(again.skipped);
+    }
+    drop(all_fields);
+    let mut memory_fields = memory_fields;
+    name_memory_fields(&mut memory_fields, &mut found);
+    mark_builders(&mut found, &identity);
+    if let (Some(deadline), true) = (deadline, skipped > 0) {
+        let total: u64 = inventory.regions.iter().map(|r| r.len).sum();
+        problems.push(deadline.ran_out(&format!(
+            "during the privacy scan: {skipped} of {total} bytes of memory were not scanned"
+        )));
+    }
+    let findings = dedupe(found);
+    let others = whose(&findings, &identity);
+    for (category, _) in &others {
+        *identity
+            .others
+            .entry(category.as_str().to_string())
+            .or_insert(0) += 1;
+    }
+    Findings {
+        identity,
+        others,
+        findings,
+        fields: memory_fields,
+        problems,
+    }
+}
+
+/// Environment blocks are often in memory more than once (a copy of the block, the
+/// same strings twice in one region): the first variable of a name in a region keeps
+/// `memory[REGION].environ.NAME`, later ones are told apart by the file offset of their
+/// value (`…environ.NAME@0x…`), and the findings inside them follow the new path.
+pub(super) fn name_memory_fields(fields: &mut [Field], found: &mut [Finding]) {
+    fields.sort_by_key(|f| f.origin.offset);
+    let mut seen = BTreeSet::new();
+    for f in fields.iter_mut() {
+        if !seen.insert(f.path.clone()) {
+            f.path = format!("{}@0x{:x}", f.path, f.origin.offset);
+        }
+    }
+    for finding in found.iter_mut() {
+        let Location::Field { path, .. } = &mut finding.location else {
+            continue;
+        };
+        if !crate::disclosure::environ::is_memory_path(path) {
+            continue;
+        }
+        // The field that holds the finding: the last one starting at or before it.
+        let at = fields.partition_point(|f| f.origin.offset <= finding.offset);
+        if let Some(field) = at.checked_sub(1).map(|i| &fields[i]) {
+            if finding.offset < field.origin.offset + field.origin.len.max(1) {
+                path.clone_from(&field.path);
+            }
+        }
+    }
+}
+
+/// Keep one finding per byte range (the first rule in table order wins), sorted by offset.
+pub(super) fn dedupe(mut found: Vec<Finding>) -> Vec<Finding> {
+    // A value `scrub` masked (`password=*****`) is no longer the value.
+    found.retain(|f| !is_masked(&f.value));
+    let mut seen = BTreeSet::new();
+    found.retain(|f| seen.insert((f.offset, f.length, f.category)));
+    // A range already reported with another category by a more specific rule stays too;
+    // an identity hit inside a user-path hit of the same bytes is the same finding.
+    found.sort_by(|a, b| a.offset.cmp(&b.offset).then(b.severity.cmp(&a.severity)));
+    found
+}
+
+/// Map a byte range of a field's value to its bytes in the file.
+pub(super) fn file_range(field: &Field, start: usize, end: usize) -> (u64, u64) {
+    match field.origin.encoding {
+        Encoding::Utf8 => (field.origin.offset + start as u64, (end - start) as u64),
+        Encoding::Utf16le => {
+            let before = field.value[..start].encode_utf16().count() as u64 * 2;
+            let len = field.value[start..end].encode_utf16().count() as u64 * 2;
+            (field.origin.offset + before, len)
+        }
+        // A binary value (a UUID) is matched as a whole.
+        Encoding::Raw => (field.origin.offset, field.origin.len),
+    }
+}
+
+pub(super) fn push_field(
+    found: &mut Vec<Finding>,
+    field: &Field,
+    rule: &'static str,
+    category: Category,
+    severity: Severity,
+    start: usize,
+    end: usize,
+) {
+    let (offset, length) = file_range(field, start, end);
+    found.push(Finding {
+        rule,
+        category,
+        severity,
+        location: Location::Field {
+            path: field.path.clone(),
+            place: field.kind.place(),
+            start,
+            end,
+        },
+        offset,
+        length,
+        encoding: field.origin.encoding,
+        value: field.value[start..end].to_string(),
+    });
+}
+
+/// Run every value rule over `text`, crashscope's and the upstream ones; returns
+/// `(rule index, value start, value end)` (see [`rules::any`]). Of two overlapping secret
+/// matches of different rules, the better-ranked one is kept ([`rules::rank`]).
+pub fn match_rules(text: &str) -> Vec<(usize, usize, usize)> {
+    let mut out = Vec::new();
+    let mut ranges = Vec::new();
+    let folded = rules::Text::new(text);
+    for i in rules::candidates(text) {
+        let rule = &rules::RULES[i];
+        ranges.clear();
+        rules::find(i, &folded, &mut ranges);
+        for &(start, end) in &ranges {
+            // ASCII classes can stop inside a multi-byte character: keep whole characters.
+            if !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+                continue;
+            }
+            if rule.validator.is_none_or(|v| v(text, start, end)) {
+                // A private key is its whole block, so that scrub masks the key itself.
+                let end = if i == rules::PRIVATE_KEY {
+                    rules::key_block_end(text.as_bytes(), end, 1)
+                } else {
+                    end
+                };
+                out.push((i, start, end));
+            }
+        }
+    }
+    let mut upstream = Vec::new();
+    upstream::find(text, &mut upstream);
+    out.extend(
+        upstream
+            .into_iter()
+            .filter(|&(_, s, e)| text.is_char_boundary(s) && text.is_char_boundary(e))
+            .map(|(u, s, e)| (rules::RULES.len() + u, s, e)),
+    );
+    keep_best_secrets(&mut out);
+    out
+}
+
+/// Drop a secret match that lies within a better-ranked secret match of another rule (a
+/// connection string's whole password, not the `password=` rule's first word). A worse
+/// match that reaches beyond the better one stays: its bytes must be masked too.
+pub(super) fn keep_best_secrets(found: &mut Vec<(usize, usize, usize)>) {
+    let secret = |i: usize| rules::category(i) == Category::Secret;
+    let mut better: Vec<(usize, usize, u8)> = found
+        .iter()
+        .filter(|&&(i, ..)| secret(i) && rules::rank(i) < 2)
+        .map(|&(i, s, e)| (s, e, rules::rank(i)))
+        .collect();
+    if better.is_empty() || !found.iter().any(|&(i, ..)| secret(i) && rules::rank(i) > 0) {
+        return;
+    }
+    better.sort_unstable();
+    // The furthest end among the better matches that start at or before each one, for
+    // rank 0 only and for ranks 0 and 1: one lookup per match, not a scan (a crafted text
+    // can hold hundreds of thousands of matches).
+    let mut reach = Vec::with_capacity(better.len());
+    let (mut best0, mut best01) = (0usize, 0usize);
+    for &(_, e, r) in &better {
+        if r == 0 {
+            best0 = best0.max(e);
+        }
+        best01 = best01.max(e);
+        reach.push((best0, best01));
+    }
+    found.retain(|&(i, s, e)| {
+        if !secret(i) || rules::rank(i) == 0 {
+            return true;
+        }
+        // Candidates start where this match starts or before.
+        let upto = better.partition_point(|&(s2, ..)| s2 <= s);
+        let Some(&(r0, r01)) = upto.checked_sub(1).and_then(|k| reach.get(k)) else {
+            return true;
+        };
+        let covering = if rules::rank(i) == 1 { r0 } else { r01 };
+        covering < e
+    });
+}
+
+/// [`match_rules`] for a field's text, remembered per thread: the same texts come again
+/// and again (the environ stream and the `envp` block on the stack, copies of a Windows
+/// environment block, `/proc/cpuinfo`'s lines for every core), and each distinct text is
+/// matched once (2.5M of 20M instructions of `show` on a Linux Breakpad dump). The
+/// memory is bounded: the cache is emptied when it holds 4,096 entries, and texts over
+/// 4 KiB are not kept.
+pub(super) fn cached_matches(entry: &str) -> Vec<(usize, usize, usize)> {
+    type Matches = Vec<(usize, usize, usize)>;
+    thread_local! {
+        static SEEN: std::cell::RefCell<std::collections::HashMap<String, Matches>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    if let Some(hit) = SEEN.with(|c| c.borrow().get(entry).cloned()) {
+        return hit;
+    }
+    let found = match_rules(entry);
+    SEEN.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= 4096 || entry.len() > 4096 {
+            c.clear();
+        }
+        if entry.len() <= 4096 {
+            c.insert(entry.to_string(), found.clone());
+        }
+    });
+    found
+}
+
+pub(super) fn scan_field(field: &Field, found: &mut Vec<Finding>) {
+    let value = &field.value;
+    // Context first: `HOSTNAME=x.corp` is the machine's name, which says more than
+    // "a host name in a private domain" (deduplication keeps the first of a range).
+    // But a secret-named variable whose whole value a specific rule recognises (a GitHub
+    // token in GITHUB_TOKEN) is reported by that rule.
+    let matches = match &field.kind {
+        _ if field.origin.encoding == Encoding::Raw => Vec::new(),
+        // A variable is matched as `NAME=value`, so that rules which need the name
+        // (`AWS_SECRET_ACCESS_KEY=...`) see it; only matches inside the value count.
+        FieldKind::EnvVar { name } => {
+            let skip = name.len() + 1;
+            cached_matches(&format!("{name}={value}"))
+                .into_iter()
+                .filter(|&(_, start, _)| start >= skip)
+                .map(|(i, start, end)| (i, start - skip, end - skip))
+                .collect()
+        }
+        _ => cached_matches(value),
+    };
+    // A value scrub masked whole (`*****`) or blanked says nothing any more.
+    let masked = value.is_empty() || is_masked(value);
+    if let Some((rule, category, severity, (from, to))) =
+        context_rule(&field.kind, value).filter(|_| !masked)
+    {
+        let recognised = category == Category::Secret
+            && matches.iter().any(|&(i, start, end)| {
+                rules::category(i) == category && start == 0 && end == value.len()
+            });
+        if !recognised && from < to {
+            push_field(found, field, rule, category, severity, from, to);
+        }
+    }
+    for (i, start, end) in matches {
+        let severity = rules::severity(i, &value[start..end]);
+        push_field(
+            found,
+            field,
+            rules::id(i),
+            rules::category(i),
+            severity,
+            start,
+            end,
+        );
+    }
+}

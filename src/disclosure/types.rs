@@ -1,0 +1,157 @@
+//! The inventory's types: fields, their origins and kinds, memory regions.
+
+use super::*;
+
+/// How a value is stored in the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Encoding {
+    Utf8,
+    Utf16le,
+    /// Binary data shown as text (a UUID's 16 bytes).
+    Raw,
+}
+
+/// Where a value's bytes are: `len` bytes at `offset` in the file, in `encoding`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Origin {
+    pub offset: u64,
+    pub len: u64,
+    pub encoding: Encoding,
+}
+
+/// What a field is, for rules that depend on context (an environment variable's name,
+/// an annotation's key) and for the summary's "places".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum FieldKind {
+    ModulePath,
+    DebugFile,
+    UnloadedModulePath,
+    ThreadName,
+    CrashpadReportId,
+    CrashpadClientId,
+    Annotation {
+        key: String,
+    },
+    ListAnnotation,
+    AnnotationName,
+    EnvVar {
+        name: String,
+    },
+    CommandLine {
+        index: usize,
+    },
+    ProcStatus,
+    LsbRelease,
+    CpuInfo,
+    Maps,
+    DsoDebug,
+    SystemInfo,
+    MiscInfo,
+    HandleName,
+    Comment,
+    Assertion,
+    MacCrashInfo,
+    /// An element of an engine's crash context (Unreal's `FGenericCrashContext` XML).
+    CrashContext {
+        key: String,
+    },
+    /// A file attached to a Crashpad report (uploaded beside the dump).
+    Attachment {
+        name: String,
+    },
+    /// The server's reply to an upload, kept as the report's remote id.
+    RemoteId,
+}
+
+impl FieldKind {
+    /// The "place" a person reads in the summary: module paths, environment, ...
+    pub fn place(&self) -> &'static str {
+        match self {
+            FieldKind::ModulePath | FieldKind::DebugFile | FieldKind::UnloadedModulePath => {
+                "module paths"
+            }
+            FieldKind::ThreadName => "thread names",
+            FieldKind::CrashpadReportId | FieldKind::CrashpadClientId => "crashpad ids",
+            FieldKind::Annotation { .. }
+            | FieldKind::ListAnnotation
+            | FieldKind::AnnotationName => "annotations",
+            FieldKind::EnvVar { .. } => "environment",
+            FieldKind::CommandLine { .. } => "command line",
+            FieldKind::ProcStatus
+            | FieldKind::LsbRelease
+            | FieldKind::CpuInfo
+            | FieldKind::Maps
+            | FieldKind::DsoDebug => "linux streams",
+            FieldKind::SystemInfo | FieldKind::MiscInfo => "system info",
+            FieldKind::HandleName => "handle names",
+            FieldKind::Comment => "comments",
+            FieldKind::Assertion => "assertion",
+            FieldKind::MacCrashInfo => "macOS crash info",
+            FieldKind::CrashContext { .. } => "crash context",
+            FieldKind::Attachment { .. } => "attachments",
+            FieldKind::RemoteId => "database",
+        }
+    }
+}
+
+/// One string-bearing place in the dump.
+#[derive(Debug, Clone, Serialize)]
+pub struct Field {
+    /// A stable path such as `modules[3].code_file` or `environ.HOME`.
+    pub path: String,
+    #[serde(flatten)]
+    pub kind: FieldKind,
+    /// The decoded value (invalid UTF-8/16 replaced with U+FFFD, which keeps lengths).
+    pub value: String,
+    pub origin: Origin,
+}
+
+/// One range of process memory carried in the file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Region {
+    pub kind: RegionKind,
+    pub thread_id: Option<u32>,
+    pub address: u64,
+    pub file_offset: u64,
+    #[serde(rename = "size")]
+    pub len: u64,
+    /// For bytes that are not process memory but are scanned like it: a stream no part
+    /// of crashscope interprets (`stream:0x424e0001`), a binary annotation
+    /// (`annotation:recent_contacts`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+impl Region {
+    /// `stack:thread 7` / `heap` / `other` / `stream:0x…`, as used in finding locations.
+    pub fn label(&self) -> String {
+        if let Some(name) = &self.name {
+            return name.clone();
+        }
+        match (self.kind, self.thread_id) {
+            (RegionKind::Stack, Some(t)) => format!("stack:thread {t}"),
+            (RegionKind::Stack, None) => "stack".to_string(),
+            (RegionKind::Heap, _) => "heap".to_string(),
+            (RegionKind::Other, _) => "other".to_string(),
+            (RegionKind::Context, Some(t)) => format!("context:thread {t}"),
+            (RegionKind::Context, None) => "context".to_string(),
+        }
+    }
+}
+
+/// Everything a dump would share.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Inventory {
+    pub fields: Vec<Field>,
+    pub regions: Vec<Region>,
+    /// Places the inventory could not read (a string pointing outside the file...).
+    pub problems: Vec<String>,
+    /// Entries that pointed at bytes already listed [`MAX_SHARERS`] times (aliasing: the
+    /// bytes were read and are scanned; the entries are counted, not listed).
+    pub shared: u64,
+    /// How the file's bytes divide into structure, fields, regions and unclaimed bytes
+    /// (the unclaimed runs are among `regions`, named `unclaimed`).
+    pub byte_map: bytemap::ByteMap,
+}

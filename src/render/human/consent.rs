@@ -1,0 +1,348 @@
+//! What the upload carries (streams, memory, attachments), who you are, other people's
+//! data, and the consent summary.
+
+use super::*;
+
+pub(super) fn write_carries<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>) -> io::Result<()> {
+    let report = view.report;
+    let p = out.p;
+    out.heading("What this dump carries")?;
+    let streams = report.streams();
+    let mut table = new_table(p, &["stream", "type", "offset", "size"], &[2, 3]);
+    for s in &streams {
+        table.add_row(vec![
+            cell(&s.name),
+            cell(p.dim(&format!("0x{:08x}", s.stream_type))),
+            cell(s.offset),
+            cell(human_size(s.size)),
+        ]);
+    }
+    out.table(&table)?;
+    let mut totals = [(0u64, 0usize); 4];
+    for r in &report.regions {
+        let slot = match r.kind {
+            RegionKind::Stack => 0,
+            RegionKind::Heap => 1,
+            RegionKind::Other => 2,
+            RegionKind::Context => 3,
+        };
+        totals[slot].0 += r.size;
+        totals[slot].1 += 1;
+    }
+    let all: u64 = totals[..3].iter().map(|t| t.0).sum();
+    let describe = |(bytes, count): (u64, usize), what: &str| {
+        format!(
+            "{what} {} in {count} region{}",
+            human_size(bytes),
+            if count == 1 { "" } else { "s" }
+        )
+    };
+    out.field(
+        "Raw memory",
+        &format!(
+            "{} of process memory: {} · {} · {}",
+            human_size(all),
+            describe(totals[0], "stack"),
+            describe(totals[1], "heap"),
+            describe(totals[2], "other")
+        ),
+    )?;
+    if totals[3].1 > 0 {
+        out.field(
+            "CPU registers",
+            &format!(
+                "{} of saved registers in {} contexts (vector registers can hold pieces of text)",
+                human_size(totals[3].0),
+                totals[3].1
+            ),
+        )?;
+    }
+
+    out.field(
+        "File",
+        &format!(
+            "{} in {} streams",
+            human_size(report.file_size),
+            streams.len()
+        ),
+    )?;
+    let map = view.inventory.byte_map;
+    if map.file_size > 0 {
+        out.field(
+            "Byte map",
+            &format!(
+                "{} structure · {} in fields · {} in memory and raw regions · {} unclaimed in {} run{} ({} scanned)",
+                human_size(map.structure),
+                human_size(map.field),
+                human_size(map.region),
+                human_size(map.unclaimed),
+                map.unclaimed_runs,
+                if map.unclaimed_runs == 1 { "" } else { "s" },
+                human_size(map.unclaimed_scanned)
+            ),
+        )?;
+    }
+    if view.inventory.shared > 0 {
+        out.field(
+            "Shared bytes",
+            &format!(
+                "{} more entries point at strings or records already listed (read and scanned once, counted here)",
+                view.inventory.shared
+            ),
+        )?;
+    }
+    let problems: Vec<&String> = report
+        .problems
+        .iter()
+        .chain(&view.inventory.problems)
+        .collect();
+    if let Some((first, rest)) = problems.split_first() {
+        out.field("Could not read", &p.bad(&escape(first)))?;
+        for problem in rest {
+            out.more(&p.bad(&escape(problem)))?;
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn write_consent<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>) -> io::Result<()> {
+    let marks = out.marks;
+    let findings = &view.findings.findings;
+    out.heading("What consent would share")?;
+    let mut first = true;
+    let who = crate::pii::who(
+        findings.iter().map(|f| (f, f.location.place())),
+        &view.findings.others,
+    );
+    for crate::pii::Who {
+        category,
+        value: shown,
+        seen_in: places,
+    } in &who
+    {
+        let total: usize = places.values().sum();
+        let detail: Vec<String> = places.iter().map(|(p, n)| format!("{p} {n}")).collect();
+        let value = if marks.redact {
+            super::escape::masked(shown)
+        } else {
+            escape(shown).into_owned()
+        };
+        let line = format!(
+            "{:<17} {}   {total} place{}: {}",
+            category.as_str(),
+            marks.paint(&value, Severity::Medium),
+            if total == 1 { "" } else { "s" },
+            detail.join(", ")
+        );
+        if first {
+            out.field("Who you are", &line)?;
+            first = false;
+        } else {
+            out.more(&line)?;
+        }
+    }
+    if first {
+        out.field("Who you are", "nothing that names a person was found")?;
+    }
+    if !view.findings.identity.others.is_empty() {
+        let kinds: Vec<String> = view
+            .findings
+            .identity
+            .others
+            .iter()
+            .map(|(kind, n)| {
+                let plural = match (*n, kind.ends_with('s')) {
+                    (1, _) => "",
+                    (_, true) => "es",
+                    _ => "s",
+                };
+                format!("{n} {kind}{plural}")
+            })
+            .collect();
+        out.field("Other people's data", &kinds.join(" · "))?;
+        out.more(
+            "found in bulk in memory and tied to nothing that names you: data the program held about others (its vendor is responsible for it too); --format json lists each",
+        )?;
+    }
+    let builders: std::collections::BTreeSet<String> = findings
+        .iter()
+        .filter(|f| f.rule == "build-path-user")
+        .map(|f| {
+            if marks.redact {
+                super::escape::masked(&f.value)
+            } else {
+                escape(&f.value).into_owned()
+            }
+        })
+        .collect();
+    if !builders.is_empty() {
+        out.field(
+            "Module builders",
+            &format!(
+                "{} (user names in debug file paths: who built those modules, not you)",
+                builders.into_iter().collect::<Vec<_>>().join(", ")
+            ),
+        )?;
+    }
+    let counts = view.findings.counts();
+    let n = |s| counts.get(&s).copied().unwrap_or(0);
+    out.field(
+        "Findings",
+        &marks.counts(n(Severity::High), n(Severity::Medium), n(Severity::Low)),
+    )?;
+    let secrets: Vec<_> = findings
+        .iter()
+        .filter(|f| f.severity == Severity::High && matches!(f.location, Location::Field { .. }))
+        .collect();
+    for (i, f) in secrets.iter().enumerate() {
+        let line = format!(
+            "{} {:<22} {}  {}",
+            marks.marker(Some(f.severity)),
+            f.rule,
+            escape(&f.location.logical()),
+            marks.paint(
+                &if marks.redact {
+                    escape(&f.preview()).into_owned()
+                } else {
+                    escape(&f.value).into_owned()
+                },
+                f.severity
+            )
+        );
+        if i == 0 {
+            out.field("Secrets in fields", &line)?;
+        } else {
+            out.more(&line)?;
+        }
+    }
+    const MAX_MEMORY: usize = 40;
+    let shown: Vec<_> = findings
+        .iter()
+        .filter(|f| marks.shows(f.severity) && matches!(f.location, Location::Memory { .. }))
+        .collect();
+    let memory = outermost(shown);
+    if memory.len() > MAX_MEMORY && !marks.all {
+        return write_memory_groups(out, &memory);
+    }
+    if !memory.is_empty() {
+        out.field(&format!("Memory findings ({})", memory.len()), "")?;
+        for f in memory
+            .iter()
+            .take(if marks.all { usize::MAX } else { MAX_MEMORY })
+        {
+            let Location::Memory {
+                region,
+                address,
+                excerpt,
+                ..
+            } = &f.location
+            else {
+                continue;
+            };
+            writeln!(
+                out.w,
+                " {} {:<16} 0x{address:012x}  {:<18} {}",
+                marks.marker(Some(f.severity)),
+                // A region's name can come from the dump (an annotation's key).
+                escape(region),
+                f.rule,
+                marks.excerpt(excerpt, &f.value, f.severity)
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Many memory findings, summed up: one line per region and rule with the count, the
+/// address range and the first examples (`--all` lists every finding).
+pub(super) fn write_memory_groups<W: Write>(
+    out: &mut Out<'_, W>,
+    memory: &[&Finding],
+) -> io::Result<()> {
+    const EXAMPLES: usize = 2;
+    // (region, rule) → (worst severity, count, lowest and highest address, examples)
+    type Group<'a> = (Severity, usize, u64, u64, Vec<&'a str>);
+    let mut groups: std::collections::BTreeMap<(String, &str), Group<'_>> = Default::default();
+    for f in memory {
+        let Location::Memory {
+            region, address, ..
+        } = &f.location
+        else {
+            continue;
+        };
+        let g = groups.entry((region.clone(), f.rule)).or_insert((
+            f.severity,
+            0,
+            *address,
+            *address,
+            Vec::new(),
+        ));
+        g.0 = g.0.max(f.severity);
+        g.1 += 1;
+        g.2 = g.2.min(*address);
+        g.3 = g.3.max(*address);
+        if g.4.len() < EXAMPLES {
+            g.4.push(&f.value);
+        }
+    }
+    let marks = out.marks;
+    out.field(
+        &format!(
+            "Memory findings ({}, in {} groups)",
+            memory.len(),
+            groups.len()
+        ),
+        "",
+    )?;
+    for ((region, rule), (severity, count, low, high, examples)) in &groups {
+        let shown: Vec<String> = examples
+            .iter()
+            .map(|v| {
+                let v = if marks.redact {
+                    super::escape::masked(v)
+                } else {
+                    escape(v).into_owned()
+                };
+                marks.paint(&v, *severity)
+            })
+            .collect();
+        writeln!(
+            out.w,
+            " {} {:<16} {:<18} {count:>7} × 0x{low:x}–0x{high:x}  e.g. {}",
+            marks.marker(Some(*severity)),
+            escape(region),
+            rule,
+            shown.join(", ")
+        )?;
+    }
+    out.more("--all lists every finding; --format json lists them with their bytes")
+}
+
+/// Memory findings without those inside another at least as severe (a name inside an
+/// e-mail or a path found at the same place is listed once), in file order. One sweep
+/// over the findings sorted by place: every finding that could contain `f` comes before
+/// it and still overlaps it, so only the few still-open findings are compared.
+pub(super) fn outermost(mut shown: Vec<&Finding>) -> Vec<&Finding> {
+    shown.sort_by(|a, b| {
+        a.offset
+            .cmp(&b.offset)
+            .then(b.length.cmp(&a.length))
+            .then(a.rule.cmp(b.rule))
+    });
+    let mut open: Vec<&Finding> = Vec::new();
+    let mut out = Vec::new();
+    for f in shown {
+        open.retain(|g| g.offset + g.length > f.offset);
+        let inside = open.iter().any(|g| {
+            g.severity >= f.severity
+                && g.offset <= f.offset
+                && f.offset + f.length <= g.offset + g.length
+                && (g.length > f.length || g.rule < f.rule)
+        });
+        if !inside {
+            out.push(f);
+        }
+        open.push(f);
+    }
+    out
+}

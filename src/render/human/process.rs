@@ -1,0 +1,206 @@
+//! What the dump says about the process: threads, ids, annotations, the command line
+//! and environments, folded past a screenful.
+
+use super::*;
+
+pub(super) fn write_process<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>) -> io::Result<()> {
+    let fields = &view.inventory.fields;
+    let of_kind = |pred: fn(&FieldKind) -> bool| fields.iter().filter(move |f| pred(&f.kind));
+    let any = of_kind(|k| {
+        matches!(
+            k,
+            FieldKind::ThreadName
+                | FieldKind::CrashpadClientId
+                | FieldKind::Annotation { .. }
+                | FieldKind::ListAnnotation
+                | FieldKind::EnvVar { .. }
+                | FieldKind::CommandLine { .. }
+        )
+    })
+    .next()
+    .is_some();
+    if !any {
+        return Ok(());
+    }
+    out.heading("What the dump says about the process")?;
+    for f in of_kind(|k| matches!(k, FieldKind::ThreadName)) {
+        let (worst, text) = out
+            .marks
+            .highlight(&f.value, view.findings.for_field(&f.path));
+        let tid = f
+            .path
+            .trim_start_matches("threads[")
+            .split(']')
+            .next()
+            .unwrap_or("");
+        out.marked(&format!("Thread {tid}"), worst, &format!("\"{text}\""))?;
+    }
+    out.inventory_field("Crashpad report", view, "crashpad.report_id")?;
+    out.inventory_field("Install id", view, "crashpad.client_id")?;
+    let annotations: Vec<_> =
+        of_kind(|k| matches!(k, FieldKind::Annotation { .. } | FieldKind::ListAnnotation))
+            .collect();
+    write_field_list(
+        out,
+        view,
+        "Annotations",
+        "annotations",
+        &annotations,
+        |f, text| {
+            let name = match &f.kind {
+                FieldKind::Annotation { key } => escape(key).into_owned(),
+                _ => "(list)".to_string(),
+            };
+            let owner = annotation_owner(view, &f.path);
+            format!("{owner:<18} {name} = {text}")
+        },
+    )?;
+    let args: Vec<_> = of_kind(|k| matches!(k, FieldKind::CommandLine { .. })).collect();
+    if !args.is_empty() {
+        let mut worst = None;
+        let parts: Vec<String> = args
+            .iter()
+            .map(|f| {
+                // The whole argument is a finding (the command line identifies); mark
+                // only the more specific values inside it.
+                let specific = view
+                    .findings
+                    .for_field(&f.path)
+                    .filter(|x| x.rule != "command-line");
+                let (w, text) = out.marks.highlight(&f.value, specific);
+                let whole = view.findings.for_field(&f.path).map(|x| x.severity).max();
+                worst = worst.max(w).max(whole.filter(|s| out.marks.shows(*s)));
+                text
+            })
+            .collect();
+        out.marked("Command line", worst, &parts.join(" "))?;
+    }
+    let (in_memory, stream): (Vec<_>, Vec<_>) = of_kind(|k| matches!(k, FieldKind::EnvVar { .. }))
+        .partition(|f| crate::disclosure::environ::is_memory_path(&f.path));
+    write_environment(out, view, "Environment", &stream)?;
+    // Blocks found in memory, often more than once and often the same as the environ
+    // stream: each variable is listed once, with the region of its first copy.
+    let mut seen: std::collections::BTreeSet<(&str, &str)> = stream
+        .iter()
+        .map(|f| (env_name(f), f.value.as_str()))
+        .collect();
+    let unique: Vec<_> = in_memory
+        .into_iter()
+        .filter(|f| seen.insert((env_name(f), f.value.as_str())))
+        .collect();
+    if let Some(first) = unique.first() {
+        let region = first
+            .path
+            .strip_prefix("memory[")
+            .and_then(|r| r.split(']').next())
+            .unwrap_or("memory");
+        let title = format!("Environment in memory, {}", escape(region));
+        write_environment(out, view, &title, &unique)?;
+    }
+    Ok(())
+}
+
+/// At most this many entries of one list (modules, annotations, environment) are shown
+/// unless `--all`: the entries with shown findings first; the rest are counted.
+pub(super) const MAX_LIST: usize = 40;
+
+/// Which of `items` a long list shows (in their order), and how many it leaves out:
+/// every item with a shown finding is kept before any without, up to [`MAX_LIST`].
+pub(super) fn fold<T>(items: Vec<T>, all: bool, marked: impl Fn(&T) -> bool) -> (Vec<T>, usize) {
+    if all || items.len() <= MAX_LIST {
+        return (items, 0);
+    }
+    let with = items.iter().filter(|i| marked(i)).count();
+    let mut budget_plain = MAX_LIST.saturating_sub(with);
+    let total = items.len();
+    let kept: Vec<T> = items
+        .into_iter()
+        .filter(|i| {
+            marked(i)
+                || (budget_plain > 0 && {
+                    budget_plain -= 1;
+                    true
+                })
+        })
+        .collect();
+    let left = total - kept.len();
+    (kept, left)
+}
+
+pub(super) fn write_left_out<W: Write>(
+    out: &mut Out<'_, W>,
+    left: usize,
+    what: &str,
+) -> io::Result<()> {
+    if left > 0 {
+        writeln!(
+            out.w,
+            "    {}",
+            out.p.dim(&format!(
+                "… {left} more {what} without findings (--all lists them)"
+            ))
+        )?;
+    }
+    Ok(())
+}
+
+pub(super) fn env_name(f: &crate::disclosure::Field) -> &str {
+    match &f.kind {
+        FieldKind::EnvVar { name } => name,
+        _ => "",
+    }
+}
+
+pub(super) fn write_environment<W: Write>(
+    out: &mut Out<'_, W>,
+    view: &ShowView<'_>,
+    title: &str,
+    vars: &[&crate::disclosure::Field],
+) -> io::Result<()> {
+    write_field_list(out, view, title, "variables", vars, |f, text| {
+        format!("{}={text}", escape(env_name(f)))
+    })
+}
+
+/// `Title (n)`, then a line a field (its marker and `line(field, highlighted value)`),
+/// folded past a screenful (fields with shown findings kept), then what was left out.
+pub(super) fn write_field_list<W: Write>(
+    out: &mut Out<'_, W>,
+    view: &ShowView<'_>,
+    title: &str,
+    what: &str,
+    fields: &[&crate::disclosure::Field],
+    line: impl Fn(&crate::disclosure::Field, &str) -> String,
+) -> io::Result<()> {
+    if fields.is_empty() {
+        return Ok(());
+    }
+    out.field(&format!("{title} ({})", fields.len()), "")?;
+    let marks = out.marks;
+    let (fields, left) = fold(fields.to_vec(), marks.all, |f| {
+        view.findings
+            .for_field(&f.path)
+            .any(|x| marks.shows(x.severity))
+    });
+    for f in fields {
+        let (worst, text) = marks.highlight(&f.value, view.findings.for_field(&f.path));
+        writeln!(out.w, " {} {}", marks.marker(worst), line(f, &text))?;
+    }
+    write_left_out(out, left, what)
+}
+
+/// `process` or the module a Crashpad annotation belongs to.
+pub(super) fn annotation_owner(view: &ShowView<'_>, path: &str) -> String {
+    let Some(rest) = path.strip_prefix("crashpad.modules[") else {
+        return "process".to_string();
+    };
+    let index: usize = rest
+        .split(']')
+        .next()
+        .and_then(|i| i.parse().ok())
+        .unwrap_or(usize::MAX);
+    view.state
+        .and_then(|s| s.modules.iter().nth(index))
+        .map(|m| escape(basename(&m.code_file())).into_owned())
+        .unwrap_or_else(|| format!("module {index}"))
+}

@@ -1,0 +1,281 @@
+//! The crash, its threads' stacks and the module table.
+
+use super::*;
+
+pub(super) fn thread_label(stack: &CallStack) -> String {
+    match &stack.thread_name {
+        Some(name) => format!("thread {} \"{}\"", stack.thread_id, escape(name)),
+        None => format!("thread {}", stack.thread_id),
+    }
+}
+
+pub(super) fn write_crash<W: Write>(out: &mut Out<'_, W>, state: &ProcessState) -> io::Result<()> {
+    out.heading("Crash")?;
+    let p = out.p;
+    let thread = state
+        .requesting_thread
+        .and_then(|i| state.threads.get(i))
+        .map(thread_label);
+    match &state.exception_info {
+        Some(info) => {
+            let mut line = format!("{} at {}", p.bad(&info.reason.to_string()), info.address);
+            if let Some(thread) = &thread {
+                line.push_str(&format!(" · {thread}"));
+            }
+            out.field("Reason", &line)?;
+            if let Some(access) = info
+                .memory_access_list
+                .as_ref()
+                .and_then(|l| l.iter().next())
+            {
+                out.field(
+                    "Memory accessed",
+                    &format!("0x{:x}", access.address_info.address),
+                )?;
+            }
+            if let Some(instr) = &info.instruction_str {
+                out.field("Instruction", &escape(instr))?;
+            }
+        }
+        None => {
+            let mut line = "no crash: the dump was requested".to_string();
+            if let Some(thread) = &thread {
+                line.push_str(&format!(" by {thread}"));
+            }
+            out.field("Reason", &line)?;
+        }
+    }
+    if let Some(assertion) = &state.assertion {
+        out.field("Assertion", &escape(assertion))?;
+    }
+    Ok(())
+}
+
+pub(super) fn write_stacks<W: Write>(
+    out: &mut Out<'_, W>,
+    state: &ProcessState,
+    threads: Threads,
+) -> io::Result<()> {
+    let requesting = state.requesting_thread;
+    let chosen: Vec<(usize, &CallStack)> = match threads {
+        Threads::All => state.threads.iter().enumerate().collect(),
+        Threads::Crashing => requesting
+            .and_then(|i| state.threads.get(i).map(|t| (i, t)))
+            .into_iter()
+            .collect(),
+    };
+    if chosen.is_empty() {
+        out.heading("Stack")?;
+        out.field("Not available", "the dump names no crashing thread")?;
+        if threads == Threads::Crashing && !state.threads.is_empty() {
+            out.more("(--threads all prints every thread)")?;
+        }
+        return Ok(());
+    }
+    for (index, stack) in chosen {
+        let crashed = if Some(index) == requesting {
+            if state.exception_info.is_some() {
+                " (crashed)"
+            } else {
+                " (requested the dump)"
+            }
+        } else {
+            ""
+        };
+        let frames = stack.frames.len();
+        out.heading(&format!(
+            "Thread {index} · {}{crashed} · {frames} frame{}",
+            thread_label(stack),
+            if frames == 1 { "" } else { "s" }
+        ))?;
+        write_frames(out, stack)?;
+    }
+    if threads == Threads::Crashing && state.threads.len() > 1 {
+        writeln!(
+            out.w,
+            "{}",
+            out.p.dim(&format!(
+                "({} other threads: --threads all prints them)",
+                state.threads.len() - 1
+            ))
+        )?;
+    }
+    Ok(())
+}
+
+pub(super) fn write_frames<W: Write>(out: &mut Out<'_, W>, stack: &CallStack) -> io::Result<()> {
+    let p = out.p;
+    let mut lines: Vec<(String, String, String)> = Vec::new();
+    for (i, frame) in stack.frames.iter().enumerate() {
+        for inline in frame.inlines.iter().rev() {
+            let mut text = format!(
+                "{}!{}",
+                module_name(frame),
+                p.func(&escape(&inline.function_name))
+            );
+            if let Some(file) = &inline.source_file_name {
+                text.push_str(&format!(
+                    " [{} : {}]",
+                    escape(basename(file)),
+                    inline.source_line.unwrap_or(0)
+                ));
+            }
+            lines.push((format!("{i:>3}"), text, "inlined".to_string()));
+        }
+        lines.push((
+            format!("{i:>3}"),
+            describe_frame(frame, p),
+            trust_name(frame.trust).to_string(),
+        ));
+    }
+    let width = lines
+        .iter()
+        .map(|(_, t, _)| visible_width(t))
+        .max()
+        .unwrap_or(0);
+    for (num, text, trust) in lines {
+        let pad = width - visible_width(&text);
+        writeln!(out.w, "{num}  {text}{}  {}", " ".repeat(pad), p.dim(&trust))?;
+    }
+    Ok(())
+}
+
+pub(super) fn module_name(frame: &StackFrame) -> String {
+    match &frame.module {
+        Some(m) => escape(basename(&m.code_file())).into_owned(),
+        None => "?".to_string(),
+    }
+}
+
+pub(super) fn basename(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
+/// `module!function [file : line + 0xoff]`, `module!function + 0xoff`, `module + 0xoff`, or
+/// the bare address.
+pub(super) fn describe_frame(frame: &StackFrame, p: Palette) -> String {
+    let addr = frame.instruction;
+    let Some(module) = &frame.module else {
+        return format!("0x{addr:x}");
+    };
+    let name = module_name(frame);
+    match &frame.function_name {
+        Some(function) => {
+            let function = p.func(&escape(function));
+            match (
+                &frame.source_file_name,
+                frame.source_line,
+                frame.source_line_base,
+            ) {
+                (Some(file), Some(line), Some(base)) => format!(
+                    "{name}!{function} [{} : {line} + 0x{:x}]",
+                    escape(basename(file)),
+                    addr.saturating_sub(base)
+                ),
+                _ => format!(
+                    "{name}!{function} + 0x{:x}",
+                    addr.saturating_sub(frame.function_base.unwrap_or(addr))
+                ),
+            }
+        }
+        None => format!(
+            "{name} + 0x{:x}",
+            addr.saturating_sub(module.base_address())
+        ),
+    }
+}
+
+/// The short trust names minidump-stackwalk's JSON uses.
+pub fn trust_name(trust: FrameTrust) -> &'static str {
+    match trust {
+        FrameTrust::None => "none",
+        FrameTrust::Scan => "scan",
+        FrameTrust::CfiScan => "cfi_scan",
+        FrameTrust::FramePointer => "frame_pointer",
+        FrameTrust::CallFrameInfo => "cfi",
+        FrameTrust::PreWalked => "prewalked",
+        FrameTrust::Context => "context",
+    }
+}
+
+/// Whether symbols were found for a module, in the words of the modules table.
+pub fn symbol_status(state: Option<&ProcessState>, code_file: &str) -> &'static str {
+    let Some(state) = state else {
+        return "not looked up";
+    };
+    match state.symbol_stats.get(basename(code_file)) {
+        Some(s) if s.corrupt_symbols => "corrupt",
+        Some(s) if s.loaded_symbols => "found",
+        Some(_) => "missing",
+        None => "not looked up",
+    }
+}
+
+pub(super) fn new_table(p: Palette, header: &[&str], right: &[usize]) -> Table {
+    Table::new(header.iter().map(|h| p.label(h)).collect(), right)
+}
+
+pub(super) fn write_modules<W: Write>(
+    out: &mut Out<'_, W>,
+    view: &ShowView<'_>,
+    modules: &minidump::MinidumpModuleList,
+    unloaded: &minidump::MinidumpUnloadedModuleList,
+) -> io::Result<()> {
+    let p = out.p;
+    let marks = out.marks;
+    let mut modules: Vec<(usize, _)> = modules.iter().enumerate().collect();
+    modules.sort_by_key(|(_, m)| m.base_address());
+    out.heading(&format!("Modules ({})", modules.len()))?;
+    let mut table = new_table(
+        p,
+        &["", "base", "size", "path", "version", "debug id", "symbols"],
+        &[2],
+    );
+    let (modules, left) = fold(modules, marks.all, |(i, _)| {
+        view.findings
+            .for_field(&format!("modules[{i}].code_file"))
+            .any(|f| marks.shows(f.severity))
+    });
+    for (i, m) in modules {
+        let code_file = m.code_file();
+        let path = format!("modules[{i}].code_file");
+        let (worst, shown) = marks.highlight(&code_file, view.findings.for_field(&path));
+        table.add_row(vec![
+            cell(marks.marker(worst)),
+            cell(p.dim(&format!("0x{:x}", m.base_address()))),
+            cell(human_size(m.size())),
+            cell(shown),
+            cell(
+                m.version()
+                    .map(|v| escape(&v).into_owned())
+                    .unwrap_or_default(),
+            ),
+            cell(
+                m.debug_identifier()
+                    .map(|id| id.breakpad().to_string())
+                    .unwrap_or_default(),
+            ),
+            cell(symbol_status(view.state, &code_file)),
+        ]);
+    }
+    out.table(&table)?;
+    write_left_out(out, left, "modules")?;
+    let mut unloaded: Vec<(usize, _)> = unloaded.iter().enumerate().collect();
+    unloaded.sort_by_key(|(_, m)| m.base_address());
+    if !unloaded.is_empty() {
+        out.heading(&format!("Unloaded modules ({})", unloaded.len()))?;
+        let mut table = new_table(p, &["", "base", "size", "path"], &[2]);
+        for (i, m) in unloaded {
+            let path = format!("unloaded_modules[{i}].code_file");
+            let (worst, shown) = marks.highlight(&m.code_file(), view.findings.for_field(&path));
+            table.add_row(vec![
+                cell(marks.marker(worst)),
+                cell(p.dim(&format!("0x{:x}", m.base_address()))),
+                cell(human_size(m.size())),
+                cell(shown),
+            ]);
+        }
+        out.table(&table)?;
+    }
+    Ok(())
+}

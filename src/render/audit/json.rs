@@ -1,0 +1,76 @@
+//! The audit as one JSON document, and as JSON Lines (documented in `docs/audit.md`).
+
+use super::*;
+
+pub(super) fn json_file(
+    w: &mut impl Write,
+    run: &AuditRun<'_>,
+    file: &AuditedFile,
+) -> io::Result<()> {
+    for (i, (f, v)) in file.judged.iter().enumerate() {
+        if i > 0 {
+            w.write_all(b",\n")?;
+        }
+        w.write_all(b"    ")?;
+        serde_json::to_writer(&mut *w, &finding_json(run, file, f, v))?;
+    }
+    Ok(())
+}
+
+/// `--format json`: one document (also what `--baseline` reads). The findings array
+/// holds one compact object a line.
+pub(super) fn json_finish(
+    w: &mut impl Write,
+    run: &AuditRun<'_>,
+    files: &[FileReport],
+) -> io::Result<()> {
+    let summary = summary_of(files, run.policy);
+    let list: Vec<Value> = files
+        .iter()
+        .map(|f| {
+            json!({
+                "path": f.path, "kind": f.kind.as_str(), "size": f.size,
+                "findings": f.counts.total(), "error": f.error,
+            })
+        })
+        .collect();
+    let head = json!({
+        "schema": AUDIT_SCHEMA,
+        "tool": "crashscope",
+        "crashscope_version": env!("CARGO_PKG_VERSION"),
+        "config": run.policy.config_path.as_ref().map(|p| p.display().to_string()),
+        "values_redacted": !run.show_values,
+        "summary": summary_json(&summary, run.policy),
+        "files": list,
+    });
+    let text = serde_json::to_string_pretty(&head)?;
+    // The head without its closing brace, then the findings.
+    let open = text
+        .trim_end()
+        .strip_suffix('}')
+        .unwrap_or(&text)
+        .trim_end();
+    write!(w, "{open},\n  \"findings\": [\n")?;
+    join_bodies(w, files)?;
+    writeln!(w, "\n  ]\n}}")
+}
+
+pub(super) fn jsonl_file(
+    w: &mut impl Write,
+    run: &AuditRun<'_>,
+    file: &AuditedFile,
+) -> io::Result<()> {
+    for (f, v) in &file.judged {
+        let mut o = finding_json(run, file, f, v);
+        o["type"] = json!("finding");
+        writeln!(w, "{o}")?;
+    }
+    if let Some(error) = &file.error {
+        writeln!(
+            w,
+            "{}",
+            json!({"type": "error", "file": file.path, "error": error})
+        )?;
+    }
+    Ok(())
+}

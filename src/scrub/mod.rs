@@ -8,10 +8,14 @@
 
 pub mod pseudonym;
 
+mod database;
+mod files;
 mod plan;
 mod verify;
 mod write;
 
+pub(crate) use database::*;
+pub(crate) use files::*;
 pub use plan::*;
 pub use verify::*;
 pub use write::*;

@@ -21,6 +21,11 @@ use num_traits::FromPrimitive;
 
 use crate::source::InputError;
 
+mod problems;
+mod regions;
+
+use problems::describe_read_error;
+
 /// The dump's bytes, shared between the parsed minidump and the report (for offsets):
 /// the whole mapped file, or the part of it that holds the dump (a minidump inside a
 /// sentry-native envelope).
@@ -225,111 +230,6 @@ impl Report {
         }
     }
 
-    /// Streams present in the directory that the minidump crate cannot parse (a count
-    /// larger than the stream, a wrong entry size): the stackwalk silently goes without
-    /// them, so they are said here. (The handle stream is checked before any parse: see
-    /// `symbols`.)
-    fn unparsed_streams(&self) -> Vec<String> {
-        use minidump::{
-            MinidumpMemoryInfoList, MinidumpModuleList, MinidumpSystemInfo, MinidumpThreadNames,
-            MinidumpUnloadedModuleList,
-        };
-        let mut out = Vec::new();
-        let mut check = |name: &str, r: Result<(), minidump::Error>| match r {
-            Ok(()) | Err(minidump::Error::StreamNotFound) => {}
-            Err(e) => out.push(format!("the {name} could not be read: {e}")),
-        };
-        check(
-            "thread list",
-            self.dump.get_stream::<MinidumpThreadList>().map(|_| ()),
-        );
-        check(
-            "module list",
-            self.dump.get_stream::<MinidumpModuleList>().map(|_| ()),
-        );
-        check(
-            "unloaded module list",
-            self.dump
-                .get_stream::<MinidumpUnloadedModuleList>()
-                .map(|_| ()),
-        );
-        check(
-            "memory info list",
-            self.dump.get_stream::<MinidumpMemoryInfoList>().map(|_| ()),
-        );
-        check(
-            "thread names",
-            self.dump.get_stream::<MinidumpThreadNames>().map(|_| ()),
-        );
-        check(
-            "system info",
-            self.dump.get_stream::<MinidumpSystemInfo>().map(|_| ()),
-        );
-        check(
-            "exception",
-            self.dump.get_stream::<MinidumpException>().map(|_| ()),
-        );
-        out
-    }
-
-    /// Memory descriptors (memory list, Memory64 list, thread stacks) whose bytes lie
-    /// outside the file, described for the user.
-    fn ranges_outside_the_file(&self) -> Vec<String> {
-        let size = self.file_size;
-        let u32_at = |b: &[u8], at: usize| crate::le::u32(b, at).map(u64::from);
-        let u64_at = crate::le::u64;
-        let mut out = Vec::new();
-        let mut outside = |what: &str, address: u64, len: u64, at: u64| {
-            if at.saturating_add(len) > size && out.len() < 20 {
-                out.push(format!(
-                    "{what} at 0x{address:x} ({len} bytes) claims file bytes {at}..{} but the file has {size} bytes",
-                    at.saturating_add(len)
-                ));
-            }
-        };
-        if let Some(list) = self.raw_stream(MINIDUMP_STREAM_TYPE::MemoryListStream) {
-            let count = u32_at(list, 0).unwrap_or(0) as usize;
-            for i in 0..count.min(list.len().saturating_sub(4) / 16) {
-                let at = 4 + 16 * i;
-                if let (Some(start), Some(len), Some(rva)) = (
-                    u64_at(list, at),
-                    u32_at(list, at + 8),
-                    u32_at(list, at + 12),
-                ) {
-                    outside("memory range", start, len, rva);
-                }
-            }
-        }
-        if let Some(list) = self.raw_stream(MINIDUMP_STREAM_TYPE::Memory64ListStream) {
-            let count = u64_at(list, 0).unwrap_or(0) as usize;
-            let mut rva = u64_at(list, 8).unwrap_or(0);
-            for i in 0..count.min(list.len().saturating_sub(16) / 16) {
-                let at = 16 + 16 * i;
-                if let (Some(start), Some(len)) = (u64_at(list, at), u64_at(list, at + 8)) {
-                    outside("memory range", start, len, rva);
-                    rva = rva.saturating_add(len);
-                }
-            }
-        }
-        if let Some(list) = self.raw_stream(MINIDUMP_STREAM_TYPE::ThreadListStream) {
-            let count = u32_at(list, 0).unwrap_or(0) as usize;
-            // MINIDUMP_THREAD: 48 bytes; the stack descriptor at 24 (start u64, size, rva).
-            for i in 0..count.min(list.len().saturating_sub(4) / 48) {
-                let at = 4 + 48 * i + 24;
-                if let (Some(start), Some(len), Some(rva)) = (
-                    u64_at(list, at),
-                    u32_at(list, at + 8),
-                    u32_at(list, at + 12),
-                ) {
-                    if len > 0 {
-                        outside("a thread stack", start, len, rva);
-                    }
-                }
-            }
-        }
-        out
-    }
-
     /// The whole file.
     pub fn bytes(&self) -> &[u8] {
         &self.map
@@ -362,155 +262,9 @@ impl Report {
             .collect()
     }
 
-    /// Records every stream whose data lies outside the file.
-    fn check_directory(&mut self) {
-        for s in self.streams() {
-            if s.offset.saturating_add(s.size) > self.file_size {
-                self.problems.push(format!(
-                    "stream {} claims bytes {}..{} but the file has {} bytes",
-                    s.name,
-                    s.offset,
-                    s.offset.saturating_add(s.size),
-                    self.file_size
-                ));
-            }
-        }
-    }
-
     /// The raw bytes of a stream, if present and inside the file.
     pub fn raw_stream(&self, stream_type: MINIDUMP_STREAM_TYPE) -> Option<&[u8]> {
         self.dump.get_raw_stream(stream_type as u32).ok()
-    }
-
-    /// Every memory region the dump carries: thread stacks, the memory list, the
-    /// Memory64 list (full dumps). Stacks are named by their thread.
-    fn read_memory_regions(&mut self) -> Vec<MemoryRegion> {
-        let mut stacks: BTreeMap<u64, u32> = BTreeMap::new();
-        if let Ok(threads) = self.dump.get_stream::<MinidumpThreadList>() {
-            for t in &threads.threads {
-                stacks.insert(t.raw.stack.start_of_memory_range, t.raw.thread_id);
-                self.claimed_stack_bytes += u64::from(t.raw.stack.memory.data_size);
-            }
-        }
-        let heap_ranges = self.heap_ranges();
-        let classify = |address: u64| -> (RegionKind, Option<u32>) {
-            if let Some(&tid) = stacks.get(&address) {
-                (RegionKind::Stack, Some(tid))
-            } else if heap_ranges
-                .iter()
-                .any(|r| r.start <= address && address < r.end)
-            {
-                (RegionKind::Heap, None)
-            } else {
-                (RegionKind::Other, None)
-            }
-        };
-        let mut regions = Vec::new();
-        let mut push = |address: u64, size: u64, file_offset: u64| {
-            let (kind, thread_id) = classify(address);
-            regions.push(MemoryRegion {
-                kind,
-                thread_id,
-                address,
-                size,
-                file_offset,
-            });
-        };
-        let mut problems = Vec::new();
-        match self.dump.get_stream::<MinidumpMemoryList>() {
-            Ok(list) => {
-                for m in list.iter() {
-                    push(m.base_address, m.size, u64::from(m.desc.memory.rva));
-                }
-            }
-            Err(minidump::Error::StreamNotFound) => {}
-            Err(e) => problems.push(format!("the memory list could not be read: {e}")),
-        }
-        match self.dump.get_stream::<MinidumpMemory64List>() {
-            Ok(list) => {
-                for m in list.iter() {
-                    push(m.base_address, m.size, self.offset_of(m.bytes).unwrap_or(0));
-                }
-            }
-            Err(minidump::Error::StreamNotFound) => {}
-            Err(e) => problems.push(format!("the Memory64 list could not be read: {e}")),
-        }
-        // A thread's stack whose descriptor points at bytes no memory list holds is a
-        // region of its own: those bytes travel with the dump all the same.
-        if let Ok(threads) = self.dump.get_stream::<MinidumpThreadList>() {
-            for t in &threads.threads {
-                let (rva, size) = (
-                    u64::from(t.raw.stack.memory.rva),
-                    u64::from(t.raw.stack.memory.data_size),
-                );
-                let held = regions
-                    .iter()
-                    .any(|r| r.file_offset <= rva && rva + size <= r.file_offset + r.size);
-                if size > 0 && !held {
-                    regions.push(MemoryRegion {
-                        kind: RegionKind::Stack,
-                        thread_id: Some(t.raw.thread_id),
-                        address: t.raw.stack.start_of_memory_range,
-                        size,
-                        file_offset: rva,
-                    });
-                }
-            }
-        }
-        // The parsed lists silently leave out ranges whose bytes are not in the file: check
-        // the raw descriptors, so that memory the dump claims but does not hold is said.
-        problems.extend(self.ranges_outside_the_file());
-        problems.extend(self.unparsed_streams());
-        // CPU contexts: every thread's, and the exception's (the registers at the crash).
-        let mut contexts = Vec::new();
-        if let Ok(threads) = self.dump.get_stream::<MinidumpThreadList>() {
-            for t in &threads.threads {
-                contexts.push((t.raw.thread_id, t.raw.thread_context));
-            }
-        }
-        if let Ok(exception) = self.dump.get_stream::<MinidumpException>() {
-            contexts.push((exception.raw.thread_id, exception.raw.thread_context));
-        }
-        for (thread_id, location) in contexts {
-            if location.data_size > 0 {
-                regions.push(MemoryRegion {
-                    kind: RegionKind::Context,
-                    thread_id: Some(thread_id),
-                    address: 0,
-                    size: u64::from(location.data_size),
-                    file_offset: u64::from(location.rva),
-                });
-            }
-        }
-        self.problems.extend(problems);
-        regions
-    }
-
-    /// Address ranges that the dump's own memory maps call heap: `[heap]`, and anonymous
-    /// writable mappings (where malloc puts large blocks and thread arenas).
-    fn heap_ranges(&self) -> Vec<std::ops::Range<u64>> {
-        let Some(maps) = self.raw_stream(MINIDUMP_STREAM_TYPE::LinuxMaps) else {
-            return Vec::new();
-        };
-        let mut out = Vec::new();
-        for line in maps.split(|&b| b == b'\n') {
-            let line = String::from_utf8_lossy(line);
-            let mut parts = line.split_whitespace();
-            let (Some(range), Some(perms)) = (parts.next(), parts.next()) else {
-                continue;
-            };
-            let name = parts.nth(3).unwrap_or("");
-            let anon_rw = name.is_empty() && perms.starts_with("rw");
-            if name != "[heap]" && !anon_rw {
-                continue;
-            }
-            if let Some((a, b)) = range.split_once('-') {
-                if let (Ok(a), Ok(b)) = (u64::from_str_radix(a, 16), u64::from_str_radix(b, 16)) {
-                    out.push(a..b);
-                }
-            }
-        }
-        out
     }
 
     /// The Linux command line (`/proc/PID/cmdline`), split at NULs.
@@ -548,20 +302,5 @@ pub fn stream_name(stream_type: u32) -> String {
     match MINIDUMP_STREAM_TYPE::from_u32(stream_type) {
         Some(t) => format!("{t:?}"),
         None => "unknown".to_string(),
-    }
-}
-
-fn describe_read_error(e: &minidump::Error, file_size: u64) -> String {
-    use minidump::Error as E;
-    match e {
-        E::MissingHeader => {
-            format!("the file ({file_size} bytes) is too short for a minidump header")
-        }
-        E::HeaderMismatch => "no MDMP signature".to_string(),
-        E::VersionMismatch => "unsupported minidump version".to_string(),
-        E::MissingDirectory => {
-            "the stream directory lies outside the file (truncated?)".to_string()
-        }
-        other => other.to_string(),
     }
 }

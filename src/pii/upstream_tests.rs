@@ -1,0 +1,117 @@
+//! Tests of the upstream rule runtime.
+
+use super::*;
+
+#[test]
+fn every_upstream_pattern_compiles_as_crashscope_runs_it() {
+    let failed: Vec<String> = UPSTREAM
+        .iter()
+        .filter_map(|r| compiles(r.pattern).err().map(|e| format!("{}: {e}", r.id)))
+        .collect();
+    assert!(failed.is_empty(), "{failed:#?}");
+    assert!(UPSTREAM.len() > 150, "{} rules", UPSTREAM.len());
+}
+
+#[test]
+fn ids_are_unique_and_say_where_they_come_from() {
+    let mut ids: Vec<&str> = UPSTREAM.iter().map(|r| r.id).collect();
+    for r in UPSTREAM {
+        let prefix = match r.origin {
+            Origin::Gitleaks => "gitleaks.",
+            Origin::NoseyParker => "np.",
+        };
+        assert!(r.id.starts_with(prefix), "{}", r.id);
+    }
+    ids.sort_unstable();
+    let n = ids.len();
+    ids.dedup();
+    assert_eq!(ids.len(), n);
+}
+
+#[test]
+fn a_keyword_hit_in_a_long_text_finds_the_token_in_its_window() {
+    let token = "glpat-Xy7kQ2mN9pR4sT6vW8zA";
+    let text = format!("{}{token}\0{}", "x".repeat(10_000), "y".repeat(10_000));
+    let mut out = Vec::new();
+    find(&text, &mut out);
+    let ids: Vec<(&str, &str)> = out
+        .iter()
+        .map(|&(r, s, e)| (UPSTREAM[r].id, &text[s..e]))
+        .collect();
+    assert_eq!(ids, [("gitleaks.gitlab-pat", token)]);
+}
+
+#[test]
+fn a_keyword_where_no_match_can_start_builds_no_regex() {
+    let rule = |id: &str| UPSTREAM.iter().find(|r| r.id == id).unwrap();
+    let twilio = rule("gitleaks.twilio-api-key");
+    assert!(
+        twilio.prefixes.contains(&&b"SK"[..]),
+        "{:?}",
+        twilio.prefixes
+    );
+    let text = b"/home/a/Desktop/disk";
+    assert!(
+        !starts_possible(twilio, text, 0),
+        "`sk` in desktop is no SK"
+    );
+    assert!(starts_possible(twilio, b"x SK0123", 0));
+    let jwt = rule("gitleaks.jwt");
+    assert!(jwt.boundary);
+    assert!(
+        !starts_possible(jwt, b"monkey they obey", 0),
+        "ey inside words"
+    );
+    assert!(starts_possible(jwt, b"token=eyJhbGci", 0));
+    assert!(
+        starts_possible(jwt, b"eyJhbGci", 0),
+        "at the start of the text"
+    );
+}
+
+#[test]
+fn every_token_of_a_long_text_is_found_once() {
+    // A megabyte of memory-like text: 1,000 tokens among keyword noise (`sk`, `ey`,
+    // `s.` in words), windows far apart and close together.
+    let mut text = String::new();
+    let mut tokens = Vec::new();
+    const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    for i in 0..1000 {
+        let body: String = (0..20)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                ALNUM[(x % ALNUM.len() as u64) as usize] as char
+            })
+            .collect();
+        let token = format!("glpat-{body}");
+        text.push_str(&"desktop key libs.so ".repeat(if i % 3 == 0 { 60 } else { 1 }));
+        text.push_str(&token);
+        text.push('\0');
+        tokens.push(token);
+    }
+    let mut out = Vec::new();
+    find(&text, &mut out);
+    let found: Vec<&str> = out
+        .iter()
+        .filter(|&&(r, ..)| UPSTREAM[r].id == "gitleaks.gitlab-pat")
+        .map(|&(_, s, e)| &text[s..e])
+        .collect();
+    assert_eq!(found.len(), tokens.len());
+    assert!(found.iter().zip(&tokens).all(|(f, t)| f == t));
+}
+
+#[test]
+fn entropy_and_allowlists_apply_as_upstream_defines_them() {
+    let mut out = Vec::new();
+    // Too regular for the rule's entropy threshold.
+    find("token glpat-aaaaaaaaaaaaaaaaaaaa end", &mut out);
+    assert!(out.is_empty(), "{out:?}");
+    // gitleaks' global stopword.
+    find("key AIzaSyabcdefghijklmnopqrstuvwxyz1234567", &mut out);
+    assert!(out
+        .iter()
+        .all(|&(r, ..)| UPSTREAM[r].id != "gitleaks.gcp-api-key"));
+}

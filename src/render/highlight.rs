@@ -18,6 +18,15 @@ pub struct Marks {
 }
 
 impl Marks {
+    /// A found value as the views show it: escaped, or masked with `--redact`.
+    pub fn value(&self, value: &str) -> String {
+        if self.redact {
+            super::escape::masked(value)
+        } else {
+            escape(value).into_owned()
+        }
+    }
+
     /// Whether a finding of `severity` is shown.
     pub fn shows(&self, severity: Severity) -> bool {
         self.all || severity > Severity::Low
@@ -109,11 +118,7 @@ impl Marks {
             if start >= at {
                 out.push_str(&escape(&value[at..start]));
                 let inner = &value[start..end];
-                let shown = if self.redact {
-                    super::escape::masked(inner)
-                } else {
-                    escape(inner).into_owned()
-                };
+                let shown = self.value(inner);
                 out.push_str(&self.paint(&format!("⟦{shown}⟧"), sev));
                 at = end;
             }
@@ -127,11 +132,7 @@ impl Marks {
     pub fn excerpt(&self, excerpt: &str, value: &str, severity: Severity) -> String {
         match excerpt.find(value) {
             Some(i) => {
-                let shown = if self.redact {
-                    super::escape::masked(value)
-                } else {
-                    escape(value).into_owned()
-                };
+                let shown = self.value(value);
                 format!(
                     "{}{}{}",
                     escape(&excerpt[..i]),

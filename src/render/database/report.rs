@@ -337,11 +337,7 @@ pub fn write_summary(
         seen_in: reports_with,
     } in &who
     {
-        let shown = if marks.redact {
-            super::escape::masked(value)
-        } else {
-            escape(value).into_owned()
-        };
+        let shown = marks.value(value);
         let text = format!(
             "{:<17} {}   in {} report{}",
             category.as_str(),

@@ -122,11 +122,7 @@ pub(super) fn write_consent<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>)
     {
         let total: usize = places.values().sum();
         let detail: Vec<String> = places.iter().map(|(p, n)| format!("{p} {n}")).collect();
-        let value = if marks.redact {
-            super::escape::masked(shown)
-        } else {
-            escape(shown).into_owned()
-        };
+        let value = marks.value(shown);
         let line = format!(
             "{:<17} {}   {total} place{}: {}",
             category.as_str(),
@@ -167,13 +163,7 @@ pub(super) fn write_consent<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>)
     let builders: std::collections::BTreeSet<String> = findings
         .iter()
         .filter(|f| f.rule == "build-path-user")
-        .map(|f| {
-            if marks.redact {
-                super::escape::masked(&f.value)
-            } else {
-                escape(&f.value).into_owned()
-            }
-        })
+        .map(|f| marks.value(&f.value))
         .collect();
     if !builders.is_empty() {
         out.field(
@@ -298,11 +288,7 @@ pub(super) fn write_memory_groups<W: Write>(
         let shown: Vec<String> = examples
             .iter()
             .map(|v| {
-                let v = if marks.redact {
-                    super::escape::masked(v)
-                } else {
-                    escape(v).into_owned()
-                };
+                let v = marks.value(v);
                 marks.paint(&v, *severity)
             })
             .collect();

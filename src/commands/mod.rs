@@ -36,7 +36,7 @@ pub fn symbol_config(args: &SymbolArgs, verbose: bool) -> SymbolConfig {
         cache: args.cache.clone().unwrap_or_else(default_cache_dir),
         timeout: Duration::from_secs(args.timeout_secs.max(1)),
         max_download: args.max_size_mib.saturating_mul(1 << 20),
-        verbose,
+        diagnostics: verbose.then_some(crate::render::diagnostic as fn(&str)),
     }
 }
 

@@ -4,7 +4,7 @@
 //! with an on-disk cache) and runs minidump-processor's stackwalk over a report. It is the
 //! only part that may touch the network, and only when the user named a server URL.
 //! Downloads have a timeout and a size cap, and are written to the cache atomically. It
-//! does not scan for PII and prints nothing but verbose diagnostics.
+//! does not scan for PII and prints nothing: verbose diagnostics go to the caller's `diagnostics`.
 
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
@@ -37,7 +37,9 @@ pub struct SymbolConfig {
     pub timeout: Duration,
     /// The largest symbol file a server may send, in bytes.
     pub max_download: u64,
-    pub verbose: bool,
+    /// Where verbose diagnostics go (a cache that cannot be written, a failed download);
+    /// `None` keeps quiet. The caller decides how they reach the user.
+    pub diagnostics: Option<fn(&str)>,
 }
 
 /// `$XDG_CACHE_HOME/crashscope/symbols`, else `~/.cache/crashscope/symbols`, else a temp dir.
@@ -304,7 +306,7 @@ struct Supplier {
     cache: PathBuf,
     agent: Option<ureq::Agent>,
     max_download: u64,
-    verbose: bool,
+    diagnostics: Option<fn(&str)>,
     warned_cache: AtomicBool,
 }
 
@@ -322,7 +324,7 @@ impl Supplier {
             cache: config.cache.clone(),
             agent,
             max_download: config.max_download,
-            verbose: config.verbose,
+            diagnostics: config.diagnostics,
             warned_cache: AtomicBool::new(false),
         }
     }
@@ -358,11 +360,13 @@ impl Supplier {
     fn store(&self, rel: &str, bytes: &[u8]) {
         let target = self.cache.join(rel);
         if let Err(e) = crate::fsutil::write_atomic(&target, bytes) {
-            if self.verbose && !self.warned_cache.swap(true, Ordering::Relaxed) {
-                crate::render::diagnostic(&format!(
-                    "cannot cache symbols in {}: {e}",
-                    self.cache.display()
-                ));
+            if let Some(say) = self.diagnostics {
+                if !self.warned_cache.swap(true, Ordering::Relaxed) {
+                    say(&format!(
+                        "cannot cache symbols in {}: {e}",
+                        self.cache.display()
+                    ));
+                }
             }
         }
     }
@@ -416,9 +420,10 @@ impl SymbolSupplier for Supplier {
                 }
                 Ok(None) => {}
                 Err(e) => {
-                    if self.verbose {
-                        // The message can hold what the server sent: escaped.
-                        crate::render::diagnostic(&format!("symbol download failed: {e}"));
+                    if let Some(say) = self.diagnostics {
+                        // The message can hold what the server sent (the caller's
+                        // diagnostics escape it).
+                        say(&format!("symbol download failed: {e}"));
                     }
                 }
             }

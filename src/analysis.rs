@@ -12,6 +12,7 @@ use minidump_processor::ProcessState;
 use crate::budget::Deadline;
 use crate::disclosure::{self, upload, Inventory};
 use crate::pii::{self, Findings};
+use crate::problem::Problem;
 use crate::report::Report;
 use crate::source::crashpad::{self, Database, DbReport, MAX_ATTACHMENT_READ};
 use crate::symbols::Walker;
@@ -49,7 +50,7 @@ pub struct DatabaseScan {
 /// One dump, walked and scanned.
 pub struct Analysis {
     pub report: Report,
-    pub walked: Result<ProcessState, String>,
+    pub walked: Result<ProcessState, Problem>,
     pub inventory: Inventory,
     pub findings: Findings,
     /// The module lists read from their streams when the stacks could not be walked
@@ -84,7 +85,7 @@ impl ModuleLists {
 impl Analysis {
     fn new(
         report: Report,
-        walked: Result<ProcessState, String>,
+        walked: Result<ProcessState, Problem>,
         inventory: Inventory,
         findings: Findings,
     ) -> Analysis {
@@ -156,7 +157,8 @@ pub fn analyze_with(report: Report, walker: &Walker, split: bool) -> Analysis {
         let walked = walker.walk_until(&report, deadline);
         let scanned = scan.join().unwrap_or_else(|_| {
             let mut inv = Inventory::default();
-            inv.problems.push("the privacy scan failed".to_string());
+            inv.problems
+                .push(Problem::Unreadable("the privacy scan failed".to_string()));
             (inv, Findings::default())
         });
         (walked, scanned)

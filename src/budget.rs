@@ -8,6 +8,8 @@
 
 use std::time::{Duration, Instant};
 
+use crate::problem::Problem;
+
 /// The most time one report may take (`--time-budget`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Budget(pub Duration);
@@ -44,21 +46,13 @@ impl Deadline {
         self.at.saturating_duration_since(Instant::now())
     }
 
-    /// "the time budget of 2 s ran out {what}": the message of everything left undone.
-    pub fn ran_out(&self, what: &str) -> String {
-        format!(
-            "{RAN_OUT_PREFIX}{} ran out {what}",
+    /// "the time budget of 2 s ran out {what}": everything left undone.
+    pub fn ran_out(&self, what: &str) -> Problem {
+        Problem::OutOfTime(format!(
+            "the time budget of {} ran out {what}",
             format_secs(self.budget)
-        )
+        ))
     }
-}
-
-const RAN_OUT_PREFIX: &str = "the time budget of ";
-
-/// Whether `message` (a stage's error) says the budget ran out, rather than the data
-/// being bad: a scrub cannot verify what it had no time to look at.
-pub fn is_ran_out(message: &str) -> bool {
-    message.starts_with(RAN_OUT_PREFIX)
 }
 
 /// Seconds as a person writes them: `120 s`, `0.5 s`, `0.000001 s`.
@@ -107,12 +101,15 @@ mod tests {
         assert!(d.passed());
         assert_eq!(d.remaining(), Duration::ZERO);
         let said = d.ran_out("before the end");
-        assert_eq!(said, "the time budget of 0.000001 s ran out before the end");
-        assert!(is_ran_out(&said));
-        assert!(!is_ran_out("the stack walker crashed"));
+        assert_eq!(
+            said.to_string(),
+            "the time budget of 0.000001 s ran out before the end"
+        );
+        assert!(said.is_out_of_time());
+        assert!(!Problem::from("the stack walker crashed".to_string()).is_out_of_time());
         assert!(!Budget::DEFAULT.start().passed());
         assert_eq!(
-            Budget::DEFAULT.start().ran_out("x"),
+            Budget::DEFAULT.start().ran_out("x").to_string(),
             "the time budget of 120 s ran out x"
         );
     }

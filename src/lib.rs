@@ -16,6 +16,7 @@ pub mod fsutil;
 pub mod le;
 pub mod pii;
 pub mod pool;
+pub mod problem;
 pub mod render;
 pub mod report;
 pub mod scrub;

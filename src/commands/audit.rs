@@ -13,6 +13,7 @@ use crate::disclosure;
 use crate::exit::ExitStatus;
 use crate::pii::{self};
 use crate::pool;
+use crate::problem::Problem;
 use crate::render::audit as view;
 use crate::render::Palette;
 use crate::report::Report;
@@ -189,7 +190,7 @@ fn audit_dump(path: &Path, budget: Budget) -> (AuditedFile, pii::Identity) {
     let (inventory, findings) = analysis::scan_dump(&report, Some(budget.start()));
     // Fail closed: every part that could not be read (or was not scanned in time) is a
     // finding of its own.
-    let problems: Vec<&String> = report
+    let problems: Vec<&Problem> = report
         .problems
         .iter()
         .chain(&inventory.problems)
@@ -211,7 +212,7 @@ fn audit_unit(unit: &Unit, budget: Budget) -> Vec<AuditedFile> {
         }
         Unit::NotRead(path, reason) => {
             let mut f = AuditedFile::new(display(path), FileKind::Minidump);
-            f.raw = pii::unreadable(&[reason]);
+            f.raw = pii::unreadable(&[&Problem::Unreadable(reason.clone())]);
             vec![f]
         }
         Unit::Settings(path, settings) => {
@@ -248,7 +249,9 @@ fn audit_attachment(name: &str, path: &Path, size: u64, identity: &pii::Identity
         Some(AttachmentProblem::Unreadable(e)) => file.error = Some(format!("cannot read: {e}")),
         // Fails closed, like a dump that could not be read completely.
         Some(problem @ AttachmentProblem::Truncated { .. }) => {
-            file.raw.extend(pii::unreadable(&[&problem.to_string()]));
+            file.raw.extend(pii::unreadable(&[&Problem::Unreadable(
+                problem.to_string(),
+            )]));
         }
         None => {}
     }

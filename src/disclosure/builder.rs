@@ -2,6 +2,7 @@
 //! counted and capped, strings decoded once however many entries share them.
 
 use super::*;
+use crate::problem::Problem;
 
 /// How many unreadable places are described one by one.
 pub(super) const MAX_PROBLEMS: usize = 20;
@@ -46,7 +47,7 @@ impl<'a> Builder<'a> {
     pub(super) fn problem(&mut self, what: String) {
         self.problem_count += 1;
         if self.out.problems.len() < MAX_PROBLEMS {
-            self.out.problems.push(what);
+            self.out.problems.push(Problem::Unreadable(what));
         }
     }
 

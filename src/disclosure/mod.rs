@@ -214,7 +214,9 @@ pub fn inventory(report: &Report) -> Inventory {
         let more = inv.problem_count - MAX_PROBLEMS;
         inv.out
             .problems
-            .push(format!("… and {more} more unreadable places"));
+            .push(crate::problem::Problem::Unreadable(format!(
+                "… and {more} more unreadable places"
+            )));
     }
     inv.out
 }

@@ -147,7 +147,7 @@ pub struct Inventory {
     pub fields: Vec<Field>,
     pub regions: Vec<Region>,
     /// Places the inventory could not read (a string pointing outside the file...).
-    pub problems: Vec<String>,
+    pub problems: Vec<crate::problem::Problem>,
     /// Entries that pointed at bytes already listed [`MAX_SHARERS`] times (aliasing: the
     /// bytes were read and are scanned; the entries are counted, not listed).
     pub shared: u64,

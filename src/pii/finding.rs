@@ -215,7 +215,7 @@ impl Finding {
 
 /// One `unreadable-data` finding per part of a file that could not be read, so that an
 /// audit fails closed: what was not read cannot pass as clean. They have no byte range.
-pub fn unreadable(problems: &[&String]) -> Vec<Finding> {
+pub fn unreadable(problems: &[&crate::problem::Problem]) -> Vec<Finding> {
     problems
         .iter()
         .enumerate()
@@ -227,12 +227,12 @@ pub fn unreadable(problems: &[&String]) -> Vec<Finding> {
                 path: format!("problems[{i}]"),
                 place: "unreadable data",
                 start: 0,
-                end: p.len(),
+                end: p.to_string().len(),
             },
             offset: 0,
             length: 0,
             encoding: Encoding::Raw,
-            value: (*p).clone(),
+            value: p.to_string(),
         })
         .collect()
 }
@@ -275,7 +275,7 @@ pub struct Findings {
     /// the heap): the caller adds them to the report's inventory.
     pub fields: Vec<Field>,
     /// What the scan could not do (memory left unscanned when the time budget ran out).
-    pub problems: Vec<String>,
+    pub problems: Vec<crate::problem::Problem>,
     /// Identity values (category, value case-folded) that are other people's data.
     pub others: std::collections::HashSet<(Category, String)>,
 }

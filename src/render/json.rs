@@ -60,8 +60,8 @@ fn show_document_without_findings(view: &ShowView<'_>) -> Value {
     doc.insert("fields".into(), json!(view.inventory.fields));
     doc.insert("byte_map".into(), json!(view.inventory.byte_map));
     doc.insert("shared_entries".into(), json!(view.inventory.shared));
-    let mut problems: Vec<String> = report.problems.clone();
-    problems.extend(view.inventory.problems.iter().cloned());
+    let mut problems: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
+    problems.extend(view.inventory.problems.iter().map(ToString::to_string));
     if let Some(e) = view.walk_error {
         problems.push(format!("the stacks could not be walked: {e}"));
     }

@@ -19,6 +19,7 @@ use minidump::{
 };
 use num_traits::FromPrimitive;
 
+use crate::problem::Problem;
 use crate::source::InputError;
 
 mod problems;
@@ -97,7 +98,7 @@ pub struct Report {
     /// share one stack count it each time): what a stackwalk may unwind through.
     pub claimed_stack_bytes: u64,
     /// Parts of the dump that could not be read, in words a user understands.
-    pub problems: Vec<String>,
+    pub problems: Vec<crate::problem::Problem>,
 }
 
 impl std::fmt::Debug for Report {

@@ -113,13 +113,13 @@ impl Report {
     pub(super) fn check_directory(&mut self) {
         for s in self.streams() {
             if s.offset.saturating_add(s.size) > self.file_size {
-                self.problems.push(format!(
+                self.problems.push(Problem::Unreadable(format!(
                     "stream {} claims bytes {}..{} but the file has {} bytes",
                     s.name,
                     s.offset,
                     s.offset.saturating_add(s.size),
                     self.file_size
-                ));
+                )));
             }
         }
     }

@@ -104,7 +104,8 @@ impl Report {
                 });
             }
         }
-        self.problems.extend(problems);
+        self.problems
+            .extend(problems.into_iter().map(Problem::Unreadable));
         regions
     }
 

@@ -5,9 +5,9 @@ use std::path::Path;
 
 use crate::analysis::analyze;
 use crate::audit::Policy;
-use crate::budget;
 use crate::disclosure;
 use crate::pii::{self};
+use crate::problem::Problem;
 use crate::report::Report;
 use crate::scrub::{self, Changes, Options, Verified};
 use crate::source::crashpad::{self, MAX_ATTACHMENT_READ};
@@ -79,8 +79,8 @@ pub(crate) fn scrub_dump(
         .walked
         .as_ref()
         .err()
-        .filter(|m| budget::is_ran_out(m));
-    let problems: Vec<&String> = analysis
+        .filter(|p| p.is_out_of_time());
+    let problems: Vec<&Problem> = analysis
         .report
         .problems
         .iter()
@@ -89,7 +89,7 @@ pub(crate) fn scrub_dump(
         .collect();
     if let Some(first) = problems.first() {
         let _ = std::fs::remove_file(&tmp);
-        let message = if budget::is_ran_out(first) {
+        let message = if first.is_out_of_time() {
             format!(
                 "{}: {first}: what was not looked at cannot be scrubbed",
                 input.display()

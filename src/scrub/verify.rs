@@ -100,7 +100,7 @@ pub(super) fn same_stacks(
 #[allow(clippy::too_many_arguments)]
 pub fn verify_dump(
     original: &Report,
-    original_walk: &Result<minidump_processor::ProcessState, String>,
+    original_walk: &Result<minidump_processor::ProcessState, crate::problem::Problem>,
     original_identity: &crate::pii::Identity,
     copy_path: &Path,
     walker: &crate::symbols::Walker,

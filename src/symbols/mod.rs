@@ -6,6 +6,7 @@
 //! Downloads have a timeout and a size cap, and are written to the cache atomically. It
 //! does not scan for PII and prints nothing: verbose diagnostics go to the caller's `diagnostics`.
 
+use crate::problem::Problem;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -57,7 +58,7 @@ pub fn default_cache_dir() -> PathBuf {
 }
 
 /// Walk every thread's stack of `report`, symbolicating with `config`.
-pub fn walk(report: &Report, config: &SymbolConfig) -> Result<ProcessState, String> {
+pub fn walk(report: &Report, config: &SymbolConfig) -> Result<ProcessState, Problem> {
     Walker::new(config).walk(report)
 }
 
@@ -99,7 +100,7 @@ impl Walker {
     }
 
     /// Walk every thread's stack of `report`, within a budget of its own.
-    pub fn walk(&self, report: &Report) -> Result<ProcessState, String> {
+    pub fn walk(&self, report: &Report) -> Result<ProcessState, Problem> {
         self.walk_until(report, self.deadline())
     }
 
@@ -114,13 +115,14 @@ impl Walker {
         &self,
         report: &Report,
         deadline: Option<Deadline>,
-    ) -> Result<ProcessState, String> {
+    ) -> Result<ProcessState, Problem> {
         if let Some(reason) = hostile_handle_data(report) {
-            return Err(reason);
+            return Err(Problem::Unreadable(reason));
         }
         let slow = self.remote || report.claimed_stack_bytes > INLINE_WALK_MAX;
         if !slow {
-            return walk_bounded(&report.dump, &self.symbolizer, &AtomicBool::new(false));
+            return walk_bounded(&report.dump, &self.symbolizer, &AtomicBool::new(false))
+                .map_err(Problem::Unreadable);
         }
         let bytes = report.shared_bytes();
         let symbolizer = Arc::clone(&self.symbolizer);
@@ -136,7 +138,9 @@ impl Walker {
                 let _ = tx.send(walked);
             });
         if let Err(e) = spawned {
-            return Err(format!("cannot start the stackwalk: {e}"));
+            return Err(Problem::Unreadable(format!(
+                "cannot start the stackwalk: {e}"
+            )));
         }
         let got = match deadline {
             Some(deadline) => rx.recv_timeout(deadline.remaining()).map_err(|e| match e {
@@ -148,12 +152,14 @@ impl Walker {
             None => rx.recv().map_err(|_| None),
         };
         match got {
-            Ok(walked) => walked,
+            Ok(walked) => walked.map_err(Problem::Unreadable),
             Err(reason) => {
                 // Wind the walk down at its next frame: it holds memory and a core.
                 cancel.store(true, Ordering::Relaxed);
                 Err(reason.unwrap_or_else(|| {
-                    "the stackwalk failed (the stack walker crashed on this dump)".to_string()
+                    Problem::Unreadable(
+                        "the stackwalk failed (the stack walker crashed on this dump)".to_string(),
+                    )
                 }))
             }
         }

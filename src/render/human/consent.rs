@@ -91,10 +91,11 @@ pub(super) fn write_carries<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>)
             ),
         )?;
     }
-    let problems: Vec<&String> = report
+    let problems: Vec<String> = report
         .problems
         .iter()
         .chain(&view.inventory.problems)
+        .map(ToString::to_string)
         .collect();
     if let Some((first, rest)) = problems.split_first() {
         out.field("Could not read", &p.bad(&escape(first)))?;

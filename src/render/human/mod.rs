@@ -19,6 +19,7 @@ use crate::analysis::Analysis;
 use crate::disclosure::upload::UploadForm;
 use crate::disclosure::{FieldKind, Inventory};
 use crate::pii::{Finding, Findings, Location, Severity};
+use crate::problem::Problem;
 use crate::report::{RegionKind, Report};
 
 mod consent;
@@ -43,7 +44,7 @@ pub enum Threads {
 pub struct ShowView<'a> {
     pub report: &'a Report,
     pub state: Option<&'a ProcessState>,
-    pub walk_error: Option<&'a str>,
+    pub walk_error: Option<&'a Problem>,
     pub threads: Threads,
     pub inventory: &'a Inventory,
     pub findings: &'a Findings,
@@ -61,7 +62,7 @@ impl<'a> ShowView<'a> {
     pub fn of(analysis: &'a Analysis, threads: Threads) -> ShowView<'a> {
         let (state, walk_error) = match &analysis.walked {
             Ok(state) => (Some(state), None),
-            Err(e) => (None, Some(e.as_str())),
+            Err(e) => (None, Some(e)),
         };
         ShowView {
             report: &analysis.report,
@@ -145,7 +146,10 @@ pub fn write_show<W: Write>(w: &mut W, view: &ShowView<'_>, marks: Marks) -> io:
         write_stacks(&mut out, state, view.threads)?;
     } else if let Some(err) = view.walk_error {
         out.heading("Crash")?;
-        let msg = format!("the stacks could not be walked: {}", escape(err));
+        let msg = format!(
+            "the stacks could not be walked: {}",
+            escape(&err.to_string())
+        );
         out.field("Not available", &p.bad(&msg))?;
     }
     if let Some((modules, unloaded)) = view.modules {

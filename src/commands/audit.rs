@@ -105,18 +105,9 @@ fn discover(path: &Path, units: &mut Vec<Unit>, top: bool) {
         // A file found by the folder search that is not a dump is still an error: an
         // audit never passes what it could not read.
         Err(e) if top || is_dump_name(path) => {
-            units.push(Unit::Error(path.to_path_buf(), one_line(&e)))
+            units.push(Unit::Error(path.to_path_buf(), e.reason()))
         }
         Err(_) => {}
-    }
-}
-
-/// The error without the path prefix (the report names the file).
-fn one_line(e: &InputError) -> String {
-    let text = e.to_string();
-    match text.split_once(": ") {
-        Some((_, rest)) => rest.to_string(),
-        None => text,
     }
 }
 
@@ -183,7 +174,7 @@ fn audit_dump(path: &Path, budget: Budget) -> (AuditedFile, pii::Identity) {
     let report = match source::detect(path).and_then(|_| Report::open(path)) {
         Ok(r) => r,
         Err(e) => {
-            file.error = Some(one_line(&e));
+            file.error = Some(e.reason());
             return (file, pii::Identity::default());
         }
     };

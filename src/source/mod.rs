@@ -35,6 +35,28 @@ pub enum InputError {
     Corrupt { path: PathBuf, reason: String },
 }
 
+impl InputError {
+    /// What is wrong, without the path (for a report that already names the file).
+    pub fn reason(&self) -> String {
+        match self {
+            InputError::NotFound(_) => "no such file or directory".to_string(),
+            InputError::Io { source, .. } => format!("cannot read: {source}"),
+            InputError::Directory(_) => "is a directory, but neither a minidump nor a Crashpad \
+                                         database (no settings.dat, metadata, pending/, \
+                                         completed/, new/ or reports/)"
+                .to_string(),
+            InputError::Empty(_) => "is empty, not a minidump".to_string(),
+            InputError::NotMinidump { start, .. } => {
+                format!(
+                    "not a minidump (no MDMP signature{})",
+                    describe_start(start)
+                )
+            }
+            InputError::Corrupt { reason, .. } => format!("not a readable minidump: {reason}"),
+        }
+    }
+}
+
 fn describe_start(start: &[u8]) -> String {
     if start.is_empty() {
         String::new()
@@ -110,6 +132,30 @@ fn read_up_to(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_reason_is_the_message_without_its_path() {
+        let path = PathBuf::from("d/x.dmp");
+        for e in [
+            InputError::NotFound(path.clone()),
+            InputError::Io {
+                path: path.clone(),
+                source: std::io::Error::other("boom"),
+            },
+            InputError::Directory(path.clone()),
+            InputError::Empty(path.clone()),
+            InputError::NotMinidump {
+                path: path.clone(),
+                start: b"PK".to_vec(),
+            },
+            InputError::Corrupt {
+                path: path.clone(),
+                reason: "short: header".into(),
+            },
+        ] {
+            assert_eq!(e.to_string(), format!("d/x.dmp: {}", e.reason()));
+        }
+    }
 
     #[test]
     fn describes_what_the_file_starts_with() {

@@ -271,7 +271,7 @@ pub struct Database {
     pub layout: Layout,
     pub settings: Option<Settings>,
     /// Why `settings.dat` could not be read (missing, short, wrong magic...).
-    pub settings_problem: Option<String>,
+    pub settings_problem: Option<SettingsError>,
     /// Pending first, then by creation time, newest first.
     pub reports: Vec<DbReport>,
     /// What is wrong with the database itself (unexpected files, orphaned attachments).
@@ -353,10 +353,9 @@ pub fn open_with(
         not_read: Vec::new(),
         now,
     };
-    if let Some(problem) = &db.settings_problem {
-        if problem.starts_with(SETTINGS_UNREADABLE) {
-            db.unreadable.push((settings_path.clone(), problem.clone()));
-        }
+    if let Some(problem @ SettingsError::Unreadable(_)) = &db.settings_problem {
+        db.unreadable
+            .push((settings_path.clone(), problem.to_string()));
     }
     let sentry_runs = sentry::detect(root);
     if sentry_runs && !has_crashpad_entries(root) {

@@ -4,21 +4,35 @@
 use super::*;
 
 /// Parse `settings.dat` (`SettingsReader::Data`): at least 40 bytes, magic `CPds`.
-pub fn read_settings(path: &Path) -> Result<Settings, String> {
+pub fn read_settings(path: &Path) -> Result<Settings, SettingsError> {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(
-                "settings.dat is missing: Crashpad would create it with a new client id"
-                    .to_string(),
-            )
-        }
-        Err(e) => return Err(format!("{SETTINGS_UNREADABLE}{e}")),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(SettingsError::Missing),
+        Err(e) => return Err(SettingsError::Unreadable(e.to_string())),
     };
-    parse_settings(&bytes)
+    parse_settings(&bytes).map_err(SettingsError::Invalid)
 }
 
-pub(super) const SETTINGS_UNREADABLE: &str = "settings.dat: cannot read: ";
+/// Why a database's `settings.dat` gave no settings.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SettingsError {
+    #[error("settings.dat is missing: Crashpad would create it with a new client id")]
+    Missing,
+    /// The file is there but could not be read (it is also one of the database's
+    /// unreadable files).
+    #[error("settings.dat: cannot read: {0}")]
+    Unreadable(String),
+    /// It was read but is not what Crashpad writes.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// As its message in machine output (`settings_problem`).
+impl serde::Serialize for SettingsError {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
 
 /// Parse the bytes of `settings.dat`.
 pub fn parse_settings(bytes: &[u8]) -> Result<Settings, String> {

@@ -11,7 +11,7 @@ pub enum Problem {
     /// entries claimed than the bytes hold, a walk that failed).
     Unreadable(String),
     /// The time budget ran out before this was done: "the time budget of 2 s ran out
-    /// {what}" (see [`crate::budget::Deadline::ran_out`]).
+    /// {what}" (made by the time budget's deadline).
     OutOfTime(String),
 }
 

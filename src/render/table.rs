@@ -31,7 +31,8 @@ pub fn visible_width(s: &str) -> usize {
 /// that gives the same text: comfy-table costs about 33,000 instructions a row with
 /// coloured cells (the module table of a 150-module dump took 5.0M instructions instead
 /// of 0.5M, +9% of `show`'s time; `list` of 10,000 reports went from 112 to 177 ms).
-/// A test checks that both give the same text.
+/// On a 14-module dump comfy-table's layout was still 0.6M of 8.4M instructions: it
+/// lays out tables of up to 8 rows. A test checks that both give the same text.
 #[derive(Debug, Default)]
 pub struct Table {
     header: Vec<String>,
@@ -124,7 +125,7 @@ impl Table {
 }
 
 /// Tables up to this many rows are laid out by comfy-table (see [`Table`]).
-pub const COMFY_ROWS: usize = 16;
+pub const COMFY_ROWS: usize = 8;
 
 #[cfg(test)]
 mod tests {

@@ -26,16 +26,19 @@ pub(super) const HIGH: u64 = 0x8080_8080_8080_8080;
 
 /// High bit of each byte of `x` set exactly when that byte is zero (no borrow across
 /// bytes, unlike the classic `haszero`).
+#[inline]
 pub(super) fn zero_bytes(x: u64) -> u64 {
     !(((x & LOW7) + LOW7) | x | LOW7)
 }
 
 /// The eight per-byte high bits of `v` packed into the low 8 bits (byte 0 → bit 0).
+#[inline]
 pub(super) fn pack(v: u64) -> u64 {
     ((v >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
 }
 
 /// Text and zero bits of one little-endian word of 8 bytes (bit `k` = byte `k`).
+#[inline]
 pub(super) fn word_masks(x: u64) -> (u64, u64) {
     // 0x20..=0x7e: high bit clear, >= 0x20 (adding 0x60 sets the high bit), not 0x7f;
     // or a tab, a line feed, a carriage return.
@@ -49,6 +52,7 @@ pub(super) fn word_masks(x: u64) -> (u64, u64) {
 }
 
 /// Bit `k` set when byte `k` of `chunk` (at most 64 bytes) is text, and when it is zero.
+#[inline]
 pub(super) fn masks(chunk: &[u8]) -> (u64, u64) {
     if chunk.len() == BLOCK {
         // Most of a dump's memory is zeros: answer those blocks without the per-word work.
@@ -81,6 +85,7 @@ pub(super) fn masks(chunk: &[u8]) -> (u64, u64) {
 /// Where windows of `min` text bytes (`.0`), and of `min` UTF-16LE text units at either
 /// alignment (`.1`), start in the current block: bit `k` for byte `k`. `cur`/`next` are
 /// the masks of this block and the next (a window may reach into it).
+#[inline]
 pub(super) fn window_starts(cur: (u64, u64), next: (u64, u64), min: usize) -> (u64, u64) {
     let text = u128::from(cur.0) | (u128::from(next.0) << 64);
     let zero = u128::from(cur.1) | (u128::from(next.1) << 64);

@@ -18,6 +18,7 @@ impl<'a> Text<'a> {
         }
     }
 
+    #[inline]
     pub(super) fn lowered(&self) -> &[u8] {
         self.lower
             .get_or_init(|| self.raw.as_bytes().to_ascii_lowercase())
@@ -139,16 +140,19 @@ impl<'a> Shape<'a> {
         s
     }
 
+    #[inline]
     pub(super) fn len(&self) -> usize {
         self.text.len()
     }
 
+    #[inline]
     pub(super) fn patterns(&self) -> &Patterns {
         self.patterns.get_or_init(|| Patterns::of(self.text))
     }
 
     /// Whether `needle` occurs. Texts are short runs: a first-byte `memchr` and a compare
     /// beat building a substring searcher for every text.
+    #[inline]
     pub(super) fn has(&self, needle: &str) -> bool {
         let n = needle.as_bytes();
         memchr::memchr_iter(n[0], self.text).any(|at| self.text.get(at..at + n.len()) == Some(n))
@@ -190,6 +194,7 @@ impl<'a> Shape<'a> {
     }
 
     /// Case-insensitive `has`; `needle` is lower case ASCII.
+    #[inline]
     pub(super) fn has_ci(&self, needle: &str) -> bool {
         let n = needle.as_bytes();
         let (lo, up) = (n[0], n[0].to_ascii_uppercase());

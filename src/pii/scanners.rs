@@ -1,4 +1,5 @@
-//! Hand-written matchers for the digit-shaped rules (IPv4, US SSN, payment card).
+//! Hand-written matchers for the digit-shaped rules (IPv4, US SSN, payment card, UK
+//! National Insurance number).
 //!
 //! Each one implements exactly its rule's pattern (leftmost-first, non-overlapping, ASCII
 //! `\b`), which stays in the rule table as the specification; a test checks the two agree.
@@ -140,6 +141,75 @@ pub fn payment_card(t: &[u8], out: &mut Vec<(usize, usize)>) {
     });
 }
 
+/// `\b[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b` (each optional space is taken when it is
+/// there: what follows it can never be a space, so the regex never backs off).
+pub fn uk_nino(t: &[u8], out: &mut Vec<(usize, usize)>) {
+    let space = |at: usize| at + usize::from(t.get(at) == Some(&b' '));
+    let try_at = |i: usize| -> Option<usize> {
+        if !t.get(i + 1)?.is_ascii_uppercase() {
+            return None;
+        }
+        let mut at = space(i + 2);
+        for pair in 0..3 {
+            if digits_at(t, at, 2) != 2 {
+                return None;
+            }
+            at += 2;
+            if pair < 2 {
+                at = space(at);
+            }
+        }
+        at = space(at);
+        let end = at + 1;
+        (matches!(t.get(at), Some(b'A'..=b'D')) && ends_word(t, end)).then_some(end)
+    };
+    let mut i = 0;
+    while i < t.len() {
+        if t[i].is_ascii_uppercase() && (i == 0 || !word(t[i - 1])) {
+            if let Some(end) = try_at(i) {
+                out.push((i, end));
+                i = end;
+                continue;
+            }
+        }
+        i += 1;
+    }
+}
+
+/// The value (group 1) of `(?:^uid:\s+|/run/user/)(\d{3,10})\b` in lowered text.
+pub fn numeric_uid(t: &[u8], out: &mut Vec<(usize, usize)>) {
+    // The digits at `at`: 3 to 10 of them, then `\b` (a longer run has no boundary
+    // within it, so the regex cannot stop early).
+    let value = |at: usize| {
+        let n = digits_at(t, at, 11);
+        ((3..=10).contains(&n) && ends_word(t, at + n)).then_some((at, at + n))
+    };
+    let mut from = 0;
+    if let Some(rest) = t.strip_prefix(b"uid:") {
+        let spaces = rest
+            .iter()
+            .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r'))
+            .count();
+        if spaces > 0 {
+            if let Some(found) = value(4 + spaces) {
+                out.push(found);
+                from = found.1;
+            }
+        }
+    }
+    const RUN: &[u8] = b"/run/user/";
+    while let Some(k) = memchr::memmem::find(&t[from..], RUN) {
+        let at = from + k + RUN.len();
+        match value(at) {
+            Some(found) => {
+                out.push(found);
+                from = found.1;
+            }
+            None => from += k + 1,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::rules::RULES;
@@ -158,11 +228,21 @@ mod tests {
             "",
             "1",
             "4111 1111 1111 1111",
+            "nino AB 12 34 56 C, AB123456D; AB123456E xAB123456C AB 123456 C AB12 34 56 D1",
+            "QQ 12 34 56 A, AB  12 34 56 C ab123456c AB 12 34 56C AB12 34 56 A_ ZZ999999A",
+            "AB 12 34 5 C AB 12 34 56  C A 12 34 56 C AB1234567C NH123456B",
+            "uid:\t1000\t1000\t1000\t1000",
+            "uid: 12 /run/user/1000/bus /run/user/12 /run/user/12345678901 /run/user/4242x /run/user//run/user/777",
+            "xuid: 1000 /run/user/1000",
+            "uid:1000",
+            "uid:    99999 /run/user/0",
         ];
         for (id, scanner) in [
             ("ipv4", ipv4 as fn(&[u8], &mut Vec<(usize, usize)>)),
             ("us-ssn", us_ssn),
             ("payment-card", payment_card),
+            ("uk-nino", uk_nino),
+            ("numeric-uid", numeric_uid),
         ] {
             let i = RULES.iter().position(|r| r.id == id).unwrap();
             for text in texts {
@@ -170,8 +250,10 @@ mod tests {
                     .unicode(false)
                     .build()
                     .unwrap();
+                let group = RULES[i].group;
                 let want: Vec<(usize, usize)> = re
-                    .find_iter(text.as_bytes())
+                    .captures_iter(text.as_bytes())
+                    .filter_map(|c| c.get(group))
                     .map(|m| (m.start(), m.end()))
                     .collect();
                 let mut got = Vec::new();

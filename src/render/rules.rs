@@ -43,7 +43,7 @@ pub fn write_table(w: &mut impl Write, listed: &[Listed], palette: Palette) -> i
             escape(&first_sentence(r.description)).into_owned(),
         ]);
     }
-    table.write(w)?;
+    table.write_comfy(w)?;
     let upstream = listed.iter().filter(|r| r.origin != "crashscope").count();
     writeln!(
         w,
@@ -68,7 +68,7 @@ pub fn write_excluded(w: &mut impl Write, palette: Palette) -> io::Result<()> {
             escape(e.reason).into_owned(),
         ]);
     }
-    table.write(w)
+    table.write_comfy(w)
 }
 
 /// A description up to its first sentence's end, for one table row.

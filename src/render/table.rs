@@ -26,13 +26,14 @@ pub fn visible_width(s: &str) -> usize {
 /// A table: a header and rows of cells, some columns aligned right, with no borders and
 /// no wrapping (long paths stay whole, and output piped to a file is reproducible).
 ///
-/// Laid out by `comfy-table` (its `custom_styling` measures coloured cells by what they
-/// show) up to [`COMFY_ROWS`] rows. A longer table is laid out by a plain aligned writer
-/// that gives the same text: comfy-table costs about 33,000 instructions a row with
-/// coloured cells (the module table of a 150-module dump took 5.0M instructions instead
-/// of 0.5M, +9% of `show`'s time; `list` of 10,000 reports went from 112 to 177 ms).
-/// On a 14-module dump comfy-table's layout was still 0.6M of 8.4M instructions: it
-/// lays out tables of up to 8 rows. A test checks that both give the same text.
+/// Two writers give the same text (a test compares them on coloured, CJK, empty and short
+/// rows): [`Table::write_comfy`] lays it out with `comfy-table` (its `custom_styling`
+/// measures coloured cells by what they show), [`Table::write`] with a plain aligned
+/// writer. comfy-table costs about 90,000 instructions a row with coloured cells: on
+/// `show` it took 0.9M of the main thread's 4.5M instructions for an 8-module dump and
+/// 5.0M of 12.7M for a 150-module one (+9% wall time), and `list` of 10,000 reports
+/// went from 112 to 177 ms. So the timed views (`show`, `list`) use the aligned writer,
+/// and `crashscope rules` uses comfy-table.
 #[derive(Debug, Default)]
 pub struct Table {
     header: Vec<String>,
@@ -57,14 +58,11 @@ impl Table {
 
     /// Write the table: one space of padding around every cell, no trailing space.
     pub fn write(&self, w: &mut impl std::io::Write) -> std::io::Result<()> {
-        if self.rows.len() <= COMFY_ROWS {
-            self.write_comfy(w)
-        } else {
-            self.write_aligned(w)
-        }
+        self.write_aligned(w)
     }
 
-    fn write_comfy(&self, w: &mut impl std::io::Write) -> std::io::Result<()> {
+    /// [`Table::write`], laid out by comfy-table.
+    pub fn write_comfy(&self, w: &mut impl std::io::Write) -> std::io::Result<()> {
         use comfy_table::{CellAlignment, ContentArrangement};
         let columns = self.header.len();
         let mut table = comfy_table::Table::new();
@@ -123,9 +121,6 @@ impl Table {
         Ok(())
     }
 }
-
-/// Tables up to this many rows are laid out by comfy-table (see [`Table`]).
-pub const COMFY_ROWS: usize = 8;
 
 #[cfg(test)]
 mod tests {

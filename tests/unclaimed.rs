@@ -217,7 +217,7 @@ fn the_byte_map_covers_every_file() {
         let scanned: u64 = inv
             .regions
             .iter()
-            .filter(|r| r.name.as_deref() == Some("unclaimed"))
+            .filter(|r| r.name == Some(crashscope::disclosure::RawBytes::Unclaimed))
             .map(|r| r.len)
             .sum();
         assert_eq!(scanned, m.unclaimed_scanned, "{}", path.display());

@@ -66,7 +66,7 @@ impl<'a> Builder<'a> {
     }
 
     /// Bytes with no structure crashscope knows, scanned like memory under `name`.
-    pub(super) fn raw_bytes(&mut self, name: String, offset: u64, len: u64) {
+    pub(super) fn raw_bytes(&mut self, name: RawBytes, offset: u64, len: u64) {
         if len > 0 {
             self.raw.push(Region {
                 kind: RegionKind::Other,

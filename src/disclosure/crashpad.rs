@@ -150,7 +150,7 @@ impl Builder<'_> {
                 );
             } else {
                 // A custom type (or a future one): app-defined bytes, scanned like memory.
-                self.raw_bytes(format!("annotation:{key}"), value_at, u64::from(len));
+                self.raw_bytes(RawBytes::Annotation(key.clone()), value_at, u64::from(len));
             }
         }
     }

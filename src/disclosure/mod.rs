@@ -82,7 +82,7 @@ pub fn attachment(name: &str, bytes: &[u8]) -> Inventory {
             address: 0,
             file_offset: 0,
             len: bytes.len() as u64,
-            name: Some(format!("attachment:{name}")),
+            name: Some(RawBytes::Attachment(name.to_string())),
         }),
     }
     inv
@@ -175,7 +175,7 @@ pub fn inventory(report: &Report) -> Inventory {
                         inv.push(f.path, f.kind, f.value, f.origin);
                     }
                 }
-                inv.raw_bytes(format!("stream:0x{:08x}", s.stream_type), offset, s.size)
+                inv.raw_bytes(RawBytes::Stream(s.stream_type), offset, s.size)
             }
         }
     }
@@ -208,7 +208,7 @@ pub fn inventory(report: &Report) -> Inventory {
             address: offset,
             file_offset: offset,
             len,
-            name: Some("unclaimed".to_string()),
+            name: Some(RawBytes::Unclaimed),
         }));
     if inv.problem_count > MAX_PROBLEMS {
         let more = inv.problem_count - MAX_PROBLEMS;

@@ -119,16 +119,65 @@ pub struct Region {
     pub len: u64,
     /// For bytes that are not process memory but are scanned like it: a stream no part
     /// of crashscope interprets (`stream:0x424e0001`), a binary annotation
-    /// (`annotation:recent_contacts`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    /// (`annotation:recent_contacts`), an attachment, bytes nothing claimed.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "serialize_raw"
+    )]
+    pub name: Option<RawBytes>,
+}
+
+/// What bytes that are not process memory are, scanned like memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RawBytes {
+    /// A stream no part of crashscope interprets, by its type.
+    Stream(u32),
+    /// A Crashpad annotation whose value is binary, by its name.
+    Annotation(String),
+    /// An attachment that is not text, by its file name.
+    Attachment(String),
+    /// Bytes of the dump that no parser claimed.
+    Unclaimed,
+}
+
+impl std::fmt::Display for RawBytes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RawBytes::Stream(t) => write!(f, "stream:0x{t:08x}"),
+            RawBytes::Annotation(key) => write!(f, "annotation:{key}"),
+            RawBytes::Attachment(name) => write!(f, "attachment:{name}"),
+            RawBytes::Unclaimed => f.write_str("unclaimed"),
+        }
+    }
+}
+
+fn serialize_raw<S: serde::Serializer>(raw: &Option<RawBytes>, s: S) -> Result<S::Ok, S::Error> {
+    match raw {
+        Some(raw) => s.collect_str(raw),
+        None => s.serialize_none(),
+    }
 }
 
 impl Region {
+    /// The summary's "place" of what this region holds: stack, heap or other memory,
+    /// CPU registers, custom streams, annotations, attachments, unclaimed bytes.
+    pub fn place(&self) -> &'static str {
+        match (&self.name, self.kind) {
+            (Some(RawBytes::Stream(_)), _) => "custom streams",
+            (Some(RawBytes::Annotation(_)), _) => "annotations",
+            (Some(RawBytes::Attachment(_)), _) => "attachments",
+            (Some(RawBytes::Unclaimed), _) => "unclaimed bytes",
+            (None, RegionKind::Stack) => "stack memory",
+            (None, RegionKind::Heap) => "heap memory",
+            (None, RegionKind::Other) => "other memory",
+            (None, RegionKind::Context) => "CPU registers",
+        }
+    }
+
     /// `stack:thread 7` / `heap` / `other` / `stream:0x…`, as used in finding locations.
     pub fn label(&self) -> String {
         if let Some(name) = &self.name {
-            return name.clone();
+            return name.to_string();
         }
         match (self.kind, self.thread_id) {
             (RegionKind::Stack, Some(t)) => format!("stack:thread {t}"),

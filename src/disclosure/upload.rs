@@ -160,11 +160,10 @@ pub fn form(inventory: &Inventory) -> UploadForm {
         .fields
         .iter()
         .any(|f| f.path.starts_with("crashpad."))
-        || inventory.regions.iter().any(|r| {
-            r.name
-                .as_deref()
-                .is_some_and(|n| n.starts_with("annotation:"))
-        });
+        || inventory
+            .regions
+            .iter()
+            .any(|r| matches!(r.name, Some(super::RawBytes::Annotation(_))));
     match client {
         Some(c) => replace(
             &mut fields,

@@ -147,6 +147,9 @@ pub enum Location {
     /// Inside a memory region.
     Memory {
         region: String,
+        /// What the region holds, for the summary (see [`Region::place`]).
+        #[serde(skip)]
+        place: &'static str,
         thread_id: Option<u32>,
         address: u64,
         /// Surrounding printable text (raw; escape before printing).
@@ -169,14 +172,7 @@ impl Location {
     pub fn place(&self) -> String {
         match self {
             Location::Field { place, .. } => (*place).to_string(),
-            Location::Memory { region, .. } => match region.split(':').next().unwrap_or(region) {
-                "context" => "CPU registers".to_string(),
-                "stream" => "custom streams".to_string(),
-                "annotation" => "annotations".to_string(),
-                "attachment" => "attachments".to_string(),
-                "unclaimed" => "unclaimed bytes".to_string(),
-                kind => format!("{kind} memory"),
-            },
+            Location::Memory { place, .. } => (*place).to_string(),
         }
     }
 }

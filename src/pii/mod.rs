@@ -41,6 +41,7 @@ use crate::disclosure::{Encoding, Field, FieldKind, Inventory, Region};
 pub(crate) fn memory_location(region: &Region, address: u64, excerpt: String) -> Location {
     Location::Memory {
         region: region.label(),
+        place: region.place(),
         thread_id: region.thread_id,
         address,
         excerpt,

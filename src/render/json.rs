@@ -185,6 +185,7 @@ pub fn location_json(location: &crate::pii::Location, excerpt: bool) -> Value {
             thread_id,
             address,
             excerpt: text,
+            ..
         } => {
             let mut m = json!({
                 "type": "memory", "region": region, "thread_id": thread_id,

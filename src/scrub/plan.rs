@@ -110,7 +110,7 @@ pub(super) fn drop_items(plan: &mut Plan, report: &Report, inventory: &Inventory
             && inventory
                 .regions
                 .iter()
-                .any(|r| r.name.as_deref() == Some(&format!("stream:0x{:08x}", s.stream_type)));
+                .any(|r| r.name == Some(crate::disclosure::RawBytes::Stream(s.stream_type)));
         let item = opts
             .drop
             .iter()
@@ -150,11 +150,7 @@ pub(super) fn drop_items(plan: &mut Plan, report: &Report, inventory: &Inventory
         }
     }
     for r in &inventory.regions {
-        if let Some(key) = r
-            .name
-            .as_deref()
-            .and_then(|n| n.strip_prefix("annotation:"))
-        {
+        if let Some(crate::disclosure::RawBytes::Annotation(key)) = &r.name {
             if all || !allowed(Some(key)) {
                 plan.blank(r.file_offset, r.len, true);
                 blanked += r.len;

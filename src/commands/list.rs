@@ -78,7 +78,7 @@ fn product(waiting: &[&crashpad::DbReport]) -> Option<String> {
         .fields
         .into_iter()
         .find_map(|f| match f.kind {
-            crate::disclosure::FieldKind::Annotation { key } if key == "prod" => Some(f.value),
+            crate::disclosure::FieldKind::Annotation { key, .. } if key == "prod" => Some(f.value),
             _ => None,
         })
 }

@@ -29,7 +29,7 @@ impl Builder<'_> {
             }
         }
         let dict = (s.u32(36).unwrap_or(0), s.u32(40).unwrap_or(0));
-        self.dictionary("crashpad.annotations", dict.1);
+        self.dictionary("crashpad.annotations", None, dict.1);
         let (list_size, list_rva) = (s.u32(44).unwrap_or(0), s.u32(48).unwrap_or(0));
         if list_size == 0 {
             return;
@@ -76,20 +76,20 @@ impl Builder<'_> {
                 for (n, rva) in rvas.into_iter().enumerate() {
                     self.utf8_string(
                         format!("{prefix}.list_annotations[{n}]"),
-                        FieldKind::ListAnnotation,
+                        FieldKind::ListAnnotation { module },
                         rva,
                     );
                 }
             }
-            self.dictionary(&prefix, m.u32(16).unwrap_or(0));
+            self.dictionary(&prefix, Some(module), m.u32(16).unwrap_or(0));
             if info.len() >= 28 {
-                self.annotation_objects(&prefix, m.u32(24).unwrap_or(0));
+                self.annotation_objects(&prefix, module, m.u32(24).unwrap_or(0));
             }
         }
     }
 
     /// A MinidumpSimpleStringDictionary at `rva` (0 = none).
-    pub(super) fn dictionary(&mut self, prefix: &str, rva: u32) {
+    pub(super) fn dictionary(&mut self, prefix: &str, module: Option<u32>, rva: u32) {
         let what = format!("{prefix} annotations");
         for (i, at) in self.counted_list(1, rva, 8, &what, true).enumerate() {
             let (Some(k), Some(v)) = (self.data.u32(at), self.data.u32(at + 4)) else {
@@ -102,14 +102,17 @@ impl Builder<'_> {
             };
             self.utf8_string(
                 format!("{prefix}.simple.{key}"),
-                FieldKind::Annotation { key: key.clone() },
+                FieldKind::Annotation {
+                    key: key.clone(),
+                    source: AnnotationSource::Simple { module },
+                },
                 v,
             );
         }
     }
 
     /// A MinidumpAnnotationList at `rva`: string-typed values become fields.
-    pub(super) fn annotation_objects(&mut self, prefix: &str, rva: u32) {
+    pub(super) fn annotation_objects(&mut self, prefix: &str, module: u32, rva: u32) {
         let what = format!("{prefix} annotation objects");
         for (i, at) in self.counted_list(2, rva, 12, &what, false).enumerate() {
             let name_rva = self.data.u32(at).unwrap_or(0);
@@ -140,7 +143,10 @@ impl Builder<'_> {
                 // uploader sends the string annotation's whole value.
                 self.push(
                     format!("{prefix}.objects.{key}"),
-                    FieldKind::Annotation { key: key.clone() },
+                    FieldKind::Annotation {
+                        key: key.clone(),
+                        source: AnnotationSource::Object { module },
+                    },
                     String::from_utf8_lossy(bytes).into_owned(),
                     Origin {
                         offset: value_at,

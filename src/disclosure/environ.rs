@@ -71,6 +71,7 @@ pub fn fields(region: &Region, entries: &[Entry<'_>], wide: bool) -> Vec<Field> 
                 path: format!("memory[{}].environ.{name}", region.label()),
                 kind: FieldKind::EnvVar {
                     name: name.to_string(),
+                    block: Some(region.label()),
                 },
                 value: value.to_string(),
                 origin: Origin {

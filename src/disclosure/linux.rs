@@ -10,7 +10,10 @@ impl Builder<'_> {
                 Some(i) => (String::from_utf8_lossy(&entry[..i]).into_owned(), i + 1),
                 None => (String::from_utf8_lossy(entry).into_owned(), entry.len()),
             };
-            let kind = FieldKind::EnvVar { name: name.clone() };
+            let kind = FieldKind::EnvVar {
+                name: name.clone(),
+                block: None,
+            };
             self.push_utf8(
                 &format!("environ.{name}"),
                 kind,

@@ -66,7 +66,10 @@ pub fn attachment(name: &str, bytes: &[u8]) -> Inventory {
             for e in entries.unwrap_or_default() {
                 inv.fields.push(Field {
                     path: format!("extra.{}", e.key),
-                    kind: FieldKind::Annotation { key: e.key },
+                    kind: FieldKind::Annotation {
+                        key: e.key,
+                        source: AnnotationSource::Extra,
+                    },
                     origin: Origin {
                         offset: e.offset as u64,
                         len: e.value.len() as u64,

@@ -88,7 +88,11 @@ impl Builder<'_> {
                 ));
                 continue;
             };
-            self.minidump_string(format!("threads[{tid}].name"), FieldKind::ThreadName, rva);
+            self.minidump_string(
+                format!("threads[{tid}].name"),
+                FieldKind::ThreadName { tid },
+                rva,
+            );
         }
     }
 

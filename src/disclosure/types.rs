@@ -28,16 +28,31 @@ pub enum FieldKind {
     ModulePath,
     DebugFile,
     UnloadedModulePath,
-    ThreadName,
+    ThreadName {
+        /// The thread's id (the path names it for people).
+        #[serde(skip)]
+        tid: u32,
+    },
     CrashpadReportId,
     CrashpadClientId,
     Annotation {
         key: String,
+        /// Whose annotation it is and of which kind (the path names it for people).
+        #[serde(skip)]
+        source: AnnotationSource,
     },
-    ListAnnotation,
+    /// An entry of a Crashpad module's list annotations.
+    ListAnnotation {
+        #[serde(skip)]
+        module: u32,
+    },
     AnnotationName,
     EnvVar {
         name: String,
+        /// The memory region of the environment block it was found in; `None` for the
+        /// environment the writer recorded (Linux's environ stream).
+        #[serde(skip)]
+        block: Option<String>,
     },
     CommandLine {
         index: usize,
@@ -72,10 +87,10 @@ impl FieldKind {
             FieldKind::ModulePath | FieldKind::DebugFile | FieldKind::UnloadedModulePath => {
                 "module paths"
             }
-            FieldKind::ThreadName => "thread names",
+            FieldKind::ThreadName { .. } => "thread names",
             FieldKind::CrashpadReportId | FieldKind::CrashpadClientId => "crashpad ids",
             FieldKind::Annotation { .. }
-            | FieldKind::ListAnnotation
+            | FieldKind::ListAnnotation { .. }
             | FieldKind::AnnotationName => "annotations",
             FieldKind::EnvVar { .. } => "environment",
             FieldKind::CommandLine { .. } => "command line",
@@ -92,6 +107,35 @@ impl FieldKind {
             FieldKind::CrashContext { .. } => "crash context",
             FieldKind::Attachment { .. } => "attachments",
             FieldKind::RemoteId => "database",
+        }
+    }
+}
+
+/// Where an annotation comes from: Crashpad's process or module annotations, or another
+/// reporter's file (Mozilla's `.extra`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AnnotationSource {
+    /// A simple (key = value) annotation of the process (`module` None) or of a module
+    /// (its index in the module list).
+    Simple { module: Option<u32> },
+    /// An annotation object of a module.
+    Object { module: u32 },
+    /// Not Crashpad's: an entry of a `.extra` file.
+    #[default]
+    Extra,
+}
+
+impl FieldKind {
+    /// Whether the field is part of Crashpad's own information (what Crashpad's
+    /// uploader reads), as opposed to another writer's.
+    pub fn is_crashpad(&self) -> bool {
+        match self {
+            FieldKind::CrashpadReportId
+            | FieldKind::CrashpadClientId
+            | FieldKind::AnnotationName
+            | FieldKind::ListAnnotation { .. } => true,
+            FieldKind::Annotation { source, .. } => *source != AnnotationSource::Extra,
+            _ => false,
         }
     }
 }

@@ -60,30 +60,25 @@ impl UploadForm {
     }
 }
 
-/// Which annotation an inventory path is: its module (None = process) and its kind.
+/// Which Crashpad annotation a field is: its module (None = process) and its kind.
 enum Source {
     Simple,
     Object,
     List,
 }
 
-fn classify(path: &str) -> Option<(Option<usize>, Source)> {
-    if path.starts_with("crashpad.annotations.simple.") {
-        return Some((None, Source::Simple));
+fn classify(kind: &FieldKind) -> Option<(Option<usize>, Source)> {
+    use super::AnnotationSource as A;
+    let module = |m: u32| m as usize;
+    match kind {
+        FieldKind::Annotation { source, .. } => match *source {
+            A::Simple { module: m } => Some((m.map(module), Source::Simple)),
+            A::Object { module: m } => Some((Some(module(m)), Source::Object)),
+            A::Extra => None,
+        },
+        FieldKind::ListAnnotation { module: m } => Some((Some(module(*m)), Source::List)),
+        _ => None,
     }
-    let rest = path.strip_prefix("crashpad.modules[")?;
-    let (index, rest) = rest.split_once(']')?;
-    let index: usize = index.parse().ok()?;
-    let kind = if rest.starts_with(".simple.") {
-        Source::Simple
-    } else if rest.starts_with(".objects.") {
-        Source::Object
-    } else if rest.starts_with(".list_annotations[") {
-        Source::List
-    } else {
-        return None;
-    };
-    Some((Some(index), kind))
 }
 
 /// Build the form Crashpad would send for the dump behind `inventory`.
@@ -99,7 +94,7 @@ pub fn form(inventory: &Inventory) -> UploadForm {
     let mut ordered = Vec::new();
     let mut lists = Vec::new();
     for (pos, f) in inventory.fields.iter().enumerate() {
-        let Some((module, source)) = classify(&f.path) else {
+        let Some((module, source)) = classify(&f.kind) else {
             continue;
         };
         // Crashpad's reader only looks up the links of modules that exist.
@@ -110,7 +105,7 @@ pub fn form(inventory: &Inventory) -> UploadForm {
         match source {
             Source::List => lists.push((module_key, pos)),
             Source::Simple | Source::Object => {
-                let FieldKind::Annotation { key } = &f.kind else {
+                let FieldKind::Annotation { key, .. } = &f.kind else {
                     continue;
                 };
                 let kind_key = matches!(source, Source::Object) as u8;
@@ -156,10 +151,7 @@ pub fn form(inventory: &Inventory) -> UploadForm {
         .fields
         .iter()
         .find(|f| f.kind == FieldKind::CrashpadClientId);
-    let has_crashpad_info = inventory
-        .fields
-        .iter()
-        .any(|f| f.path.starts_with("crashpad."))
+    let has_crashpad_info = inventory.fields.iter().any(|f| f.kind.is_crashpad())
         || inventory
             .regions
             .iter()
@@ -252,8 +244,28 @@ mod tests {
         }
     }
 
+    /// An annotation at `path`, its source as the inventory builder gives it.
     fn ann(path: &str, key: &str, value: &str) -> Field {
-        field(path, FieldKind::Annotation { key: key.into() }, value)
+        use crate::disclosure::AnnotationSource as A;
+        let source = match path.strip_prefix("crashpad.modules[") {
+            Some(rest) => {
+                let (index, rest) = rest.split_once(']').unwrap();
+                let module = index.parse().unwrap();
+                if rest.starts_with(".objects.") {
+                    A::Object { module }
+                } else {
+                    A::Simple {
+                        module: Some(module),
+                    }
+                }
+            }
+            None => A::Simple { module: None },
+        };
+        let kind = FieldKind::Annotation {
+            key: key.into(),
+            source,
+        };
+        field(path, kind, value)
     }
 
     #[test]
@@ -268,13 +280,13 @@ mod tests {
                 ann("crashpad.modules[1].objects.guid", "guid", "app-guid"),
                 field(
                     "crashpad.modules[1].list_annotations[0]",
-                    FieldKind::ListAnnotation,
+                    FieldKind::ListAnnotation { module: 1 },
                     "second",
                 ),
                 ann("crashpad.modules[0].objects.k", "k", "from-module-0-object"),
                 field(
                     "crashpad.modules[0].list_annotations[0]",
-                    FieldKind::ListAnnotation,
+                    FieldKind::ListAnnotation { module: 0 },
                     "first",
                 ),
                 ann("crashpad.annotations.simple.prod", "prod", "App & Co"),

@@ -16,12 +16,12 @@ pub(super) fn context_rule(
     use Severity::*;
     let all = (0, value.len());
     Some(match kind {
-        FieldKind::EnvVar { name } => return env_rule(name, value),
+        FieldKind::EnvVar { name, .. } => return env_rule(name, value),
         FieldKind::CommandLine { index } if *index > 0 => {
             ("command-line", C::CommandLine, Medium, all)
         }
         FieldKind::CrashpadClientId => ("install-id", C::InstallId, Medium, all),
-        FieldKind::Annotation { key } => {
+        FieldKind::Annotation { key, .. } => {
             let k = key.to_ascii_lowercase();
             if k == "clientid" {
                 ("install-id", C::InstallId, Medium, all)

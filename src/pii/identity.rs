@@ -122,7 +122,7 @@ pub(super) fn discover<'a>(
     }
     // HOME=/home/alice, USERPROFILE=C:\Users\alice name the user even when USER is not set.
     for field in fields {
-        let FieldKind::EnvVar { name } = &field.kind else {
+        let FieldKind::EnvVar { name, .. } = &field.kind else {
             continue;
         };
         if !matches!(

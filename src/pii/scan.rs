@@ -293,7 +293,7 @@ pub(super) fn scan_field(field: &Field, found: &mut Vec<Finding>) {
         _ if field.origin.encoding == Encoding::Raw => Vec::new(),
         // A variable is matched as `NAME=value`, so that rules which need the name
         // (`AWS_SECRET_ACCESS_KEY=...`) see it; only matches inside the value count.
-        FieldKind::EnvVar { name } => {
+        FieldKind::EnvVar { name, .. } => {
             let skip = name.len() + 1;
             cached_matches(&format!("{name}={value}"))
                 .into_iter()

@@ -85,7 +85,7 @@ pub fn plan(
 
 pub(super) fn annotation_key(kind: &FieldKind) -> Option<&str> {
     match kind {
-        FieldKind::Annotation { key } => Some(key),
+        FieldKind::Annotation { key, .. } => Some(key),
         _ => None,
     }
 }
@@ -142,8 +142,8 @@ pub(super) fn drop_items(plan: &mut Plan, report: &Report, inventory: &Inventory
     for f in &inventory.fields {
         let is_annotation = matches!(
             f.kind,
-            FieldKind::Annotation { .. } | FieldKind::ListAnnotation
-        ) && f.path.starts_with("crashpad.");
+            FieldKind::Annotation { .. } | FieldKind::ListAnnotation { .. }
+        ) && f.kind.is_crashpad();
         if is_annotation && (all || !allowed(annotation_key(&f.kind))) {
             plan.blank(f.origin.offset, f.origin.len, true);
             blanked += f.origin.len;
@@ -167,7 +167,7 @@ pub(super) fn drop_items(plan: &mut Plan, report: &Report, inventory: &Inventory
         for f in inventory
             .fields
             .iter()
-            .filter(|f| f.kind == FieldKind::ThreadName)
+            .filter(|f| matches!(f.kind, FieldKind::ThreadName { .. }))
         {
             plan.blank(f.origin.offset, f.origin.len, true);
             n += f.origin.len;

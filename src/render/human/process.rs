@@ -9,10 +9,10 @@ pub(super) fn write_process<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>)
     let any = of_kind(|k| {
         matches!(
             k,
-            FieldKind::ThreadName
+            FieldKind::ThreadName { .. }
                 | FieldKind::CrashpadClientId
                 | FieldKind::Annotation { .. }
-                | FieldKind::ListAnnotation
+                | FieldKind::ListAnnotation { .. }
                 | FieldKind::EnvVar { .. }
                 | FieldKind::CommandLine { .. }
         )
@@ -23,23 +23,24 @@ pub(super) fn write_process<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>)
         return Ok(());
     }
     out.heading("What the dump says about the process")?;
-    for f in of_kind(|k| matches!(k, FieldKind::ThreadName)) {
+    for f in of_kind(|k| matches!(k, FieldKind::ThreadName { .. })) {
         let (worst, text) = out
             .marks
             .highlight(&f.value, view.findings.for_field(&f.path));
-        let tid = f
-            .path
-            .trim_start_matches("threads[")
-            .split(']')
-            .next()
-            .unwrap_or("");
+        let FieldKind::ThreadName { tid } = f.kind else {
+            continue;
+        };
         out.marked(&format!("Thread {tid}"), worst, &format!("\"{text}\""))?;
     }
     out.inventory_field("Crashpad report", view, "crashpad.report_id")?;
     out.inventory_field("Install id", view, "crashpad.client_id")?;
-    let annotations: Vec<_> =
-        of_kind(|k| matches!(k, FieldKind::Annotation { .. } | FieldKind::ListAnnotation))
-            .collect();
+    let annotations: Vec<_> = of_kind(|k| {
+        matches!(
+            k,
+            FieldKind::Annotation { .. } | FieldKind::ListAnnotation { .. }
+        )
+    })
+    .collect();
     write_field_list(
         out,
         view,
@@ -48,10 +49,10 @@ pub(super) fn write_process<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>)
         &annotations,
         |f, text| {
             let name = match &f.kind {
-                FieldKind::Annotation { key } => escape(key).into_owned(),
+                FieldKind::Annotation { key, .. } => escape(key).into_owned(),
                 _ => "(list)".to_string(),
             };
-            let owner = annotation_owner(view, &f.path);
+            let owner = annotation_owner(view, &f.kind);
             format!("{owner:<18} {name} = {text}")
         },
     )?;
@@ -76,7 +77,7 @@ pub(super) fn write_process<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>)
         out.marked("Command line", worst, &parts.join(" "))?;
     }
     let (in_memory, stream): (Vec<_>, Vec<_>) = of_kind(|k| matches!(k, FieldKind::EnvVar { .. }))
-        .partition(|f| crate::disclosure::environ::is_memory_path(&f.path));
+        .partition(|f| matches!(f.kind, FieldKind::EnvVar { block: Some(_), .. }));
     write_environment(out, view, "Environment", &stream)?;
     // Blocks found in memory, often more than once and often the same as the environ
     // stream: each variable is listed once, with the region of its first copy.
@@ -89,11 +90,13 @@ pub(super) fn write_process<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>)
         .filter(|f| seen.insert((env_name(f), f.value.as_str())))
         .collect();
     if let Some(first) = unique.first() {
-        let region = first
-            .path
-            .strip_prefix("memory[")
-            .and_then(|r| r.split(']').next())
-            .unwrap_or("memory");
+        let region = match &first.kind {
+            FieldKind::EnvVar {
+                block: Some(region),
+                ..
+            } => region.as_str(),
+            _ => "memory",
+        };
         let title = format!("Environment in memory, {}", escape(region));
         write_environment(out, view, &title, &unique)?;
     }
@@ -146,7 +149,7 @@ pub(super) fn write_left_out<W: Write>(
 
 pub(super) fn env_name(f: &crate::disclosure::Field) -> &str {
     match &f.kind {
-        FieldKind::EnvVar { name } => name,
+        FieldKind::EnvVar { name, .. } => name,
         _ => "",
     }
 }
@@ -189,16 +192,22 @@ pub(super) fn write_field_list<W: Write>(
     write_left_out(out, left, what)
 }
 
-/// `process` or the module a Crashpad annotation belongs to.
-pub(super) fn annotation_owner(view: &ShowView<'_>, path: &str) -> String {
-    let Some(rest) = path.strip_prefix("crashpad.modules[") else {
-        return "process".to_string();
+/// `process` or the module a Crashpad annotation belongs to (`.extra` entries are the
+/// process's).
+pub(super) fn annotation_owner(view: &ShowView<'_>, kind: &FieldKind) -> String {
+    use crate::disclosure::AnnotationSource as A;
+    let index = match kind {
+        FieldKind::Annotation {
+            source:
+                A::Simple {
+                    module: Some(module),
+                }
+                | A::Object { module },
+            ..
+        }
+        | FieldKind::ListAnnotation { module } => *module as usize,
+        _ => return "process".to_string(),
     };
-    let index: usize = rest
-        .split(']')
-        .next()
-        .and_then(|i| i.parse().ok())
-        .unwrap_or(usize::MAX);
     view.state
         .and_then(|s| s.modules.iter().nth(index))
         .map(|m| escape(basename(&m.code_file())).into_owned())

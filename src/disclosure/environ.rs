@@ -41,11 +41,6 @@ pub fn entry_name_len(text: &str) -> Option<usize> {
     shaped.then_some(eq)
 }
 
-/// Whether `path` names a variable of an environment block found in memory.
-pub fn is_memory_path(path: &str) -> bool {
-    path.starts_with("memory[") && path.contains("].environ.")
-}
-
 /// One entry of a block: where its text starts inside `region`, and the text (borrowed
 /// from the region's bytes when they are ASCII, narrowed from UTF-16 otherwise).
 #[derive(Debug, Clone)]

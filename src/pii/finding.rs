@@ -132,6 +132,28 @@ impl Category {
     }
 }
 
+/// What a field finding's field is, beyond its place: the few kinds that rules treat
+/// apart (a module's debug file path is where it was built; a variable of an
+/// environment block in memory is renamed when the block occurs more than once).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FieldRole {
+    #[default]
+    Plain,
+    DebugFile,
+    MemoryEnvironment,
+}
+
+impl FieldRole {
+    pub fn of(kind: &crate::disclosure::FieldKind) -> FieldRole {
+        use crate::disclosure::FieldKind;
+        match kind {
+            FieldKind::DebugFile => FieldRole::DebugFile,
+            FieldKind::EnvVar { block: Some(_), .. } => FieldRole::MemoryEnvironment,
+            _ => FieldRole::Plain,
+        }
+    }
+}
+
 /// Where a finding is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
@@ -140,6 +162,9 @@ pub enum Location {
     Field {
         path: String,
         place: &'static str,
+        /// What kind of field it is, where a rule or a view needs more than its place.
+        #[serde(skip)]
+        role: FieldRole,
         /// Byte range of the match inside the field's decoded value.
         start: usize,
         end: usize,
@@ -222,6 +247,7 @@ pub fn unreadable(problems: &[&crate::problem::Problem]) -> Vec<Finding> {
             location: Location::Field {
                 path: format!("problems[{i}]"),
                 place: "unreadable data",
+                role: FieldRole::Plain,
                 start: 0,
                 end: p.to_string().len(),
             },

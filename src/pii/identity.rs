@@ -144,7 +144,13 @@ pub(super) fn discover<'a>(
 /// Whether a finding is inside a module's debug file path (a PDB path: where the module
 /// was built).
 pub(super) fn in_debug_file(f: &Finding) -> bool {
-    matches!(&f.location, Location::Field { path, .. } if path.ends_with(".debug_file"))
+    matches!(
+        &f.location,
+        Location::Field {
+            role: FieldRole::DebugFile,
+            ..
+        }
+    )
 }
 
 /// A user name seen only in modules' debug file paths is whoever built those modules (a

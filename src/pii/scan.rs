@@ -107,12 +107,14 @@ pub(super) fn name_memory_fields(fields: &mut [Field], found: &mut [Finding]) {
         }
     }
     for finding in found.iter_mut() {
-        let Location::Field { path, .. } = &mut finding.location else {
+        let Location::Field {
+            path,
+            role: FieldRole::MemoryEnvironment,
+            ..
+        } = &mut finding.location
+        else {
             continue;
         };
-        if !crate::disclosure::environ::is_memory_path(path) {
-            continue;
-        }
         // The field that holds the finding: the last one starting at or before it.
         let at = fields.partition_point(|f| f.origin.offset <= finding.offset);
         if let Some(field) = at.checked_sub(1).map(|i| &fields[i]) {
@@ -166,6 +168,7 @@ pub(super) fn push_field(
         location: Location::Field {
             path: field.path.clone(),
             place: field.kind.place(),
+            role: FieldRole::of(&field.kind),
             start,
             end,
         },

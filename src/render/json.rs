@@ -179,6 +179,7 @@ pub fn location_json(location: &crate::pii::Location, excerpt: bool) -> Value {
             place,
             start,
             end,
+            ..
         } => json!({"type": "field", "path": path, "place": place, "start": start, "end": end}),
         Location::Memory {
             region,

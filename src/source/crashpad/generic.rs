@@ -162,9 +162,7 @@ pub(super) fn read_generic(db: &mut Database) {
             (_, true, None) if report.metadata_file.is_some() => State::Unreadable,
             ("new", true, _) => State::InProgress,
             (_, true, None) => {
-                report.problems.push(
-                    "the dump has no metadata (.meta): Crashpad deletes such orphans".to_string(),
-                );
+                report.problems.push(ORPHANED_DUMP.to_string());
                 State::Orphaned
             }
             (_, false, _) => {
@@ -258,6 +256,9 @@ pub(super) fn written_on_macos(db: &Database) -> bool {
         .any(|d| matches!(dump_header(d), Some((_, Some(0x8101 | 0x8102)))))
 }
 
+/// The problem of a dump without metadata, which Crashpad deletes.
+const ORPHANED_DUMP: &str = "the dump has no metadata (.meta): Crashpad deletes such orphans";
+
 /// A macOS database whose extended attributes a copy dropped: each report takes the
 /// state of its folder (`pending/` waits for consent, `completed/` was sent or skipped)
 /// and its creation time from its dump's header, and says so.
@@ -279,8 +280,8 @@ pub(super) fn metadata_lost(db: &mut Database) {
             "completed" => State::Completed,
             _ => r.state,
         };
-        r.problems
-            .retain(|p| !p.starts_with("the dump has no metadata"));
+        // The metadata was lost, not missing: the report is no orphan.
+        r.problems.retain(|p| p != ORPHANED_DUMP);
         if let Some((time, _)) = dump_header(&dump).filter(|(t, _)| *t != 0) {
             r.dump_time = Some(i64::from(time));
             r.problems.push(

@@ -152,9 +152,28 @@ pub fn analyze_with(report: Report, walker: &Walker, split: bool) -> Analysis {
         let walked = walker.walk_until(&report, deadline);
         return Analysis::new(report, walked, inventory, findings);
     }
+    // The walk usually ends first: the walking thread then helps match the fields.
+    let helpers = pii::Helpers::default();
     let (walked, (inventory, findings)) = std::thread::scope(|scope| {
-        let scan = scope.spawn(|| scan_dump(&report, deadline));
+        let scan = scope.spawn(|| {
+            // However the scan ends, a helper waiting for fields is let go.
+            struct Close<'a>(&'a pii::Helpers);
+            impl Drop for Close<'_> {
+                fn drop(&mut self) {
+                    self.0.close();
+                }
+            }
+            let _close = Close(&helpers);
+            let mut inventory = disclosure::inventory(&report);
+            let release = |offset, len| report.release(offset, len);
+            let map = report.shared_bytes();
+            let mut findings = pii::scan_shared(&mut inventory, map, &release, deadline, &helpers);
+            inventory.problems.append(&mut findings.problems);
+            inventory.fields.append(&mut findings.fields);
+            (inventory, findings)
+        });
         let walked = walker.walk_until(&report, deadline);
+        helpers.help();
         let scanned = scan.join().unwrap_or_else(|_| {
             let mut inv = Inventory::default();
             inv.problems

@@ -25,29 +25,81 @@ pub fn scan_releasing(
     deadline: Option<Deadline>,
 ) -> Findings {
     let mut found = Vec::new();
-    let mut problems = Vec::new();
+    let mut unchecked = 0;
     // The budget covers the fields too (a crafted dump can carry very many): what is
     // left unchecked is said, like memory left unscanned.
     let late = |i: usize| i % 1024 == 1023 && deadline.is_some_and(|d| d.passed());
-    let total_fields = inventory.fields.len();
     for (i, field) in inventory.fields.iter().enumerate() {
         if late(i) {
-            if let Some(d) = deadline {
-                problems.push(d.ran_out(&format!(
-                    "while checking fields: {} of {total_fields} fields were not checked",
-                    total_fields - i
-                )));
-            }
+            unchecked = inventory.fields.len() - i;
             break;
         }
         scan_field(field, &mut found);
+    }
+    finish_scan(
+        inventory, file, known, release, deadline, found, unchecked, None,
+    )
+}
+
+/// [`scan_releasing`] for the scan of a dump that `show` walks at the same time: the
+/// fields are matched on this thread and on the walking thread once its walk is done
+/// (see [`Helpers`]).
+pub fn scan_shared(
+    inventory: &mut Inventory,
+    file: crate::report::SharedMap,
+    release: &(dyn Fn(u64, u64) + Sync),
+    deadline: Option<Deadline>,
+    helpers: &Helpers,
+) -> Findings {
+    let fields = std::mem::take(&mut inventory.fields);
+    let (fields, found, unchecked) = helpers.match_fields(fields, deadline);
+    inventory.fields = fields;
+    let known = Identity::default();
+    let bytes: &[u8] = &file;
+    let shared = Some((file.clone(), helpers));
+    finish_scan(
+        inventory, bytes, &known, release, deadline, found, unchecked, shared,
+    )
+}
+
+/// Everything after the field matching: identities, memory, identities again. With
+/// `shared` (the mapped file and helpers), little memory is scanned with the helpers.
+#[allow(clippy::too_many_arguments)]
+fn finish_scan(
+    inventory: &Inventory,
+    file: &[u8],
+    known: &Identity,
+    release: &(dyn Fn(u64, u64) + Sync),
+    deadline: Option<Deadline>,
+    mut found: Vec<Finding>,
+    unchecked: usize,
+    shared: Option<(crate::report::SharedMap, &Helpers)>,
+) -> Findings {
+    let mut problems = Vec::new();
+    if let (Some(d), true) = (deadline, unchecked > 0) {
+        problems.push(d.ran_out(&format!(
+            "while checking fields: {unchecked} of {} fields were not checked",
+            inventory.fields.len()
+        )));
     }
     let mut identity = discover(&inventory.fields, &found);
     identity.user_names.extend(known.user_names.iter().cloned());
     identity.host_names.extend(known.host_names.iter().cloned());
     let matcher = memory::IdentityMatcher::new(&identity);
     identities_in_fields(&inventory.fields, &matcher, &mut found);
-    let scanned = memory::scan_regions(file, &inventory.regions, &matcher, true, release, deadline);
+    let total: u64 = inventory.regions.iter().map(|r| r.len).sum();
+    let (scanned, matcher) = match shared {
+        Some((map, helpers)) if total < memory::PARALLEL_FROM => {
+            let (scanned, matcher) =
+                memory::scan_regions_shared(map, &inventory.regions, matcher, deadline, helpers);
+            (scanned, matcher)
+        }
+        _ => (
+            memory::scan_regions(file, &inventory.regions, &matcher, true, release, deadline),
+            matcher,
+        ),
+    };
+    drop(matcher);
     let mut skipped = scanned.skipped;
     found.extend(scanned.findings);
     let memory_fields = scanned.fields;

@@ -10,7 +10,7 @@ pub const PIECE: u64 = 8 << 20;
 pub const OVERLAP: u64 = 64 << 10;
 /// Below this many bytes of memory in total, one thread scans everything (~15 ms on one
 /// core; starting threads is not worth it for less).
-pub(super) const PARALLEL_FROM: u64 = 16 << 20;
+pub const PARALLEL_FROM: u64 = 16 << 20;
 
 /// A piece of work: scan `window`, keep findings that start in `keep`.
 pub(super) struct Piece {
@@ -70,34 +70,8 @@ pub fn scan_regions(
     // Each piece's findings and fields; collected in piece order (rayon keeps the order
     // of an indexed iterator), they are exactly what one thread scanning region after
     // region would report.
-    let work = |piece: &Piece| -> Option<(Vec<Finding>, Vec<Field>)> {
-        if deadline.is_some_and(|d| d.passed()) {
-            let len = piece.keep.end - piece.keep.start;
-            skipped.fetch_add(len, std::sync::atomic::Ordering::Relaxed);
-            return None;
-        }
-        let mut local = Vec::new();
-        let mut fields = Vec::new();
-        scan(
-            file,
-            &piece.window,
-            matcher,
-            &mut local,
-            values.then_some(&mut fields),
-            values,
-        );
-        local.retain(|f| piece.keep.contains(&f.offset));
-        fields.retain(|f| piece.keep.contains(&f.origin.offset));
-        if piece.window.len >= 4096 {
-            // Rounded out to 2 MiB: the kernel maps page-cache folios of up to that
-            // size around every access, beyond the bytes asked for.
-            const FOLIO: u64 = 2 << 20;
-            let start = piece.window.file_offset / FOLIO * FOLIO;
-            let end = (piece.window.file_offset + piece.window.len).div_ceil(FOLIO) * FOLIO;
-            release(start, end - start);
-        }
-        (!local.is_empty() || !fields.is_empty()).then_some((local, fields))
-    };
+    let work =
+        |piece: &Piece| scan_piece(file, piece, matcher, values, deadline, &skipped, release);
     let done: Vec<(Vec<Finding>, Vec<Field>)> = if total >= PARALLEL_FROM {
         use rayon::prelude::*;
         pieces.par_iter().filter_map(work).collect()
@@ -116,6 +90,118 @@ pub fn scan_regions(
         relabel(&mut out.findings, regions);
     }
     out
+}
+
+/// One piece: its findings and fields (those that start in its `keep` range), or `None`
+/// when it holds none or the deadline passed (its bytes are then added to `skipped`).
+pub(super) fn scan_piece(
+    file: &[u8],
+    piece: &Piece,
+    matcher: &IdentityMatcher,
+    values: bool,
+    deadline: Option<Deadline>,
+    skipped: &std::sync::atomic::AtomicU64,
+    release: &(dyn Fn(u64, u64) + Sync),
+) -> Option<(Vec<Finding>, Vec<Field>)> {
+    if deadline.is_some_and(|d| d.passed()) {
+        let len = piece.keep.end - piece.keep.start;
+        skipped.fetch_add(len, std::sync::atomic::Ordering::Relaxed);
+        return None;
+    }
+    let mut local = Vec::new();
+    let mut fields = Vec::new();
+    scan(
+        file,
+        &piece.window,
+        matcher,
+        &mut local,
+        values.then_some(&mut fields),
+        values,
+    );
+    local.retain(|f| piece.keep.contains(&f.offset));
+    fields.retain(|f| piece.keep.contains(&f.origin.offset));
+    if piece.window.len >= 4096 {
+        // Rounded out to 2 MiB: the kernel maps page-cache folios of up to that size
+        // around every access, beyond the bytes asked for.
+        const FOLIO: u64 = 2 << 20;
+        let start = piece.window.file_offset / FOLIO * FOLIO;
+        let end = (piece.window.file_offset + piece.window.len).div_ceil(FOLIO) * FOLIO;
+        release(start, end - start);
+    }
+    (!local.is_empty() || !fields.is_empty()).then_some((local, fields))
+}
+
+/// [`scan_regions`] with all rules, for less memory than [`PARALLEL_FROM`], on this
+/// thread and on any helper (see [`crate::pii::Helpers`]); the same findings in the same
+/// order. Pages are not released: there are few of them.
+pub fn scan_regions_shared(
+    file: crate::report::SharedMap,
+    regions: &[Region],
+    matcher: IdentityMatcher,
+    deadline: Option<Deadline>,
+    helpers: &crate::pii::Helpers,
+) -> (Scanned, IdentityMatcher) {
+    let windows = coalesce(regions);
+    let job = MemoryJob {
+        file,
+        pieces: pieces(&windows),
+        matcher,
+        deadline,
+        skipped: std::sync::atomic::AtomicU64::new(0),
+    };
+    let (job, done) = helpers.share(job);
+    let mut out = Scanned {
+        skipped: job.skipped.load(std::sync::atomic::Ordering::Relaxed),
+        ..Scanned::default()
+    };
+    for (found, fields) in done.into_iter().flatten() {
+        out.findings.extend(found);
+        out.fields.extend(fields);
+    }
+    if windows.len() < regions.len() {
+        relabel(&mut out.findings, regions);
+    }
+    (out, job.matcher)
+}
+
+/// The memory scan as a job helpers can share: one piece a unit.
+pub struct MemoryJob {
+    file: crate::report::SharedMap,
+    pieces: Vec<Piece>,
+    matcher: IdentityMatcher,
+    deadline: Option<Deadline>,
+    skipped: std::sync::atomic::AtomicU64,
+}
+
+impl crate::pii::share::Units for MemoryJob {
+    type Out = Option<(Vec<Finding>, Vec<Field>)>;
+
+    fn len(&self) -> usize {
+        self.pieces.len()
+    }
+
+    fn unit(&self, i: usize) -> Self::Out {
+        let file: &[u8] = &self.file;
+        let no_release = |_: u64, _: u64| {};
+        scan_piece(
+            file,
+            &self.pieces[i],
+            &self.matcher,
+            true,
+            self.deadline,
+            &self.skipped,
+            &no_release,
+        )
+    }
+
+    fn lost(&self, i: usize) -> Self::Out {
+        let piece = &self.pieces[i];
+        self.skipped.fetch_add(
+            piece.keep.end - piece.keep.start,
+            std::sync::atomic::Ordering::Relaxed,
+        );
+        None
+    }
 }
 
 /// Regions that continue one another both in the process's address space and in the

@@ -152,11 +152,18 @@ pub fn analyze_with(report: Report, walker: &Walker, split: bool) -> Analysis {
         let walked = walker.walk_until(&report, deadline);
         return Analysis::new(report, walked, inventory, findings);
     }
-    // The walk usually ends first: the walking thread then helps match the fields.
+    // The scan is the longer part: it starts at once on this thread, the walk on a new
+    // one (whose start-up then delays only the walk), and the walking thread helps the
+    // scan once its walk is done.
     let helpers = pii::Helpers::default();
     let (walked, (inventory, findings)) = std::thread::scope(|scope| {
-        let scan = scope.spawn(|| {
-            // However the scan ends, a helper waiting for fields is let go.
+        let walk = scope.spawn(|| {
+            let walked = walker.walk_until(&report, deadline);
+            helpers.help();
+            walked
+        });
+        let scanned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            // However the scan ends, a helper waiting for work is let go.
             struct Close<'a>(&'a pii::Helpers);
             impl Drop for Close<'_> {
                 fn drop(&mut self) {
@@ -171,14 +178,17 @@ pub fn analyze_with(report: Report, walker: &Walker, split: bool) -> Analysis {
             inventory.problems.append(&mut findings.problems);
             inventory.fields.append(&mut findings.fields);
             (inventory, findings)
-        });
-        let walked = walker.walk_until(&report, deadline);
-        helpers.help();
-        let scanned = scan.join().unwrap_or_else(|_| {
+        }))
+        .unwrap_or_else(|_| {
             let mut inv = Inventory::default();
             inv.problems
                 .push(Problem::Unreadable("the privacy scan failed".to_string()));
             (inv, Findings::default())
+        });
+        let walked = walk.join().unwrap_or_else(|_| {
+            Err(Problem::Unreadable(
+                "the stackwalk failed (the stack walker crashed on this dump)".to_string(),
+            ))
         });
         (walked, scanned)
     });

@@ -130,8 +130,13 @@ fn scan(report: &Report, inventory: &Inventory, deadline: Option<Deadline>) -> F
 /// Inventory and scan one dump (no walk: what `audit` needs). The scan's problems and
 /// the fields it found in memory (environment blocks) join the inventory's.
 pub fn scan_dump(report: &Report, deadline: Option<Deadline>) -> (Inventory, Findings) {
-    let mut inventory = disclosure::inventory(report);
-    let mut findings = scan(report, &inventory, deadline);
+    let inventory = disclosure::inventory(report);
+    let findings = scan(report, &inventory, deadline);
+    joined(inventory, findings)
+}
+
+/// The scan's problems and the fields it found in memory join the inventory's.
+fn joined(mut inventory: Inventory, mut findings: Findings) -> (Inventory, Findings) {
     inventory.problems.append(&mut findings.problems);
     inventory.fields.append(&mut findings.fields);
     (inventory, findings)
@@ -174,10 +179,8 @@ pub fn analyze_with(report: Report, walker: &Walker, split: bool) -> Analysis {
             let mut inventory = disclosure::inventory(&report);
             let release = |offset, len| report.release(offset, len);
             let map = report.shared_bytes();
-            let mut findings = pii::scan_shared(&mut inventory, map, &release, deadline, &helpers);
-            inventory.problems.append(&mut findings.problems);
-            inventory.fields.append(&mut findings.fields);
-            (inventory, findings)
+            let findings = pii::scan_shared(&mut inventory, map, &release, deadline, &helpers);
+            joined(inventory, findings)
         }))
         .unwrap_or_else(|_| {
             let mut inv = Inventory::default();

@@ -8,6 +8,13 @@ use crashscope::exit::ExitStatus;
 
 fn main() -> ExitCode {
     crashscope::report::guard_mapped_reads();
+    // A panic's message reaches stderr escaped, like every diagnostic.
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()));
+        eprintln!("{}", crashscope::render::panic_line(info.payload(), at));
+    }));
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

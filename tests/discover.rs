@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::util::{copy_dir, crashscope, testdata};
+use crate::util::{assert_ok, copy_dir, crashscope, ok_stdout, testdata};
 
 fn tree(dir: &Path, out: &mut Vec<(String, u64, Vec<u8>)>) {
     for e in std::fs::read_dir(dir).unwrap() {
@@ -75,12 +75,7 @@ fn list_without_a_path_finds_every_store_and_writes_nothing() {
         .env("CRASHSCOPE_NOW", "1796000000")
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     let stores = doc["stores"].as_array().unwrap();
     let find = |app: &str| {
@@ -215,12 +210,7 @@ fn a_mozilla_store_is_listed_shown_audited_and_scrubbed() {
         .arg(&store)
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     let doc = &doc["database"];
     assert_eq!(doc["layout"], "mozilla");
@@ -250,13 +240,7 @@ fn a_mozilla_store_is_listed_shown_audited_and_scrubbed() {
             .arg(target)
             .output()
             .unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let text = String::from_utf8_lossy(&out.stdout);
+        let text = ok_stdout(&out);
         let plain = crate::util::strip_sgr(&text);
         for key in [
             "ProductName",
@@ -302,12 +286,7 @@ fn a_mozilla_store_is_listed_shown_audited_and_scrubbed() {
         .arg(&store)
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let scrubbed = std::fs::read_to_string(copy.join(format!("pending/{id}.extra"))).unwrap();
     let json: Value = serde_json::from_str(&scrubbed).expect("still JSON");
     assert_eq!(json["ProductName"], "Firefox");
@@ -391,12 +370,7 @@ fn a_sentry_native_store_is_found_shown_and_audited() {
         .env("XDG_CONFIG_HOME", home.join(".config"))
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     let stores = doc["stores"].as_array().unwrap();
     assert_eq!(stores.len(), 1, "{stores:?}");
@@ -413,13 +387,7 @@ fn a_sentry_native_store_is_found_shown_and_audited() {
         .arg(&store)
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = ok_stdout(&out);
     for planted in ["⟦sam.lee@example.net⟧", "⟦198.51.100.77⟧"] {
         assert!(text.contains(planted), "{planted} not marked:\n{text}");
     }
@@ -465,12 +433,7 @@ fn a_sentry_native_store_is_found_shown_and_audited() {
         .to_string();
     assert!(first.trim_start().starts_with("1  Starfarer"), "{first}");
     let by_app = in_home(&["show", "--app", "star", "--color", "never"]);
-    assert_eq!(
-        by_app.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&by_app.stderr)
-    );
+    assert_ok(&by_app);
     assert_eq!(by_app.stdout, out_show_plain(&store));
     let by_number = in_home(&["audit", "--app", "1", "--no-config"]);
     assert_eq!(by_number.status.code(), Some(1));
@@ -521,12 +484,7 @@ fn list_without_a_path_reports_unreadable_folders_and_goes_on() {
         .output()
         .unwrap();
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(doc["stores"]
         .as_array()
@@ -565,13 +523,7 @@ fn a_report_named_with_control_characters_prints_escaped() {
             .arg(&store)
             .output()
             .unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let text = String::from_utf8_lossy(&out.stdout);
+        let text = ok_stdout(&out);
         assert!(text.contains("evil\\x1b[2J\\u{202e}txt"), "{text}");
         assert!(
             !text.contains('\x1b') && !text.contains('\u{202e}'),

@@ -90,55 +90,28 @@ fn database(tmp: &Path) -> PathBuf {
     db
 }
 
+/// `show` on the crasher's dump with its symbols and `extra` flags.
+fn show_segv(extra: &[&str]) -> String {
+    let (dump, syms) = (segv(), symbols());
+    let mut args = vec!["show", dump.as_str(), "--symbols-path", syms.as_str()];
+    args.extend_from_slice(extra);
+    output(&args, 0)
+}
+
 #[test]
 fn show_human() {
-    let text = output(
-        &[
-            "show",
-            &segv(),
-            "--symbols-path",
-            &symbols(),
-            "--color",
-            "never",
-        ],
-        0,
-    );
-    snapshot("show_human", &text, None);
+    snapshot("show_human", &show_segv(&["--color", "never"]), None);
 }
 
 #[test]
 fn show_human_all_threads_and_findings() {
-    let text = output(
-        &[
-            "show",
-            &segv(),
-            "--symbols-path",
-            &symbols(),
-            "--color",
-            "never",
-            "--threads",
-            "all",
-            "--all",
-        ],
-        0,
-    );
+    let text = show_segv(&["--color", "never", "--threads", "all", "--all"]);
     snapshot("show_human_all", &text, None);
 }
 
 #[test]
 fn show_json() {
-    let text = output(
-        &[
-            "show",
-            &segv(),
-            "--symbols-path",
-            &symbols(),
-            "--format",
-            "json",
-        ],
-        0,
-    );
-    snapshot("show_json", &text, None);
+    snapshot("show_json", &show_segv(&["--format", "json"]), None);
 }
 
 #[test]
@@ -251,17 +224,9 @@ fn every_subcommand_help() {
 /// resource limits of a Linux dump came from a hash map in a different order each time).
 #[test]
 fn json_is_the_same_on_every_run() {
-    let args = [
-        "show",
-        &segv(),
-        "--symbols-path",
-        &symbols(),
-        "--format",
-        "json",
-    ];
-    let first = output(&args, 0);
+    let first = show_segv(&["--format", "json"]);
     assert!(first.contains("\"proc_limits\""));
     for _ in 0..4 {
-        assert_eq!(output(&args, 0), first);
+        assert_eq!(show_segv(&["--format", "json"]), first);
     }
 }

@@ -88,6 +88,17 @@ pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
+/// Fails, quoting its stderr, unless the run succeeded (exit 0).
+pub fn assert_ok(o: &Output) {
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(o));
+}
+
+/// The stdout of a run that must succeed.
+pub fn ok_stdout(o: &Output) -> String {
+    assert_ok(o);
+    stdout(o)
+}
+
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }

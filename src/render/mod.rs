@@ -29,6 +29,23 @@ pub fn diagnostic(message: &str) {
     eprintln!("crashscope: {}", escape(message));
 }
 
+/// The one stderr line for a panic (a bug) in any thread, escaped like every other
+/// diagnostic: a panic message can quote what a dump held. A caught panic (a stackwalk
+/// or a scan unit that failed) is also said in the report.
+pub fn panic_line(payload: &dyn std::any::Any, location: Option<String>) -> String {
+    let message = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".to_string());
+    // "panicked", as Rust's own hook says it: tests look for that word in stderr.
+    let at = location.map(|l| format!(" at {l}")).unwrap_or_default();
+    format!(
+        "crashscope: internal error (panicked{at}): {}",
+        escape(&message)
+    )
+}
+
 /// Whether to colour, decided once: `--color` beats `NO_COLOR`, which beats the terminal check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Palette {
@@ -140,6 +157,22 @@ pub fn format_unix(secs: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_panic_message_is_escaped() {
+        let line = panic_line(
+            &"bad \x1b[2J\u{202e}name".to_string(),
+            Some("x.rs:1:2".into()),
+        );
+        assert_eq!(
+            line,
+            "crashscope: internal error (panicked at x.rs:1:2): bad \\x1b[2J\\u{202e}name"
+        );
+        assert_eq!(
+            panic_line(&"plain", None),
+            "crashscope: internal error (panicked): plain"
+        );
+    }
 
     #[test]
     fn sizes_read_like_a_person_writes_them() {

@@ -56,11 +56,6 @@ impl Table {
         self.rows.push(row);
     }
 
-    /// Write the table: one space of padding around every cell, no trailing space.
-    pub fn write(&self, w: &mut impl std::io::Write) -> std::io::Result<()> {
-        self.write_aligned(w)
-    }
-
     /// [`Table::write`], laid out by comfy-table.
     pub fn write_comfy(&self, w: &mut impl std::io::Write) -> std::io::Result<()> {
         use comfy_table::{CellAlignment, ContentArrangement};
@@ -86,8 +81,9 @@ impl Table {
         Ok(())
     }
 
-    /// The same layout as [`Table::write_comfy`], column widths from [`visible_width`].
-    fn write_aligned(&self, w: &mut impl std::io::Write) -> std::io::Result<()> {
+    /// Write the table: one space of padding around every cell, no trailing space (the
+    /// layout of [`Table::write_comfy`], column widths from [`visible_width`]).
+    pub fn write(&self, w: &mut impl std::io::Write) -> std::io::Result<()> {
         let columns = self.header.len();
         let rows: Vec<&Vec<String>> = std::iter::once(&self.header).chain(&self.rows).collect();
         let cell_widths: Vec<Vec<usize>> = rows
@@ -167,7 +163,7 @@ mod tests {
             }
             let (mut comfy, mut aligned) = (Vec::new(), Vec::new());
             t.write_comfy(&mut comfy).unwrap();
-            t.write_aligned(&mut aligned).unwrap();
+            t.write(&mut aligned).unwrap();
             assert_eq!(
                 String::from_utf8(comfy).unwrap(),
                 String::from_utf8(aligned).unwrap(),

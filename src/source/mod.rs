@@ -15,27 +15,40 @@ const MINIDUMP_MAGIC_LE: &[u8; 4] = b"MDMP";
 /// A big-endian minidump starts with the magic byte-swapped.
 const MINIDUMP_MAGIC_BE: &[u8; 4] = b"PMDM";
 
-/// Why an input path cannot be opened. Each variant names the path.
-#[derive(Debug, thiserror::Error)]
+/// Why an input path cannot be opened. Each variant names the path; its message is
+/// `PATH: REASON` ([`InputError::reason`] without the path).
+#[derive(Debug)]
 pub enum InputError {
-    #[error("{}: no such file or directory", .0.display())]
     NotFound(PathBuf),
-    #[error("{}: cannot read: {source}", .path.display())]
     Io {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{}: is a directory, but neither a minidump nor a Crashpad database (no settings.dat, metadata, pending/, completed/, new/ or reports/)", .0.display())]
     Directory(PathBuf),
-    #[error("{}: is empty, not a minidump", .0.display())]
     Empty(PathBuf),
-    #[error("{}: not a minidump (no MDMP signature{})", .path.display(), describe_start(.start))]
-    NotMinidump { path: PathBuf, start: Vec<u8> },
-    #[error("{}: not a readable minidump: {reason}", .path.display())]
-    Corrupt { path: PathBuf, reason: String },
+    NotMinidump {
+        path: PathBuf,
+        start: Vec<u8>,
+    },
+    Corrupt {
+        path: PathBuf,
+        reason: String,
+    },
 }
 
 impl InputError {
+    /// The path the error is about.
+    pub fn path(&self) -> &Path {
+        match self {
+            InputError::NotFound(path) | InputError::Directory(path) | InputError::Empty(path) => {
+                path
+            }
+            InputError::Io { path, .. }
+            | InputError::NotMinidump { path, .. }
+            | InputError::Corrupt { path, .. } => path,
+        }
+    }
+
     /// What is wrong, without the path (for a report that already names the file).
     pub fn reason(&self) -> String {
         match self {
@@ -53,6 +66,21 @@ impl InputError {
                 )
             }
             InputError::Corrupt { reason, .. } => format!("not a readable minidump: {reason}"),
+        }
+    }
+}
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path().display(), self.reason())
+    }
+}
+
+impl std::error::Error for InputError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            InputError::Io { source, .. } => Some(source),
+            _ => None,
         }
     }
 }
@@ -136,25 +164,18 @@ mod tests {
     #[test]
     fn the_reason_is_the_message_without_its_path() {
         let path = PathBuf::from("d/x.dmp");
-        for e in [
-            InputError::NotFound(path.clone()),
-            InputError::Io {
-                path: path.clone(),
-                source: std::io::Error::other("boom"),
-            },
-            InputError::Directory(path.clone()),
-            InputError::Empty(path.clone()),
-            InputError::NotMinidump {
-                path: path.clone(),
-                start: b"PK".to_vec(),
-            },
-            InputError::Corrupt {
-                path: path.clone(),
-                reason: "short: header".into(),
-            },
-        ] {
-            assert_eq!(e.to_string(), format!("d/x.dmp: {}", e.reason()));
-        }
+        let io = InputError::Io {
+            path: path.clone(),
+            source: std::io::Error::other("boom"),
+        };
+        assert_eq!(io.reason(), "cannot read: boom");
+        assert_eq!(io.to_string(), "d/x.dmp: cannot read: boom");
+        let corrupt = InputError::Corrupt {
+            path,
+            reason: "short: header".into(),
+        };
+        assert_eq!(corrupt.reason(), "not a readable minidump: short: header");
+        assert_eq!(corrupt.path(), Path::new("d/x.dmp"));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! Views (`render`) take the results; nothing here formats text for a person.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use minidump_processor::ProcessState;
 
@@ -158,43 +159,59 @@ pub fn analyze_with(report: Report, walker: &Walker, split: bool) -> Analysis {
         return Analysis::new(report, walked, inventory, findings);
     }
     // The scan is the longer part: it starts at once on this thread, the walk on a new
-    // one (whose start-up then delays only the walk), and the walking thread helps the
-    // scan once its walk is done.
-    let helpers = pii::Helpers::default();
-    let (walked, (inventory, findings)) = std::thread::scope(|scope| {
-        let walk = scope.spawn(|| {
+    // one placed on another CPU (see `cpu`), and the walking thread helps the scan once
+    // its walk is done.
+    let mut report = Arc::new(report);
+    let helpers = Arc::new(pii::Helpers::default());
+    let walk = {
+        let (report, helpers, walker) = (Arc::clone(&report), Arc::clone(&helpers), walker.clone());
+        crate::cpu::spawn_beside(move || {
             let walked = walker.walk_until(&report, deadline);
             helpers.help();
             walked
-        });
-        let scanned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            // However the scan ends, a helper waiting for work is let go.
-            struct Close<'a>(&'a pii::Helpers);
-            impl Drop for Close<'_> {
-                fn drop(&mut self) {
-                    self.0.close();
-                }
+        })
+    };
+    let scanned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        // However the scan ends, a helper waiting for work is let go.
+        struct Close<'a>(&'a pii::Helpers);
+        impl Drop for Close<'_> {
+            fn drop(&mut self) {
+                self.0.close();
             }
-            let _close = Close(&helpers);
-            let mut inventory = disclosure::inventory(&report);
-            let release = |offset, len| report.release(offset, len);
-            let map = report.shared_bytes();
-            let findings = pii::scan_shared(&mut inventory, map, &release, deadline, &helpers);
-            joined(inventory, findings)
-        }))
-        .unwrap_or_else(|_| {
-            let mut inv = Inventory::default();
-            inv.problems
-                .push(Problem::Unreadable("the privacy scan failed".to_string()));
-            (inv, Findings::default())
-        });
-        let walked = walk.join().unwrap_or_else(|_| {
+        }
+        let _close = Close(&helpers);
+        let mut inventory = disclosure::inventory(&report);
+        let release = |offset, len| report.release(offset, len);
+        let map = report.shared_bytes();
+        let findings = pii::scan_shared(&mut inventory, map, &release, deadline, &helpers);
+        joined(inventory, findings)
+    }))
+    .unwrap_or_else(|_| {
+        let mut inv = Inventory::default();
+        inv.problems
+            .push(Problem::Unreadable("the privacy scan failed".to_string()));
+        (inv, Findings::default())
+    });
+    let walked = match walk {
+        Ok(walk) => walk.join().unwrap_or_else(|_| {
             Err(Problem::Unreadable(
                 "the stackwalk failed (the stack walker crashed on this dump)".to_string(),
             ))
-        });
-        (walked, scanned)
-    });
+        }),
+        // No thread to walk on: walk here, after the scan.
+        Err(_) => walker.walk_until(&report, deadline),
+    };
+    // The walking thread let go of the report when it ended.
+    let report = loop {
+        match Arc::try_unwrap(report) {
+            Ok(report) => break report,
+            Err(shared) => {
+                report = shared;
+                std::thread::yield_now();
+            }
+        }
+    };
+    let (inventory, findings) = scanned;
     Analysis::new(report, walked, inventory, findings)
 }
 

@@ -64,6 +64,7 @@ pub fn walk(report: &Report, config: &SymbolConfig) -> Result<ProcessState, Prob
 
 /// A symbolizer shared by many walks (the reports of one database), so that each
 /// symbol file is read and parsed once, and the time budget of each report.
+#[derive(Clone)]
 pub struct Walker {
     symbolizer: Arc<Symbolizer>,
     budget: Option<Budget>,

@@ -1,5 +1,6 @@
 //! Hand-written matchers for the digit-shaped rules (IPv4, US SSN, payment card, UK
-//! National Insurance number).
+//! National Insurance number, numeric uid) and for the user name in a home path, which
+//! almost every dump holds.
 //!
 //! Each one implements exactly its rule's pattern (leftmost-first, non-overlapping, ASCII
 //! `\b`), which stays in the rule table as the specification; a test checks the two agree.
@@ -210,10 +211,193 @@ pub fn numeric_uid(t: &[u8], out: &mut Vec<(usize, usize)>) {
     }
 }
 
+/// A byte of a user name in a path: `[^/\\\s:*?"<>|%]` (ASCII `\s`; any byte over
+/// 0x7f).
+fn name_byte(b: u8) -> bool {
+    !matches!(
+        b,
+        b'/' | b'\\' | b':' | b'*' | b'?' | b'"' | b'<' | b'>' | b'|' | b'%'
+    ) && !b.is_ascii_whitespace() // which leaves out the vertical tab, as \s does not
+        && b != 0x0b
+}
+
+/// The end of the run of name bytes from `i`.
+fn name_run(t: &[u8], i: usize) -> usize {
+    i + t[i.min(t.len())..]
+        .iter()
+        .take_while(|&&b| name_byte(b))
+        .count()
+}
+
+fn at(t: &[u8], i: usize, lit: &[u8]) -> Option<usize> {
+    t.get(i..)?.starts_with(lit).then_some(i + lit.len())
+}
+
+/// `[\\/]|%2f|%5c` at `i` (`slash`: `/` too, else only `\`), its end.
+fn separator(t: &[u8], i: usize, slash: bool) -> Option<usize> {
+    match t.get(i)? {
+        b'\\' => Some(i + 1),
+        b'/' if slash => Some(i + 1),
+        b'%' => at(t, i, b"%2f")
+            .filter(|_| slash)
+            .or_else(|| at(t, i, b"%5c")),
+        _ => None,
+    }
+}
+
+/// The name after a home-directory prefix ending at `p`: words joined by single spaces
+/// up to a separator (`end`, its end), else the first word alone. Returns the name's
+/// span and where the match ends. A word is a whole run of name bytes (the pattern's
+/// runs end only where a byte outside the class stands), so the regex's backtracking
+/// comes down to this.
+fn user_name(
+    t: &[u8],
+    p: usize,
+    end: impl Fn(&[u8], usize) -> Option<usize>,
+) -> Option<((usize, usize), usize)> {
+    let first = name_run(t, p);
+    if first == p {
+        return None;
+    }
+    let (mut e, mut words) = (first, 1);
+    while t.get(e) == Some(&b' ') && t.get(e + 1).is_some_and(|&b| name_byte(b)) {
+        e = name_run(t, e + 1);
+        words += 1;
+    }
+    if words > 1 {
+        if let Some(stop) = end(t, e) {
+            return Some(((p, e), stop));
+        }
+    }
+    Some(((p, first), first))
+}
+
+/// The `user-path` rule's match starting at `s` in lowered text: its value and its end.
+fn user_path_at(t: &[u8], s: usize) -> Option<((usize, usize), usize)> {
+    // (?:/|%2f)(?:home|users)(?:/|%2f) | documents and settings(?:[\\/]|%2f|%5c) |
+    // \bdocume~1[\\/], then a name ending at [\\/], %2f or %5c.
+    let slash = |t: &[u8], i| match t.get(i) {
+        Some(b'/') => Some(i + 1),
+        _ => at(t, i, b"%2f"),
+    };
+    let unix = slash(t, s)
+        .and_then(|a| at(t, a, b"home").or_else(|| at(t, a, b"users")))
+        .and_then(|b| slash(t, b));
+    let windows = || {
+        at(t, s, b"documents and settings")
+            .and_then(|a| separator(t, a, true))
+            .or_else(|| {
+                let boundary = s == 0 || !word(t[s - 1]);
+                at(t, s, b"docume~1")
+                    .filter(|_| boundary)
+                    .and_then(|a| match t.get(a) {
+                        Some(b'/' | b'\\') => Some(a + 1),
+                        _ => None,
+                    })
+            })
+    };
+    if let Some(p) = unix.or_else(windows) {
+        return user_name(t, p, |t, i| separator(t, i, true));
+    }
+    // (?:\\\\?|%5c)users(?:\\\\?|%5c), then a name ending at \, %5c or the end.
+    // `\\\\?` takes two backslashes when there are two (giving one back cannot help:
+    // "users" cannot start with a backslash).
+    let backslashes = |t: &[u8], i: usize| match t.get(i) {
+        Some(b'\\') if t.get(i + 1) == Some(&b'\\') => Some(i + 2),
+        Some(b'\\') => Some(i + 1),
+        _ => at(t, i, b"%5c"),
+    };
+    let b = at(t, backslashes(t, s)?, b"users")?;
+    let p = backslashes(t, b)?;
+    user_name(t, p, |t, i| match t.get(i) {
+        None => Some(i),
+        Some(b'\\') => Some(i + 1),
+        _ => at(t, i, b"%5c"),
+    })
+}
+
+/// The `user-path` rule (see its pattern), on text lowered to ASCII lower case: the
+/// value is the first capture group that took part.
+pub fn user_path(t: &[u8], out: &mut Vec<(usize, usize)>) {
+    let mut i = 0;
+    while i < t.len() {
+        if matches!(t[i], b'/' | b'\\' | b'%' | b'd') {
+            if let Some((value, end)) = user_path_at(t, i) {
+                out.push(value);
+                i = end;
+                continue;
+            }
+        }
+        i += 1;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::rules::RULES;
     use super::*;
+
+    /// The user-path scanner finds what its pattern finds, on texts made at random from
+    /// the pieces the pattern cares about (a fixed seed: the same texts every run).
+    #[test]
+    fn user_path_agrees_with_its_pattern_on_random_texts() {
+        let rule = RULES.iter().find(|r| r.id == "user-path").unwrap();
+        let re = regex::bytes::RegexBuilder::new(rule.pattern)
+            .unicode(false)
+            .build()
+            .unwrap();
+        let pieces: &[&[u8]] = &[
+            b"/",
+            b"\\",
+            b"\\\\",
+            b"%2f",
+            b"%5c",
+            b"%",
+            b"home",
+            b"users",
+            b"user",
+            b"documents and settings",
+            b"docume~1",
+            b"x",
+            b"a",
+            b"bob",
+            b"jane doe",
+            b" ",
+            b"  ",
+            b":",
+            b"|",
+            b"*",
+            b"\x0b",
+            b"\t",
+            b"\xc3\xa9",
+            b"_",
+            b".",
+            b"c:",
+            b"2f",
+            b"-",
+        ];
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..40_000 {
+            let len = 1 + next(12);
+            let text: Vec<u8> = (0..len)
+                .flat_map(|_| pieces[next(pieces.len())].to_vec())
+                .collect();
+            let want: Vec<(usize, usize)> = re
+                .captures_iter(&text)
+                .filter_map(|c| (1..c.len()).find_map(|g| c.get(g)))
+                .map(|m| (m.start(), m.end()))
+                .collect();
+            let mut got = Vec::new();
+            user_path(&text, &mut got);
+            assert_eq!(got, want, "on {:?}", String::from_utf8_lossy(&text));
+        }
+    }
 
     /// Each scanner finds exactly what its rule's pattern finds.
     #[test]
@@ -236,6 +420,9 @@ mod tests {
             "xuid: 1000 /run/user/1000",
             "uid:1000",
             "uid:    99999 /run/user/0",
+            "c:\\users\\jane doe\\appdata c:\\\\users\\\\bob /home/alice/x %2fhome%2fcarol%2f",
+            "\\device\\harddiskvolume3\\users\\jane doe c:\\documents and settings\\ann lee\\x",
+            "/users/a b/c /users/a b c /home/a  b/ xdocume~1\\no docume~1/yes %5cusers%5cbob",
         ];
         for (id, scanner) in [
             ("ipv4", ipv4 as fn(&[u8], &mut Vec<(usize, usize)>)),
@@ -243,6 +430,7 @@ mod tests {
             ("payment-card", payment_card),
             ("uk-nino", uk_nino),
             ("numeric-uid", numeric_uid),
+            ("user-path", user_path),
         ] {
             let i = RULES.iter().position(|r| r.id == id).unwrap();
             for text in texts {
@@ -253,7 +441,10 @@ mod tests {
                 let group = RULES[i].group;
                 let want: Vec<(usize, usize)> = re
                     .captures_iter(text.as_bytes())
-                    .filter_map(|c| c.get(group))
+                    .filter_map(|c| match group {
+                        super::super::rules::ANY => (1..c.len()).find_map(|g| c.get(g)),
+                        g => c.get(g),
+                    })
                     .map(|m| (m.start(), m.end()))
                     .collect();
                 let mut got = Vec::new();

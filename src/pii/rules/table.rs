@@ -346,7 +346,7 @@ pub const RULES: &[Rule] = &[
         pattern: r#"(?:(?:/|%2f)(?:home|users)(?:/|%2f)|documents and settings(?:[\\/]|%2f|%5c)|\bdocume~1[\\/])(?:((?:[^/\\\s:*?"<>|%]+ )+[^/\\\s:*?"<>|%]+)(?:[\\/]|%2f|%5c)|([^/\\\s:*?"<>|%]+))|(?:\\\\?|%5c)users(?:\\\\?|%5c)(?:((?:[^/\\\s:*?"<>|%]+ )+[^/\\\s:*?"<>|%]+)(?:\\|%5c|$)|([^/\\\s:*?"<>|%]+))"#,
         group: ANY,
         folded: true,
-        scanner: None,
+        scanner: Some(crate::pii::scanners::user_path),
         may: |s| {
             (s.slash || s.backslash || s.has_ci("%2f") || s.has_ci("%5c"))
                 && (s.has("/home/")

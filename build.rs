@@ -11,6 +11,9 @@ use std::path::Path;
 
 use toml::{Table, Value};
 
+#[path = "build/literals.rs"]
+mod literals;
+
 fn read(path: &str) -> Table {
     println!("cargo:rerun-if-changed={path}");
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
@@ -141,6 +144,24 @@ fn prefixes(id: &str, pattern: &str) -> (Vec<Vec<u8>>, bool) {
     }
 }
 
+/// [`literals::required`] of `pattern`, as Rust code.
+fn required(id: &str, pattern: &str) -> String {
+    let hir = regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(pattern)
+        .unwrap_or_else(|e| panic!("{id}: {e}"));
+    let sets: Vec<String> = literals::required(&hir)
+        .iter()
+        .map(|set| {
+            let lits: Vec<String> = set.iter().map(|l| format!("&{l:?}")).collect();
+            format!("&[{}]", lits.join(", "))
+        })
+        .collect();
+    format!("&[{}]", sets.join(", "))
+}
+
 fn lit(s: &str) -> String {
     format!("{s:?}")
 }
@@ -170,6 +191,7 @@ fn allow_code(a: &Table) -> String {
 }
 
 fn main() {
+    println!("cargo:rerun-if-changed=build/literals.rs");
     let gitleaks = read("rules/upstream/gitleaks/gitleaks.toml");
     let noseyparker = read("rules/upstream/noseyparker/selected.toml");
     let policy = read("rules/upstream/policy.toml");
@@ -341,12 +363,13 @@ fn main() {
             .map_or("None".to_string(), |s| format!("Some({s})"));
         let _ = writeln!(
             out,
-            "    Upstream {{ id: {}, origin: {}, description: {}, pattern: {}, min_len: {}, prefixes: &[{}], boundary: {}, keywords: {}, entropy: {:?}, group: {group}, allows: &[{}], severity: {severity}, severity_reason: {}, test_key: {test_key}, examples: {}, negatives: {} }},",
+            "    Upstream {{ id: {}, origin: {}, description: {}, pattern: {}, min_len: {}, required: {}, prefixes: &[{}], boundary: {}, keywords: {}, entropy: {:?}, group: {group}, allows: &[{}], severity: {severity}, severity_reason: {}, test_key: {test_key}, examples: {}, negatives: {} }},",
             lit(&r.id),
             r.origin,
             lit(&r.description),
             lit(&r.pattern),
             min_len(&r.id, &r.pattern),
+            required(&r.id, &r.pattern),
             prefix
                 .0
                 .iter()

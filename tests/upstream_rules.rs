@@ -261,6 +261,52 @@ fn found_as(rule: &Upstream, ids: &[&str]) -> bool {
     })
 }
 
+/// The literals each rule requires (`Upstream::required`, from `build/literals.rs`) are in
+/// every text its pattern makes: 100 texts a rule, alternatives taken at random, kept
+/// when the pattern matches them whole. A missing literal would make crashscope skip a
+/// rule's regex where it matches.
+#[test]
+fn every_text_a_pattern_makes_holds_the_literals_it_requires() {
+    let mut wrong = Vec::new();
+    let mut checked = 0;
+    for (n, rule) in UPSTREAM.iter().enumerate() {
+        let hir = regex_syntax::ParserBuilder::new()
+            .unicode(false)
+            .utf8(false)
+            .build()
+            .parse(rule.pattern)
+            .unwrap();
+        let re = regex::bytes::RegexBuilder::new(&format!("^(?:{})$", rule.pattern))
+            .unicode(false)
+            .build()
+            .unwrap();
+        let mut rng = Rng(0x2545_f491_4f6c_dd1d ^ n as u64);
+        for attempt in 0..100 {
+            let mut text = Vec::new();
+            generate(&hir, &mut rng, attempt % 2 == 0, &mut text);
+            if !re.is_match(&text) {
+                continue;
+            }
+            checked += 1;
+            let lower = text.to_ascii_lowercase();
+            for set in rule.required {
+                if !set.iter().any(|l| lower.windows(l.len()).any(|w| w == *l)) {
+                    wrong.push(format!(
+                        "{}: {:?} lacks {set:?}",
+                        rule.id,
+                        String::from_utf8_lossy(&text)
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        checked > 10_000,
+        "only {checked} texts matched their pattern"
+    );
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
 #[test]
 fn every_upstream_rule_finds_its_examples_in_three_shapes() {
     let mut missing = Vec::new();

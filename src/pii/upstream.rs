@@ -71,6 +71,9 @@ pub struct Upstream {
     pub pattern: &'static str,
     /// The fewest bytes a match takes (computed at build time).
     pub min_len: usize,
+    /// Sets of lower-case literals: a match holds one literal of each, ASCII case aside
+    /// (computed at build time by `build/literals.rs`).
+    pub required: &'static [&'static [&'static [u8]]],
     /// The literals every match starts with, case as written (none: not known), and
     /// whether a word boundary comes before them (computed at build time).
     pub prefixes: &'static [&'static [u8]],
@@ -266,6 +269,20 @@ fn starts_possible(rule: &Upstream, hay: &[u8], from: usize) -> bool {
     })
 }
 
+/// Whether `window` holds one literal of each of `rule`'s required sets, ASCII case
+/// aside (`lowered` is scratch space).
+fn holds_required(rule: &Upstream, window: &[u8], lowered: &mut Vec<u8>) -> bool {
+    if rule.required.is_empty() {
+        return true;
+    }
+    lowered.clear();
+    lowered.extend(window.iter().map(u8::to_ascii_lowercase));
+    rule.required.iter().all(|set| {
+        set.iter()
+            .any(|lit| memchr::memmem::find(lowered, lit).is_some())
+    })
+}
+
 /// Shannon entropy of `s`, in bits per byte.
 pub fn entropy(s: &[u8]) -> f64 {
     let mut counts = [0u32; 256];
@@ -388,6 +405,7 @@ pub fn find(text: &str, out: &mut Vec<(usize, usize, usize)>) {
         }
     });
     by_rule.sort_unstable_by_key(|(r, _)| *r);
+    let mut lowered = Vec::new();
     for (rule, mut windows) in by_rule {
         // In order and disjoint (hits come in order of position, but not every kind).
         windows.sort_unstable();
@@ -401,8 +419,11 @@ pub fn find(text: &str, out: &mut Vec<(usize, usize, usize)>) {
         let mut windows = merged;
         let rule = usize::from(rule);
         let r = &UPSTREAM[rule];
-        windows
-            .retain(|&(from, to)| to - from >= r.min_len && starts_possible(r, &hay[..to], from));
+        windows.retain(|&(from, to)| {
+            to - from >= r.min_len
+                && starts_possible(r, &hay[..to], from)
+                && holds_required(r, &hay[from..to], &mut lowered)
+        });
         if windows.is_empty() {
             continue;
         }

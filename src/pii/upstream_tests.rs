@@ -70,6 +70,37 @@ fn a_keyword_where_no_match_can_start_builds_no_regex() {
 }
 
 #[test]
+fn a_window_without_a_literal_the_pattern_needs_builds_no_regex() {
+    let odbc = UPSTREAM.iter().find(|r| r.id == "np.odbc.1").unwrap();
+    let sets: Vec<Vec<&str>> = odbc
+        .required
+        .iter()
+        .map(|set| {
+            set.iter()
+                .map(|l| std::str::from_utf8(l).unwrap())
+                .collect()
+        })
+        .collect();
+    assert!(sets.contains(&vec!["password", "pwd"]), "{sets:?}");
+    assert!(sets.contains(&vec![";"]), "{sets:?}");
+    let mut scratch = Vec::new();
+    // Every Linux environment holds the keyword `pwd`; the pattern needs much more.
+    assert!(!holds_required(odbc, b"PWD=/home/alice/src", &mut scratch));
+    let conn = b"Driver={SQL Server};Server=db;UID=app;PWD=hunter22;";
+    assert!(holds_required(odbc, conn, &mut scratch));
+    let mut found = Vec::new();
+    find(std::str::from_utf8(conn).unwrap(), &mut found);
+    assert!(
+        found
+            .iter()
+            .any(|&(r, s, e)| UPSTREAM[r].id == odbc.id && &conn[s..e] == b"hunter22"),
+        "{found:?}"
+    );
+    // Case does not matter, as in the pattern.
+    assert!(holds_required(odbc, b"uid=app; pwd=x", &mut scratch));
+}
+
+#[test]
 fn every_token_of_a_long_text_is_found_once() {
     // A megabyte of memory-like text: 1,000 tokens among keyword noise (`sk`, `ey`,
     // `s.` in words), windows far apart and close together.

@@ -11,6 +11,8 @@ use std::path::Path;
 
 use toml::{Table, Value};
 
+#[path = "build/dfas.rs"]
+mod dfas;
 #[path = "build/literals.rs"]
 mod literals;
 
@@ -192,6 +194,8 @@ fn allow_code(a: &Table) -> String {
 
 fn main() {
     println!("cargo:rerun-if-changed=build/literals.rs");
+    println!("cargo:rerun-if-changed=build/dfas.rs");
+    println!("cargo:rerun-if-changed=src/pii/rules/table.rs");
     let gitleaks = read("rules/upstream/gitleaks/gitleaks.toml");
     let noseyparker = read("rules/upstream/noseyparker/selected.toml");
     let policy = read("rules/upstream/policy.toml");
@@ -390,7 +394,15 @@ fn main() {
         let _ = writeln!(out, "    {e},");
     }
     let _ = writeln!(out, "];");
-    let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("upstream.rs");
+    let out_dir = std::env::var("OUT_DIR").unwrap();
+    let dest = Path::new(&out_dir).join("upstream.rs");
     std::fs::write(dest, out).expect("write upstream.rs");
+    let table = std::fs::read_to_string("src/pii/rules/table.rs").expect("read the rule table");
+    let upstream_patterns: Vec<String> = rules.iter().map(|r| r.pattern.clone()).collect();
+    dfas::write(
+        Path::new(&out_dir),
+        &dfas::own_patterns(&table),
+        &upstream_patterns,
+    );
     println!("cargo:rerun-if-changed=build.rs");
 }

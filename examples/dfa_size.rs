@@ -1,7 +1,14 @@
+//! How large each rule's DFA is, how long it takes to build, and how long reading it back
+//! takes (as `build/dfas.rs` and `pii::dfa` do): the numbers behind the build's size
+//! limit. Usage: cargo run --release --example dfa_size [LIMIT_KIB]
 use regex_automata::{dfa::dense, nfa::thompson, util::syntax};
 use std::time::Instant;
+
 fn main() {
-    let mut rows = Vec::new();
+    let limit_kib: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(128);
     let own = crashscope::pii::rules::RULES
         .iter()
         .filter(|r| r.scanner.is_none())
@@ -9,55 +16,44 @@ fn main() {
     let up = crashscope::pii::upstream::UPSTREAM
         .iter()
         .map(|r| (r.id, r.pattern));
-    for (id, p) in own.chain(up) {
+    let mut rows = Vec::new();
+    for (id, pattern) in own.chain(up) {
         let t = Instant::now();
-        let b = dense::Builder::new()
+        let built = dense::Builder::new()
             .syntax(syntax::Config::new().unicode(false).utf8(false))
             .thompson(thompson::Config::new().utf8(false))
             .configure(
                 dense::Config::new()
-                    .minimize(false)
-                    .dfa_size_limit(Some(4 << 20))
-                    .determinize_size_limit(Some(16 << 20))
-                    .start_kind(regex_automata::dfa::StartKind::Unanchored),
+                    .start_kind(regex_automata::dfa::StartKind::Unanchored)
+                    .dfa_size_limit(Some(limit_kib << 10))
+                    .determinize_size_limit(Some(1 << 20)),
             )
-            .build(p);
-        let us = t.elapsed().as_micros();
-        match b {
-            Ok(d) => {
-                let (bytes, _) = d.to_bytes_little_endian();
-                rows.push((bytes.len(), us, id.to_string()));
-            }
-            Err(e) => rows.push((usize::MAX, us, format!("{id} ERR {e}"))),
-        }
+            .build(pattern);
+        let build_us = t.elapsed().as_micros();
+        let Ok(dfa) = built else {
+            rows.push((None, build_us, 0, id));
+            continue;
+        };
+        let (bytes, pad) = dfa.to_bytes_little_endian();
+        let t = Instant::now();
+        dense::DFA::from_bytes(&bytes[pad..]).expect("reads back");
+        let read_ns = t.elapsed().as_nanos();
+        rows.push((Some(bytes.len() - pad), build_us, read_ns, id));
     }
     rows.sort();
-    let total: usize = rows.iter().filter(|r| r.0 != usize::MAX).map(|r| r.0).sum();
-    let tt: u128 = rows.iter().map(|r| r.1).sum();
-    for r in rows.iter() {
-        if !r.2.starts_with("gitleaks.") && !r.2.starts_with("np.")
-            || r.2.contains("odbc")
-            || r.2.contains("twilio")
-            || r.2.contains("lob-pub")
-            || r.2.contains("harness")
-        {
-            println!("{:>10} {:>8}us {}", r.0, r.1, r.2);
+    for (size, build_us, read_ns, id) in &rows {
+        match size {
+            Some(n) => println!("{n:>9} B  built {build_us:>6} us  read {read_ns:>7} ns  {id}"),
+            None => println!("  over {limit_kib} KiB  ({build_us} us)  {id}"),
         }
     }
-    let under = |n: usize| rows.iter().filter(|r| r.0 <= n).count();
+    let kept: Vec<usize> = rows.iter().filter_map(|r| r.0).collect();
+    let build: u128 = rows.iter().map(|r| r.1).sum();
     println!(
-        "total {} bytes, {} us, {} rules; <=16K {}, <=64K {}, <=256K {}",
-        total,
-        tt,
+        "{} of {} rules kept, {} bytes in all; building all took {} ms",
+        kept.len(),
         rows.len(),
-        under(16 << 10),
-        under(64 << 10),
-        under(256 << 10)
-    );
-    let sum_under = |n: usize| rows.iter().filter(|r| r.0 <= n).map(|r| r.0).sum::<usize>();
-    println!(
-        "bytes of <=64K: {}, <=256K: {}",
-        sum_under(64 << 10),
-        sum_under(256 << 10)
+        kept.iter().sum::<usize>(),
+        build / 1000
     );
 }

@@ -20,6 +20,7 @@ mod pii;
 mod planted_services;
 mod protocol_shapes;
 mod real_world;
+mod rule_dfas;
 mod scale;
 mod scrub;
 mod show;

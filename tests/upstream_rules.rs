@@ -17,17 +17,17 @@ use crashscope::report::RegionKind;
 use regex_syntax::hir::{Class, Hir, HirKind};
 
 /// A small deterministic generator (xorshift).
-struct Rng(u64);
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
         self.0
     }
 
-    fn below(&mut self, n: usize) -> usize {
+    pub(crate) fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
 }
@@ -74,7 +74,7 @@ fn class_bytes(class: &Class, dots: bool) -> Vec<u8> {
     }
 }
 
-fn generate(hir: &Hir, rng: &mut Rng, dots: bool, out: &mut Vec<u8>) {
+pub(crate) fn generate(hir: &Hir, rng: &mut Rng, dots: bool, out: &mut Vec<u8>) {
     match hir.kind() {
         HirKind::Empty | HirKind::Look(_) => {}
         HirKind::Literal(l) => out.extend_from_slice(&l.0),

@@ -11,6 +11,7 @@
 //! It knows nothing about terminals: findings carry values, byte ranges and fingerprints;
 //! `render` decides how to show them.
 
+pub mod dfa;
 pub mod keys;
 pub mod memory;
 mod protocols;

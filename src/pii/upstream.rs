@@ -423,6 +423,7 @@ pub fn find(text: &str, out: &mut Vec<(usize, usize, usize)>) {
             to - from >= r.min_len
                 && starts_possible(r, &hay[..to], from)
                 && holds_required(r, &hay[from..to], &mut lowered)
+                && super::dfa::upstream_matches(rule, hay, from..to) != Some(false)
         });
         if windows.is_empty() {
             continue;

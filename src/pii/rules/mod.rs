@@ -207,6 +207,10 @@ pub fn find(i: usize, text: &Text<'_>, out: &mut Vec<(usize, usize)>) {
     } else {
         text.raw.as_bytes()
     };
+    // A rule whose DFA finds no match here needs no regex (nor its build).
+    if rule.scanner.is_none() && super::dfa::own_matches(i, hay) == Some(false) {
+        return;
+    }
     match rule.scanner {
         Some(scan) => scan(hay, out),
         None if rule.group == 0 => {

@@ -1,6 +1,7 @@
 //! Hand-written matchers for the digit-shaped rules (IPv4, US SSN, payment card, UK
-//! National Insurance number, numeric uid) and for the user name in a home path, which
-//! almost every dump holds.
+//! National Insurance number, numeric uid), for the user name in a home path, which
+//! almost every dump holds, and for the Google API key (in every Chromium-based app),
+//! whose DFA would be megabytes.
 //!
 //! Each one implements exactly its rule's pattern (leftmost-first, non-overlapping, ASCII
 //! `\b`), which stays in the rule table as the specification; a test checks the two agree.
@@ -211,6 +212,26 @@ pub fn numeric_uid(t: &[u8], out: &mut Vec<(usize, usize)>) {
     }
 }
 
+/// `\bAIza[0-9A-Za-z_-]{35}\b` (a Google API key; its DFA would be megabytes).
+pub fn google_api_key(t: &[u8], out: &mut Vec<(usize, usize)>) {
+    let mut from = 0;
+    while let Some(k) = memchr::memmem::find(&t[from..], b"AIza") {
+        let s = from + k;
+        let e = s + 39;
+        let body = t.get(s + 4..e);
+        let key = starts_word(t, s)
+            && body.is_some_and(|b| b.iter().all(|&c| word(c) || c == b'-'))
+            // `\b` after the last byte: a word byte on exactly one side.
+            && word(t[e - 1]) != t.get(e).is_some_and(|&c| word(c));
+        if key {
+            out.push((s, e));
+            from = e;
+        } else {
+            from = s + 1;
+        }
+    }
+}
+
 /// A byte of a user name in a path: `[^/\\\s:*?"<>|%]` (ASCII `\s`; any byte over
 /// 0x7f).
 fn name_byte(b: u8) -> bool {
@@ -333,124 +354,5 @@ pub fn user_path(t: &[u8], out: &mut Vec<(usize, usize)>) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::super::rules::RULES;
-    use super::*;
-
-    /// The user-path scanner finds what its pattern finds, on texts made at random from
-    /// the pieces the pattern cares about (a fixed seed: the same texts every run).
-    #[test]
-    fn user_path_agrees_with_its_pattern_on_random_texts() {
-        let rule = RULES.iter().find(|r| r.id == "user-path").unwrap();
-        let re = regex::bytes::RegexBuilder::new(rule.pattern)
-            .unicode(false)
-            .build()
-            .unwrap();
-        let pieces: &[&[u8]] = &[
-            b"/",
-            b"\\",
-            b"\\\\",
-            b"%2f",
-            b"%5c",
-            b"%",
-            b"home",
-            b"users",
-            b"user",
-            b"documents and settings",
-            b"docume~1",
-            b"x",
-            b"a",
-            b"bob",
-            b"jane doe",
-            b" ",
-            b"  ",
-            b":",
-            b"|",
-            b"*",
-            b"\x0b",
-            b"\t",
-            b"\xc3\xa9",
-            b"_",
-            b".",
-            b"c:",
-            b"2f",
-            b"-",
-        ];
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
-        for _ in 0..40_000 {
-            let len = 1 + next(12);
-            let text: Vec<u8> = (0..len)
-                .flat_map(|_| pieces[next(pieces.len())].to_vec())
-                .collect();
-            let want: Vec<(usize, usize)> = re
-                .captures_iter(&text)
-                .filter_map(|c| (1..c.len()).find_map(|g| c.get(g)))
-                .map(|m| (m.start(), m.end()))
-                .collect();
-            let mut got = Vec::new();
-            user_path(&text, &mut got);
-            assert_eq!(got, want, "on {:?}", String::from_utf8_lossy(&text));
-        }
-    }
-
-    /// Each scanner finds exactly what its rule's pattern finds.
-    #[test]
-    fn scanners_agree_with_their_patterns() {
-        let texts = [
-            "ip 203.0.113.45; 10.0.0.1 and 1.2.3.4.5 v1.2.3.4 256.1.1.1 1.2.3.256 01.002.3.4 x1.2.3.4",
-            "255.255.255.255 249.250.251.252 300.1.1.1 1.1.1.1a 9.9.9.9_ 127.0.0.1:80 1.2.3.2555",
-            "ssn 123-45-6789, 123-45-67890, a123-45-6789, 000-00-0000 12-345-6789 123-45-6789x",
-            "card 4111 1111 1111 1111 and 4111111111111111 and 5500-0000-0000-0004 end",
-            "4111 1111 1111 1111 2222 3333 44 and 41111111111111111111111 and 6011 0000 0000 0004x",
-            "37828224631000 3 4111  1111 1111 1111 4111--1111 4111-1111-1111-111 7111111111111111",
-            "",
-            "1",
-            "4111 1111 1111 1111",
-            "nino AB 12 34 56 C, AB123456D; AB123456E xAB123456C AB 123456 C AB12 34 56 D1",
-            "QQ 12 34 56 A, AB  12 34 56 C ab123456c AB 12 34 56C AB12 34 56 A_ ZZ999999A",
-            "AB 12 34 5 C AB 12 34 56  C A 12 34 56 C AB1234567C NH123456B",
-            "uid:\t1000\t1000\t1000\t1000",
-            "uid: 12 /run/user/1000/bus /run/user/12 /run/user/12345678901 /run/user/4242x /run/user//run/user/777",
-            "xuid: 1000 /run/user/1000",
-            "uid:1000",
-            "uid:    99999 /run/user/0",
-            "c:\\users\\jane doe\\appdata c:\\\\users\\\\bob /home/alice/x %2fhome%2fcarol%2f",
-            "\\device\\harddiskvolume3\\users\\jane doe c:\\documents and settings\\ann lee\\x",
-            "/users/a b/c /users/a b c /home/a  b/ xdocume~1\\no docume~1/yes %5cusers%5cbob",
-        ];
-        for (id, scanner) in [
-            ("ipv4", ipv4 as fn(&[u8], &mut Vec<(usize, usize)>)),
-            ("us-ssn", us_ssn),
-            ("payment-card", payment_card),
-            ("uk-nino", uk_nino),
-            ("numeric-uid", numeric_uid),
-            ("user-path", user_path),
-        ] {
-            let i = RULES.iter().position(|r| r.id == id).unwrap();
-            for text in texts {
-                let re = regex::bytes::RegexBuilder::new(RULES[i].pattern)
-                    .unicode(false)
-                    .build()
-                    .unwrap();
-                let group = RULES[i].group;
-                let want: Vec<(usize, usize)> = re
-                    .captures_iter(text.as_bytes())
-                    .filter_map(|c| match group {
-                        super::super::rules::ANY => (1..c.len()).find_map(|g| c.get(g)),
-                        g => c.get(g),
-                    })
-                    .map(|m| (m.start(), m.end()))
-                    .collect();
-                let mut got = Vec::new();
-                scanner(text.as_bytes(), &mut got);
-                assert_eq!(got, want, "{id} on {text:?}");
-            }
-        }
-    }
-}
+#[path = "scanners_tests.rs"]
+mod tests;

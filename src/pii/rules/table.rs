@@ -112,7 +112,7 @@ pub const RULES: &[Rule] = &[
         pattern: r"\bAIza[0-9A-Za-z_-]{35}\b",
         group: 0,
         folded: false,
-        scanner: None,
+        scanner: Some(crate::pii::scanners::google_api_key),
         may: |s| s.len() >= 39 && s.has("AIza"),
         validator: None,
     },

@@ -2,7 +2,9 @@
 //! DFA tells whether a rule can match a text at all, with nothing compiled, so the
 //! rule's regex (which yields the value's capture group) is built only for a text it
 //! matches. Building a regex costs 10–70 µs warm and several times that as the first
-//! build of a run; most texts that get past a rule's cheap checks hold no match.
+//! build of a run; most texts that get past a rule's cheap checks hold no match. A rule
+//! whose value is its whole match also gets the reverse DFA, which finds where each
+//! match starts: it needs no regex at all.
 //!
 //! Only patterns whose DFA stays small are done (a pattern such as `[\w.-]{0,50}?` before
 //! a keyword grows to megabytes); the rest are built at run time as before.
@@ -16,10 +18,18 @@ use regex_automata::util::syntax;
 /// The largest DFA kept, in bytes.
 const MAX_DFA: usize = 128 << 10;
 
-/// The `(id, pattern)` of every rule of crashscope's own table, read from its source
-/// (the library's tests check the list against the table itself).
-pub fn own_patterns(table: &str) -> Vec<(String, String)> {
-    let mut out = Vec::new();
+/// One rule of crashscope's own table, as read from its source.
+pub struct Own {
+    pub id: String,
+    pub pattern: String,
+    /// Its value is the whole match (`group: 0`).
+    pub whole: bool,
+}
+
+/// Every rule of crashscope's own table, read from its source (the library's tests check
+/// the list against the table itself).
+pub fn own_patterns(table: &str) -> Vec<Own> {
+    let mut out: Vec<Own> = Vec::new();
     let mut id = None;
     for line in table.lines() {
         let line = line.trim();
@@ -28,7 +38,16 @@ pub fn own_patterns(table: &str) -> Vec<(String, String)> {
         } else if let Some(rest) = line.strip_prefix("pattern: ") {
             let pattern =
                 raw_string(rest).unwrap_or_else(|| panic!("pattern not a raw string: {line}"));
-            out.push((id.take().expect("an id before each pattern"), pattern));
+            let id = id.take().expect("an id before each pattern");
+            out.push(Own {
+                id,
+                pattern,
+                whole: false,
+            });
+        } else if line == "group: 0," {
+            if let Some(last) = out.last_mut() {
+                last.whole = true;
+            }
         }
     }
     out
@@ -46,17 +65,26 @@ fn raw_string(s: &str) -> Option<String> {
 }
 
 /// The DFA of `pattern` as crashscope runs its regexes (bytes, ASCII classes), serialized
-/// for the target, or `None` when it is larger than [`MAX_DFA`].
-fn dfa(pattern: &str, big_endian: bool) -> Option<Vec<u8>> {
+/// for the target, or `None` when it is larger than [`MAX_DFA`]. `reverse`: the DFA that
+/// finds where a match starts from its end, configured as `regex_automata::dfa::regex`
+/// builds it.
+fn dfa(pattern: &str, big_endian: bool, reverse: bool) -> Option<Vec<u8>> {
+    let limits = dense::Config::new()
+        .dfa_size_limit(Some(MAX_DFA))
+        .determinize_size_limit(Some(1 << 20));
+    let config = if reverse {
+        limits
+            .prefilter(None)
+            .specialize_start_states(false)
+            .start_kind(StartKind::Anchored)
+            .match_kind(regex_automata::MatchKind::All)
+    } else {
+        limits.start_kind(StartKind::Unanchored)
+    };
     let dfa = dense::Builder::new()
         .syntax(syntax::Config::new().unicode(false).utf8(false))
-        .thompson(thompson::Config::new().utf8(false))
-        .configure(
-            dense::Config::new()
-                .start_kind(StartKind::Unanchored)
-                .dfa_size_limit(Some(MAX_DFA))
-                .determinize_size_limit(Some(1 << 20)),
-        )
+        .thompson(thompson::Config::new().utf8(false).reverse(reverse))
+        .configure(config)
         .build(pattern)
         .ok()?;
     let (bytes, pad) = if big_endian {
@@ -69,12 +97,12 @@ fn dfa(pattern: &str, big_endian: bool) -> Option<Vec<u8>> {
 }
 
 /// Writes `dfas.bin` (every DFA, each at an offset that is a multiple of 8) and
-/// `dfas.rs` (where each rule's DFA is) into `out_dir`.
-pub fn write(out_dir: &std::path::Path, own: &[(String, String)], upstream: &[String]) {
+/// `dfas.rs` (where each rule's DFAs are) into `out_dir`.
+pub fn write(out_dir: &std::path::Path, own: &[Own], upstream: &[String]) {
     let big_endian = std::env::var("CARGO_CFG_TARGET_ENDIAN").is_ok_and(|e| e == "big");
     let mut blob = Vec::new();
-    let mut place = |pattern: &str| -> (usize, usize) {
-        match dfa(pattern, big_endian) {
+    let mut place = |pattern: &str, reverse: bool| -> (usize, usize) {
+        match dfa(pattern, big_endian, reverse) {
             Some(bytes) => {
                 while blob.len() % 8 != 0 {
                     blob.push(0);
@@ -86,17 +114,29 @@ pub fn write(out_dir: &std::path::Path, own: &[(String, String)], upstream: &[St
             None => (0, 0),
         }
     };
-    let own_places: Vec<(usize, usize)> = own.iter().map(|(_, p)| place(p)).collect();
-    let upstream_places: Vec<(usize, usize)> = upstream.iter().map(|p| place(p)).collect();
+    let own_places: Vec<(usize, usize)> = own.iter().map(|r| place(&r.pattern, false)).collect();
+    let own_reverse: Vec<(usize, usize)> = own
+        .iter()
+        .zip(&own_places)
+        .map(|(r, forward)| match r.whole && forward.1 > 0 {
+            true => place(&r.pattern, true),
+            false => (0, 0),
+        })
+        .collect();
+    let upstream_places: Vec<(usize, usize)> = upstream.iter().map(|p| place(p, false)).collect();
     let mut code = String::new();
-    let _ = writeln!(code, "/// Generated by `build/dfas.rs`: `(id, pattern)` of the own rules as read from the table.");
+    let _ = writeln!(
+        code,
+        "/// Generated by `build/dfas.rs`: `(id, pattern)` of the own rules as read from the table."
+    );
     let _ = writeln!(code, "pub static OWN_PATTERNS: &[(&str, &str)] = &[");
-    for (id, pattern) in own {
-        let _ = writeln!(code, "    ({id:?}, {pattern:?}),");
+    for r in own {
+        let _ = writeln!(code, "    ({:?}, {:?}),", r.id, r.pattern);
     }
     let _ = writeln!(code, "];");
     for (name, places) in [
         ("OWN_DFAS", &own_places),
+        ("OWN_REVERSE_DFAS", &own_reverse),
         ("UPSTREAM_DFAS", &upstream_places),
     ] {
         let _ = writeln!(code, "/// `(offset, length)` in `DFAS` (length 0: no DFA).");

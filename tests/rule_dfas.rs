@@ -56,7 +56,7 @@ fn the_build_read_every_own_rule_and_its_pattern_from_the_table() {
 
 #[test]
 fn a_rule_s_dfa_finds_a_match_exactly_where_its_regex_does() {
-    let (own, upstream) = dfa::counts();
+    let (own, _, upstream) = dfa::counts();
     // Most rules have one (the rest, whose DFA would be large, are left to their regex).
     assert!(
         own >= 30 && upstream >= 60,
@@ -100,6 +100,40 @@ fn a_rule_s_dfa_finds_a_match_exactly_where_its_regex_does() {
     assert!(
         checked > 10_000 && matched > 3_000 && checked - matched > 2_000,
         "{checked} checked, {matched} matched"
+    );
+}
+
+/// A rule whose value is its whole match is found by its two DFAs alone: they find the
+/// same matches as its regex, left to right.
+#[test]
+fn a_rule_s_two_dfas_find_the_matches_its_regex_finds() {
+    let (_, reversed, _) = dfa::counts();
+    assert!(reversed >= 10, "{reversed} own rules with a reverse DFA");
+    let mut checked = 0;
+    let mut found = 0;
+    for (i, rule) in RULES.iter().enumerate() {
+        let re = regex(rule.pattern);
+        for text in texts(&parse(rule.pattern), 0x51_7cc1 ^ i as u64) {
+            let mut got = Vec::new();
+            if !dfa::own_find(i, &text, &mut got) {
+                break;
+            }
+            let want: Vec<(usize, usize)> =
+                re.find_iter(&text).map(|m| (m.start(), m.end())).collect();
+            assert_eq!(
+                got,
+                want,
+                "{} on {:?}",
+                rule.id,
+                String::from_utf8_lossy(&text)
+            );
+            checked += 1;
+            found += want.len();
+        }
+    }
+    assert!(
+        checked > 1_000 && found > 500,
+        "{checked} texts, {found} matches"
     );
 }
 

@@ -1,11 +1,12 @@
 //! Whether a rule can match a text at all, from its DFA built at build time
 //! (`build/dfas.rs`): nothing is compiled at run time, so a rule's regex is built only
-//! for a text its DFA says it matches. Rules whose DFA would be large have none (`None`
-//! here), and their regex decides.
+//! for a text its DFA says it matches. A rule whose value is its whole match also has a
+//! reverse DFA, and the two find its matches with no regex. Rules whose DFA would be
+//! large have none (`None` here), and their regex decides.
 
 use std::sync::OnceLock;
 
-use regex_automata::dfa::{dense::DFA, Automaton};
+use regex_automata::dfa::{dense::DFA, regex::Regex, Automaton};
 use regex_automata::Input;
 
 include!(concat!(env!("OUT_DIR"), "/dfas.rs"));
@@ -30,16 +31,67 @@ fn load((at, len): (usize, usize)) -> Option<Dfa> {
         .map(|(dfa, _)| dfa)
 }
 
+/// One lazily made value per rule.
+type PerRule<T> = OnceLock<Box<[OnceLock<Option<T>>]>>;
+
+/// Rule `i`'s value in `cells` (of `len` rules), made by `make` on first use.
+fn per_rule<T>(
+    cells: &'static PerRule<T>,
+    len: usize,
+    i: usize,
+    make: impl FnOnce() -> Option<T>,
+) -> Option<&'static T> {
+    let all = cells.get_or_init(|| (0..len).map(|_| OnceLock::new()).collect());
+    all.get(i)?.get_or_init(make).as_ref()
+}
+
 fn own(i: usize) -> Option<&'static Dfa> {
-    static LOADED: OnceLock<Box<[OnceLock<Option<Dfa>>]>> = OnceLock::new();
-    let all = LOADED.get_or_init(|| OWN_DFAS.iter().map(|_| OnceLock::new()).collect());
-    all.get(i)?.get_or_init(|| load(OWN_DFAS[i])).as_ref()
+    static LOADED: PerRule<Dfa> = OnceLock::new();
+    per_rule(&LOADED, OWN_DFAS.len(), i, || load(OWN_DFAS[i]))
+}
+
+/// Own rule `i`'s forward and reverse DFAs, as a leftmost-first regex.
+fn own_regex(i: usize) -> Option<&'static Regex<Dfa>> {
+    static LOADED: PerRule<Regex<Dfa>> = OnceLock::new();
+    per_rule(&LOADED, OWN_REVERSE_DFAS.len(), i, || {
+        let forward = own(i)?.clone();
+        let reverse = load(OWN_REVERSE_DFAS[i])?;
+        Some(Regex::builder().build_from_dfas(forward, reverse))
+    })
+}
+
+/// Every match of own rule `i` in `hay`, left to right, added to `out` as `(start, end)`;
+/// `false` (and nothing added) when the rule has no reverse DFA or a search could not
+/// finish: its regex then finds them.
+pub fn own_find(i: usize, hay: &[u8], out: &mut Vec<(usize, usize)>) -> bool {
+    let Some(re) = own_regex(i) else {
+        return false;
+    };
+    let before = out.len();
+    let mut input = Input::new(hay);
+    loop {
+        match re.try_search(&input) {
+            Ok(Some(m)) => {
+                out.push((m.start(), m.end()));
+                // As the regex's iterator: past an empty match by one byte.
+                let next = m.end() + usize::from(m.is_empty());
+                if next > hay.len() {
+                    return true;
+                }
+                input.set_start(next);
+            }
+            Ok(None) => return true,
+            Err(_) => {
+                out.truncate(before);
+                return false;
+            }
+        }
+    }
 }
 
 fn upstream(i: usize) -> Option<&'static Dfa> {
-    static LOADED: OnceLock<Box<[OnceLock<Option<Dfa>>]>> = OnceLock::new();
-    let all = LOADED.get_or_init(|| UPSTREAM_DFAS.iter().map(|_| OnceLock::new()).collect());
-    all.get(i)?.get_or_init(|| load(UPSTREAM_DFAS[i])).as_ref()
+    static LOADED: PerRule<Dfa> = OnceLock::new();
+    per_rule(&LOADED, UPSTREAM_DFAS.len(), i, || load(UPSTREAM_DFAS[i]))
 }
 
 /// Whether `dfa` finds a match in `span` of `hay` (a search it could not finish counts
@@ -66,8 +118,8 @@ pub fn own_patterns() -> &'static [(&'static str, &'static str)] {
     OWN_PATTERNS
 }
 
-/// How many rules have a DFA: `(own, upstream)`.
-pub fn counts() -> (usize, usize) {
+/// How many rules have a DFA: `(own, own with a reverse one too, upstream)`.
+pub fn counts() -> (usize, usize, usize) {
     let n = |v: &[(usize, usize)]| v.iter().filter(|p| p.1 > 0).count();
-    (n(OWN_DFAS), n(UPSTREAM_DFAS))
+    (n(OWN_DFAS), n(OWN_REVERSE_DFAS), n(UPSTREAM_DFAS))
 }

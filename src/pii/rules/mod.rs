@@ -207,8 +207,12 @@ pub fn find(i: usize, text: &Text<'_>, out: &mut Vec<(usize, usize)>) {
     } else {
         text.raw.as_bytes()
     };
-    // A rule whose DFA finds no match here needs no regex (nor its build).
-    if rule.scanner.is_none() && super::dfa::own_matches(i, hay) == Some(false) {
+    // A rule whose DFAs find its matches, or whose DFA finds none here, needs no regex
+    // (nor its build).
+    if rule.scanner.is_none()
+        && ((rule.group == 0 && super::dfa::own_find(i, hay, out))
+            || super::dfa::own_matches(i, hay) == Some(false))
+    {
         return;
     }
     match rule.scanner {

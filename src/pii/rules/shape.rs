@@ -41,6 +41,10 @@ pub struct Shape<'a> {
     pub(super) plus: bool,
     /// A `.` somewhere after an `@` (every e-mail's domain has one).
     pub(super) dot_after_at: bool,
+    /// A 1,024-bit filter of the pairs of neighbouring bytes, lowered: a needle one of
+    /// whose pairs is not in it is not in the text, with no search (most needles the
+    /// rules' checks look for are not in most texts).
+    pairs: [u64; 16],
     /// Byte patterns that need neighbours, counted in a second pass only when a rule
     /// that needs them got past the counts above.
     pub(super) patterns: std::cell::OnceCell<Patterns>,
@@ -118,8 +122,14 @@ impl<'a> Shape<'a> {
             plus: false,
             dot_after_at: false,
             patterns: std::cell::OnceCell::new(),
+            pairs: [0; 16],
         };
+        let mut prev = 0u8;
         for &b in s.text {
+            let lower = b.to_ascii_lowercase();
+            let bit = pair_bit(prev, lower);
+            s.pairs[bit >> 6] |= 1 << (bit & 63);
+            prev = lower;
             match b {
                 b'0'..=b'9' => s.digits += 1,
                 b'.' => {
@@ -140,6 +150,16 @@ impl<'a> Shape<'a> {
         s
     }
 
+    /// Whether every pair of neighbouring bytes of `needle` (ASCII case aside) is in the
+    /// text: `false` means `needle` is not there.
+    #[inline]
+    fn may_hold(&self, needle: &[u8]) -> bool {
+        needle.windows(2).all(|w| {
+            let bit = pair_bit(w[0].to_ascii_lowercase(), w[1].to_ascii_lowercase());
+            self.pairs[bit >> 6] & (1 << (bit & 63)) != 0
+        })
+    }
+
     #[inline]
     pub(super) fn len(&self) -> usize {
         self.text.len()
@@ -155,12 +175,18 @@ impl<'a> Shape<'a> {
     #[inline]
     pub(super) fn has(&self, needle: &str) -> bool {
         let n = needle.as_bytes();
+        if !self.may_hold(n) {
+            return false;
+        }
         memchr::memchr_iter(n[0], self.text).any(|at| self.text.get(at..at + n.len()) == Some(n))
     }
 
     /// Whether `needle` occurs followed by a byte that `next` accepts.
     pub(super) fn followed(&self, needle: &str, next: impl Fn(u8) -> bool) -> bool {
         let n = needle.as_bytes();
+        if !self.may_hold(n) {
+            return false;
+        }
         memchr::memmem::find_iter(self.text, n)
             .any(|at| self.text.get(at + n.len()).is_some_and(|&b| next(b)))
     }
@@ -169,6 +195,9 @@ impl<'a> Shape<'a> {
     /// an optional quote, spaces, then `=` or `:`.
     pub(super) fn assigned_ci(&self, word: &str) -> bool {
         let w = word.as_bytes();
+        if !self.may_hold(w) {
+            return false;
+        }
         let (lo, up) = (w[0], w[0].to_ascii_uppercase());
         memchr::memchr2_iter(lo, up, self.text).any(|at| {
             let Some(found) = self.text.get(at..at + w.len()) else {
@@ -197,6 +226,9 @@ impl<'a> Shape<'a> {
     #[inline]
     pub(super) fn has_ci(&self, needle: &str) -> bool {
         let n = needle.as_bytes();
+        if !self.may_hold(n) {
+            return false;
+        }
         let (lo, up) = (n[0], n[0].to_ascii_uppercase());
         memchr::memchr2_iter(lo, up, self.text).any(|at| {
             self.text
@@ -204,6 +236,12 @@ impl<'a> Shape<'a> {
                 .is_some_and(|w| w.eq_ignore_ascii_case(n))
         })
     }
+}
+
+/// The filter bit of the byte pair `(a, b)`, both lowered.
+#[inline]
+fn pair_bit(a: u8, b: u8) -> usize {
+    ((u32::from(a) << 8 | u32::from(b)).wrapping_mul(0x9e37_79b1) >> 22) as usize
 }
 
 /// The indexes of the rules that may match in `text`, in table order: a one-pass count

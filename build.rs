@@ -93,19 +93,21 @@ struct Rule {
     negatives: Vec<String>,
 }
 
-/// The fewest bytes a match of `pattern` takes (as crashscope runs it: bytes, ASCII
-/// classes): a text shorter than that cannot hold one, so the rule's regex is neither
-/// compiled nor run there.
-fn min_len(id: &str, pattern: &str) -> usize {
+/// `pattern` parsed as crashscope runs it (bytes, ASCII classes).
+fn parse(id: &str, pattern: &str) -> regex_syntax::hir::Hir {
     regex_syntax::ParserBuilder::new()
         .unicode(false)
         .utf8(false)
         .build()
         .parse(pattern)
         .unwrap_or_else(|e| panic!("{id}: {e}"))
-        .properties()
-        .minimum_len()
-        .unwrap_or(0)
+}
+
+/// The fewest bytes a match of `pattern` takes (as crashscope runs it: bytes, ASCII
+/// classes): a text shorter than that cannot hold one, so the rule's regex is neither
+/// compiled nor run there.
+fn min_len(id: &str, pattern: &str) -> usize {
+    parse(id, pattern).properties().minimum_len().unwrap_or(0)
 }
 
 /// The literals every match of `pattern` starts with (case as written: a pattern that
@@ -117,12 +119,7 @@ fn min_len(id: &str, pattern: &str) -> usize {
 fn prefixes(id: &str, pattern: &str) -> (Vec<Vec<u8>>, bool) {
     use regex_syntax::hir::literal::{ExtractKind, Extractor};
     use regex_syntax::hir::{Hir, HirKind, Look};
-    let hir = regex_syntax::ParserBuilder::new()
-        .unicode(false)
-        .utf8(false)
-        .build()
-        .parse(pattern)
-        .unwrap_or_else(|e| panic!("{id}: {e}"));
+    let hir = parse(id, pattern);
     fn boundary(h: &Hir) -> bool {
         match h.kind() {
             HirKind::Look(l) => matches!(l, Look::WordAscii | Look::WordUnicode),
@@ -148,12 +145,7 @@ fn prefixes(id: &str, pattern: &str) -> (Vec<Vec<u8>>, bool) {
 
 /// [`literals::required`] of `pattern`, as Rust code.
 fn required(id: &str, pattern: &str) -> String {
-    let hir = regex_syntax::ParserBuilder::new()
-        .unicode(false)
-        .utf8(false)
-        .build()
-        .parse(pattern)
-        .unwrap_or_else(|e| panic!("{id}: {e}"));
+    let hir = parse(id, pattern);
     let sets: Vec<String> = literals::required(&hir)
         .iter()
         .map(|set| {

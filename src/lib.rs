@@ -23,3 +23,5 @@ pub mod report;
 pub mod scrub;
 pub mod source;
 pub mod symbols;
+#[cfg(test)]
+mod testutil;

@@ -15,13 +15,7 @@ fn agrees_on_random_texts(
         .unicode(false)
         .build()
         .unwrap();
-    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-    let mut next = |n: usize| {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        (seed % n as u64) as usize
-    };
+    let mut next = crate::testutil::xorshift(0x9e37_79b9_7f4a_7c15u64);
     let mut matched = 0;
     for _ in 0..40_000 {
         let len = 1 + next(12);

@@ -288,13 +288,7 @@ mod prefilters {
         let needles = [
             "ab", "ba", "a:", "=b", "aab", "b.a", "ab-", "a_b1", "bb ", "1a",
         ];
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = crate::testutil::xorshift(0x2545_f491_4f6c_dd1du64);
         let mut hidden = 0;
         for _ in 0..20_000 {
             let len = next(300);

@@ -149,3 +149,46 @@ fn every_corpus_dump_shows_in_under_300_lines() {
     );
     assert!(!all.contains("more modules without findings"));
 }
+
+/// Twenty thousand environment variables each holding an e-mail address (in fields, not
+/// in memory): the page shows the first of them and counts the rest by rule, "Who you
+/// are" lists its first entries and counts the rest, and `--all` lists every one.
+#[test]
+fn a_dump_with_thousands_of_flagged_fields_reads_in_a_page_with_exact_counts() {
+    let mut environ = Vec::new();
+    for i in 0..20_000 {
+        environ.extend(format!("V{i}=user{i}@example.com\0").as_bytes());
+    }
+    let dump = SynthMinidump::with_endian(Endian::Little)
+        .set_linux_environ(&environ)
+        .finish()
+        .unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("many-fields.dmp");
+    std::fs::write(&path, dump).unwrap();
+    let show = |extra: &[&str]| {
+        let mut args: Vec<&std::ffi::OsStr> = vec![
+            "show".as_ref(),
+            path.as_os_str(),
+            "--color".as_ref(),
+            "never".as_ref(),
+        ];
+        args.extend(extra.iter().map(|a| std::ffi::OsStr::new(*a)));
+        stdout(&run(args))
+    };
+    let text = show(&[]);
+    let lines = text.lines().count();
+    assert!(lines < 300, "{lines} lines");
+    let listed = text.lines().filter(|l| l.contains("=⟦user")).count();
+    assert!(
+        text.contains(&format!(
+            "findings in variables not listed: {} (email {0}; --all lists them)",
+            20_000 - listed
+        )),
+        "{listed} listed:\n{text}"
+    );
+    assert!(text.contains("more (e-mail "), "{text}");
+    let all = show(&["--all"]);
+    assert_eq!(all.lines().filter(|l| l.contains("=⟦user")).count(), 20_000);
+    assert!(!all.contains("not listed"), "--all lists everything");
+}

@@ -300,14 +300,41 @@ pub struct Findings {
     pub problems: Vec<crate::problem::Problem>,
     /// Identity values (category, value case-folded) that are other people's data.
     pub others: std::collections::HashSet<(Category, String)>,
+    /// Which findings are in which field, made on the first [`Findings::for_field`]
+    /// (with how many findings there were then), so that a view asking for every field's
+    /// findings reads them once, not once per field.
+    #[serde(skip)]
+    pub(crate) by_field: std::sync::OnceLock<(usize, FieldIndex)>,
 }
 
+type FieldIndex = std::collections::HashMap<String, Vec<usize>>;
+
 impl Findings {
-    /// Findings inside the field at `path`.
+    /// Findings inside the field at `path`, in their order.
     pub fn for_field<'a>(&'a self, path: &'a str) -> impl Iterator<Item = &'a Finding> + 'a {
-        self.findings
-            .iter()
-            .filter(move |f| matches!(&f.location, Location::Field { path: p, .. } if p == path))
+        let (len, index) = self.by_field.get_or_init(|| {
+            let mut index = FieldIndex::new();
+            for (i, f) in self.findings.iter().enumerate() {
+                if let Location::Field { path, .. } = &f.location {
+                    index.entry(path.clone()).or_default().push(i);
+                }
+            }
+            (self.findings.len(), index)
+        });
+        // Findings added after the index was made: each field's are searched for.
+        let fresh = *len == self.findings.len();
+        let indexed = fresh
+            .then(|| index.get(path))
+            .flatten()
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.findings[i]);
+        let searched = (!fresh).then(|| {
+            self.findings.iter().filter(
+                move |f| matches!(&f.location, Location::Field { path: p, .. } if p == path),
+            )
+        });
+        indexed.chain(searched.into_iter().flatten())
     }
 
     /// Counts by severity.
@@ -317,5 +344,54 @@ impl Findings {
             *out.entry(f.severity).or_insert(0) += 1;
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(path: &str, n: usize) -> Finding {
+        Finding {
+            rule: "email",
+            category: Category::Email,
+            severity: Severity::Medium,
+            location: Location::Field {
+                path: path.to_string(),
+                place: "an annotation",
+                role: FieldRole::Plain,
+                start: n,
+                end: n + 1,
+            },
+            offset: n as u64,
+            length: 1,
+            encoding: crate::disclosure::Encoding::Utf8,
+            value: n.to_string(),
+        }
+    }
+
+    /// A field's findings, in order, from the index made on first use; findings added
+    /// later are still found.
+    #[test]
+    fn a_field_s_findings_come_in_order_from_the_index_and_after_it() {
+        let mut findings = Findings {
+            findings: (0..30).map(|n| at(["a", "b", "c"][n % 3], n)).collect(),
+            ..Default::default()
+        };
+        let starts = |f: &Findings, path: &str| -> Vec<usize> {
+            f.for_field(path)
+                .map(|x| match x.location {
+                    Location::Field { start, .. } => start,
+                    Location::Memory { .. } => unreachable!(),
+                })
+                .collect()
+        };
+        assert_eq!(
+            starts(&findings, "b"),
+            (1..30).step_by(3).collect::<Vec<_>>()
+        );
+        assert!(starts(&findings, "z").is_empty());
+        findings.findings.push(at("b", 99));
+        assert_eq!(starts(&findings, "b").last(), Some(&99));
     }
 }

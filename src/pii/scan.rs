@@ -143,6 +143,7 @@ fn finish_scan(
         findings,
         fields: memory_fields,
         problems,
+        ..Findings::default()
     }
 }
 

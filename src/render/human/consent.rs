@@ -106,6 +106,9 @@ pub(super) fn write_carries<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>)
     Ok(())
 }
 
+/// At most this many identities are listed under "Who you are" unless `--all`.
+const MAX_WHO: usize = 20;
+
 pub(super) fn write_consent<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>) -> io::Result<()> {
     let marks = out.marks;
     let findings = &view.findings.findings;
@@ -115,11 +118,18 @@ pub(super) fn write_consent<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>)
         findings.iter().map(|f| (f, f.location.place())),
         &view.findings.others,
     );
+    // A long list (a crafted dump, twenty thousand e-mails in the environment) shows
+    // its first entries and counts the rest by kind, unless --all.
+    let shown_who = if marks.all {
+        who.len()
+    } else {
+        who.len().min(MAX_WHO)
+    };
     for crate::pii::Who {
         category,
         value: shown,
         seen_in: places,
-    } in &who
+    } in &who[..shown_who]
     {
         let total: usize = places.values().sum();
         let detail: Vec<String> = places.iter().map(|(p, n)| format!("{p} {n}")).collect();
@@ -137,6 +147,19 @@ pub(super) fn write_consent<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>)
         } else {
             out.more(&line)?;
         }
+    }
+    if who.len() > shown_who {
+        let mut kinds = std::collections::BTreeMap::new();
+        for w in &who[shown_who..] {
+            *kinds.entry(w.category.as_str()).or_insert(0usize) += 1;
+        }
+        let kinds: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        let line = format!(
+            "… {} more ({}; --all lists them)",
+            who.len() - shown_who,
+            kinds.join(", ")
+        );
+        out.more(&out.p.dim(&line))?;
     }
     if first {
         out.field("Who you are", "nothing that names a person was found")?;

@@ -104,37 +104,61 @@ pub(super) fn write_process<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>)
 }
 
 /// At most this many entries of one list (modules, annotations, environment) are shown
-/// unless `--all`: the entries with shown findings first; the rest are counted.
+/// unless `--all`: the entries with shown findings first, the rest counted. Entries with
+/// findings past this many are counted by rule (a crafted or bulk dump can have tens of
+/// thousands; the page stays readable and the counts exact).
 pub(super) const MAX_LIST: usize = 40;
 
-/// Which of `items` a long list shows (in their order), and how many it leaves out:
-/// every item with a shown finding is kept before any without, up to [`MAX_LIST`].
-pub(super) fn fold<T>(items: Vec<T>, all: bool, marked: impl Fn(&T) -> bool) -> (Vec<T>, usize) {
+/// Which of `items` a long list shows (in their order), how many without a shown finding
+/// it leaves out, and the ones with a shown finding it leaves out: every item with a
+/// shown finding is kept before any without, up to [`MAX_LIST`].
+pub(super) fn fold<T>(
+    items: Vec<T>,
+    all: bool,
+    marked: impl Fn(&T) -> bool,
+) -> (Vec<T>, usize, Vec<T>) {
     if all || items.len() <= MAX_LIST {
-        return (items, 0);
+        return (items, 0, Vec::new());
     }
+    let (mut budget_marked, mut budget_plain) = (MAX_LIST, MAX_LIST);
     let with = items.iter().filter(|i| marked(i)).count();
-    let mut budget_plain = MAX_LIST.saturating_sub(with);
-    let total = items.len();
-    let kept: Vec<T> = items
-        .into_iter()
-        .filter(|i| {
-            marked(i)
-                || (budget_plain > 0 && {
-                    budget_plain -= 1;
-                    true
-                })
-        })
-        .collect();
-    let left = total - kept.len();
-    (kept, left)
+    budget_plain = budget_plain.saturating_sub(with);
+    let (mut kept, mut folded, mut plain_left) = (Vec::new(), Vec::new(), 0);
+    for item in items {
+        if marked(&item) {
+            if budget_marked > 0 {
+                budget_marked -= 1;
+                kept.push(item);
+            } else {
+                folded.push(item);
+            }
+        } else if budget_plain > 0 {
+            budget_plain -= 1;
+            kept.push(item);
+        } else {
+            plain_left += 1;
+        }
+    }
+    (kept, plain_left, folded)
 }
 
+/// The lines that count what a folded list left out: entries with findings by rule,
+/// then entries without.
 pub(super) fn write_left_out<W: Write>(
     out: &mut Out<'_, W>,
     left: usize,
+    marked: &std::collections::BTreeMap<&str, usize>,
     what: &str,
 ) -> io::Result<()> {
+    if !marked.is_empty() {
+        let n: usize = marked.values().sum();
+        let rules: Vec<String> = marked.iter().map(|(r, c)| format!("{r} {c}")).collect();
+        let line = format!(
+            "… findings in {what} not listed: {n} ({}; --all lists them)",
+            rules.join(", ")
+        );
+        writeln!(out.w, "    {}", out.p.dim(&line))?;
+    }
     if left > 0 {
         writeln!(
             out.w,
@@ -145,6 +169,25 @@ pub(super) fn write_left_out<W: Write>(
         )?;
     }
     Ok(())
+}
+
+/// The shown findings of `fields` counted by rule.
+pub(super) fn by_rule<'a>(
+    view: &'a ShowView<'_>,
+    marks: crate::render::highlight::Marks,
+    paths: impl Iterator<Item = &'a str>,
+) -> std::collections::BTreeMap<&'static str, usize> {
+    let mut counts = std::collections::BTreeMap::new();
+    for path in paths {
+        for f in view
+            .findings
+            .for_field(path)
+            .filter(|f| marks.shows(f.severity))
+        {
+            *counts.entry(f.rule).or_insert(0) += 1;
+        }
+    }
+    counts
 }
 
 pub(super) fn env_name(f: &crate::disclosure::Field) -> &str {
@@ -180,7 +223,7 @@ pub(super) fn write_field_list<W: Write>(
     }
     out.field(&format!("{title} ({})", fields.len()), "")?;
     let marks = out.marks;
-    let (fields, left) = fold(fields.to_vec(), marks.all, |f| {
+    let (fields, left, folded) = fold(fields.to_vec(), marks.all, |f| {
         view.findings
             .for_field(&f.path)
             .any(|x| marks.shows(x.severity))
@@ -189,7 +232,8 @@ pub(super) fn write_field_list<W: Write>(
         let (worst, text) = marks.highlight(&f.value, view.findings.for_field(&f.path));
         writeln!(out.w, " {} {}", marks.marker(worst), line(f, &text))?;
     }
-    write_left_out(out, left, what)
+    let marked = by_rule(view, marks, folded.iter().map(|f| f.path.as_str()));
+    write_left_out(out, left, &marked, what)
 }
 
 /// `process` or the module a Crashpad annotation belongs to (`.extra` entries are the

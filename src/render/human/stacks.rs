@@ -231,7 +231,7 @@ pub(super) fn write_modules<W: Write>(
         &["", "base", "size", "path", "version", "debug id", "symbols"],
         &[2],
     );
-    let (modules, left) = fold(modules, marks.all, |(i, _)| {
+    let (modules, left, folded) = fold(modules, marks.all, |(i, _)| {
         view.findings
             .for_field(&format!("modules[{i}].code_file"))
             .any(|f| marks.shows(f.severity))
@@ -259,7 +259,12 @@ pub(super) fn write_modules<W: Write>(
         ]);
     }
     out.table(&table)?;
-    write_left_out(out, left, "modules")?;
+    let paths: Vec<String> = folded
+        .iter()
+        .map(|(i, _)| format!("modules[{i}].code_file"))
+        .collect();
+    let marked = super::process::by_rule(view, marks, paths.iter().map(String::as_str));
+    write_left_out(out, left, &marked, "modules")?;
     let mut unloaded: Vec<(usize, _)> = unloaded.iter().enumerate().collect();
     unloaded.sort_by_key(|(_, m)| m.base_address());
     if !unloaded.is_empty() {

@@ -96,6 +96,10 @@ fn run_dump(cli: &Cli, args: &ShowArgs, path: &Path) -> anyhow::Result<ExitStatu
             path.display()
         ));
     }
+    // The command ends here: the process hands its memory back whole, and freeing the
+    // analysis piece by piece first cost ~0.1 ms (390,000 instructions on a Linux
+    // Breakpad dump, 3% of the run). Its mapping of the dump is unmapped at exit too.
+    std::mem::forget(analysis);
     Ok(ExitStatus::Success)
 }
 

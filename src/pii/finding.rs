@@ -304,31 +304,34 @@ pub struct Findings {
     /// (with how many findings there were then), so that a view asking for every field's
     /// findings reads them once, not once per field.
     #[serde(skip)]
-    pub(crate) by_field: std::sync::OnceLock<(usize, FieldIndex)>,
+    pub(crate) by_field: std::sync::OnceLock<(usize, Vec<usize>)>,
 }
-
-type FieldIndex = std::collections::HashMap<String, Vec<usize>>;
 
 impl Findings {
     /// Findings inside the field at `path`, in their order.
     pub fn for_field<'a>(&'a self, path: &'a str) -> impl Iterator<Item = &'a Finding> + 'a {
+        let path_of = |i: usize| match &self.findings[i].location {
+            Location::Field { path, .. } => Some(path.as_str()),
+            Location::Memory { .. } => None,
+        };
+        // The findings in fields, by path (a stable sort keeps each field's in order).
         let (len, index) = self.by_field.get_or_init(|| {
-            let mut index = FieldIndex::new();
-            for (i, f) in self.findings.iter().enumerate() {
-                if let Location::Field { path, .. } = &f.location {
-                    index.entry(path.clone()).or_default().push(i);
-                }
-            }
+            let mut index: Vec<usize> = (0..self.findings.len())
+                .filter(|&i| path_of(i).is_some())
+                .collect();
+            index.sort_by_key(|&i| path_of(i));
             (self.findings.len(), index)
         });
         // Findings added after the index was made: each field's are searched for.
         let fresh = *len == self.findings.len();
-        let indexed = fresh
-            .then(|| index.get(path))
-            .flatten()
-            .into_iter()
-            .flatten()
-            .map(|&i| &self.findings[i]);
+        let range = if fresh {
+            let from = index.partition_point(|&i| path_of(i) < Some(path));
+            let to = index.partition_point(|&i| path_of(i) <= Some(path));
+            &index[from..to]
+        } else {
+            &[]
+        };
+        let indexed = range.iter().map(|&i| &self.findings[i]);
         let searched = (!fresh).then(|| {
             self.findings.iter().filter(
                 move |f| matches!(&f.location, Location::Field { path: p, .. } if p == path),

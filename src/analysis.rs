@@ -161,7 +161,7 @@ pub fn analyze_with(report: Report, walker: &Walker, split: bool) -> Analysis {
     // The scan is the longer part: it starts at once on this thread, the walk on a new
     // one placed on another CPU (see `cpu`), and the walking thread helps the scan once
     // its walk is done.
-    let mut report = Arc::new(report);
+    let report = Arc::new(report);
     let helpers = Arc::new(pii::Helpers::default());
     // The walk's result comes back as soon as the walk is done: the thread then helps
     // until the scan is over, and is not waited for (waking it to end costs up to 0.4 ms
@@ -208,15 +208,7 @@ pub fn analyze_with(report: Report, walker: &Walker, split: bool) -> Analysis {
         Err(_) => walker.walk_until(&report, deadline),
     };
     // The walking thread let go of the report before it sent the walk.
-    let report = loop {
-        match Arc::try_unwrap(report) {
-            Ok(report) => break report,
-            Err(shared) => {
-                report = shared;
-                std::thread::yield_now();
-            }
-        }
-    };
+    let report = crate::pool::take_back(report);
     let (inventory, findings) = scanned;
     Analysis::new(report, walked, inventory, findings)
 }

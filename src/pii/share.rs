@@ -103,7 +103,7 @@ impl Helpers {
     /// Do `units` on this thread and on any helper that joins; returns them and their
     /// results in unit order.
     pub fn share<U: Units>(&self, units: U) -> (U, Vec<U::Out>) {
-        let mut shared = Arc::new(Shared {
+        let shared = Arc::new(Shared {
             units,
             next: AtomicUsize::new(0),
             done: Mutex::new(Vec::new()),
@@ -129,15 +129,7 @@ impl Helpers {
             std::mem::take(&mut *done)
         };
         // A helper lets go of the job right after its last unit.
-        let shared = loop {
-            match Arc::try_unwrap(shared) {
-                Ok(s) => break s,
-                Err(s) => {
-                    shared = s;
-                    std::thread::yield_now();
-                }
-            }
-        };
+        let shared = crate::pool::take_back(shared);
         done.sort_unstable_by_key(|(i, _)| *i);
         (shared.units, done.into_iter().map(|(_, out)| out).collect())
     }

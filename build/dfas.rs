@@ -69,8 +69,13 @@ fn raw_string(s: &str) -> Option<String> {
 /// finds where a match starts from its end, configured as `regex_automata::dfa::regex`
 /// builds it.
 fn dfa(pattern: &str, big_endian: bool, reverse: bool) -> Option<Vec<u8>> {
+    dfa_within(pattern, big_endian, reverse, MAX_DFA)
+}
+
+/// [`dfa`] with a size limit of `max` bytes (`examples/dfa_size` measures others).
+pub fn dfa_within(pattern: &str, big_endian: bool, reverse: bool, max: usize) -> Option<Vec<u8>> {
     let limits = dense::Config::new()
-        .dfa_size_limit(Some(MAX_DFA))
+        .dfa_size_limit(Some(max))
         .determinize_size_limit(Some(1 << 20));
     let config = if reverse {
         limits
@@ -93,7 +98,7 @@ fn dfa(pattern: &str, big_endian: bool, reverse: bool) -> Option<Vec<u8>> {
         dfa.to_bytes_little_endian()
     };
     let bytes = bytes[pad..].to_vec();
-    (bytes.len() <= MAX_DFA).then_some(bytes)
+    (bytes.len() <= max).then_some(bytes)
 }
 
 /// Writes `dfas.bin` (every DFA, each at an offset that is a multiple of 8) and

@@ -31,8 +31,11 @@ fn load((at, len): (usize, usize)) -> Option<Dfa> {
         .map(|(dfa, _)| dfa)
 }
 
-/// One lazily made value per rule.
-type PerRule<T> = OnceLock<Box<[OnceLock<Option<T>>]>>;
+/// One lazily made value per rule, boxed: a DFA is about 800 bytes (its byte classes
+/// and start map are inline), and cells of that size for every rule, written when the
+/// table is made, cost 37 page faults of the 507 of `show` on a small dump, for the few
+/// rules a small dump ever loads.
+type PerRule<T> = OnceLock<Box<[OnceLock<Option<Box<T>>>]>>;
 
 /// Rule `i`'s value in `cells` (of `len` rules), made by `make` on first use.
 fn per_rule<T>(
@@ -42,7 +45,7 @@ fn per_rule<T>(
     make: impl FnOnce() -> Option<T>,
 ) -> Option<&'static T> {
     let all = cells.get_or_init(|| (0..len).map(|_| OnceLock::new()).collect());
-    all.get(i)?.get_or_init(make).as_ref()
+    all.get(i)?.get_or_init(|| make().map(Box::new)).as_deref()
 }
 
 fn own(i: usize) -> Option<&'static Dfa> {

@@ -311,31 +311,31 @@ pub(super) fn keep_best_secrets(found: &mut Vec<(usize, usize, usize)>) {
     });
 }
 
-/// [`match_rules`] for a field's text, remembered per thread: the same texts come again
-/// and again (the environ stream and the `envp` block on the stack, copies of a Windows
-/// environment block, `/proc/cpuinfo`'s lines for every core), and each distinct text is
-/// matched once (2.5M of 20M instructions of `show` on a Linux Breakpad dump). The
-/// memory is bounded: the cache is emptied when it holds 4,096 entries, and texts over
-/// 4 KiB are not kept.
+/// [`match_rules`] for a field's text, remembered by the process: the same texts come
+/// again and again (the environ stream and the `envp` block on the stack, copies of a
+/// Windows environment block, `/proc/cpuinfo`'s lines for every core), and each distinct
+/// text is matched once (2.5M of 20M instructions of `show` on a Linux Breakpad dump).
+/// One cache for all threads: `show` matches the environ stream's variables on one
+/// thread and may scan the stack that holds them again on the other (per thread, the
+/// same 70 variables were matched twice). The memory is bounded: the cache is emptied
+/// when it holds 4,096 entries, and texts over 4 KiB are not kept.
 pub(super) fn cached_matches(entry: &str) -> Vec<(usize, usize, usize)> {
     type Matches = Vec<(usize, usize, usize)>;
-    thread_local! {
-        static SEEN: std::cell::RefCell<std::collections::HashMap<String, Matches>> =
-            std::cell::RefCell::new(std::collections::HashMap::new());
-    }
-    if let Some(hit) = SEEN.with(|c| c.borrow().get(entry).cloned()) {
+    static SEEN: std::sync::Mutex<Option<std::collections::HashMap<String, Matches>>> =
+        std::sync::Mutex::new(None);
+    let seen = || SEEN.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(hit) = seen().as_ref().and_then(|c| c.get(entry).cloned()) {
         return hit;
     }
     let found = match_rules(entry);
-    SEEN.with(|c| {
-        let mut c = c.borrow_mut();
-        if c.len() >= 4096 || entry.len() > 4096 {
-            c.clear();
+    if entry.len() <= 4096 {
+        let mut seen = seen();
+        let cache = seen.get_or_insert_with(Default::default);
+        if cache.len() >= 4096 {
+            cache.clear();
         }
-        if entry.len() <= 4096 {
-            c.insert(entry.to_string(), found.clone());
-        }
-    });
+        cache.insert(entry.to_string(), found.clone());
+    }
     found
 }
 

@@ -99,8 +99,8 @@ impl<'a> Builder<'a> {
         let (value, len) = if encoding == Encoding::Utf16le {
             raw::utf16_until_nul(bytes)
         } else {
-            let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
-            let value = String::from_utf8_lossy(&bytes[..end]).into_owned();
+            let end = memchr::memchr(0, bytes).unwrap_or(bytes.len());
+            let value = raw::lossy(&bytes[..end]);
             (value, end as u64)
         };
         let origin = Origin {

@@ -98,9 +98,7 @@ pub fn fields(stream: &[u8], offset: u64) -> Option<Vec<Field>> {
             && code.get(value_end + 2 + name.len()) == Some(&gt);
         if closes && len > 0 {
             let value = match units {
-                Units::Utf8 => {
-                    String::from_utf8_lossy(&stream[value_start..value_end]).into_owned()
-                }
+                Units::Utf8 => super::raw::lossy(&stream[value_start..value_end]),
                 Units::Utf16 => String::from_utf16_lossy(&code[value_start..value_end]),
             };
             let n = seen.entry(name.clone()).or_insert(0);

@@ -147,7 +147,7 @@ impl Builder<'_> {
                         key: key.clone(),
                         source: AnnotationSource::Object { module },
                     },
-                    String::from_utf8_lossy(bytes).into_owned(),
+                    raw::lossy(bytes),
                     Origin {
                         offset: value_at,
                         len: bytes.len() as u64,

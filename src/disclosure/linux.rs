@@ -7,8 +7,8 @@ impl Builder<'_> {
     pub(super) fn environ(&mut self, stream: &[u8], offset: u64) {
         for (start, entry) in raw::nul_separated(stream) {
             let (name, value_at) = match entry.iter().position(|&b| b == b'=') {
-                Some(i) => (String::from_utf8_lossy(&entry[..i]).into_owned(), i + 1),
-                None => (String::from_utf8_lossy(entry).into_owned(), entry.len()),
+                Some(i) => (raw::lossy(&entry[..i]), i + 1),
+                None => (raw::lossy(entry), entry.len()),
             };
             let kind = FieldKind::EnvVar {
                 name: name.clone(),

@@ -178,10 +178,13 @@ fn keywords() -> &'static Keywords {
             by_pair: Vec::new(),
             single: Vec::new(),
         };
+        // Each distinct keyword once (a lookup by value: a search of the list for each
+        // of ~250 keywords was 30,000 comparisons, 0.3M instructions of a small `show`).
+        let mut index: std::collections::HashMap<&'static [u8], usize> = Default::default();
         for (i, rule) in UPSTREAM.iter().enumerate() {
             for &w in rule.keywords {
                 let w = w.as_bytes();
-                let at = k.words.iter().position(|&x| x == w).unwrap_or_else(|| {
+                let at = *index.entry(w).or_insert_with(|| {
                     k.words.push(w);
                     k.rules.push(Vec::new());
                     k.words.len() - 1

@@ -321,3 +321,68 @@ mod prefilters {
         );
     }
 }
+
+/// [`Patterns::of`] against the shapes' definitions, byte by byte, on random texts of
+/// the bytes they look at.
+#[test]
+fn patterns_agree_with_their_definitions() {
+    fn reference(text: &[u8]) -> Patterns {
+        let mut s = Patterns::default();
+        let (mut colons, mut dashes) = (0usize, 0usize);
+        for (i, &b) in text.iter().enumerate() {
+            let p = |k: usize| i.checked_sub(k).map_or(0, |j| text[j]);
+            let (p0, p1, p2) = (p(1), p(2), p(3));
+            s.iban_head |= b.is_ascii_digit()
+                && p0.is_ascii_digit()
+                && p1.is_ascii_uppercase()
+                && p2.is_ascii_uppercase();
+            s.nino_head |= b.is_ascii_digit()
+                && ((p0.is_ascii_uppercase() && p1.is_ascii_uppercase())
+                    || (p0 == b' ' && p1.is_ascii_uppercase() && p2.is_ascii_uppercase()));
+            s.hex_pair_sep |= b.is_ascii_hexdigit()
+                && matches!(p0, b':' | b'-')
+                && p1.is_ascii_hexdigit()
+                && p2.is_ascii_hexdigit();
+            if b == b':' {
+                colons += 1;
+                s.hex_double_colon |= p0 == b':';
+            } else if !b.is_ascii_hexdigit() {
+                colons = 0;
+            }
+            if b == b'-' {
+                dashes += 1;
+            } else if !b.is_ascii_hexdigit() {
+                dashes = 0;
+            }
+            s.hex_colon_run = s.hex_colon_run.max(colons);
+            s.hex_sep_run = s.hex_sep_run.max(colons).max(dashes);
+        }
+        s
+    }
+    // Every byte kind the shapes tell apart; the second alphabet makes long runs of hex
+    // digits and separators (an IPv6 or MAC address) common.
+    let alphabets: [&[u8]; 2] = [b"0123456789abcdefABCDEFQZgz:- .\x00\xff", b"0a:-"];
+    let mut next = crate::testutil::xorshift(0x5eed_2026);
+    let mut seen = [false; 6];
+    for _ in 0..20_000 {
+        let alphabet = alphabets[next(2)];
+        let len = next(40);
+        let text: Vec<u8> = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
+        let want = reference(&text);
+        assert_eq!(Patterns::of(&text), want, "{text:?}");
+        for (k, on) in [
+            want.iban_head,
+            want.nino_head,
+            want.hex_pair_sep,
+            want.hex_double_colon,
+            want.hex_colon_run >= 7,
+            want.hex_sep_run >= 5,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            seen[k] |= on;
+        }
+    }
+    assert_eq!(seen, [true; 6], "every shape was present in some text");
+}

@@ -323,7 +323,7 @@ pub(super) fn cached_matches(entry: &str) -> Vec<(usize, usize, usize)> {
     type Matches = Vec<(usize, usize, usize)>;
     static SEEN: std::sync::Mutex<Option<std::collections::HashMap<String, Matches>>> =
         std::sync::Mutex::new(None);
-    let seen = || SEEN.lock().unwrap_or_else(|e| e.into_inner());
+    let seen = || crate::cpu::lock(&SEEN);
     if let Some(hit) = seen().as_ref().and_then(|c| c.get(entry).cloned()) {
         return hit;
     }

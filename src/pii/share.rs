@@ -3,7 +3,7 @@
 //! units of the scan still to be done ([`Helpers::help`]): chunks of fields, then pieces
 //! of memory. Results come back in unit order, exactly as from one thread.
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use super::{scan_field, Field, Finding};
@@ -29,6 +29,8 @@ struct Shared<U: Units> {
     units: U,
     next: AtomicUsize,
     done: Mutex<Vec<(usize, U::Out)>>,
+    /// How many units are in `done` (read without its lock).
+    count: AtomicUsize,
     finished: Condvar,
 }
 
@@ -45,6 +47,7 @@ impl<U: Units> Work for Shared<U> {
             let all = {
                 let mut done = lock(&self.done);
                 done.push((i, out));
+                self.count.store(done.len(), Ordering::Release);
                 done.len() == self.units.len()
             };
             // Only the last unit wakes the scan waiting for them all (a wake is a
@@ -57,7 +60,7 @@ impl<U: Units> Work for Shared<U> {
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
+    crate::cpu::lock(m)
 }
 
 /// Where a scan offers its work to other threads.
@@ -65,6 +68,8 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 pub struct Helpers {
     /// The job on offer and its number (a helper takes each job once).
     slot: Mutex<(u64, Option<Arc<dyn Work>>)>,
+    /// The number of the last job posted (read without the slot's lock).
+    number: AtomicU64,
     posted: Condvar,
     closed: AtomicBool,
 }
@@ -74,6 +79,10 @@ impl Helpers {
     pub fn help(&self) {
         let mut last = 0;
         loop {
+            // The next job comes within a fraction of a millisecond: wait for it awake.
+            crate::cpu::wait_until(|| {
+                self.closed.load(Ordering::Acquire) || self.number.load(Ordering::Acquire) != last
+            });
             let job = {
                 let mut slot = lock(&self.slot);
                 loop {
@@ -107,17 +116,21 @@ impl Helpers {
             units,
             next: AtomicUsize::new(0),
             done: Mutex::new(Vec::new()),
+            count: AtomicUsize::new(0),
             finished: Condvar::new(),
         });
         {
             let mut slot = lock(&self.slot);
             slot.0 += 1;
             slot.1 = Some(Arc::clone(&shared) as Arc<dyn Work>);
+            self.number.store(slot.0, Ordering::Release);
             self.posted.notify_all();
         }
         shared.work();
         // No helper takes this job from here on; wait for the units helpers are doing.
         lock(&self.slot).1 = None;
+        let n = shared.units.len();
+        crate::cpu::wait_until(|| shared.count.load(Ordering::Acquire) == n);
         let mut done = {
             let mut done = lock(&shared.done);
             while done.len() < shared.units.len() {

@@ -164,7 +164,10 @@ mod wait_tests {
             assert!(super::wait_until(|| flag.load(Ordering::Acquire)));
         });
         let start = std::time::Instant::now();
-        assert!(!super::wait_until(|| false), "never true: the wait gives up");
+        assert!(
+            !super::wait_until(|| false),
+            "never true: the wait gives up"
+        );
         assert!(start.elapsed() >= super::AWAKE);
     }
 

@@ -62,17 +62,22 @@ impl Claims {
             ..ByteMap::default()
         };
         // Sweep over the boundaries; at each step the bytes up to the next boundary take
-        // the best class among the claims open there.
-        let mut points: Vec<(u64, bool, Class)> = Vec::with_capacity(self.0.len() * 2);
+        // the best class among the claims open there. A boundary is one number, its
+        // offset then whether it closes then the class, so that sorting them is a sort of
+        // integers (a third of the instructions of sorting tuples). Offsets are within
+        // the file, far below 2^61.
+        let key = |at: u64, open: bool, c: Class| at << 3 | u64::from(!open) << 2 | c as u64;
+        let mut points: Vec<u64> = Vec::with_capacity(self.0.len() * 2);
+        let size = size.min(u64::MAX >> 3);
         for &(s, e, c) in &self.0 {
             let (s, e) = (s.min(size), e.min(size));
             if s < e {
-                points.push((s, true, c));
-                points.push((e, false, c));
+                points.push(key(s, true, c));
+                points.push(key(e, false, c));
             }
         }
         self.0.clear();
-        points.sort_unstable_by_key(|&(at, open, c)| (at, !open, c));
+        points.sort_unstable();
         let mut open = [0u32; 3];
         let mut at = 0u64;
         let mut unclaimed = Vec::new();
@@ -95,10 +100,11 @@ impl Claims {
                 }
             }
         };
-        for (p, is_open, c) in points {
+        for point in points {
+            let (p, is_open, c) = (point >> 3, point & 4 == 0, (point & 3) as usize);
             account(at, p, &open, &mut map);
             at = p;
-            let slot = &mut open[c as usize];
+            let slot = &mut open[c];
             if is_open {
                 *slot += 1;
             } else {

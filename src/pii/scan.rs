@@ -330,7 +330,9 @@ pub(super) fn cached_matches(entry: &str) -> Vec<(usize, usize, usize)> {
     let found = match_rules(entry);
     if entry.len() <= 4096 {
         let mut seen = seen();
-        let cache = seen.get_or_insert_with(Default::default);
+        // Sized for a small dump's distinct texts (a few hundred), so that it is not
+        // rehashed, each text hashed again, as it grows.
+        let cache = seen.get_or_insert_with(|| std::collections::HashMap::with_capacity(448));
         if cache.len() >= 4096 {
             cache.clear();
         }

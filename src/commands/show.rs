@@ -99,7 +99,10 @@ fn run_dump(cli: &Cli, args: &ShowArgs, path: &Path) -> anyhow::Result<ExitStatu
     // The command ends here: the process hands its memory back whole, and freeing the
     // analysis piece by piece first cost ~0.1 ms (390,000 instructions on a Linux
     // Breakpad dump, 3% of the run). Its mapping of the dump is unmapped at exit too.
+    // So are the symbol files the walker read: freeing them took 0.75 ms of the 7.5 ms
+    // of `show` on a Crashpad dump with symbols (traced).
     std::mem::forget(analysis);
+    std::mem::forget(walker);
     Ok(ExitStatus::Success)
 }
 
@@ -348,6 +351,8 @@ fn run_database(
             ));
         }
     }
+    // The symbol files the walker read go with the process (as in `run_dump`).
+    std::mem::forget(walker);
     Ok(ExitStatus::Success)
 }
 

@@ -15,7 +15,9 @@ fn main() -> ExitCode {
             .map(|l| format!("{}:{}", l.file(), l.line()));
         eprintln!("{}", crashscope::render::panic_line(info.payload(), at));
     }));
-    let cli = match Cli::try_parse() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let quick = Cli::parse_one(&args);
+    let cli = match quick.map_or_else(|| Cli::try_parse_from(&args), Ok) {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();

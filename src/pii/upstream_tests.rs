@@ -146,3 +146,46 @@ fn entropy_and_allowlists_apply_as_upstream_defines_them() {
         .iter()
         .all(|&(r, ..)| UPSTREAM[r].id != "gitleaks.gcp-api-key"));
 }
+
+/// The keyword scan (pair bits, third-byte filter) finds exactly what comparing every
+/// keyword at every place finds, on texts made of keywords' pieces in mixed case.
+#[test]
+fn the_keyword_scan_finds_every_keyword_everywhere() {
+    let k = keywords();
+    let mut next = crate::testutil::xorshift(0x6b65_7973);
+    let mut found_any = 0;
+    for _ in 0..3_000 {
+        let mut hay = Vec::new();
+        for _ in 0..next(6) {
+            let word = k.words[next(k.words.len())];
+            // A keyword, or a piece of one (its start: pair hits that are no keyword).
+            let piece = &word[..1 + next(word.len())];
+            hay.extend(piece.iter().map(|&b| {
+                if next(2) == 0 {
+                    b.to_ascii_uppercase()
+                } else {
+                    b
+                }
+            }));
+            hay.extend_from_slice([&b""[..], b" ", b"_", b"=x"][next(4)]);
+        }
+        let mut got = Vec::new();
+        k.each(&hay, |w, at| got.push((w, at)));
+        let mut want = Vec::new();
+        for (w, word) in k.words.iter().enumerate() {
+            for at in 0..hay.len() {
+                if hay
+                    .get(at..at + word.len())
+                    .is_some_and(|s| s.eq_ignore_ascii_case(word))
+                {
+                    want.push((w, at));
+                }
+            }
+        }
+        got.sort_unstable();
+        want.sort_unstable();
+        assert_eq!(got, want, "{:?}", String::from_utf8_lossy(&hay));
+        found_any += want.len();
+    }
+    assert!(found_any > 1_000, "{found_any} keywords in the texts");
+}

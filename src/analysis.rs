@@ -169,7 +169,7 @@ pub fn analyze_with(report: Report, walker: &Walker, split: bool) -> Analysis {
     let (walked_tx, walked_rx) = std::sync::mpsc::sync_channel(1);
     let walk = {
         let (report, helpers, walker) = (Arc::clone(&report), Arc::clone(&helpers), walker.clone());
-        crate::cpu::spawn_beside(move || {
+        crate::cpu::run_beside(move || {
             let walked = walker.walk_until(&report, deadline);
             drop(report);
             let _ = walked_tx.send(walked);
@@ -199,7 +199,7 @@ pub fn analyze_with(report: Report, walker: &Walker, split: bool) -> Analysis {
     });
     let walked = match walk {
         // No result: the walk panicked (and its thread let go of the report).
-        Ok(_thread) => walked_rx.recv().unwrap_or_else(|_| {
+        Ok(()) => walked_rx.recv().unwrap_or_else(|_| {
             Err(Problem::Unreadable(
                 "the stackwalk failed (the stack walker crashed on this dump)".to_string(),
             ))

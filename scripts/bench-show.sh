@@ -5,7 +5,7 @@
 # measured side by side in ROUNDS short hyperfine rounds (alternating which goes first);
 # the ratio reported is the median over rounds of the ratio of medians.
 #
-# ONLY=text limits the run to the dumps whose path holds it.
+# ONLY=text limits the run to the dumps whose path holds it. What is measured: see below.
 #
 # Needs hyperfine (Debian package) and minidump-stackwalk 0.27.0; the peer is installed
 # into target/peer on first use. Usage: scripts/bench-show.sh [RUNS_PER_ROUND] [ROUNDS]
@@ -18,16 +18,25 @@ peer=target/peer/bin/minidump-stackwalk
 if [ ! -x "$peer" ]; then
   cargo install --quiet minidump-stackwalk --version 0.27.0 --locked --root target/peer
 fi
-# BIN=path/to/crashscope measures another build (a before/after comparison).
+# crashscope is the release binary as the README installs it (scripts/build-release.sh:
+# a static PIE on Linux with glibc); PLAIN=1 measures the plain `cargo build --release`
+# instead, and BIN=path/to/crashscope any other build (a before/after comparison).
 out=target/bench-show
 mkdir -p "$out"
-[ -n "${BIN:-}" ] || cargo build --release --quiet
+if [ -n "${BIN:-}" ]; then
+  built=$BIN
+elif [ -n "${PLAIN:-}" ]; then
+  cargo build --release --quiet
+  built=target/release/crashscope
+else
+  built=$(scripts/build-release.sh)
+fi
 # Both tools are measured as installed: the peer as `cargo install` copied it, crashscope
 # copied the same way. The linker writes its output through a memory map, and a binary
 # run from those page-cache pages starts measurably slower (linux_raise: 3.2 ms against
 # 2.8 ms from a copy of the same file, side by side; the peer from such a file, 2.0 ms
 # against 2.1 ms), which is the linker's doing, not the program's.
-cp "${BIN:-target/release/crashscope}" "$out/crashscope"
+cp "$built" "$out/crashscope"
 bin=$out/crashscope
 dumps=("$corpus"/dumps/test.dmp "$corpus"/dumps/pipeline-inlines-macos-segv.dmp
        "$corpus"/dumps/mac-electron-browser.dmp "$corpus"/dumps/linux-mini.dmp

@@ -64,7 +64,7 @@ impl Claims {
         // Sweep over the boundaries; at each step the bytes up to the next boundary take
         // the best class among the claims open there. A boundary is one number, its
         // offset then whether it closes then the class, so that sorting them is a sort of
-        // integers (a third of the instructions of sorting tuples). Offsets are within
+        // integers (half the instructions of sorting tuples). Offsets are within
         // the file, far below 2^61.
         let key = |at: u64, open: bool, c: Class| at << 3 | u64::from(!open) << 2 | c as u64;
         let mut points: Vec<u64> = Vec::with_capacity(self.0.len() * 2);

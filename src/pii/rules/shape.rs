@@ -111,7 +111,7 @@ fn classes_hold(classes: u32, want: u32) -> bool {
 
 impl Patterns {
     /// One pass, the last four bytes' classes in a word: each shape is a mask test
-    /// (a third of the instructions of testing each byte's kind apart).
+    /// (half the instructions of testing each byte's kind apart).
     pub(super) fn of(text: &[u8]) -> Patterns {
         let mut s = Patterns::default();
         // Separators in the current run of hex digits and `:` (and of hex digits and `-`).

@@ -86,8 +86,6 @@ impl<'a> Bytes<'a> {
     }
 }
 
-/// UTF-16LE up to the first NUL unit: the text (lossy, one U+FFFD per bad unit) and the
-/// byte length it occupies.
 /// `bytes` as text, invalid UTF-8 replaced by U+FFFD. Valid text (nearly every string
 /// a dump holds) is checked by `str::from_utf8`, which goes a word at a time over ASCII,
 /// where `String::from_utf8_lossy` goes a byte at a time (0.17M instructions of a
@@ -99,6 +97,8 @@ pub fn lossy(bytes: &[u8]) -> String {
     }
 }
 
+/// UTF-16LE up to the first NUL unit: the text (lossy, one U+FFFD per bad unit) and the
+/// byte length it occupies.
 pub fn utf16_until_nul(bytes: &[u8]) -> (String, u64) {
     let units = bytes
         .chunks_exact(2)

@@ -18,11 +18,21 @@ pub(super) struct Piece {
     keep: std::ops::Range<u64>,
 }
 
+/// Pieces of memory scanned on the shared path (less than [`PARALLEL_FROM`] in all): small
+/// enough that both threads of `show` get some of a dense heap of a few MiB (one 6 MiB
+/// region was one piece, scanned by one thread while the other waited).
+pub const SHARED_PIECE: u64 = 1 << 20;
+
 /// Cut every region into pieces of at most [`PIECE`] bytes plus overlap.
 pub(super) fn pieces(regions: &[Region]) -> Vec<Piece> {
+    pieces_of(regions, PIECE)
+}
+
+/// Cut every region into pieces of at most `size` bytes plus overlap.
+pub(super) fn pieces_of(regions: &[Region], size: u64) -> Vec<Piece> {
     let mut out = Vec::new();
     for r in regions {
-        if r.len <= PIECE {
+        if r.len <= size {
             out.push(Piece {
                 window: r.clone(),
                 keep: r.file_offset..r.file_offset + r.len,
@@ -31,7 +41,7 @@ pub(super) fn pieces(regions: &[Region]) -> Vec<Piece> {
         }
         let mut at = 0;
         while at < r.len {
-            let end = (at + PIECE).min(r.len);
+            let end = (at + size).min(r.len);
             let ws = at.saturating_sub(OVERLAP);
             let we = (end + OVERLAP).min(r.len);
             let mut window = r.clone();
@@ -144,7 +154,7 @@ pub fn scan_regions_shared(
     let windows = coalesce(regions);
     let job = MemoryJob {
         file,
-        pieces: pieces(&windows),
+        pieces: pieces_of(&windows, SHARED_PIECE),
         matcher,
         deadline,
         skipped: std::sync::atomic::AtomicU64::new(0),

@@ -177,6 +177,10 @@ impl Sink<'_> {
             let (category, rule) = crate::pii::identity_rule(is_host);
             hits.push((start, end, rule, category, Severity::Medium));
         }
+        // In offset order (the more severe first at one offset, as `dedupe` sorts): a
+        // dense region's findings then arrive sorted, and sorting them all is one pass
+        // over long runs, not a quicksort of 183,735 large values (350M instructions).
+        hits.sort_by(|a, b| a.0.cmp(&b.0).then(b.4.cmp(&a.4)));
         for (start, end, rule, category, severity) in hits {
             self.push(offset, text, start, end, wide, rule, category, severity);
         }

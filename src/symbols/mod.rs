@@ -67,6 +67,8 @@ pub fn walk(report: &Report, config: &SymbolConfig) -> Result<ProcessState, Prob
 #[derive(Clone)]
 pub struct Walker {
     symbolizer: Arc<Symbolizer>,
+    /// What each module's symbol lookup gave (see [`Outcomes`]).
+    outcomes: Arc<Outcomes>,
     budget: Option<Budget>,
     /// Whether symbols may come from a server (a walk can then wait on the network).
     remote: bool,
@@ -82,8 +84,13 @@ const INLINE_WALK_MAX: u64 = 512 << 10;
 
 impl Walker {
     pub fn new(config: &SymbolConfig) -> Walker {
+        let outcomes = Arc::new(Outcomes::default());
         Walker {
-            symbolizer: Arc::new(Symbolizer::new(Supplier::new(config))),
+            symbolizer: Arc::new(Symbolizer::new(Supplier::new(
+                config,
+                Arc::clone(&outcomes),
+            ))),
+            outcomes,
             budget: None,
             remote: !config.urls.is_empty(),
         }
@@ -122,11 +129,17 @@ impl Walker {
         }
         let slow = self.remote || report.claimed_stack_bytes > INLINE_WALK_MAX;
         if !slow {
-            return walk_bounded(&report.dump, &self.symbolizer, &AtomicBool::new(false))
-                .map_err(Problem::Unreadable);
+            return walk_bounded(
+                &report.dump,
+                &self.symbolizer,
+                &self.outcomes,
+                &AtomicBool::new(false),
+            )
+            .map_err(Problem::Unreadable);
         }
         let bytes = report.shared_bytes();
         let symbolizer = Arc::clone(&self.symbolizer);
+        let outcomes = Arc::clone(&self.outcomes);
         let cancel = Arc::new(AtomicBool::new(false));
         let cancelled = Arc::clone(&cancel);
         let (tx, rx) = std::sync::mpsc::channel();
@@ -135,7 +148,7 @@ impl Walker {
             .spawn(move || {
                 let walked = minidump::Minidump::read(bytes)
                     .map_err(|e| e.to_string())
-                    .and_then(|dump| walk_bounded(&dump, &symbolizer, &cancelled));
+                    .and_then(|dump| walk_bounded(&dump, &symbolizer, &outcomes, &cancelled));
                 let _ = tx.send(walked);
             });
         if let Err(e) = spawned {
@@ -178,6 +191,7 @@ pub const MAX_FRAMES: u64 = 100_000;
 fn walk_bounded<T: std::ops::Deref<Target = [u8]>>(
     dump: &minidump::Minidump<'_, T>,
     symbolizer: &Symbolizer,
+    outcomes: &Outcomes,
     cancel: &AtomicBool,
 ) -> Result<ProcessState, String> {
     let mut subscriptions = PendingProcessorStatSubscriptions::default();
@@ -185,6 +199,8 @@ fn walk_bounded<T: std::ops::Deref<Target = [u8]>>(
     let stats = PendingProcessorStats::new(subscriptions);
     let bounded = Bounded {
         inner: symbolizer,
+        outcomes,
+        touched: Default::default(),
         stats: &stats,
         cancel,
         stopped: AtomicBool::new(false),
@@ -206,8 +222,18 @@ fn walk_bounded<T: std::ops::Deref<Target = [u8]>>(
 /// function here" and "no unwind info", so every unwinding strategy rejects the next
 /// caller and each remaining thread ends after its first frame. The walk finishes at
 /// once and its memory is freed.
+///
+/// It also says which modules' symbols this walk looked up: the symbolizer's own
+/// statistics cover every walk it served (the reports of a database walked on the pool),
+/// so a report's modules table said "missing" or "found" for modules only another
+/// report's walk had looked up, and for a module of the same name in another version,
+/// depending on which walk came first.
 struct Bounded<'a> {
     inner: &'a Symbolizer,
+    outcomes: &'a Outcomes,
+    /// The modules this walk asked about, in the order of their first question (the
+    /// identity of the module object, and its key).
+    touched: std::sync::Mutex<(std::collections::HashSet<usize>, Vec<ModuleKey>)>,
     stats: &'a PendingProcessorStats,
     cancel: &'a AtomicBool,
     stopped: AtomicBool,
@@ -216,6 +242,19 @@ struct Bounded<'a> {
 }
 
 impl Bounded<'_> {
+    /// Note that this walk asks about `module` (once per module object: the walk asks
+    /// about every frame).
+    fn touch(&self, module: &(dyn Module + Sync)) {
+        let id = std::ptr::from_ref(module).cast::<()>() as usize;
+        let mut touched = crate::cpu::lock(&self.touched);
+        if touched.0.insert(id) {
+            let key = module_key(module);
+            if !touched.1.contains(&key) {
+                touched.1.push(key);
+            }
+        }
+    }
+
     /// Whether the walk must stop.
     fn stopped(&self) -> bool {
         if self.stopped.load(Ordering::Relaxed) {
@@ -241,6 +280,7 @@ impl SymbolProvider for Bounded<'_> {
         if self.stopped() {
             return Ok(()); // symbols exist, but no function: not a return address
         }
+        self.touch(module);
         self.inner.fill_symbol(module, frame).await
     }
 
@@ -252,6 +292,7 @@ impl SymbolProvider for Bounded<'_> {
         if self.stopped() {
             return None;
         }
+        self.touch(module);
         self.inner.walk_frame(module, walker).await
     }
 
@@ -263,8 +304,20 @@ impl SymbolProvider for Bounded<'_> {
         self.inner.get_file_path(module, file_kind).await
     }
 
+    /// The statistics of the modules this walk looked up, keyed as the symbolizer keys
+    /// them (the code file's leaf name; of two modules with one name, the one looked up
+    /// last), as from a symbolizer of its own.
     fn stats(&self) -> std::collections::HashMap<String, SymbolStats> {
-        self.inner.stats()
+        let touched = crate::cpu::lock(&self.touched);
+        let outcomes = crate::cpu::lock(&self.outcomes.0);
+        touched
+            .1
+            .iter()
+            .filter_map(|key| {
+                let stats = outcomes.get(key)?;
+                Some((leafname(&key.0).to_string(), stats.clone()))
+            })
+            .collect()
     }
 
     fn pending_stats(&self) -> PendingSymbolStats {
@@ -306,8 +359,33 @@ fn hostile_handle_data(report: &Report) -> Option<String> {
     })
 }
 
+/// A module as the symbolizer tells modules apart: code file, code id, debug file,
+/// debug id.
+type ModuleKey = (String, Option<String>, Option<String>, Option<String>);
+
+fn module_key(module: &(dyn Module + Sync)) -> ModuleKey {
+    (
+        module.code_file().to_string(),
+        module.code_identifier().map(|s| s.to_string()),
+        module.debug_file().map(|s| s.to_string()),
+        module.debug_identifier().map(|s| s.to_string()),
+    )
+}
+
+/// The file name of a path of either system's separators (how the symbolizer names a
+/// module in its statistics).
+fn leafname(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
+/// What the lookup of each module's symbols gave, as the symbolizer records it (it looks
+/// each module up once, for all walks).
+#[derive(Default)]
+struct Outcomes(std::sync::Mutex<std::collections::HashMap<ModuleKey, SymbolStats>>);
+
 /// Local folders first, then the cache, then each server in turn.
 struct Supplier {
+    outcomes: Arc<Outcomes>,
     local: SimpleSymbolSupplier,
     urls: Vec<String>,
     cache: PathBuf,
@@ -318,7 +396,7 @@ struct Supplier {
 }
 
 impl Supplier {
-    fn new(config: &SymbolConfig) -> Supplier {
+    fn new(config: &SymbolConfig, outcomes: Arc<Outcomes>) -> Supplier {
         let agent = (!config.urls.is_empty()).then(|| {
             ureq::AgentBuilder::new()
                 .timeout(config.timeout)
@@ -326,6 +404,7 @@ impl Supplier {
                 .build()
         });
         Supplier {
+            outcomes,
             local: SimpleSymbolSupplier::new(config.paths.clone()),
             urls: config.urls.clone(),
             cache: config.cache.clone(),
@@ -389,7 +468,41 @@ fn is_safe_relative(rel: &str) -> bool {
 
 #[async_trait]
 impl SymbolSupplier for Supplier {
+    /// [`Supplier::locate`], its outcome recorded as the symbolizer records it.
     async fn locate_symbols(
+        &self,
+        module: &(dyn Module + Sync),
+    ) -> Result<LocateSymbolsResult, SymbolError> {
+        let result = self.locate(module).await;
+        let mut stats = SymbolStats::default();
+        match &result {
+            Ok(found) => {
+                stats.symbol_url.clone_from(&found.symbols.url);
+                stats.loaded_symbols = true;
+                stats.extra_debug_info.clone_from(&found.extra_debug_info);
+            }
+            Err(SymbolError::ParseError(..)) => {
+                stats.loaded_symbols = true;
+                stats.corrupt_symbols = true;
+            }
+            Err(_) => {}
+        }
+        crate::cpu::lock(&self.outcomes.0).insert(module_key(module), stats);
+        result
+    }
+
+    async fn locate_file(
+        &self,
+        module: &(dyn Module + Sync),
+        file_kind: FileKind,
+    ) -> Result<PathBuf, FileError> {
+        self.local.locate_file(module, file_kind).await
+    }
+}
+
+impl Supplier {
+    /// Local folders, then the cache, then each server.
+    async fn locate(
         &self,
         module: &(dyn Module + Sync),
     ) -> Result<LocateSymbolsResult, SymbolError> {
@@ -437,19 +550,52 @@ impl SymbolSupplier for Supplier {
         }
         Err(SymbolError::NotFound)
     }
-
-    async fn locate_file(
-        &self,
-        module: &(dyn Module + Sync),
-        file_kind: FileKind,
-    ) -> Result<PathBuf, FileError> {
-        self.local.locate_file(module, file_kind).await
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The reports of a database share one walker (each symbol file is parsed once):
+    /// each report's symbol statistics are still its own walk's, as from a walker of its
+    /// own, whatever was walked before. Two reports of the fixture database: one whose
+    /// `crashy` has symbols (and `libc.so.6` has none), one whose `crashy` is another
+    /// build, without symbols.
+    #[test]
+    fn each_walk_reports_its_own_modules_symbols() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
+        let config = SymbolConfig {
+            paths: vec![root.join("symbols")],
+            ..SymbolConfig::default()
+        };
+        let open = |id: &str| {
+            Report::open(&root.join(format!("databases/linux/pending/{id}.dmp"))).unwrap()
+        };
+        let found = open("03ba6181-e259-4927-bee0-252f9ec06c5e");
+        let other = open("1f201db5-23aa-4ba3-afe6-0313b091295d");
+        let status = |walked: ProcessState| {
+            let mut s: Vec<(String, bool)> = walked
+                .symbol_stats
+                .into_iter()
+                .map(|(name, s)| (name, s.loaded_symbols))
+                .collect();
+            s.sort();
+            s
+        };
+        let alone = |r: &Report| status(walk(r, &config).unwrap());
+        let (found_alone, other_alone) = (alone(&found), alone(&other));
+        assert!(found_alone.contains(&("crashy".to_string(), true)));
+        assert!(found_alone.contains(&("libc.so.6".to_string(), false)));
+        assert_eq!(other_alone, [("crashy".to_string(), false)]);
+        let shared = Walker::new(&config);
+        for (report, alone) in [
+            (&found, &found_alone),
+            (&other, &other_alone),
+            (&found, &found_alone),
+        ] {
+            assert_eq!(&status(shared.walk(report).unwrap()), alone);
+        }
+    }
 
     #[test]
     fn relative_symbol_paths_cannot_climb_out() {

@@ -169,35 +169,93 @@ fn crashpad(report: &Report) -> Value {
     })
 }
 
-/// A finding's place as a JSON object: a field (`path`, `place`, byte range in the
-/// value) or memory (`region`, `thread_id`, `address`, and `excerpt` when `excerpt`).
-pub fn location_json(location: &crate::pii::Location, excerpt: bool) -> Value {
-    use crate::pii::Location;
-    match location {
-        Location::Field {
-            path,
-            place,
-            start,
-            end,
-            ..
-        } => json!({"type": "field", "path": path, "place": place, "start": start, "end": end}),
-        Location::Memory {
-            region,
-            thread_id,
-            address,
-            excerpt: text,
-            ..
-        } => {
-            let mut m = json!({
-                "type": "memory", "region": region, "thread_id": thread_id,
-                "address": format!("0x{address:x}"),
-            });
-            if excerpt {
-                m["excerpt"] = json!(text);
-            }
-            m
+/// A finding's `location` object. Keys are in alphabetical order: the order in which
+/// `serde_json`'s maps have always written them (docs/json.md), now written straight
+/// from the finding without building a map (a dense dump has 183,735 findings).
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+pub enum LocationJson<'a> {
+    Field {
+        end: usize,
+        path: &'a str,
+        place: &'static str,
+        start: usize,
+        #[serde(rename = "type")]
+        kind: &'static str,
+    },
+    Memory {
+        address: Hex,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        excerpt: Option<&'a str>,
+        region: &'a str,
+        thread_id: Option<u32>,
+        #[serde(rename = "type")]
+        kind: &'static str,
+    },
+}
+
+/// An address written as a `"0x…"` string.
+pub struct Hex(pub u64);
+
+impl serde::Serialize for Hex {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&format_args!("0x{:x}", self.0))
+    }
+}
+
+/// A finding's `logical_location` (see [`crate::pii::Location::logical`]), written
+/// without building the string.
+pub struct Logical<'a>(pub &'a crate::pii::Location);
+
+impl serde::Serialize for Logical<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            crate::pii::Location::Field { path, .. } => s.serialize_str(path),
+            crate::pii::Location::Memory {
+                region, address, ..
+            } => s.collect_str(&format_args!("memory[{region}]@0x{address:x}")),
         }
     }
+}
+
+impl<'a> LocationJson<'a> {
+    /// `excerpt`: whether a memory location carries its excerpt (values shown).
+    pub fn of(location: &'a crate::pii::Location, excerpt: bool) -> LocationJson<'a> {
+        use crate::pii::Location;
+        match location {
+            Location::Field {
+                path,
+                place,
+                start,
+                end,
+                ..
+            } => LocationJson::Field {
+                end: *end,
+                path,
+                place,
+                start: *start,
+                kind: "field",
+            },
+            Location::Memory {
+                region,
+                thread_id,
+                address,
+                excerpt: text,
+                ..
+            } => LocationJson::Memory {
+                address: Hex(*address),
+                excerpt: excerpt.then_some(text.as_str()),
+                region,
+                thread_id: *thread_id,
+                kind: "memory",
+            },
+        }
+    }
+}
+
+/// A finding's `location` object as a value.
+pub fn location_json(location: &crate::pii::Location, excerpt: bool) -> Value {
+    serde_json::to_value(LocationJson::of(location, excerpt)).unwrap_or(Value::Null)
 }
 
 /// A list of findings as `findings[]` objects.
@@ -205,22 +263,43 @@ pub fn findings_list(findings: &[crate::pii::Finding]) -> Value {
     Value::Array(findings.iter().map(finding_json).collect())
 }
 
-/// One `findings[]` object.
+/// One `findings[]` object, keys in alphabetical order (see [`LocationJson`]).
+#[derive(serde::Serialize)]
+pub struct FindingJson<'a> {
+    category: crate::pii::Category,
+    encoding: crate::disclosure::Encoding,
+    fingerprint: String,
+    length: u64,
+    location: LocationJson<'a>,
+    logical_location: Logical<'a>,
+    offset: u64,
+    preview: String,
+    rule: &'static str,
+    severity: crate::pii::Severity,
+    value: &'a str,
+}
+
+impl<'a> FindingJson<'a> {
+    pub fn of(f: &'a crate::pii::Finding) -> FindingJson<'a> {
+        FindingJson {
+            category: f.category,
+            encoding: f.encoding,
+            fingerprint: f.fingerprint(),
+            length: f.length,
+            location: LocationJson::of(&f.location, true),
+            logical_location: Logical(&f.location),
+            offset: f.offset,
+            preview: f.preview(),
+            rule: f.rule,
+            severity: f.severity,
+            value: &f.value,
+        }
+    }
+}
+
+/// One `findings[]` object as a value.
 pub fn finding_json(f: &crate::pii::Finding) -> Value {
-    let location = location_json(&f.location, true);
-    json!({
-        "rule": f.rule,
-        "category": f.category,
-        "severity": f.severity,
-        "location": location,
-        "logical_location": f.location.logical(),
-        "offset": f.offset,
-        "length": f.length,
-        "encoding": f.encoding,
-        "value": f.value,
-        "preview": f.preview(),
-        "fingerprint": f.fingerprint(),
-    })
+    serde_json::to_value(FindingJson::of(f)).unwrap_or(Value::Null)
 }
 
 /// `show --format json` of one dump, written as a stream: the document without its
@@ -240,16 +319,16 @@ pub fn write_show_value(w: &mut dyn std::io::Write, view: &ShowView<'_>) -> std:
     let hole = Hole::new();
     doc["findings"] = hole.value();
     hole.write(w, &doc, |w| {
-        write_array(w, &view.findings.findings, "  ", finding_json)
+        write_array(w, &view.findings.findings, "  ", FindingJson::of)
     })
 }
 
 /// Write `items` as a JSON array, one compact value a line, indented by `indent`.
-pub fn write_array<T>(
+pub fn write_array<'a, T, J: serde::Serialize>(
     w: &mut dyn std::io::Write,
-    items: &[T],
+    items: &'a [T],
     indent: &str,
-    json: impl Fn(&T) -> Value,
+    json: impl Fn(&'a T) -> J,
 ) -> std::io::Result<()> {
     w.write_all(b"[")?;
     for (i, item) in items.iter().enumerate() {

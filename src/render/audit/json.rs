@@ -62,8 +62,9 @@ pub(super) fn jsonl_file(
 ) -> io::Result<()> {
     for (f, v) in &file.judged {
         let mut o = finding_json(run, file, f, v);
-        o["type"] = json!("finding");
-        writeln!(w, "{o}")?;
+        o.kind = Some("finding");
+        serde_json::to_writer(&mut *w, &o)?;
+        w.write_all(b"\n")?;
     }
     if let Some(error) = &file.error {
         writeln!(

@@ -91,30 +91,66 @@ fn verdict_word(v: &Verdict) -> &'static str {
     }
 }
 
-/// One finding as a JSON object (`json`, `jsonl`).
-fn finding_json(run: &AuditRun<'_>, file: &AuditedFile, f: &Finding, v: &Verdict) -> Value {
-    let location = super::json::location_json(&f.location, run.show_values);
-    let mut o = json!({
-        "file": file.path,
-        "rule": f.rule,
-        "category": f.category,
-        "severity": f.severity,
-        "status": verdict_word(v),
-        "location": location,
-        "logical_location": f.location.logical(),
-        "offset": f.offset,
-        "length": f.length,
-        "encoding": f.encoding,
-        "preview": f.preview(),
-        "fingerprint": f.fingerprint(),
-    });
-    if run.show_values {
-        o["value"] = json!(f.value);
+/// One finding as a JSON object (`json`, `jsonl`; `kind` is jsonl's `"type"`), keys in
+/// alphabetical order, written straight from the finding (see
+/// [`super::json::LocationJson`]).
+#[derive(serde::Serialize)]
+struct FindingJson<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    allowed_by: Option<AllowedBy<'a>>,
+    category: crate::pii::Category,
+    encoding: crate::disclosure::Encoding,
+    file: &'a str,
+    fingerprint: String,
+    length: u64,
+    location: super::json::LocationJson<'a>,
+    logical_location: super::json::Logical<'a>,
+    offset: u64,
+    preview: String,
+    rule: &'static str,
+    severity: crate::pii::Severity,
+    status: &'static str,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    kind: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value: Option<&'a str>,
+}
+
+#[derive(serde::Serialize)]
+struct AllowedBy<'a> {
+    entry: usize,
+    reason: &'a str,
+}
+
+fn finding_json<'a>(
+    run: &AuditRun<'_>,
+    file: &'a AuditedFile,
+    f: &'a Finding,
+    v: &'a Verdict,
+) -> FindingJson<'a> {
+    FindingJson {
+        allowed_by: match v {
+            Verdict::Allowed { entry, reason } => Some(AllowedBy {
+                entry: entry + 1,
+                reason,
+            }),
+            _ => None,
+        },
+        category: f.category,
+        encoding: f.encoding,
+        file: &file.path,
+        fingerprint: f.fingerprint(),
+        length: f.length,
+        location: super::json::LocationJson::of(&f.location, run.show_values),
+        logical_location: super::json::Logical(&f.location),
+        offset: f.offset,
+        preview: f.preview(),
+        rule: f.rule,
+        severity: f.severity,
+        status: verdict_word(v),
+        kind: None,
+        value: run.show_values.then_some(f.value.as_str()),
     }
-    if let Verdict::Allowed { entry, reason } = v {
-        o["allowed_by"] = json!({"entry": entry + 1, "reason": reason});
-    }
-    o
 }
 
 /// The audit report's formats (docs/audit.md).

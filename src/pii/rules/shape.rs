@@ -33,6 +33,8 @@ pub struct Shape<'a> {
     pub(super) dots: usize,
     pub(super) colons: usize,
     pub(super) dashes: usize,
+    /// Upper-case ASCII letters (an IBAN or a NINO starts with two).
+    pub(super) upper: usize,
     pub(super) at: bool,
     pub(super) question: bool,
     pub(super) equals: bool,
@@ -154,6 +156,7 @@ impl<'a> Shape<'a> {
             dots: 0,
             colons: 0,
             dashes: 0,
+            upper: 0,
             at: false,
             question: false,
             equals: false,
@@ -172,6 +175,7 @@ impl<'a> Shape<'a> {
             prev = lower;
             match b {
                 b'0'..=b'9' => s.digits += 1,
+                b'A'..=b'Z' => s.upper += 1,
                 b'.' => {
                     s.dots += 1;
                     s.dot_after_at |= s.at;
@@ -193,7 +197,7 @@ impl<'a> Shape<'a> {
     /// Whether every pair of neighbouring bytes of `needle` (ASCII case aside) is in the
     /// text: `false` means `needle` is not there.
     #[inline]
-    fn may_hold(&self, needle: &[u8]) -> bool {
+    pub(super) fn may_hold(&self, needle: &[u8]) -> bool {
         needle.windows(2).all(|w| {
             let bit = pair_bit(w[0].to_ascii_lowercase(), w[1].to_ascii_lowercase());
             self.pairs[bit >> 6] & (1 << (bit & 63)) != 0

@@ -280,7 +280,7 @@ pub const RULES: &[Rule] = &[
         group: 0,
         folded: false,
         scanner: None,
-        may: |s| s.digits >= 10 && s.patterns().iban_head,
+        may: |s| s.digits >= 10 && s.upper >= 2 && s.patterns().iban_head,
         validator: Some(iban_mod97),
     },
     Rule {
@@ -304,7 +304,7 @@ pub const RULES: &[Rule] = &[
         group: 0,
         folded: false,
         scanner: Some(crate::pii::scanners::uk_nino),
-        may: |s| s.digits >= 6 && s.patterns().nino_head,
+        may: |s| s.digits >= 6 && s.upper >= 2 && s.patterns().nino_head,
         validator: Some(nino),
     },
     Rule {
@@ -520,7 +520,8 @@ pub const RULES: &[Rule] = &[
         folded: true,
         scanner: None,
         may: |s| {
-            s.colons >= 2 && {
+            // Seven groups, or fewer around a `::`.
+            (s.colons >= 7 || (s.colons >= 2 && s.may_hold(b"::"))) && {
                 let p = s.patterns();
                 p.hex_colon_run >= 7 || (p.hex_double_colon && p.hex_colon_run >= 2)
             }

@@ -142,15 +142,20 @@ pub(super) fn nino(text: &str, start: usize, _end: usize) -> bool {
 
 pub(super) fn phone(text: &str, start: usize, end: usize) -> bool {
     // E.164 allows 8 to 15 digits; something glued to letters is not a phone number.
-    let n = digits(&text[start..end]).len();
+    let n = text[start..end].bytes().filter(u8::is_ascii_digit).count();
     let before = text[..start].chars().next_back();
     (8..=15).contains(&n) && !before.is_some_and(|c| c.is_ascii_alphanumeric())
 }
 
 pub(super) fn email(text: &str, start: usize, end: usize) -> bool {
     // Written URL-encoded (`%40`) or JSON-escaped (`\u0040`): judged decoded.
-    let decoded = text[start..end].replace("%40", "@").replace("\\u0040", "@");
-    let m = decoded.as_str();
+    let raw = &text[start..end];
+    let decoded = if raw.contains(['%', '\\']) {
+        std::borrow::Cow::Owned(raw.replace("%40", "@").replace("\\u0040", "@"))
+    } else {
+        std::borrow::Cow::Borrowed(raw)
+    };
+    let m = &*decoded;
     // Not a versioned symbol such as `memcpy@GLIBC_2.14` or `foo@@VERS_1.0`.
     let domain = m.rsplit('@').next().unwrap_or("");
     // Not the password@host part of `scheme://user:password@host`, nor the user of
@@ -228,15 +233,15 @@ pub(super) fn protocol_name(m: &str) -> bool {
         "group18",
     ];
     let local = m.split('@').next().unwrap_or("");
-    let words: Vec<&str> = local.split(['-', '.', '_']).collect();
-    let known = words
-        .iter()
-        .filter(|w| ALGORITHM.contains(&w.to_ascii_lowercase().as_str()))
-        .count();
+    let (mut words, mut known) = (0, 0);
+    for w in local.split(['-', '.', '_']) {
+        words += 1;
+        known += usize::from(ALGORITHM.iter().any(|a| a.eq_ignore_ascii_case(w)));
+    }
     // Most of the words are algorithm words, and at least one is a cipher, hash or key
     // type (not just `info` or `ext`).
-    known * 2 > words.len() && known >= 1 && words.len() >= 2
-        || (words.len() == 1
+    known * 2 > words && known >= 1 && words >= 2
+        || (words == 1
             && matches!(
                 local,
                 "zlib" | "keepalive" | "kex-strict-s-v00" | "ext-info-c"

@@ -194,10 +194,9 @@ impl Location {
     }
 
     /// The summary's "place": module paths, environment, stack memory...
-    pub fn place(&self) -> String {
+    pub fn place(&self) -> &'static str {
         match self {
-            Location::Field { place, .. } => (*place).to_string(),
-            Location::Memory { place, .. } => (*place).to_string(),
+            Location::Field { place, .. } | Location::Memory { place, .. } => place,
         }
     }
 }

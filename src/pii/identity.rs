@@ -36,18 +36,21 @@ pub(super) fn whose(
         Category::MacAddress,
         Category::GovernmentId,
     ];
-    let names: Vec<String> = identity
+    // One searcher per name, not one built per value (122,460 values on a dense heap).
+    let names: Vec<memchr::memmem::Finder<'static>> = identity
         .user_names
         .iter()
         .map(|u| u.to_lowercase())
+        .filter(|n| n.len() >= 3)
+        .map(|n| memchr::memmem::Finder::new(n.as_bytes()).into_owned())
         .collect();
-    let mut in_fields: HashSet<(Category, String)> = HashSet::new();
+    let mut in_fields: Map<Category, HashSet<String>> = Map::new();
     let mut in_memory: Map<Category, HashSet<String>> = Map::new();
     for f in findings.iter().filter(|f| ANYONE.contains(&f.category)) {
         let key = f.value.to_lowercase();
         match f.location {
             Location::Field { .. } => {
-                in_fields.insert((f.category, key));
+                in_fields.entry(f.category).or_default().insert(key);
             }
             Location::Memory { .. } => {
                 in_memory.entry(f.category).or_default().insert(key);
@@ -56,11 +59,12 @@ pub(super) fn whose(
     }
     let mut others = HashSet::new();
     for (category, values) in in_memory {
+        let shown = in_fields.get(&category);
         let unknown: Vec<String> = values
             .into_iter()
             .filter(|v| {
-                !in_fields.contains(&(category, v.clone()))
-                    && !names.iter().any(|n| n.len() >= 3 && v.contains(n.as_str()))
+                !shown.is_some_and(|s| s.contains(v))
+                    && !names.iter().any(|n| n.find(v.as_bytes()).is_some())
             })
             .collect();
         if unknown.len() > BULK {
@@ -195,12 +199,13 @@ pub fn who<'a, T: Ord>(
 ) -> Vec<Who<T>> {
     let mut out: BTreeMap<(usize, String), Who<T>> = BTreeMap::new();
     for (f, place) in findings {
-        let Some((category, key)) = identity_key(f) else {
+        let Some(identity) = identity_key(f) else {
             continue;
         };
-        if others.contains(&(category, key.clone())) {
+        if others.contains(&identity) {
             continue;
         }
+        let (category, key) = identity;
         let entry = out
             .entry((identity_order(category), key))
             .or_insert_with(|| Who {

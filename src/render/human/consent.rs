@@ -276,7 +276,7 @@ pub(super) fn write_memory_groups<W: Write>(
     const EXAMPLES: usize = 2;
     // (region, rule) → (worst severity, count, lowest and highest address, examples)
     type Group<'a> = (Severity, usize, u64, u64, Vec<&'a str>);
-    let mut groups: std::collections::BTreeMap<(String, &str), Group<'_>> = Default::default();
+    let mut groups: std::collections::BTreeMap<(&str, &str), Group<'_>> = Default::default();
     for f in memory {
         let Location::Memory {
             region, address, ..
@@ -284,7 +284,7 @@ pub(super) fn write_memory_groups<W: Write>(
         else {
             continue;
         };
-        let g = groups.entry((region.clone(), f.rule)).or_insert((
+        let g = groups.entry((region.as_str(), f.rule)).or_insert((
             f.severity,
             0,
             *address,

@@ -101,7 +101,8 @@ impl IdentityMatcher {
 pub(super) fn excerpt(text: &str, start: usize, end: usize) -> String {
     let from = start.saturating_sub(CONTEXT);
     let to = (end + CONTEXT).min(text.len());
-    let mut out = String::new();
+    // Room for the text and both ellipses at once (no regrowth: one excerpt a finding).
+    let mut out = String::with_capacity(to - from + 2 * '…'.len_utf8());
     if from > 0 {
         out.push('…');
     }

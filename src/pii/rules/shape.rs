@@ -266,6 +266,31 @@ impl<'a> Shape<'a> {
         })
     }
 
+    /// Whether `word` (lower case ASCII) occurs, in any case, right before `id`, `guid`
+    /// or `uuid`, maybe after one `_` or `-`.
+    pub(super) fn then_id_ci(&self, word: &str) -> bool {
+        let w = word.as_bytes();
+        if !self.may_hold(w) {
+            return false;
+        }
+        let (lo, up) = (w[0], w[0].to_ascii_uppercase());
+        let starts = |at: usize, s: &[u8]| {
+            self.text
+                .get(at..at + s.len())
+                .is_some_and(|t| t.eq_ignore_ascii_case(s))
+        };
+        memchr::memchr2_iter(lo, up, self.text).any(|at| {
+            if !starts(at, w) {
+                return false;
+            }
+            let mut i = at + w.len();
+            if matches!(self.text.get(i), Some(b'_' | b'-')) {
+                i += 1;
+            }
+            starts(i, b"id") || starts(i, b"guid") || starts(i, b"uuid")
+        })
+    }
+
     /// Case-insensitive `has`; `needle` is lower case ASCII.
     #[inline]
     pub(super) fn has_ci(&self, needle: &str) -> bool {

@@ -429,12 +429,15 @@ pub const RULES: &[Rule] = &[
         folded: true,
         scanner: None,
         may: |s| {
+            // A key word right before `id`, `guid` or `uuid`, maybe after `_` or `-`
+            // (`-epicuserid=` and `-epicaccountid=` hold `userid` and `accountid`): a
+            // record that only holds `"id":` and `customer` somewhere is ruled out.
             s.len() >= 10
                 && (s.equals || s.colons > 0)
                 && s.has_ci("id")
-                && ["user", "account", "login", "player", "customer", "member", "epic"]
+                && ["user", "account", "login", "player", "customer", "member"]
                     .iter()
-                    .any(|k| s.has_ci(k))
+                    .any(|k| s.then_id_ci(k))
         },
         validator: None,
     },

@@ -192,3 +192,84 @@ fn a_dump_with_thousands_of_flagged_fields_reads_in_a_page_with_exact_counts() {
     assert_eq!(all.lines().filter(|l| l.contains("=⟦user")).count(), 20_000);
     assert!(!all.contains("not listed"), "--all lists everything");
 }
+
+/// `show` scans a heap of a few MiB in 1 MiB pieces on both its threads; `audit` scans
+/// it in one pass. Values planted across every cut (ASCII, UTF-16 at an odd offset, an
+/// environment block, a private key) are reported once by both, at the same bytes, with
+/// the same excerpts.
+#[test]
+fn a_heap_scanned_in_pieces_reports_what_one_pass_reports() {
+    const MIB: usize = 1 << 20;
+    let mut heap = vec![0u8; 4 * MIB + 4321];
+    let mut plant = |at: usize, data: &[u8]| heap[at..at + data.len()].copy_from_slice(data);
+    let wide: Vec<u8> = "user dave@example.net!"
+        .encode_utf16()
+        .flat_map(|u| u.to_le_bytes())
+        .collect();
+    let environment = b"HOME=/home/alice\0USER=alice\0SHELL=/bin/sh\0LANG=C\0TERM=xterm\0";
+    let key = b"-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----";
+    for cut in 1..=4 {
+        let c = cut * MIB;
+        // One of them across the cut, the others away from it.
+        let (mail, utf16, env, pem) = match cut {
+            1 => (c - 9, c - 20_001, c - 40_000, c + 2_000),
+            2 => (c + 100, c - 21, c - 40_000, c + 2_000),
+            3 => (c + 100, c - 20_001, c - 40_000, c - 50),
+            _ => (c + 100, c - 20_001, c - 20, c + 2_000),
+        };
+        plant(mail, b"mail carol@example.org now");
+        plant(utf16, &wide);
+        plant(env, environment);
+        plant(pem, key);
+        plant(c + 3_000, b"ip 198.51.100.23 x");
+    }
+    let e = Endian::Little;
+    let dump = SynthMinidump::with_endian(e)
+        .add_memory(Memory::with_section(
+            Section::with_endian(e).append_bytes(&heap),
+            0x5000_0000,
+        ))
+        .finish()
+        .unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("pieces.dmp");
+    std::fs::write(&path, dump).unwrap();
+    let key = |f: &serde_json::Value| {
+        (
+            f["offset"].as_u64().unwrap(),
+            f["length"].as_u64().unwrap(),
+            f["rule"].as_str().unwrap().to_string(),
+            f["location"]["excerpt"].as_str().map(str::to_string),
+        )
+    };
+    let shown = show_json(&path, &[]);
+    let mut from_show: Vec<_> = shown["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(key)
+        .collect();
+    let audit = run([
+        "audit".as_ref(),
+        path.as_os_str(),
+        "--no-config".as_ref(),
+        "--format".as_ref(),
+        "json".as_ref(),
+        "--show-values".as_ref(),
+    ]);
+    let audited: serde_json::Value = serde_json::from_slice(&audit.stdout).unwrap();
+    let mut from_audit: Vec<_> = audited["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(key)
+        .collect();
+    from_show.sort();
+    from_audit.sort();
+    assert_eq!(from_show, from_audit);
+    let count = |rule: &str| from_show.iter().filter(|k| k.2 == rule).count();
+    assert_eq!(count("email"), 8, "{from_show:?}");
+    assert_eq!(count("private-key"), 4, "{from_show:?}");
+    assert_eq!(count("ipv4"), 4, "{from_show:?}");
+    assert_eq!(count("env-user-name"), 4, "{from_show:?}");
+}

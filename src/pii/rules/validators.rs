@@ -163,7 +163,7 @@ pub(super) fn email(text: &str, start: usize, end: usize) -> bool {
     let userinfo = (text[..start].ends_with(':') && text[..start].contains("://"))
         || (text[..start].ends_with("://") && !text[..start].ends_with("mailto://"));
     !domain.chars().next().is_some_and(|c| c.is_ascii_digit())
-        && !m.contains("@@")
+        && memchr::memmem::find(m.as_bytes(), b"@@").is_none()
         && !userinfo
         && !protocol_name(m)
 }
@@ -233,6 +233,13 @@ pub(super) fn protocol_name(m: &str) -> bool {
         "group18",
     ];
     let local = m.split('@').next().unwrap_or("");
+    // One word (most addresses' local part): only the few one-word names.
+    if !local.contains(['-', '.', '_']) {
+        return matches!(
+            local,
+            "zlib" | "keepalive" | "kex-strict-s-v00" | "ext-info-c"
+        );
+    }
     let (mut words, mut known) = (0, 0);
     for w in local.split(['-', '.', '_']) {
         words += 1;

@@ -249,21 +249,7 @@ fn a_heap_scanned_in_pieces_reports_what_one_pass_reports() {
         .iter()
         .map(key)
         .collect();
-    let audit = run([
-        "audit".as_ref(),
-        path.as_os_str(),
-        "--no-config".as_ref(),
-        "--format".as_ref(),
-        "json".as_ref(),
-        "--show-values".as_ref(),
-    ]);
-    let audited: serde_json::Value = serde_json::from_slice(&audit.stdout).unwrap();
-    let mut from_audit: Vec<_> = audited["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(key)
-        .collect();
+    let mut from_audit: Vec<_> = crate::util::audit_findings(&path).iter().map(key).collect();
     from_show.sort();
     from_audit.sort();
     assert_eq!(from_show, from_audit);

@@ -231,9 +231,8 @@ fn walk_bounded<T: std::ops::Deref<Target = [u8]>>(
 struct Bounded<'a> {
     inner: &'a Symbolizer,
     outcomes: &'a Outcomes,
-    /// The modules this walk asked about, in the order of their first question (the
-    /// identity of the module object, and its key).
-    touched: std::sync::Mutex<(std::collections::HashSet<usize>, Vec<ModuleKey>)>,
+    /// The modules this walk asked about, in the order of their first question.
+    touched: std::sync::Mutex<Touched>,
     stats: &'a PendingProcessorStats,
     cancel: &'a AtomicBool,
     stopped: AtomicBool,
@@ -241,16 +240,26 @@ struct Bounded<'a> {
     capped: AtomicBool,
 }
 
+/// The modules a walk asked about: each module object seen (its key is made once, not
+/// for every frame; the processor asks with references into the dump's module lists,
+/// which live as long as the walk), each key once (hashed: a crafted dump's walk can ask about up to
+/// [`MAX_FRAMES`] modules), and the keys in the order of their first question.
+#[derive(Default)]
+struct Touched {
+    objects: std::collections::HashSet<usize>,
+    keys: std::collections::HashSet<ModuleKey>,
+    order: Vec<ModuleKey>,
+}
+
 impl Bounded<'_> {
-    /// Note that this walk asks about `module` (once per module object: the walk asks
-    /// about every frame).
+    /// Note that this walk asks about `module`.
     fn touch(&self, module: &(dyn Module + Sync)) {
         let id = std::ptr::from_ref(module).cast::<()>() as usize;
         let mut touched = crate::cpu::lock(&self.touched);
-        if touched.0.insert(id) {
+        if touched.objects.insert(id) {
             let key = module_key(module);
-            if !touched.1.contains(&key) {
-                touched.1.push(key);
+            if touched.keys.insert(key.clone()) {
+                touched.order.push(key);
             }
         }
     }
@@ -311,7 +320,7 @@ impl SymbolProvider for Bounded<'_> {
         let touched = crate::cpu::lock(&self.touched);
         let outcomes = crate::cpu::lock(&self.outcomes.0);
         touched
-            .1
+            .order
             .iter()
             .filter_map(|key| {
                 let stats = outcomes.get(key)?;

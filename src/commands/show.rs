@@ -194,7 +194,7 @@ fn run_database(
     let mut documents = Vec::new();
     let mut summary: Vec<(String, pii::Finding)> = Vec::new();
     let mut counts = [0usize; 3];
-    let mut others_all: std::collections::HashSet<(pii::Category, String)> = Default::default();
+    let mut others_all: pii::Others = Default::default();
     let mut incomplete = Vec::new();
     let workers = pool::workers();
     // One report at a time splits its walk and scan over two cores; many reports keep

@@ -24,10 +24,7 @@ pub const BULK: usize = 5;
 /// one of the user's names; when memory holds more than [`BULK`] distinct values of a
 /// kind, the rest of them are other people's. Fewer stay with the user: with a handful
 /// there is no telling.
-pub(super) fn whose(
-    findings: &[Finding],
-    identity: &Identity,
-) -> std::collections::HashSet<(Category, String)> {
+pub(super) fn whose(findings: &[Finding], identity: &Identity) -> crate::pii::Others {
     use std::collections::{BTreeMap as Map, HashSet};
     const ANYONE: [Category; 5] = [
         Category::Email,
@@ -44,8 +41,9 @@ pub(super) fn whose(
         .filter(|n| n.len() >= 3)
         .map(|n| memchr::memmem::Finder::new(n.as_bytes()).into_owned())
         .collect();
-    let mut in_fields: Map<Category, HashSet<String>> = Map::new();
-    let mut in_memory: Map<Category, HashSet<String>> = Map::new();
+    type Set = HashSet<String, foldhash::fast::RandomState>;
+    let mut in_fields: Map<Category, Set> = Map::new();
+    let mut in_memory: Map<Category, Set> = Map::new();
     for f in findings.iter().filter(|f| ANYONE.contains(&f.category)) {
         let key = f.value.to_lowercase();
         match f.location {
@@ -57,7 +55,7 @@ pub(super) fn whose(
             }
         }
     }
-    let mut others = HashSet::new();
+    let mut others = crate::pii::Others::default();
     for (category, values) in in_memory {
         let shown = in_fields.get(&category);
         let unknown: Vec<String> = values
@@ -195,7 +193,7 @@ pub struct Who<T> {
 /// views list them (by category, then value). Every view's "Who you are" is this list.
 pub fn who<'a, T: Ord>(
     findings: impl IntoIterator<Item = (&'a Finding, T)>,
-    others: &std::collections::HashSet<(Category, String)>,
+    others: &crate::pii::Others,
 ) -> Vec<Who<T>> {
     let mut out: BTreeMap<(usize, String), Who<T>> = BTreeMap::new();
     for (f, place) in findings {
@@ -224,7 +222,7 @@ pub fn who<'a, T: Ord>(
 /// records.
 pub fn distinct_identities<'a>(
     findings: impl IntoIterator<Item = &'a Finding>,
-    others: &std::collections::HashSet<(Category, String)>,
+    others: &crate::pii::Others,
 ) -> Vec<Finding> {
     let mut seen = BTreeSet::new();
     findings

@@ -182,7 +182,8 @@ pub(super) fn name_memory_fields(fields: &mut [Field], found: &mut [Finding]) {
 pub(super) fn dedupe(mut found: Vec<Finding>) -> Vec<Finding> {
     // A value `scrub` masked (`password=*****`) is no longer the value.
     found.retain(|f| !is_masked(&f.value));
-    let mut seen = std::collections::HashSet::with_capacity(found.len());
+    let mut seen: std::collections::HashSet<_, foldhash::fast::RandomState> =
+        std::collections::HashSet::with_capacity_and_hasher(found.len(), Default::default());
     found.retain(|f| seen.insert((f.offset, f.length, f.category)));
     // A range already reported with another category by a more specific rule stays too;
     // an identity hit inside a user-path hit of the same bytes is the same finding.

@@ -317,7 +317,7 @@ pub fn write_summary(
     reports: usize,
     identities: &[(&str, &Finding)],
     counts: [usize; 3],
-    others: &std::collections::HashSet<(Category, String)>,
+    others: &crate::pii::Others,
 ) -> io::Result<()> {
     let p = marks.palette;
     writeln!(w)?;

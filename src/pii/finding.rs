@@ -328,11 +328,12 @@ pub struct Findings {
 /// The findings in fields by a hash of their field's path (with how many findings there
 /// were when it was made): a lookup hashes one path, where a sort and binary searches
 /// by path compared paths byte by byte (0.35M instructions of `show` on a small dump).
-/// The hash is keyed at random per index, so no dump can make its paths collide.
+/// The hash is keyed at random per index (foldhash, see [`Others`]), so a dump cannot
+/// choose paths that collide.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct FieldIndex {
     len: usize,
-    hasher: std::hash::RandomState,
+    hasher: foldhash::fast::RandomState,
     /// `(hash of the path, finding index)`, sorted.
     keys: Vec<(u64, usize)>,
 }
@@ -346,7 +347,7 @@ impl Findings {
         };
         let index = self.by_field.get_or_init(|| {
             use std::hash::BuildHasher;
-            let hasher = std::hash::RandomState::new();
+            let hasher = foldhash::fast::RandomState::default();
             let mut keys: Vec<(u64, usize)> = (0..self.findings.len())
                 .filter_map(|i| path_of(i).map(|p| (hasher.hash_one(p), i)))
                 .collect();

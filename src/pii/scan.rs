@@ -322,8 +322,10 @@ pub(super) fn keep_best_secrets(found: &mut Vec<(usize, usize, usize)>) {
 /// when it holds 4,096 entries, and texts over 4 KiB are not kept.
 pub(super) fn cached_matches(entry: &str) -> Vec<(usize, usize, usize)> {
     type Matches = Vec<(usize, usize, usize)>;
-    static SEEN: std::sync::Mutex<Option<std::collections::HashMap<String, Matches>>> =
-        std::sync::Mutex::new(None);
+    // Hashed with foldhash (see `Others`): 0.29M of 9.9M instructions of `show` on a
+    // small Linux dump went to SipHash here and in the field index.
+    type Cache = std::collections::HashMap<String, Matches, foldhash::fast::RandomState>;
+    static SEEN: std::sync::Mutex<Option<Cache>> = std::sync::Mutex::new(None);
     let seen = || crate::cpu::lock(&SEEN);
     if let Some(hit) = seen().as_ref().and_then(|c| c.get(entry).cloned()) {
         return hit;
@@ -333,7 +335,8 @@ pub(super) fn cached_matches(entry: &str) -> Vec<(usize, usize, usize)> {
         let mut seen = seen();
         // Sized for a small dump's distinct texts (a few hundred), so that it is not
         // rehashed, each text hashed again, as it grows.
-        let cache = seen.get_or_insert_with(|| std::collections::HashMap::with_capacity(448));
+        let cache =
+            seen.get_or_insert_with(|| Cache::with_capacity_and_hasher(448, Default::default()));
         if cache.len() >= 4096 {
             cache.clear();
         }

@@ -185,18 +185,33 @@ pub enum Location {
 impl Location {
     /// `modules[3].code_file` or `memory[stack:thread 2]@0x7ffc...`.
     pub fn logical(&self) -> String {
-        match self {
-            Location::Field { path, .. } => path.clone(),
-            Location::Memory {
-                region, address, ..
-            } => format!("memory[{region}]@0x{address:x}"),
-        }
+        self.logical_name().to_string()
+    }
+
+    /// [`Location::logical`] as something to write, without making the string (the
+    /// JSON of a dense heap writes 122,460 of them).
+    pub fn logical_name(&self) -> LogicalName<'_> {
+        LogicalName(self)
     }
 
     /// The summary's "place": module paths, environment, stack memory...
     pub fn place(&self) -> &'static str {
         match self {
             Location::Field { place, .. } | Location::Memory { place, .. } => place,
+        }
+    }
+}
+
+/// A location's logical name (see [`Location::logical_name`]).
+pub struct LogicalName<'a>(&'a Location);
+
+impl std::fmt::Display for LogicalName<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Location::Field { path, .. } => f.write_str(path),
+            Location::Memory {
+                region, address, ..
+            } => write!(f, "memory[{region}]@0x{address:x}"),
         }
     }
 }

@@ -203,18 +203,13 @@ impl serde::Serialize for Hex {
     }
 }
 
-/// A finding's `logical_location` (see [`crate::pii::Location::logical`]), written
+/// A finding's `logical_location` ([`crate::pii::Location::logical_name`]), written
 /// without building the string.
 pub struct Logical<'a>(pub &'a crate::pii::Location);
 
 impl serde::Serialize for Logical<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self.0 {
-            crate::pii::Location::Field { path, .. } => s.serialize_str(path),
-            crate::pii::Location::Memory {
-                region, address, ..
-            } => s.collect_str(&format_args!("memory[{region}]@0x{address:x}")),
-        }
+        s.collect_str(&self.0.logical_name())
     }
 }
 
@@ -251,11 +246,6 @@ impl<'a> LocationJson<'a> {
             },
         }
     }
-}
-
-/// A finding's `location` object as a value.
-pub fn location_json(location: &crate::pii::Location, excerpt: bool) -> Value {
-    serde_json::to_value(LocationJson::of(location, excerpt)).unwrap_or(Value::Null)
 }
 
 /// A list of findings as `findings[]` objects.

@@ -145,6 +145,15 @@ mod value_rules {
         )
         .is_empty());
         assert!(find("email", "curve25519-sha256@libssh.org").is_empty());
+        for name in [
+            "zlib@openssh.com",
+            "keepalive@openssh.com",
+            "kex-strict-s-v00@openssh.com",
+            "ext-info-c@openssh.com",
+        ] {
+            assert!(find("email", name).is_empty(), "{name}");
+        }
+        assert_eq!(find("email", "zlibby@example.com"), ["zlibby@example.com"]);
         assert_eq!(
             find("email", "mail sha.lee@example.com"),
             ["sha.lee@example.com"]

@@ -233,26 +233,17 @@ pub(super) fn protocol_name(m: &str) -> bool {
         "group18",
     ];
     let local = m.split('@').next().unwrap_or("");
-    // One word (most addresses' local part): only the few one-word names.
+    // One word (most addresses' local part): only the one-word names.
     if !local.contains(['-', '.', '_']) {
-        return matches!(
-            local,
-            "zlib" | "keepalive" | "kex-strict-s-v00" | "ext-info-c"
-        );
+        return matches!(local, "zlib" | "keepalive");
     }
     let (mut words, mut known) = (0, 0);
     for w in local.split(['-', '.', '_']) {
         words += 1;
         known += usize::from(ALGORITHM.iter().any(|a| a.eq_ignore_ascii_case(w)));
     }
-    // Most of the words are algorithm words, and at least one is a cipher, hash or key
-    // type (not just `info` or `ext`).
-    known * 2 > words && known >= 1 && words >= 2
-        || (words == 1
-            && matches!(
-                local,
-                "zlib" | "keepalive" | "kex-strict-s-v00" | "ext-info-c"
-            ))
+    // Most of the words are algorithm words (`kex-strict-s-v00`, `ext-info-c`).
+    known * 2 > words
 }
 
 pub(super) fn not_placeholder(text: &str, start: usize, end: usize) -> bool {

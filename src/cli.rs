@@ -306,12 +306,18 @@ pub struct ShowArgs {
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 
-    /// Show the view with every identifying value masked (`ali…(17 chars)`).
+    /// Show the view with every identifying value masked (`ali…(17 chars)`), wherever
+    /// it appears: excerpts, headers, tables and, with `--format json`, every string.
     ///
     /// Useful to share the report itself, or to read it with someone looking over your
-    /// shoulder. JSON output keeps the values.
+    /// shoulder.
     #[arg(long)]
     pub redact: bool,
+
+    /// Never page the human view (`PAGER=cat` does the same). On a terminal, a view
+    /// taller than the screen goes through `$PAGER` (default `less -R`), as git does.
+    #[arg(long)]
+    pub no_pager: bool,
 
     /// Also mark and list low-severity findings (quasi-identifiers such as the OS build,
     /// locale, CPU, and every environment variable).

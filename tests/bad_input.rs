@@ -155,7 +155,7 @@ fn hostile_handle_count_does_not_abort() {
         "{text}"
     );
     assert!(
-        text.contains("What consent would share"),
+        text.contains("What the report says about you"),
         "the rest is shown"
     );
 }

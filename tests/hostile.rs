@@ -280,7 +280,7 @@ fn threads_sharing_one_stack_cannot_exhaust_memory() {
         "{text}"
     );
     assert!(
-        text.contains("What consent would share"),
+        text.contains("What the report says about you"),
         "the rest of the report is shown"
     );
     // The modules come from their stream when there is no walk.

@@ -581,7 +581,7 @@ fn low_severity_is_data_but_hidden_by_default() {
         default.contains("    TZ=Europe/Berlin"),
         "unmarked by default"
     );
-    assert!(default.contains("(low hidden; --all shows them)"));
+    assert!(default.contains("narrows you down (--all)"));
     let all = text(&["--all"]);
     assert!(all.contains(" ~  TZ=⟦Europe/Berlin⟧"), "marked with --all");
 }

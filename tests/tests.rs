@@ -7,6 +7,7 @@ mod aliasing;
 mod audit;
 mod bad_input;
 mod conformance;
+mod consent_view;
 mod database;
 mod discover;
 mod escaping;

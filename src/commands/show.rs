@@ -13,6 +13,8 @@ use crate::render::database::{self, ReportView};
 use crate::render::highlight::Marks;
 use crate::render::human::{write_show, ShowView};
 use crate::render::json;
+use crate::render::output::{deliver, Delivery, Redactor, Screen};
+use crate::render::verdict::{Subject, Verdict};
 use crate::report::Report;
 use crate::source::crashpad::{self, Database, DbReport, State};
 use crate::source::{self, Source};
@@ -83,27 +85,85 @@ fn run_dump(cli: &Cli, args: &ShowArgs, path: &Path) -> anyhow::Result<ExitStatu
     let walker = Walker::new(&config).with_budget(cli.global.time_budget);
     let analysis = analyze(report, &walker);
     let view = view(&analysis, args.threads);
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let marks = marks(cli, args);
+    let redactor = args.redact.then(|| {
+        Redactor::new(
+            identifying(&analysis.findings.findings),
+            cli.format(args.format) == Format::Json,
+        )
+    });
     match cli.format(args.format) {
-        Format::Json => json::write_show_document(&mut out, &view)?,
-        Format::Human => write_show(&mut out, &view, marks(cli, args))?,
+        Format::Json => match &redactor {
+            Some(r) => {
+                let mut buf = Vec::new();
+                json::write_show_document(&mut buf, &view)?;
+                write_stdout(&r.apply(&buf))?;
+            }
+            None => {
+                let stdout = std::io::stdout();
+                let mut out = std::io::BufWriter::new(stdout.lock());
+                json::write_show_document(&mut out, &view)?;
+                out.flush()?;
+            }
+        },
+        Format::Human => {
+            let mut buf = Vec::new();
+            let mut verdict = Verdict::report();
+            verdict.add_dump("", &view);
+            let mut title = format!(
+                "{} · minidump · {}",
+                crate::render::escape(&path.display().to_string()),
+                crate::render::human_size(analysis.report.file_size)
+            );
+            if let Ok(state) = &analysis.walked {
+                title.push_str(&format!(
+                    " · written {}",
+                    crate::render::format_time(state.time)
+                ));
+            }
+            let subject = Subject {
+                title,
+                path: path.display().to_string(),
+                consent: None,
+            };
+            verdict.write(&mut buf, &marks, &subject)?;
+            write_show(&mut buf, &view, marks)?;
+            let buf = match &redactor {
+                Some(r) => r.apply(&buf),
+                None => buf,
+            };
+            deliver(&buf, delivery(args))?;
+        }
     }
-    out.flush()?;
     if !cli.global.quiet && analysis.incomplete() {
         crate::render::diagnostic(&format!(
             "{}: parts of the dump could not be read (see \"Could not read\")",
             path.display()
         ));
     }
-    // The command ends here: the process hands its memory back whole, and freeing the
-    // analysis piece by piece first cost ~0.1 ms (390,000 instructions on a Linux
-    // Breakpad dump, 3% of the run). Its mapping of the dump is unmapped at exit too.
-    // So are the symbol files the walker read: freeing them took 0.75 ms of the 7.5 ms
-    // of `show` on a Crashpad dump with symbols (traced).
-    std::mem::forget(analysis);
-    std::mem::forget(walker);
     Ok(ExitStatus::Success)
+}
+
+/// The values `--redact` masks: every finding at medium or above.
+fn identifying(findings: &[pii::Finding]) -> impl Iterator<Item = &str> {
+    findings
+        .iter()
+        .filter(|f| f.severity >= pii::Severity::Medium && f.category != pii::Category::Unreadable)
+        .map(|f| f.value.as_str())
+}
+
+fn delivery(args: &ShowArgs) -> Delivery {
+    Delivery {
+        screen: Screen::detect(),
+        no_pager: args.no_pager,
+    }
+}
+
+fn write_stdout(bytes: &[u8]) -> std::io::Result<()> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    out.write_all(bytes)?;
+    out.flush()
 }
 
 /// Whether `--state` selects a report.
@@ -173,14 +233,19 @@ fn run_database(
         "--report".to_string()
     };
 
+    // The human view is gathered whole (its verdict comes first but is known last,
+    // and it is fitted and paged); so is a redacted JSON document. A plain JSON
+    // document streams to standard output.
+    let mut body: Vec<u8> = Vec::new();
     let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut streamed = std::io::BufWriter::new(stdout.lock());
+    let buffered = format == Format::Human || args.redact;
     if format == Format::Human {
-        database::write_show_header(&mut out, &db, &marks, &db_scan, chosen.len(), &filter)?;
+        database::write_show_header(&mut body, &db, &marks, &db_scan, chosen.len(), &filter)?;
         if chosen.is_empty() {
             let others = db.reports.len();
             writeln!(
-                out,
+                body,
                 "\nNo report is selected{}.",
                 if others > 0 {
                     " (--state all shows every report; crashscope list gives the overview)"
@@ -192,9 +257,11 @@ fn run_database(
     }
     let bar = pool::progress(chosen.len(), 8, cli.global.quiet, "reports");
     let mut documents = Vec::new();
-    let mut summary: Vec<(String, pii::Finding)> = Vec::new();
-    let mut counts = [0usize; 3];
-    let mut others_all: pii::Others = Default::default();
+    let mut verdict = Verdict::default();
+    verdict.add_findings("settings", &db_scan.findings.findings, &Default::default());
+    let mut values: Vec<String> = identifying(&db_scan.findings.findings)
+        .map(str::to_string)
+        .collect();
     let mut incomplete = Vec::new();
     let workers = pool::workers();
     // One report at a time splits its walk and scan over two cores; many reports keep
@@ -237,55 +304,42 @@ fn run_database(
                     Rendered::Text(buf)
                 }
             };
-            // For the closing summary: counts, and one finding per identity (not every
-            // finding: a dense dump has hundreds of thousands).
-            let others = scanned
-                .dump
-                .as_ref()
-                .map(|a| a.findings.others.clone())
-                .unwrap_or_default();
-            let all = || {
-                let dump = scanned.dump.as_ref().ok().map(|a| &a.findings.findings);
-                dump.into_iter().flatten().chain(
-                    scanned
-                        .attachments
-                        .iter()
-                        .flat_map(|a| &a.findings.findings),
-                )
-            };
-            let mut counts = [0usize; 3];
-            for f in all() {
-                counts[match f.severity {
-                    pii::Severity::High => 0,
-                    pii::Severity::Medium => 1,
-                    pii::Severity::Low => 2,
-                }] += 1;
+            // For the verdict: counts and identities (not every finding: a dense dump
+            // has hundreds of thousands).
+            let mut part = Verdict::report();
+            let mut values: Vec<String> = Vec::new();
+            if let Some(dump) = &view.dump {
+                part.add_dump(&entry.id, dump);
+                if args.redact {
+                    values.extend(identifying(&dump.findings.findings).map(str::to_string));
+                }
             }
-            let found = (pii::distinct_identities(all(), &others), counts);
+            for a in &scanned.attachments {
+                part.add_attachment(&a.name, a.size);
+                part.add_findings(&entry.id, &a.findings.findings, &Default::default());
+                if args.redact {
+                    values.extend(identifying(&a.findings.findings).map(str::to_string));
+                }
+            }
             // A report that has no dump at all (a sentry-native run whose minidump travels
             // inside its envelope, a report already sent) is not a dump that failed.
             let bad = match &scanned.dump {
                 Ok(a) => a.incomplete(),
                 Err(_) => entry.dump.is_some(),
             };
-            (rendered, (found, others), bad)
+            (rendered, (part, values), bad)
         },
-        |i, (rendered, (found, others), bad)| -> anyhow::Result<()> {
+        |i, (rendered, (part, found), bad)| -> anyhow::Result<()> {
             if let Some(bar) = &bar {
                 bar.inc(1);
             }
-            let id = chosen[i].id.clone();
             if bad {
-                incomplete.push(id.clone());
+                incomplete.push(chosen[i].id.clone());
             }
-            let (identities, found_counts) = found;
-            summary.extend(identities.into_iter().map(|f| (id.clone(), f)));
-            for (total, n) in counts.iter_mut().zip(found_counts) {
-                *total += n;
-            }
-            others_all.extend(others);
+            verdict.merge(part);
+            values.extend(found);
             match rendered {
-                Rendered::Text(buf) => out.write_all(&buf)?,
+                Rendered::Text(buf) => body.write_all(&buf)?,
                 Rendered::Json(Ok(doc)) => documents.push(doc),
                 Rendered::Json(Err(e)) => anyhow::bail!(e),
             }
@@ -297,19 +351,29 @@ fn run_database(
     }
     match format {
         Format::Human => {
+            let mut text = Vec::new();
             if !chosen.is_empty() {
-                let mut all: Vec<(&str, &pii::Finding)> =
-                    summary.iter().map(|(id, f)| (id.as_str(), f)).collect();
-                all.extend(db_scan.findings.findings.iter().map(|f| ("settings", f)));
-                for f in &db_scan.findings.findings {
-                    counts[match f.severity {
-                        pii::Severity::High => 0,
-                        pii::Severity::Medium => 1,
-                        pii::Severity::Low => 2,
-                    }] += 1;
-                }
-                database::write_summary(&mut out, &marks, chosen.len(), &all, counts, &others_all)?;
+                let subject = Subject {
+                    title: format!(
+                        "{} · {}",
+                        crate::render::escape(&db.root.display().to_string()),
+                        db.layout.describe()
+                    ),
+                    path: db.root.display().to_string(),
+                    consent: Some(database::store_consent(
+                        &db,
+                        db.reports.iter().filter(|r| r.state.would_upload()).count(),
+                    )),
+                };
+                verdict.write(&mut text, &marks, &subject)?;
+                writeln!(text)?;
             }
+            text.extend_from_slice(&body);
+            let text = match args.redact {
+                true => Redactor::new(values.iter().map(String::as_str), false).apply(&text),
+                false => text,
+            };
+            deliver(&text, delivery(args))?;
         }
         Format::Json => {
             let mut doc = database::database_document(&db);
@@ -321,10 +385,11 @@ fn run_database(
                 "selected".into(),
                 chosen.iter().map(|r| r.id.clone()).collect(),
             );
+            let out: &mut dyn Write = if buffered { &mut body } else { &mut streamed };
             // Each report's document was rendered on its worker, bounded in memory.
             let hole = json::Hole::new();
             doc.insert("reports".into(), hole.value());
-            hole.write(&mut out, &serde_json::Value::Object(doc), |w| {
+            hole.write(out, &serde_json::Value::Object(doc), |w| {
                 w.write_all(b"[")?;
                 for (i, part) in documents.iter().enumerate() {
                     w.write_all(if i == 0 { b"\n" } else { b",\n" })?;
@@ -333,9 +398,13 @@ fn run_database(
                 w.write_all(b"\n]")
             })?;
             writeln!(out)?;
+            if buffered {
+                let r = Redactor::new(values.iter().map(String::as_str), true);
+                streamed.write_all(&r.apply(&body))?;
+            }
+            streamed.flush()?;
         }
     }
-    out.flush()?;
     if !cli.global.quiet {
         for id in &incomplete {
             crate::render::diagnostic(&format!(
@@ -351,8 +420,6 @@ fn run_database(
             ));
         }
     }
-    // The symbol files the walker read go with the process (as in `run_dump`).
-    std::mem::forget(walker);
     Ok(ExitStatus::Success)
 }
 

@@ -233,7 +233,7 @@ pub fn distinct_identities<'a>(
 }
 
 /// The identity categories, in the order views list them.
-pub(super) const WHO: [Category; 9] = [
+pub const WHO: [Category; 9] = [
     Category::UserName,
     Category::HostName,
     Category::Email,

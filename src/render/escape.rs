@@ -37,10 +37,11 @@ pub fn is_unsafe(c: char) -> bool {
     )
 }
 
-/// A value as the redacted views show it (`al…(17 chars)`), escaped: the characters
-/// the redaction keeps come from the input too.
+/// A value as the redacted views show it: `•••(17 chars)`. No character of it is
+/// kept: a kept prefix can itself be a value (a three-letter user name at the start of
+/// a password in a URL).
 pub fn masked(value: &str) -> String {
-    escape(&crate::pii::redact(value)).into_owned()
+    format!("•••({} chars)", value.chars().count())
 }
 
 /// `text` with every unsafe character written as an escape: `\x1b`, `\u{202e}`, `\0`.

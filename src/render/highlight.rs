@@ -145,13 +145,13 @@ impl Marks {
     }
 }
 
-/// The legend printed under the header.
+/// The legend printed above the findings.
 pub fn legend(marks: &Marks) -> String {
     format!(
-        "{} high: secrets, payment · {} medium: identifies you · {} low: narrows you down{} · ⟦…⟧ the identifying part",
+        "{} secret or payment · {} names you · {} narrows you down{} · ⟦…⟧ the value",
         marks.paint("!!", Severity::High),
         marks.paint("!", Severity::Medium),
         marks.paint("~", Severity::Low),
-        if marks.all { "" } else { " (hidden; --all)" }
+        if marks.all { "" } else { " (--all)" }
     )
 }

@@ -11,9 +11,11 @@ pub mod escape;
 pub mod highlight;
 pub mod human;
 pub mod json;
+pub mod output;
 pub mod rules;
 pub mod spool;
 pub mod table;
+pub mod verdict;
 
 use std::io::IsTerminal;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -26,7 +28,13 @@ pub use table::visible_width;
 /// One diagnostic line on stderr, `crashscope: MESSAGE`, through the terminal-safety
 /// gate: messages name files and quote errors, and both come from input.
 pub fn diagnostic(message: &str) {
-    eprintln!("crashscope: {}", escape(message));
+    let line = format!("crashscope: {}", escape(message));
+    if std::io::stderr().is_terminal() {
+        let width = output::Screen::detect().width;
+        eprint!("{}", output::fit(&format!("{line}\n"), width));
+    } else {
+        eprintln!("{line}");
+    }
 }
 
 /// The one stderr line for a panic (a bug) in any thread, escaped like every other

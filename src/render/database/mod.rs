@@ -119,6 +119,62 @@ fn consent(db: &Database) -> String {
     }
 }
 
+/// The consent line in a few words, for the verdict.
+fn short_consent(db: &Database) -> String {
+    use crate::source::crashpad::Layout;
+    match db.layout {
+        Layout::SentryNative => match crate::source::crashpad::sentry::user_consent(&db.root) {
+            Some(true) => "uploads ON (user-consent = 1)",
+            Some(false) => "uploads OFF (user-consent = 0)",
+            None => "uploads ON (sentry-native never asked)",
+        }
+        .to_string(),
+        Layout::Mozilla => {
+            "sent when you submit them, or by itself if you allowed that".to_string()
+        }
+        _ => match (&db.settings, &db.settings_problem) {
+            (Some(s), _) if s.uploads_enabled => {
+                "uploads ON: sent without asking again".to_string()
+            }
+            (Some(_), _) => "uploads off (upload-requested reports go anyway)".to_string(),
+            (None, Some(_)) => "uploads: unknown (settings unreadable)".to_string(),
+            (None, None) => "uploads: unknown (no settings)".to_string(),
+        },
+    }
+}
+
+/// The store's consent state and how to turn uploads off, for the verdict.
+pub fn store_consent(db: &Database, would_send: usize) -> super::verdict::Consent {
+    use crate::source::crashpad::Layout;
+    let waiting = format!(
+        "{} waiting to be sent",
+        if would_send == 1 {
+            "1 report".to_string()
+        } else {
+            format!("{would_send} reports")
+        }
+    );
+    let turn_off = match db.layout {
+        Layout::Mozilla => Some(
+            "the app's privacy settings (automatic crash reports); delete pending/".to_string(),
+        ),
+        Layout::SentryNative => Some(format!(
+            "write 0 into {} (the app's own setting may do this)",
+            escape(&db.root.join("user-consent").display().to_string())
+        )),
+        _ => match &db.settings {
+            Some(s) if s.uploads_enabled => Some(
+                "the app's privacy settings (sets uploads_enabled in settings.dat)".to_string(),
+            ),
+            _ => None,
+        },
+    };
+    super::verdict::Consent {
+        state: format!("{waiting} · {}", short_consent(db)),
+        turn_off,
+    }
+}
+
 /// A state as the table shows it, with the lock when there is one.
 fn state_cell(r: &DbReport) -> String {
     let mut s = r.state.as_str().to_string();

@@ -112,12 +112,29 @@ const MAX_WHO: usize = 20;
 pub(super) fn write_consent<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>) -> io::Result<()> {
     let marks = out.marks;
     let findings = &view.findings.findings;
-    out.heading("What consent would share")?;
+    out.heading("What the report says about you")?;
+    let l = legend(&out.marks);
+    out.field("Marks", &l)?;
     let mut first = true;
-    let who = crate::pii::who(
+    let mut who = crate::pii::who(
         findings.iter().map(|f| (f, f.location.place())),
         &view.findings.others,
     );
+    // Strongest evidence first within each kind: a value a field shows (the
+    // environment, the command line, a path) before one only memory holds, then by
+    // how many places hold it; so look-alikes in memory never push the user's own
+    // identifiers out of the list.
+    let in_fields = |w: &crate::pii::Who<&str>| w.seen_in.keys().any(|p| !p.ends_with("memory"));
+    let total = |w: &crate::pii::Who<&str>| w.seen_in.values().sum::<usize>();
+    who.sort_by(|a, b| {
+        crate::pii::WHO
+            .iter()
+            .position(|&c| c == a.category)
+            .cmp(&crate::pii::WHO.iter().position(|&c| c == b.category))
+            .then(in_fields(b).cmp(&in_fields(a)))
+            .then(total(b).cmp(&total(a)))
+            .then(a.value.cmp(&b.value))
+    });
     // A long list (a crafted dump, twenty thousand e-mails in the environment) shows
     // its first entries and counts the rest by kind, unless --all.
     let shown_who = if marks.all {
@@ -125,18 +142,14 @@ pub(super) fn write_consent<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>)
     } else {
         who.len().min(MAX_WHO)
     };
-    for crate::pii::Who {
-        category,
-        value: shown,
-        seen_in: places,
-    } in &who[..shown_who]
-    {
-        let total: usize = places.values().sum();
+    for w in &who[..shown_who] {
+        let places = &w.seen_in;
+        let total = total(w);
         let detail: Vec<String> = places.iter().map(|(p, n)| format!("{p} {n}")).collect();
-        let value = marks.value(shown);
+        let value = marks.value(&w.value);
         let line = format!(
-            "{:<17} {}   {total} place{}: {}",
-            category.as_str(),
+            "{:<12} {}  {total} place{}: {}",
+            w.category.as_str(),
             marks.paint(&value, Severity::Medium),
             if total == 1 { "" } else { "s" },
             detail.join(", ")
@@ -176,13 +189,12 @@ pub(super) fn write_consent<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>)
                     (_, true) => "es",
                     _ => "s",
                 };
-                format!("{n} {kind}{plural}")
+                format!("{} {kind}{plural}", crate::render::verdict::group(*n))
             })
             .collect();
-        out.field("Other people's data", &kinds.join(" · "))?;
-        out.more(
-            "found in bulk in memory and tied to nothing that names you: data the program held about others (its vendor is responsible for it too); --format json lists each",
-        )?;
+        out.field("Other people", &kinds.join(" · "))?;
+        out.more("found in bulk in memory and tied to nothing that names you:")?;
+        out.more("data the program held about others; --format json lists each")?;
     }
     let builders: std::collections::BTreeSet<String> = findings
         .iter()
@@ -193,38 +205,40 @@ pub(super) fn write_consent<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>)
         out.field(
             "Module builders",
             &format!(
-                "{} (user names in debug file paths: who built those modules, not you)",
+                "{} (who built the program's modules, not you)",
                 builders.into_iter().collect::<Vec<_>>().join(", ")
             ),
         )?;
     }
-    let counts = view.findings.counts();
-    let n = |s| counts.get(&s).copied().unwrap_or(0);
-    out.field(
-        "Findings",
-        &marks.counts(n(Severity::High), n(Severity::Medium), n(Severity::Low)),
-    )?;
-    let secrets: Vec<_> = findings
+    // Each secret once, with how many fields hold it (the environment is often both
+    // in its own stream and in memory).
+    let mut secrets: Vec<(&Finding, usize)> = Vec::new();
+    for f in findings
         .iter()
-        .filter(|f| f.severity == Severity::High && matches!(f.location, Location::Field { .. }))
-        .collect();
-    for (i, f) in secrets.iter().enumerate() {
+        .filter(|f| f.severity == Severity::High && f.category == crate::pii::Category::Secret)
+    {
+        match secrets
+            .iter_mut()
+            .find(|(g, _)| g.rule == f.rule && g.value == f.value)
+        {
+            Some((_, n)) => *n += 1,
+            None => secrets.push((f, 1)),
+        }
+    }
+    for (i, (f, n)) in secrets.iter().enumerate() {
         let line = format!(
             "{} {:<22} {}  {}",
             marks.marker(Some(f.severity)),
-            f.rule,
-            escape(&f.location.logical()),
-            marks.paint(
-                &if marks.redact {
-                    escape(&f.preview()).into_owned()
-                } else {
-                    escape(&f.value).into_owned()
-                },
-                f.severity
-            )
+            crate::render::verdict::plain_rule(f.rule),
+            marks.paint(&marks.value(&f.value), f.severity),
+            if *n == 1 {
+                f.location.place().to_string()
+            } else {
+                format!("{n} places")
+            }
         );
         if i == 0 {
-            out.field("Secrets in fields", &line)?;
+            out.field("Secrets", &line)?;
         } else {
             out.more(&line)?;
         }

@@ -136,11 +136,14 @@ impl<W: Write> Out<'_, W> {
     }
 }
 
-/// Write the whole human report.
+/// Write the whole human report after the verdict: what names the person first, then
+/// what the dump says about the process, then the crash, then the developer's detail
+/// (system, modules, streams and byte map).
 pub fn write_show<W: Write>(w: &mut W, view: &ShowView<'_>, marks: Marks) -> io::Result<()> {
     let p = marks.palette;
     let mut out = Out { w, p, marks };
-    write_header(&mut out, view)?;
+    write_consent(&mut out, view)?;
+    write_process(&mut out, view)?;
     if let Some(state) = view.state {
         write_crash(&mut out, state)?;
         write_stacks(&mut out, state, view.threads)?;
@@ -152,12 +155,12 @@ pub fn write_show<W: Write>(w: &mut W, view: &ShowView<'_>, marks: Marks) -> io:
         );
         out.field("Not available", &p.bad(&msg))?;
     }
+    out.heading("For developers")?;
+    write_header(&mut out, view)?;
     if let Some((modules, unloaded)) = view.modules {
         write_modules(&mut out, view, modules, unloaded)?;
     }
-    write_process(&mut out, view)?;
     write_carries(&mut out, view)?;
-    write_consent(&mut out, view)?;
     Ok(())
 }
 
@@ -169,8 +172,6 @@ fn write_header<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>) -> io::Resu
         file_line.push_str(&format!(" · written {}", format_time(state.time)));
     }
     out.field("Minidump", &file_line)?;
-    let l = legend(&out.marks);
-    out.field("Marks", &l)?;
     let Some(state) = view.state else {
         return Ok(());
     };

@@ -1,0 +1,650 @@
+//! The verdict: the first screen of `show`, answering "what would they learn about me?"
+//! for one dump or a whole store, in plain words, with one line of advice.
+//!
+//! It is one view model ([`Verdict`]) gathered from each report's findings and merged,
+//! so a store's verdict is the sum of its reports' and every view (terminal, JSON)
+//! lists the same identities. It decides nothing about what is identifying: that is
+//! the findings' (`pii`); it only counts, orders and words them.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::highlight::Marks;
+use super::human::ShowView;
+use super::{escape, human_size, visible_width};
+use crate::disclosure::FieldKind;
+use crate::pii::{identity_key, Category, Finding, Location, Others, Severity};
+use crate::report::RegionKind;
+
+/// Width of the verdict's label column.
+const LABEL: usize = 18;
+/// The verdict's lines are laid out for this width (an 80-column terminal).
+const WIDTH: usize = 80;
+/// At most this many lines name the user's identities; the rest are counted.
+const ABOUT_LINES: usize = 7;
+
+/// One identity of the user, with the evidence for it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Identity {
+    pub kind: Category,
+    pub value: String,
+    /// How many places (fields and memory) hold it, over every report.
+    pub places: usize,
+    /// Whether a field shows it (the environment, the command line, an annotation, a
+    /// path), not only memory: the strongest evidence that it is the user's.
+    pub in_fields: bool,
+    /// The reports holding it (a store's verdict).
+    #[serde(skip)]
+    pub reports: BTreeSet<String>,
+}
+
+/// What an upload of one or more reports would tell its receiver.
+#[derive(Debug, Clone, Default)]
+pub struct Verdict {
+    pub reports: usize,
+    /// The user's identities by (category order, value case-folded).
+    who: BTreeMap<(usize, String), Identity>,
+    /// Secrets: distinct values (case-folded) per rule.
+    secrets: BTreeMap<&'static str, BTreeSet<String>>,
+    /// Payment data and government ids that are not bulk data of others.
+    sensitive: BTreeMap<&'static str, BTreeSet<String>>,
+    /// Other people's data: distinct values per kind.
+    pub others: BTreeMap<String, usize>,
+    machine: Vec<String>,
+    command_line: bool,
+    env_vars: BTreeSet<String>,
+    memory: u64,
+    annotations: usize,
+    attachments: Vec<(String, u64)>,
+}
+
+impl Verdict {
+    /// The verdict of one report, before anything is counted.
+    pub fn report() -> Verdict {
+        Verdict {
+            reports: 1,
+            ..Default::default()
+        }
+    }
+
+    /// Count the findings of one report (`report` names it in a store).
+    pub fn add_findings<'a>(
+        &mut self,
+        report: &str,
+        findings: impl IntoIterator<Item = &'a Finding>,
+        others: &Others,
+    ) {
+        for f in findings {
+            if f.severity == Severity::High {
+                let key = f.value.to_lowercase();
+                match f.category {
+                    Category::Secret => {
+                        self.secrets.entry(f.rule).or_default().insert(key);
+                        continue;
+                    }
+                    Category::Payment | Category::GovernmentId
+                        if !others.contains(&(f.category, key.clone())) =>
+                    {
+                        self.sensitive.entry(f.rule).or_default().insert(key);
+                        continue;
+                    }
+                    _ => {}
+                }
+            }
+            let Some(key) = identity_key(f) else {
+                continue;
+            };
+            if others.contains(&key) {
+                continue;
+            }
+            let order = crate::pii::WHO
+                .iter()
+                .position(|&c| c == key.0)
+                .unwrap_or(usize::MAX);
+            let entry = self.who.entry((order, key.1)).or_insert_with(|| Identity {
+                kind: f.category,
+                value: f.value.clone(),
+                places: 0,
+                in_fields: false,
+                reports: BTreeSet::new(),
+            });
+            entry.places += 1;
+            entry.in_fields |= matches!(f.location, Location::Field { .. });
+            entry.reports.insert(report.to_string());
+        }
+    }
+
+    /// Count one analysed dump: its findings, its machine and what else it carries.
+    pub fn add_dump(&mut self, report: &str, view: &ShowView<'_>) {
+        self.add_findings(report, &view.findings.findings, &view.findings.others);
+        for (kind, n) in &view.findings.identity.others {
+            let total = self.others.entry(kind.clone()).or_insert(0);
+            *total = (*total).max(*n);
+        }
+        for field in &view.inventory.fields {
+            match &field.kind {
+                FieldKind::CommandLine { .. } => self.command_line = true,
+                FieldKind::EnvVar { name, .. } => {
+                    self.env_vars.insert(name.clone());
+                }
+                FieldKind::Annotation { .. } | FieldKind::ListAnnotation { .. } => {
+                    self.annotations += 1
+                }
+                _ => {}
+            }
+        }
+        self.memory += view
+            .report
+            .regions
+            .iter()
+            .filter(|r| r.kind != RegionKind::Context)
+            .map(|r| r.size)
+            .sum::<u64>();
+        if self.machine.is_empty() {
+            self.machine = machine(view);
+        }
+    }
+
+    /// Count a file the upload attaches to a report.
+    pub fn add_attachment(&mut self, name: &str, size: u64) {
+        self.attachments.push((name.to_string(), size));
+    }
+
+    /// Add another report's verdict to this one.
+    pub fn merge(&mut self, other: Verdict) {
+        self.reports += other.reports;
+        for (k, v) in other.who {
+            match self.who.get_mut(&k) {
+                Some(mine) => {
+                    mine.places += v.places;
+                    mine.in_fields |= v.in_fields;
+                    mine.reports.extend(v.reports);
+                }
+                None => {
+                    self.who.insert(k, v);
+                }
+            }
+        }
+        for (k, v) in other.secrets {
+            self.secrets.entry(k).or_default().extend(v);
+        }
+        for (k, v) in other.sensitive {
+            self.sensitive.entry(k).or_default().extend(v);
+        }
+        for (k, n) in other.others {
+            *self.others.entry(k).or_insert(0) += n;
+        }
+        if self.machine.is_empty() {
+            self.machine = other.machine;
+        }
+        self.command_line |= other.command_line;
+        self.env_vars.extend(other.env_vars);
+        self.memory += other.memory;
+        self.annotations += other.annotations;
+        self.attachments.extend(other.attachments);
+    }
+
+    /// The user's identities, strongest evidence first within each kind: shown by a
+    /// field before memory only, then by how many places hold them.
+    pub fn identities(&self) -> Vec<&Identity> {
+        let mut all: Vec<&Identity> = self.who.values().collect();
+        all.sort_by(|a, b| {
+            order(a.kind)
+                .cmp(&order(b.kind))
+                .then(b.in_fields.cmp(&a.in_fields))
+                .then(b.places.cmp(&a.places))
+                .then(a.value.cmp(&b.value))
+        });
+        all
+    }
+
+    /// How many distinct secrets.
+    pub fn secret_count(&self) -> usize {
+        self.secrets.values().map(BTreeSet::len).sum()
+    }
+
+    /// How many distinct payment and government ids that are not others' bulk data.
+    pub fn sensitive_count(&self) -> usize {
+        self.sensitive.values().map(BTreeSet::len).sum()
+    }
+}
+
+/// The order the verdict names kinds in: names and ids that single out the person and
+/// link their reports first.
+fn order(c: Category) -> usize {
+    const ORDER: [Category; 9] = [
+        Category::UserName,
+        Category::HostName,
+        Category::Email,
+        Category::InstallId,
+        Category::AccountId,
+        Category::Phone,
+        Category::IpAddress,
+        Category::MacAddress,
+        Category::GovernmentId,
+    ];
+    ORDER.iter().position(|&x| x == c).unwrap_or(usize::MAX)
+}
+
+/// The machine's description the dump carries, in a few words.
+fn machine(view: &ShowView<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    let env = |name: &str| {
+        view.inventory
+            .fields
+            .iter()
+            .find(|f| matches!(&f.kind, FieldKind::EnvVar { name: n, .. } if n == name))
+            .map(|f| escape(&f.value).into_owned())
+            .filter(|v| !v.is_empty())
+    };
+    if let Some(state) = view.state {
+        let sys = &state.system_info;
+        let mut os = sys.os.long_name().to_string();
+        if let Some(v) = sys.format_os_version() {
+            // The release only: the build string is shown in the details.
+            if let Some(first) = v.split_whitespace().next() {
+                os.push(' ');
+                os.push_str(&escape(first));
+            }
+        }
+        out.push(os);
+        if let Some(lsb) = &state.linux_standard_base {
+            if !lsb.description.is_empty() {
+                out.push(escape(&lsb.description).into_owned());
+            }
+        }
+        let n = sys.cpu_count;
+        out.push(format!(
+            "{} CPU{} ({})",
+            n,
+            if n == 1 { "" } else { "s" },
+            sys.cpu
+        ));
+    }
+    out.extend(env("LANG").or_else(|| env("LC_ALL")));
+    out.extend(env("TZ"));
+    out
+}
+
+/// The store's consent state, for a store's verdict.
+#[derive(Debug, Clone, Default)]
+pub struct Consent {
+    /// `uploads ON (sent without asking)`.
+    pub state: String,
+    /// How to turn uploads off.
+    pub turn_off: Option<String>,
+}
+
+/// What the verdict is about.
+#[derive(Debug, Clone)]
+pub struct Subject {
+    /// The first line: what was opened.
+    pub title: String,
+    /// The path `crashscope scrub` would take.
+    pub path: String,
+    /// A store's consent state.
+    pub consent: Option<Consent>,
+}
+
+/// `n thing` or `n things`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{} {}", group(n), if n == 1 { one } else { many })
+}
+
+/// `61230` → `61,230`.
+pub fn group(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A rule's name in plain words.
+pub fn plain_rule(rule: &str) -> String {
+    let known = match rule {
+        "aws-access-key-id" => "AWS access key",
+        "aws-secret-access-key" => "AWS secret key",
+        "github-token" => "GitHub token",
+        "url-credentials" => "password in a URL",
+        "http-basic-auth" => "password (HTTP login)",
+        "http-cookie" => "login cookie",
+        "jwt" => "login token (JWT)",
+        "bearer-token" => "access token",
+        "secret-assignment" => "password or key",
+        "connection-string-secret" => "database password",
+        "private-key" => "private key",
+        "launch-secret" => "secret on the command line",
+        "payment-card" => "card number",
+        "card-security-code" => "card security code",
+        "iban" => "bank account (IBAN)",
+        "us-ssn" => "US social security number",
+        "uk-nino" => "UK national insurance number",
+        _ => "",
+    };
+    if !known.is_empty() {
+        return known.to_string();
+    }
+    let base = rule.rsplit('.').next().unwrap_or(rule);
+    base.replace('-', " ")
+}
+
+/// The kinds and counts of `map`, `2 GitHub tokens, 1 private key`.
+fn kinds(map: &BTreeMap<&'static str, BTreeSet<String>>) -> Vec<String> {
+    let mut by_name: BTreeMap<String, usize> = BTreeMap::new();
+    for (rule, values) in map {
+        *by_name.entry(plain_rule(rule)).or_insert(0) += values.len();
+    }
+    let mut v: Vec<(String, usize)> = by_name.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    v.into_iter()
+        .map(|(k, n)| if n == 1 { k } else { format!("{n}× {k}") })
+        .collect()
+}
+
+/// `items` wrapped in at most `n` lines: those that do not fit are counted in a last
+/// `+K more`.
+fn fold(items: &[String], n: usize) -> Vec<String> {
+    let lines = wrapped(items);
+    if lines.len() <= n {
+        return lines;
+    }
+    for keep in (1..items.len()).rev() {
+        let mut some = items[..keep].to_vec();
+        some.push(format!("+{} more", items.len() - keep));
+        let lines = wrapped(&some);
+        if lines.len() <= n {
+            return lines;
+        }
+    }
+    lines.into_iter().take(n).collect()
+}
+
+/// Lay `items` out after a label, joined by ` · `, wrapped at the verdict's width.
+fn wrapped(items: &[String]) -> Vec<String> {
+    let room = WIDTH - LABEL - 1;
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for item in items {
+        let extra = if current.is_empty() {
+            visible_width(item)
+        } else {
+            visible_width(item) + 3
+        };
+        if !current.is_empty() && visible_width(&current) + extra > room {
+            lines.push(std::mem::take(&mut current));
+        }
+        if !current.is_empty() {
+            current.push_str(" · ");
+        }
+        current.push_str(item);
+    }
+    if !current.is_empty() {
+        lines.push(current);
+    }
+    lines
+}
+
+struct Lines<'a, W: Write> {
+    w: &'a mut W,
+    marks: &'a Marks,
+}
+
+impl<W: Write> Lines<'_, W> {
+    /// ` !  Label         first line`, then the rest under it.
+    fn block(&mut self, sev: Option<Severity>, label: &str, lines: &[String]) -> io::Result<()> {
+        let p = self.marks.palette;
+        for (i, line) in lines.iter().enumerate() {
+            if i == 0 {
+                let marker = self.marks.marker(sev);
+                let pad = (LABEL - 4).saturating_sub(visible_width(label));
+                writeln!(
+                    self.w,
+                    "{}",
+                    format!(" {marker} {}{} {line}", p.label(label), " ".repeat(pad)).trim_end()
+                )?;
+            } else {
+                writeln!(self.w, "{} {line}", " ".repeat(LABEL))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Verdict {
+    /// Write the verdict block.
+    pub fn write<W: Write>(&self, w: &mut W, marks: &Marks, subject: &Subject) -> io::Result<()> {
+        let p = marks.palette;
+        writeln!(w, "{}", p.label(&subject.title))?;
+        if let Some(consent) = &subject.consent {
+            writeln!(w, "{}", consent.state)?;
+            if let Some(off) = &consent.turn_off {
+                writeln!(w, "Turn off: {off}")?;
+            }
+        }
+        let reports = if self.reports == 1 {
+            "this report is".to_string()
+        } else {
+            format!("these {} reports are", group(self.reports))
+        };
+        writeln!(w, "If {reports} sent, the developers receive:")?;
+        let mut out = Lines { w, marks };
+
+        // About you: one line a kind, the strongest identifiers first, the rest counted.
+        let ids = self.identities();
+        let mut about: Vec<String> = Vec::new();
+        let mut by_kind: Vec<(Category, Vec<&Identity>)> = Vec::new();
+        for id in &ids {
+            match by_kind.last_mut() {
+                Some((k, v)) if *k == id.kind => v.push(id),
+                _ => by_kind.push((id.kind, vec![id])),
+            }
+        }
+        let mut folded: BTreeMap<String, usize> = BTreeMap::new();
+        // Two lines a kind when every kind can have them, else one.
+        let per_kind = if by_kind.len() * 2 <= ABOUT_LINES {
+            2
+        } else {
+            1
+        };
+        for (kind, values) in &by_kind {
+            let mut items = Vec::new();
+            let mut shown = 0;
+            for id in values {
+                let item = format!(
+                    "{} ({})",
+                    marks.paint(&marks.value(&id.value), Severity::Medium),
+                    if self.reports > 1 {
+                        count(id.reports.len(), "report", "reports")
+                    } else {
+                        count(id.places, "place", "places")
+                    }
+                );
+                let mut trial = items.clone();
+                trial.push(item);
+                let mut all = vec![format!("{} {}", kind.as_str(), trial[0])];
+                all.extend(trial[1..].iter().cloned());
+                if values.len() > shown + 1 {
+                    all.push(format!("+{} more", values.len()));
+                }
+                if shown > 0 && wrapped(&all).len() > per_kind {
+                    break;
+                }
+                items = trial;
+                shown += 1;
+            }
+            let mut line_items = vec![format!("{} {}", kind.as_str(), items[0])];
+            line_items.extend(items[1..].iter().cloned());
+            if values.len() > shown {
+                line_items.push(format!("+{} more", values.len() - shown));
+            }
+            let lines = wrapped(&line_items);
+            // The kinds come strongest first; those that do not fit are counted, with
+            // one line kept for that count.
+            let room = if by_kind.len() > 1 {
+                ABOUT_LINES - 1
+            } else {
+                ABOUT_LINES
+            };
+            if !folded.is_empty() || about.len() + lines.len() > room {
+                *folded.entry(kind.as_str().to_string()).or_insert(0) += values.len();
+                continue;
+            }
+            about.extend(lines);
+        }
+        if !folded.is_empty() {
+            let items: Vec<String> = folded.iter().map(|(k, n)| other_kind(k, *n)).collect();
+            about.push(format!("and {} (see Who you are)", items.join(", ")));
+        }
+        if about.is_empty() {
+            out.block(
+                None,
+                "About you",
+                &["nothing that names you was found".to_string()],
+            )?;
+        } else {
+            out.block(Some(Severity::Medium), "About you", &about)?;
+        }
+
+        let secrets = self.secret_count();
+        if secrets > 0 {
+            let mut lines = vec![format!(
+                "{} — revoke or change them if this is sent",
+                group(secrets)
+            )];
+            lines.extend(fold(&kinds(&self.secrets), 2));
+            out.block(Some(Severity::High), "Secrets", &lines)?;
+        }
+        if !self.sensitive.is_empty() {
+            out.block(
+                Some(Severity::High),
+                "Payment, ids",
+                &fold(&kinds(&self.sensitive), 2),
+            )?;
+        }
+        if !self.others.is_empty() {
+            let items: Vec<String> = self
+                .others
+                .iter()
+                .map(|(kind, n)| other_kind(kind, *n))
+                .collect();
+            let mut lines = fold(&items, 1);
+            lines.push("data the program held about other people".to_string());
+            out.block(Some(Severity::Medium), "Other people", &lines)?;
+        }
+        if !self.machine.is_empty() {
+            let mut lines = fold(&self.machine, 2);
+            lines.push("together such details can single out one machine".to_string());
+            out.block(Some(Severity::Low), "Your machine", &lines)?;
+        }
+        let mut also = Vec::new();
+        if self.command_line {
+            also.push("the command line".to_string());
+        }
+        if !self.env_vars.is_empty() {
+            also.push(count(
+                self.env_vars.len(),
+                "environment variable",
+                "environment variables",
+            ));
+        }
+        if self.annotations > 0 {
+            also.push(count(self.annotations, "annotation", "annotations"));
+        }
+        if self.memory > 0 {
+            also.push(format!(
+                "{} of memory (its working data)",
+                human_size(self.memory)
+            ));
+        }
+        for (name, size) in self.attachments.iter().take(3) {
+            also.push(format!("{} ({})", escape(name), human_size(*size)));
+        }
+        if self.attachments.len() > 3 {
+            also.push(count(self.attachments.len() - 3, "more file", "more files"));
+        }
+        if !also.is_empty() {
+            out.block(None, "Also sent", &fold(&also, 2))?;
+        }
+        let scrub = format!("crashscope scrub {} -o COPY", escape(&subject.path));
+        let advice = if secrets > 0 || !self.sensitive.is_empty() {
+            vec![
+                format!(
+                    "do not send as is: it holds {}",
+                    match (secrets, self.sensitive_count()) {
+                        (s, 0) => count(s, "secret", "secrets"),
+                        (0, p) => count(p, "payment or id detail", "payment or id details"),
+                        (s, p) => format!(
+                            "{}, {p} payment or id details",
+                            count(s, "secret", "secrets")
+                        ),
+                    }
+                ),
+                format!("a copy without them: {scrub}"),
+            ]
+        } else if !ids.is_empty() || !self.others.is_empty() {
+            vec![
+                "it names you: send it only if you accept that".to_string(),
+                format!("a copy without it: {scrub}"),
+            ]
+        } else {
+            vec!["nothing that names you was found".to_string()]
+        };
+        let p = marks.palette;
+        for (i, line) in advice.iter().enumerate() {
+            if i == 0 {
+                writeln!(
+                    out.w,
+                    "{}{} {line}",
+                    p.label("Advice"),
+                    " ".repeat(LABEL - 6)
+                )?;
+            } else {
+                writeln!(out.w, "{} {line}", " ".repeat(LABEL))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `61,230 e-mail addresses`.
+fn other_kind(kind: &str, n: usize) -> String {
+    let plural = match (n, kind.ends_with('s')) {
+        (1, _) => "",
+        (_, true) => "es",
+        _ => "s",
+    };
+    format!("{} {kind}{plural}", group(n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_grouped() {
+        assert_eq!(group(61230), "61,230");
+        assert_eq!(group(5), "5");
+        assert_eq!(group(1_000_000), "1,000,000");
+    }
+
+    #[test]
+    fn wrapped_lines_fit_the_verdict_width() {
+        let items: Vec<String> = (0..30).map(|i| format!("item-number-{i}")).collect();
+        for line in wrapped(&items) {
+            assert!(visible_width(&line) < WIDTH - LABEL, "{line}");
+        }
+    }
+
+    #[test]
+    fn rules_read_in_plain_words() {
+        assert_eq!(plain_rule("url-credentials"), "password in a URL");
+        assert_eq!(plain_rule("gitleaks.slack-bot-token"), "slack bot token");
+    }
+}

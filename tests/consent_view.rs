@@ -83,6 +83,19 @@ fn the_verdict_is_on_the_first_screen() {
         let doc: serde_json::Value =
             serde_json::from_str(&show(&path, &["--format", "json"])).unwrap();
         let identity = doc.get("identity").cloned().unwrap_or_default();
+        // The strongest identity of each kind JSON lists for the user is named.
+        let mut kinds = std::collections::BTreeSet::new();
+        for you in identity["you"].as_array().into_iter().flatten() {
+            let kind = you["kind"].as_str().unwrap();
+            if kinds.len() < 4 && kinds.insert(kind.to_string()) {
+                let value = you["value"].as_str().unwrap();
+                assert!(
+                    first.contains(value),
+                    "{}: the {kind} {value} is not in the verdict:\n{first}",
+                    path.display()
+                );
+            }
+        }
         for name in identity["user_names"].as_array().into_iter().flatten() {
             let name = name.as_str().unwrap();
             assert!(

@@ -55,7 +55,16 @@ fn show_document_without_findings(view: &ShowView<'_>) -> Value {
     doc.insert("crashpad".into(), crashpad(report));
     doc.insert("streams".into(), json!(report.streams()));
     doc.insert("memory".into(), json!(view.inventory.regions));
-    doc.insert("identity".into(), json!(view.findings.identity));
+    // `identity.you`: the verdict's list, the same identities in the same order.
+    let mut identity = json!(view.findings.identity);
+    let mut verdict = crate::render::verdict::Verdict::report();
+    verdict.add_dump("", view);
+    identity["you"] = json!(verdict
+        .identities()
+        .iter()
+        .map(|i| json!({"kind": i.kind, "value": i.value, "places": i.places, "in_fields": i.in_fields}))
+        .collect::<Vec<_>>());
+    doc.insert("identity".into(), identity);
     doc.insert("findings".into(), json!([]));
     doc.insert("fields".into(), json!(view.inventory.fields));
     doc.insert("byte_map".into(), json!(view.inventory.byte_map));

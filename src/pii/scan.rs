@@ -315,15 +315,14 @@ pub(super) fn keep_best_secrets(found: &mut Vec<(usize, usize, usize)>) {
 /// [`match_rules`] for a field's text, remembered by the process: the same texts come
 /// again and again (the environ stream and the `envp` block on the stack, copies of a
 /// Windows environment block, `/proc/cpuinfo`'s lines for every core), and each distinct
-/// text is matched once (2.5M of 20M instructions of `show` on a Linux Breakpad dump).
+/// text is matched once.
 /// One cache for all threads: `show` matches the environ stream's variables on one
 /// thread and may scan the stack that holds them again on the other (per thread, the
 /// same 70 variables were matched twice). The memory is bounded: the cache is emptied
 /// when it holds 4,096 entries, and texts over 4 KiB are not kept.
 pub(super) fn cached_matches(entry: &str) -> Vec<(usize, usize, usize)> {
     type Matches = Vec<(usize, usize, usize)>;
-    // Hashed with foldhash (see `Others`): 0.29M of 9.9M instructions of `show` on a
-    // small Linux dump went to SipHash here and in the field index.
+    // Hashed with foldhash, as `Others` is.
     type Cache = std::collections::HashMap<String, Matches, foldhash::fast::RandomState>;
     static SEEN: std::sync::Mutex<Option<Cache>> = std::sync::Mutex::new(None);
     let seen = || crate::cpu::lock(&SEEN);

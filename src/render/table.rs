@@ -29,11 +29,8 @@ pub fn visible_width(s: &str) -> usize {
 /// Two writers give the same text (a test compares them on coloured, CJK, empty and short
 /// rows): [`Table::write_comfy`] lays it out with `comfy-table` (its `custom_styling`
 /// measures coloured cells by what they show), [`Table::write`] with a plain aligned
-/// writer. comfy-table costs about 90,000 instructions a row with coloured cells: on
-/// `show` it took 0.9M of the main thread's 4.5M instructions for an 8-module dump and
-/// 5.0M of 12.7M for a 150-module one (+9% wall time), and `list` of 10,000 reports
-/// went from 112 to 177 ms. So the timed views (`show`, `list`) use the aligned writer,
-/// and `crashscope rules` uses comfy-table.
+/// writer. comfy-table is costly on coloured cells, so `show` and `list` use the aligned
+/// writer and `crashscope rules` uses comfy-table (the CHANGELOG has the figures).
 #[derive(Debug, Default)]
 pub struct Table {
     header: Vec<String>,

@@ -6,7 +6,6 @@
 //! Views (`render`) take the results; nothing here formats text for a person.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use minidump_processor::ProcessState;
 
@@ -119,13 +118,12 @@ impl Analysis {
 /// `deadline`.
 fn scan(report: &Report, inventory: &Inventory, deadline: Option<Deadline>) -> Findings {
     let release = |offset, len| report.release(offset, len);
-    pii::scan_releasing(
-        inventory,
-        report.bytes(),
-        &pii::Identity::default(),
-        &release,
+    let options = pii::ScanOptions {
+        release: Some(&release),
         deadline,
-    )
+        ..Default::default()
+    };
+    pii::scan(inventory, report.bytes(), &options)
 }
 
 /// Inventory and scan one dump (no walk: what `audit` needs). The scan's problems and
@@ -158,57 +156,26 @@ pub fn analyze_with(report: Report, walker: &Walker, split: bool) -> Analysis {
         let walked = walker.walk_until(&report, deadline);
         return Analysis::new(report, walked, inventory, findings);
     }
-    // The scan is the longer part: it starts at once on this thread, the walk on a new
-    // one placed on another CPU (see `cpu`), and the walking thread helps the scan once
-    // its walk is done.
-    let report = Arc::new(report);
-    let helpers = Arc::new(pii::Helpers::default());
-    // The walk's result comes back as soon as the walk is done: the thread then helps
-    // until the scan is over, and is not waited for (waking it to end costs up to 0.4 ms
-    // on an idle CPU).
-    let (walked_tx, walked_rx) = std::sync::mpsc::sync_channel(1);
-    let walk = {
-        let (report, helpers, walker) = (Arc::clone(&report), Arc::clone(&helpers), walker.clone());
-        crate::cpu::run_beside(move || {
-            let walked = walker.walk_until(&report, deadline);
-            drop(report);
-            let _ = walked_tx.send(walked);
-            helpers.help();
-        })
-    };
-    let scanned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        // However the scan ends, a helper waiting for work is let go.
-        struct Close<'a>(&'a pii::Helpers);
-        impl Drop for Close<'_> {
-            fn drop(&mut self) {
-                self.0.close();
-            }
-        }
-        let _close = Close(&helpers);
-        let mut inventory = disclosure::inventory(&report);
-        let release = |offset, len| report.release(offset, len);
-        let map = report.shared_bytes();
-        let findings = pii::scan_shared(&mut inventory, map, &release, deadline, &helpers);
-        joined(inventory, findings)
-    }))
-    .unwrap_or_else(|_| {
-        let mut inv = Inventory::default();
-        inv.problems
-            .push(Problem::Unreadable("the privacy scan failed".to_string()));
-        (inv, Findings::default())
-    });
-    let walked = match walk {
-        // No result: the walk panicked (and its thread let go of the report).
-        Ok(()) => walked_rx.recv().unwrap_or_else(|_| {
+    // The walk on a thread of its own, the scan here: they read the same mapped file
+    // and need nothing from each other.
+    let (walked, scanned) = std::thread::scope(|scope| {
+        let walk = scope.spawn(|| walker.walk_until(&report, deadline));
+        let scanned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            scan_dump(&report, deadline)
+        }))
+        .unwrap_or_else(|_| {
+            let mut inv = Inventory::default();
+            inv.problems
+                .push(Problem::Unreadable("the privacy scan failed".to_string()));
+            (inv, Findings::default())
+        });
+        let walked = walk.join().unwrap_or_else(|_| {
             Err(Problem::Unreadable(
                 "the stackwalk failed (the stack walker crashed on this dump)".to_string(),
             ))
-        }),
-        // No thread to walk on: walk here, after the scan.
-        Err(_) => walker.walk_until(&report, deadline),
-    };
-    // The walking thread let go of the report before it sent the walk.
-    let report = crate::pool::take_back(report);
+        });
+        (walked, scanned)
+    });
     let (inventory, findings) = scanned;
     Analysis::new(report, walked, inventory, findings)
 }
@@ -321,7 +288,11 @@ pub fn scan_attachment(
         ),
     };
     let inventory = disclosure::attachment(name, &bytes);
-    let findings = pii::scan_with(&inventory, &bytes, identity);
+    let options = pii::ScanOptions {
+        known: Some(identity),
+        ..Default::default()
+    };
+    let findings = pii::scan(&inventory, &bytes, &options);
     ScannedAttachment {
         name: name.to_string(),
         size,
@@ -338,7 +309,7 @@ pub fn scan_database(db: &Database) -> DatabaseScan {
         return DatabaseScan::default();
     };
     let inventory = disclosure::settings(settings);
-    let findings = pii::scan(&inventory, &[]);
+    let findings = pii::scan(&inventory, &[], &Default::default());
     DatabaseScan {
         inventory,
         findings,

@@ -440,111 +440,12 @@ pub enum Format {
 }
 
 impl Cli {
-    /// `args` (the program's name first) parsed with only the named subcommand's
-    /// arguments built, or `None` when they are not a plain, valid run of one subcommand.
-    /// Building every subcommand's arguments to parse one took 70 of the 160 µs of a
-    /// first parse (measured apart), 2.5% of `show` on a small dump. The caller parses a
-    /// `None` with the whole tree, which gives help, versions and errors exactly as ever
-    /// (a test holds the two to the same result).
-    pub fn parse_one(args: &[std::ffi::OsString]) -> Option<Cli> {
-        use clap::FromArgMatches;
-        let named = |name: &'static str| clap::Command::new(name);
-        let sub = match args.get(1)?.to_str()? {
-            "show" => ShowArgs::augment_args(named("show")),
-            "list" => ListArgs::augment_args(named("list")),
-            "audit" => AuditArgs::augment_args(named("audit")),
-            "scrub" => ScrubArgs::augment_args(named("scrub")),
-            "rules" => RulesArgs::augment_args(named("rules")),
-            _ => return None,
-        };
-        let top = GlobalArgs::augment_args(clap::Command::new("crashscope"))
-            .subcommand(sub)
-            .subcommand_required(true);
-        let matches = top.try_get_matches_from(args).ok()?;
-        Cli::from_arg_matches(&matches).ok()
-    }
-
     /// The format asked for, with `--json` as a shorthand for `--format json`.
     pub fn format(&self, format: Format) -> Format {
         if self.global.json {
             Format::Json
         } else {
             format
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::Cli;
-    use clap::Parser;
-
-    fn args(line: &str) -> Vec<std::ffi::OsString> {
-        std::iter::once("crashscope")
-            .chain(line.split_whitespace())
-            .map(Into::into)
-            .collect()
-    }
-
-    /// Runs of each subcommand, valid ones parsed the quick way exactly as by the whole
-    /// tree; help, versions, mistakes and anything else left to the whole tree.
-    #[test]
-    fn the_quick_parse_agrees_with_the_whole_tree_or_declines() {
-        let valid = [
-            "show d.dmp",
-            "show d.dmp --symbols-path s --threads all --color never",
-            "show db --json --state all --report abc --report def -q",
-            "show --app Chrome --format json --redact --all --symbols-url https://x --symbols-timeout 5",
-            "show -v d.dmp --time-budget 10 --symbols-cache c --symbols-max-size 10",
-            "list",
-            "list db --format json --color always",
-            "audit a.dmp b --fail-on high --format sarif -o out.sarif --no-config --exit-zero",
-            "audit --app 2 --config c.toml --baseline b.json --show-values --json",
-            "scrub in.dmp -o out.dmp --min-severity medium --keep email,host --drop annotations",
-            "scrub in.dmp --output out.dmp --deface-stacks --pseudonymize-key k --skip-unreadable",
-            "rules",
-            "rules --format json --excluded",
-            "show -- -odd.dmp",
-        ];
-        for line in valid {
-            let a = args(line);
-            let whole = Cli::try_parse_from(&a).unwrap_or_else(|e| panic!("{line}: {e}"));
-            let quick = Cli::parse_one(&a).unwrap_or_else(|| panic!("{line}: declined"));
-            assert_eq!(format!("{quick:?}"), format!("{whole:?}"), "{line}");
-        }
-        // Flags before the subcommand are left to the whole tree (valid as they are).
-        for line in ["--json show db", "-v audit a.dmp", "--color never rules"] {
-            assert!(Cli::try_parse_from(args(line)).is_ok(), "{line}");
-            assert!(
-                Cli::parse_one(&args(line)).is_none(),
-                "{line}: parsed quickly"
-            );
-        }
-        let others = [
-            "",
-            "--help",
-            "-h",
-            "--version",
-            "-V",
-            "show --help",
-            "show -h",
-            "show --version",
-            "audit -V",
-            "help show",
-            "shw d.dmp",
-            "show d.dmp --bogus",
-            "show d.dmp -q -v",
-            "audit",
-            "scrub in.dmp",
-            "generate man out",
-            "show d.dmp --threads none",
-            "list --color sometimes",
-        ];
-        for line in others {
-            assert!(
-                Cli::parse_one(&args(line)).is_none(),
-                "{line}: parsed quickly"
-            );
         }
     }
 }

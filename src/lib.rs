@@ -10,7 +10,6 @@ pub mod audit;
 pub mod budget;
 pub mod cli;
 pub mod commands;
-pub mod cpu;
 pub mod disclosure;
 pub mod exit;
 pub mod fsutil;

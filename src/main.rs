@@ -16,12 +16,7 @@ fn main() -> ExitCode {
         eprintln!("{}", crashscope::render::panic_line(info.payload(), at));
     }));
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    // `show` walks the stacks on a second thread: it starts now, beside the parsing.
-    if args.get(1).is_some_and(|a| a == "show") {
-        crashscope::cpu::start_spare();
-    }
-    let quick = Cli::parse_one(&args);
-    let cli = match quick.map_or_else(|| Cli::try_parse_from(&args), Ok) {
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();

@@ -13,21 +13,6 @@ use std::sync::mpsc;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-/// The value of `shared` once every other holder has let go of it: callers use this
-/// where the other holders are threads that let go right after their last use (it
-/// yields until then).
-pub fn take_back<T>(mut shared: std::sync::Arc<T>) -> T {
-    loop {
-        match std::sync::Arc::try_unwrap(shared) {
-            Ok(value) => return value,
-            Err(still) => {
-                shared = still;
-                std::thread::yield_now();
-            }
-        }
-    }
-}
-
 /// How many worker threads to use: one per available core.
 pub fn workers() -> usize {
     std::thread::available_parallelism()

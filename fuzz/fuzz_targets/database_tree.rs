@@ -89,7 +89,7 @@ fuzz_target!(|data: &[u8]| {
                 if let Ok(r) = crashscope::report::Report::open(dump) {
                     let inventory = crashscope::disclosure::inventory(&r);
                     assert!(inventory.byte_map.is_complete());
-                    let _ = crashscope::pii::scan(&inventory, r.bytes());
+                    let _ = crashscope::pii::scan(&inventory, r.bytes(), &Default::default());
                 }
             }
             for a in &report.attachments {

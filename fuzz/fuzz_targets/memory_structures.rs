@@ -24,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
         }],
         ..Inventory::default()
     };
-    let found = crashscope::pii::scan(&inventory, data);
+    let found = crashscope::pii::scan(&inventory, data, &Default::default());
     for f in &found.fields {
         assert!(f.origin.offset + f.origin.len <= data.len() as u64);
     }

@@ -17,7 +17,7 @@ fuzz_target!(|data: &[u8]| {
     }
     if let Ok(report) = Report::open(&input) {
         let inventory = crashscope::disclosure::inventory(&report);
-        let findings = crashscope::pii::scan(&inventory, report.bytes());
+        let findings = crashscope::pii::scan(&inventory, report.bytes(), &Default::default());
         let policy = Policy::default();
         let opts = Options {
             deface_stacks: true,

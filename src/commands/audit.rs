@@ -210,7 +210,7 @@ fn audit_unit(unit: &Unit, budget: Budget) -> Vec<AuditedFile> {
             let inventory = disclosure::settings(settings);
             let mut f = AuditedFile::new(display(path), FileKind::Settings);
             f.size = settings.size;
-            f.raw = pii::scan(&inventory, &[]).findings;
+            f.raw = pii::scan(&inventory, &[], &Default::default()).findings;
             vec![f]
         }
         Unit::DbReport { dump, attachments } => {

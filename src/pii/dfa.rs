@@ -44,8 +44,8 @@ fn per_rule<T>(
     i: usize,
     make: impl FnOnce() -> Option<T>,
 ) -> Option<&'static T> {
-    let all = crate::cpu::get_or_make(cells, || (0..len).map(|_| OnceLock::new()).collect());
-    crate::cpu::get_or_make(all.get(i)?, || make().map(Box::new)).as_deref()
+    let all = cells.get_or_init(|| (0..len).map(|_| OnceLock::new()).collect());
+    all.get(i)?.get_or_init(|| make().map(Box::new)).as_deref()
 }
 
 fn own(i: usize) -> Option<&'static Dfa> {

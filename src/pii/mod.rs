@@ -24,14 +24,12 @@ mod context;
 mod finding;
 mod identity;
 mod scan;
-pub(crate) mod share;
 
 pub use catalog::*;
 use context::*;
 pub use finding::*;
 pub use identity::*;
 pub use scan::*;
-pub use share::Helpers;
 
 use std::collections::{BTreeMap, BTreeSet};
 

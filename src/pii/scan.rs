@@ -3,29 +3,25 @@
 
 use super::*;
 
-/// Scan an inventory: fields, identities, memory. `file` is the whole dump.
-pub fn scan(inventory: &Inventory, file: &[u8]) -> Findings {
-    scan_with(inventory, file, &Identity::default())
+/// What a scan is told besides the inventory and the file's bytes.
+#[derive(Default, Clone, Copy)]
+pub struct ScanOptions<'a> {
+    /// Identities already known from elsewhere (the dump of a report whose attachment
+    /// this is, or the original of a scrubbed copy), searched for too.
+    pub known: Option<&'a Identity>,
+    /// Called with `(offset, len)` once a range of memory has been scanned, so that a
+    /// memory-mapped file can drop those pages.
+    pub release: Option<&'a (dyn Fn(u64, u64) + Sync)>,
+    /// Memory is scanned until then; what was left unscanned is one of the `problems`.
+    pub deadline: Option<Deadline>,
 }
 
-/// [`scan`], also searching for identities already known from elsewhere (the dump of a
-/// report whose attachment this is).
-pub fn scan_with(inventory: &Inventory, file: &[u8], known: &Identity) -> Findings {
-    scan_releasing(inventory, file, known, &|_, _| {}, None)
-}
-
-/// [`scan_with`] for a memory-mapped file: `release(offset, len)` is called when a
-/// range of memory regions has been scanned, so the caller can drop those pages. Memory
-/// is scanned until `deadline`; what was left unscanned is one of the `problems`.
-pub fn scan_releasing(
-    inventory: &Inventory,
-    file: &[u8],
-    known: &Identity,
-    release: &(dyn Fn(u64, u64) + Sync),
-    deadline: Option<Deadline>,
-) -> Findings {
+/// Scan an inventory: every field, then the identities found, then memory, then the
+/// identities memory revealed, searched for everywhere. `file` is the whole dump.
+pub fn scan(inventory: &Inventory, file: &[u8], options: &ScanOptions<'_>) -> Findings {
     let mut found = Vec::new();
     let mut unchecked = 0;
+    let deadline = options.deadline;
     // The budget covers the fields too (a crafted dump can carry very many): what is
     // left unchecked is said, like memory left unscanned.
     let late = |i: usize| i % 1024 == 1023 && deadline.is_some_and(|d| d.passed());
@@ -36,35 +32,13 @@ pub fn scan_releasing(
         }
         scan_field(field, &mut found);
     }
-    finish_scan(
-        inventory, file, known, release, deadline, found, unchecked, None,
-    )
+    let none = Identity::default();
+    let known = options.known.unwrap_or(&none);
+    let release = options.release.unwrap_or(&|_, _| {});
+    finish_scan(inventory, file, known, release, deadline, found, unchecked)
 }
 
-/// [`scan_releasing`] for the scan of a dump that `show` walks at the same time: the
-/// fields are matched on this thread and on the walking thread once its walk is done
-/// (see [`Helpers`]).
-pub fn scan_shared(
-    inventory: &mut Inventory,
-    file: crate::report::SharedMap,
-    release: &(dyn Fn(u64, u64) + Sync),
-    deadline: Option<Deadline>,
-    helpers: &Helpers,
-) -> Findings {
-    let fields = std::mem::take(&mut inventory.fields);
-    let (fields, found, unchecked) = helpers.match_fields(fields, deadline);
-    inventory.fields = fields;
-    let known = Identity::default();
-    let bytes: &[u8] = &file;
-    let shared = Some((file.clone(), helpers));
-    finish_scan(
-        inventory, bytes, &known, release, deadline, found, unchecked, shared,
-    )
-}
-
-/// Everything after the field matching: identities, memory, identities again. With
-/// `shared` (the mapped file and helpers), little memory is scanned with the helpers.
-#[allow(clippy::too_many_arguments)]
+/// Everything after the field matching: identities, memory, identities again.
 fn finish_scan(
     inventory: &Inventory,
     file: &[u8],
@@ -73,7 +47,6 @@ fn finish_scan(
     deadline: Option<Deadline>,
     mut found: Vec<Finding>,
     unchecked: usize,
-    shared: Option<(crate::report::SharedMap, &Helpers)>,
 ) -> Findings {
     let mut problems = Vec::new();
     if let (Some(d), true) = (deadline, unchecked > 0) {
@@ -87,18 +60,7 @@ fn finish_scan(
     identity.host_names.extend(known.host_names.iter().cloned());
     let matcher = memory::IdentityMatcher::new(&identity);
     identities_in_fields(&inventory.fields, &matcher, &mut found);
-    let total: u64 = inventory.regions.iter().map(|r| r.len).sum();
-    let (scanned, matcher) = match shared {
-        Some((map, helpers)) if total < memory::PARALLEL_FROM => {
-            let (scanned, matcher) =
-                memory::scan_regions_shared(map, &inventory.regions, matcher, deadline, helpers);
-            (scanned, matcher)
-        }
-        _ => (
-            memory::scan_regions(file, &inventory.regions, &matcher, true, release, deadline),
-            matcher,
-        ),
-    };
+    let scanned = memory::scan_regions(file, &inventory.regions, &matcher, true, release, deadline);
     drop(matcher);
     let mut skipped = scanned.skipped;
     found.extend(scanned.findings);
@@ -312,38 +274,6 @@ pub(super) fn keep_best_secrets(found: &mut Vec<(usize, usize, usize)>) {
     });
 }
 
-/// [`match_rules`] for a field's text, remembered by the process: the same texts come
-/// again and again (the environ stream and the `envp` block on the stack, copies of a
-/// Windows environment block, `/proc/cpuinfo`'s lines for every core), and each distinct
-/// text is matched once.
-/// One cache for all threads: `show` matches the environ stream's variables on one
-/// thread and may scan the stack that holds them again on the other (per thread, the
-/// same 70 variables were matched twice). The memory is bounded: the cache is emptied
-/// when it holds 4,096 entries, and texts over 4 KiB are not kept.
-pub(super) fn cached_matches(entry: &str) -> Vec<(usize, usize, usize)> {
-    type Matches = Vec<(usize, usize, usize)>;
-    // Hashed with foldhash, as `Others` is.
-    type Cache = std::collections::HashMap<String, Matches, foldhash::fast::RandomState>;
-    static SEEN: std::sync::Mutex<Option<Cache>> = std::sync::Mutex::new(None);
-    let seen = || crate::cpu::lock(&SEEN);
-    if let Some(hit) = seen().as_ref().and_then(|c| c.get(entry).cloned()) {
-        return hit;
-    }
-    let found = match_rules(entry);
-    if entry.len() <= 4096 {
-        let mut seen = seen();
-        // Sized for a small dump's distinct texts (a few hundred), so that it is not
-        // rehashed, each text hashed again, as it grows.
-        let cache =
-            seen.get_or_insert_with(|| Cache::with_capacity_and_hasher(448, Default::default()));
-        if cache.len() >= 4096 {
-            cache.clear();
-        }
-        cache.insert(entry.to_string(), found.clone());
-    }
-    found
-}
-
 pub(super) fn scan_field(field: &Field, found: &mut Vec<Finding>) {
     let value = &field.value;
     // Context first: `HOSTNAME=x.corp` is the machine's name, which says more than
@@ -356,13 +286,13 @@ pub(super) fn scan_field(field: &Field, found: &mut Vec<Finding>) {
         // (`AWS_SECRET_ACCESS_KEY=...`) see it; only matches inside the value count.
         FieldKind::EnvVar { name, .. } => {
             let skip = name.len() + 1;
-            cached_matches(&format!("{name}={value}"))
+            match_rules(&format!("{name}={value}"))
                 .into_iter()
                 .filter(|&(_, start, _)| start >= skip)
                 .map(|(i, start, end)| (i, start - skip, end - skip))
                 .collect()
         }
-        _ => cached_matches(value),
+        _ => match_rules(value),
     };
     // A value scrub masked whole (`*****`) or blanked says nothing any more.
     let masked = value.is_empty() || is_masked(value);

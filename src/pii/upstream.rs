@@ -135,10 +135,8 @@ const LARGE: usize = 64 << 10;
 /// [`regex`] for windows of [`LARGE`] bytes or more.
 fn regex_large(i: usize) -> &'static meta::Regex {
     static COMPILED: OnceLock<Box<[OnceLock<meta::Regex>]>> = OnceLock::new();
-    let all = crate::cpu::get_or_make(&COMPILED, || {
-        UPSTREAM.iter().map(|_| OnceLock::new()).collect()
-    });
-    crate::cpu::get_or_make(&all[i], || {
+    let all = COMPILED.get_or_init(|| UPSTREAM.iter().map(|_| OnceLock::new()).collect());
+    all[i].get_or_init(|| {
         build_for(UPSTREAM[i].pattern, true).expect("upstream patterns compile (tested)")
     })
 }
@@ -146,12 +144,8 @@ fn regex_large(i: usize) -> &'static meta::Regex {
 /// The compiled pattern of upstream rule `i`, built on first use.
 pub fn regex(i: usize) -> &'static meta::Regex {
     static COMPILED: OnceLock<Box<[OnceLock<meta::Regex>]>> = OnceLock::new();
-    let all = crate::cpu::get_or_make(&COMPILED, || {
-        UPSTREAM.iter().map(|_| OnceLock::new()).collect()
-    });
-    crate::cpu::get_or_make(&all[i], || {
-        build(UPSTREAM[i].pattern).expect("upstream patterns compile (tested)")
-    })
+    let all = COMPILED.get_or_init(|| UPSTREAM.iter().map(|_| OnceLock::new()).collect());
+    all[i].get_or_init(|| build(UPSTREAM[i].pattern).expect("upstream patterns compile (tested)"))
 }
 
 /// Whether `pattern` compiles as crashscope runs it (bytes, ASCII classes).
@@ -220,7 +214,9 @@ fn compiled_list(regexes: &[&str]) -> Vec<meta::Regex> {
 /// gitleaks' global allowlist regexes (matched against the secret), compiled once.
 fn global_allow() -> &'static [meta::Regex] {
     static GLOBAL: OnceLock<Vec<meta::Regex>> = OnceLock::new();
-    crate::cpu::get_or_make(&GLOBAL, || compiled_list(GLOBAL_ALLOW)).as_slice()
+    GLOBAL
+        .get_or_init(|| compiled_list(GLOBAL_ALLOW))
+        .as_slice()
 }
 
 /// The compiled regexes of each of a rule's allowlists.
@@ -229,17 +225,16 @@ type AllowRegexes = Vec<Vec<meta::Regex>>;
 /// Rule `i`'s allowlists' regexes, compiled when the rule first matches.
 fn rule_allow(i: usize) -> &'static [Vec<meta::Regex>] {
     static COMPILED: OnceLock<Box<[OnceLock<AllowRegexes>]>> = OnceLock::new();
-    let all = crate::cpu::get_or_make(&COMPILED, || {
-        UPSTREAM.iter().map(|_| OnceLock::new()).collect()
-    });
-    crate::cpu::get_or_make(&all[i], || {
-        UPSTREAM[i]
-            .allows
-            .iter()
-            .map(|a| compiled_list(a.regexes))
-            .collect()
-    })
-    .as_slice()
+    let all = COMPILED.get_or_init(|| UPSTREAM.iter().map(|_| OnceLock::new()).collect());
+    all[i]
+        .get_or_init(|| {
+            UPSTREAM[i]
+                .allows
+                .iter()
+                .map(|a| compiled_list(a.regexes))
+                .collect()
+        })
+        .as_slice()
 }
 
 /// Whether an allowlist covers a match: `secret` inside `whole` (the match) in `line`.
@@ -278,11 +273,9 @@ fn allowed(i: usize, secret: &[u8], whole: &[u8], line: &[u8]) -> bool {
 pub fn severity(i: usize, secret: &str) -> Severity {
     // Built once per rule: a dump can hold a hundred thousand test keys.
     static TEST_KEYS: OnceLock<Box<[OnceLock<Option<meta::Regex>>]>> = OnceLock::new();
-    let all = crate::cpu::get_or_make(&TEST_KEYS, || {
-        UPSTREAM.iter().map(|_| OnceLock::new()).collect()
-    });
+    let all = TEST_KEYS.get_or_init(|| UPSTREAM.iter().map(|_| OnceLock::new()).collect());
     let rule = &UPSTREAM[i];
-    let test_key = crate::cpu::get_or_make(&all[i], || rule.test_key.and_then(|p| build(p).ok()));
+    let test_key = all[i].get_or_init(|| rule.test_key.and_then(|p| build(p).ok()));
     match test_key {
         Some(r) if r.is_match(secret) => Severity::Low,
         _ => rule.severity,

@@ -166,7 +166,11 @@ pub(crate) fn scrub_plain(
     opts: &Options,
 ) -> Result<Scrubbed, ScrubError> {
     let e = |m: String| ScrubError::new(format!("{}: {m}", input.display()));
-    let findings = pii::scan_with(inventory, bytes, identity);
+    let options = pii::ScanOptions {
+        known: Some(identity),
+        ..Default::default()
+    };
+    let findings = pii::scan(inventory, bytes, &options);
     let key = policy.path_key(&input.display().to_string());
     let mut plan = scrub::plan(bytes, inventory, &findings, policy, &key, opts, None);
     let tmp = scrub::temp_path(out)
@@ -183,7 +187,7 @@ pub(crate) fn scrub_plain(
         } else {
             settings_inventory(&copy)
         };
-        let found = pii::scan_with(&again, &copy, identity);
+        let found = pii::scan(&again, &copy, &options);
         scrub::check_rescan(&found, policy, &key, opts, &plan).map(|()| again.fields.len())
     })();
     match result {

@@ -129,13 +129,12 @@ pub fn verify_dump(
     verified.rescanned_bytes = inventory.regions.iter().map(|r| r.len).sum();
     verified.rescanned_fields = inventory.fields.len();
     let release = |o, l| copy.release(o, l);
-    let found = crate::pii::scan_releasing(
-        &inventory,
-        copy.bytes(),
-        original_identity,
-        &release,
+    let options = crate::pii::ScanOptions {
+        known: Some(original_identity),
+        release: Some(&release),
         deadline,
-    );
+    };
+    let found = crate::pii::scan(&inventory, copy.bytes(), &options);
     if let Some(problem) = found.problems.first() {
         return Err(format!("the re-audit of the copy is incomplete: {problem}"));
     }

@@ -255,7 +255,10 @@ impl Bounded<'_> {
     /// Note that this walk asks about `module`.
     fn touch(&self, module: &(dyn Module + Sync)) {
         let id = std::ptr::from_ref(module).cast::<()>() as usize;
-        let mut touched = crate::cpu::lock(&self.touched);
+        let mut touched = self
+            .touched
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if touched.objects.insert(id) {
             let key = module_key(module);
             if touched.keys.insert(key.clone()) {
@@ -317,8 +320,15 @@ impl SymbolProvider for Bounded<'_> {
     /// them (the code file's leaf name; of two modules with one name, the one looked up
     /// last), as from a symbolizer of its own.
     fn stats(&self) -> std::collections::HashMap<String, SymbolStats> {
-        let touched = crate::cpu::lock(&self.touched);
-        let outcomes = crate::cpu::lock(&self.outcomes.0);
+        let touched = self
+            .touched
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let outcomes = self
+            .outcomes
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         touched
             .order
             .iter()
@@ -496,7 +506,11 @@ impl SymbolSupplier for Supplier {
             }
             Err(_) => {}
         }
-        crate::cpu::lock(&self.outcomes.0).insert(module_key(module), stats);
+        self.outcomes
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(module_key(module), stats);
         result
     }
 

@@ -8,9 +8,12 @@ pub const PIECE: u64 = 8 << 20;
 /// Bytes of context read on each side of a cut, so that text crossing it is seen whole
 /// (runs of text longer than this across a cut may be reported differently).
 pub const OVERLAP: u64 = 64 << 10;
-/// Below this many bytes of memory in total, one thread scans everything (~15 ms on one
-/// core; starting threads is not worth it for less).
-pub const PARALLEL_FROM: u64 = 16 << 20;
+/// Below this many bytes of memory in total, one thread scans everything: starting
+/// threads is not worth it for less.
+pub const PARALLEL_FROM: u64 = 2 << 20;
+/// Below this many bytes in total, pieces are [`SMALL_PIECE`] long, so that every core
+/// gets some of a dense heap of a few MiB.
+pub const SMALL_FROM: u64 = 32 << 20;
 
 /// A piece of work: scan `window`, keep findings that start in `keep`.
 pub(super) struct Piece {
@@ -18,15 +21,8 @@ pub(super) struct Piece {
     keep: std::ops::Range<u64>,
 }
 
-/// Pieces of memory scanned on the shared path (less than [`PARALLEL_FROM`] in all): small
-/// enough that both threads of `show` get some of a dense heap of a few MiB (one 6 MiB
-/// region was one piece, scanned by one thread while the other waited).
-pub const SHARED_PIECE: u64 = 1 << 20;
-
-/// Cut every region into pieces of at most [`PIECE`] bytes plus overlap.
-pub(super) fn pieces(regions: &[Region]) -> Vec<Piece> {
-    pieces_of(regions, PIECE)
-}
+/// The piece size for less than [`SMALL_FROM`] bytes of memory.
+pub const SMALL_PIECE: u64 = 1 << 20;
 
 /// Cut every region into pieces of at most `size` bytes plus overlap.
 pub(super) fn pieces_of(regions: &[Region], size: u64) -> Vec<Piece> {
@@ -75,7 +71,14 @@ pub fn scan_regions(
 ) -> Scanned {
     let total: u64 = regions.iter().map(|r| r.len).sum();
     let windows = coalesce(regions);
-    let pieces = pieces(&windows);
+    let pieces = pieces_of(
+        &windows,
+        if total < SMALL_FROM {
+            SMALL_PIECE
+        } else {
+            PIECE
+        },
+    );
     let skipped = std::sync::atomic::AtomicU64::new(0);
     // Each piece's findings and fields; collected in piece order (rayon keeps the order
     // of an indexed iterator), they are exactly what one thread scanning region after
@@ -139,79 +142,6 @@ pub(super) fn scan_piece(
         release(start, end - start);
     }
     (!local.is_empty() || !fields.is_empty()).then_some((local, fields))
-}
-
-/// [`scan_regions`] with all rules, for less memory than [`PARALLEL_FROM`], on this
-/// thread and on any helper (see [`crate::pii::Helpers`]); the same findings in the same
-/// order. Pages are not released: there are few of them.
-pub fn scan_regions_shared(
-    file: crate::report::SharedMap,
-    regions: &[Region],
-    matcher: IdentityMatcher,
-    deadline: Option<Deadline>,
-    helpers: &crate::pii::Helpers,
-) -> (Scanned, IdentityMatcher) {
-    let windows = coalesce(regions);
-    let job = MemoryJob {
-        file,
-        pieces: pieces_of(&windows, SHARED_PIECE),
-        matcher,
-        deadline,
-        skipped: std::sync::atomic::AtomicU64::new(0),
-    };
-    let (job, done) = helpers.share(job);
-    let mut out = Scanned {
-        skipped: job.skipped.load(std::sync::atomic::Ordering::Relaxed),
-        ..Scanned::default()
-    };
-    for (found, fields) in done.into_iter().flatten() {
-        out.findings.extend(found);
-        out.fields.extend(fields);
-    }
-    if windows.len() < regions.len() {
-        relabel(&mut out.findings, regions);
-    }
-    (out, job.matcher)
-}
-
-/// The memory scan as a job helpers can share: one piece a unit.
-pub struct MemoryJob {
-    file: crate::report::SharedMap,
-    pieces: Vec<Piece>,
-    matcher: IdentityMatcher,
-    deadline: Option<Deadline>,
-    skipped: std::sync::atomic::AtomicU64,
-}
-
-impl crate::pii::share::Units for MemoryJob {
-    type Out = Option<(Vec<Finding>, Vec<Field>)>;
-
-    fn len(&self) -> usize {
-        self.pieces.len()
-    }
-
-    fn unit(&self, i: usize) -> Self::Out {
-        let file: &[u8] = &self.file;
-        let no_release = |_: u64, _: u64| {};
-        scan_piece(
-            file,
-            &self.pieces[i],
-            &self.matcher,
-            true,
-            self.deadline,
-            &self.skipped,
-            &no_release,
-        )
-    }
-
-    fn lost(&self, i: usize) -> Self::Out {
-        let piece = &self.pieces[i];
-        self.skipped.fetch_add(
-            piece.keep.end - piece.keep.start,
-            std::sync::atomic::Ordering::Relaxed,
-        );
-        None
-    }
 }
 
 /// Regions that continue one another both in the process's address space and in the

@@ -166,9 +166,7 @@ pub fn key_block_end(bytes: &[u8], from: usize, unit: usize) -> usize {
 pub fn regex(i: usize) -> &'static meta::Regex {
     static COMPILED: [OnceLock<meta::Regex>; RULES.len()] =
         [const { OnceLock::new() }; RULES.len()];
-    crate::cpu::get_or_make(&COMPILED[i], || {
-        build(RULES[i].pattern).expect("rule patterns are valid")
-    })
+    COMPILED[i].get_or_init(|| build(RULES[i].pattern).expect("rule patterns are valid"))
 }
 
 /// Build `pattern` as [`regex`] does (public for `examples/compile_cost.rs`).

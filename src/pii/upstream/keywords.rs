@@ -32,7 +32,7 @@ pub(super) struct Keywords {
 
 pub(super) fn keywords() -> &'static Keywords {
     static KEYWORDS: OnceLock<Keywords> = OnceLock::new();
-    crate::cpu::get_or_make(&KEYWORDS, || {
+    KEYWORDS.get_or_init(|| {
         let mut k = Keywords {
             words: Vec::new(),
             rules: Vec::new(),

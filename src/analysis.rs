@@ -116,12 +116,17 @@ impl Analysis {
 
 /// The privacy scan of a mapped dump, releasing scanned memory as it goes, until
 /// `deadline`.
-fn scan(report: &Report, inventory: &Inventory, deadline: Option<Deadline>) -> Findings {
+fn scan(
+    report: &Report,
+    inventory: &Inventory,
+    deadline: Option<Deadline>,
+    known: &pii::Identity,
+) -> Findings {
     let release = |offset, len| report.release(offset, len);
     let options = pii::ScanOptions {
         release: Some(&release),
         deadline,
-        ..Default::default()
+        known: Some(known),
     };
     pii::scan(inventory, report.bytes(), &options)
 }
@@ -129,8 +134,17 @@ fn scan(report: &Report, inventory: &Inventory, deadline: Option<Deadline>) -> F
 /// Inventory and scan one dump (no walk: what `audit` needs). The scan's problems and
 /// the fields it found in memory (environment blocks) join the inventory's.
 pub fn scan_dump(report: &Report, deadline: Option<Deadline>) -> (Inventory, Findings) {
+    scan_dump_knowing(report, deadline, &pii::Identity::default())
+}
+
+/// [`scan_dump`], with identities known from elsewhere (see [`pii::ScanOptions`]).
+fn scan_dump_knowing(
+    report: &Report,
+    deadline: Option<Deadline>,
+    known: &pii::Identity,
+) -> (Inventory, Findings) {
     let inventory = disclosure::inventory(report);
-    let findings = scan(report, &inventory, deadline);
+    let findings = scan(report, &inventory, deadline, known);
     joined(inventory, findings)
 }
 
@@ -144,15 +158,20 @@ fn joined(mut inventory: Inventory, mut findings: Findings) -> (Inventory, Findi
 /// Walk and scan one dump. The stackwalk and the privacy scan read the same mapped file
 /// and need nothing from each other: one core each.
 pub fn analyze(report: Report, walker: &Walker) -> Analysis {
-    analyze_with(report, walker, true)
+    analyze_with(report, walker, true, &pii::Identity::default())
 }
 
 /// [`analyze`], on the calling thread only when `split` is false (the caller already
 /// keeps every core busy with other reports).
-pub fn analyze_with(report: Report, walker: &Walker, split: bool) -> Analysis {
+pub fn analyze_with(
+    report: Report,
+    walker: &Walker,
+    split: bool,
+    known: &pii::Identity,
+) -> Analysis {
     let deadline = walker.deadline();
     if !split {
-        let (inventory, findings) = scan_dump(&report, deadline);
+        let (inventory, findings) = scan_dump_knowing(&report, deadline, known);
         let walked = walker.walk_until(&report, deadline);
         return Analysis::new(report, walked, inventory, findings);
     }
@@ -161,7 +180,7 @@ pub fn analyze_with(report: Report, walker: &Walker, split: bool) -> Analysis {
     let (walked, scanned) = std::thread::scope(|scope| {
         let walk = scope.spawn(|| walker.walk_until(&report, deadline));
         let scanned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            scan_dump(&report, deadline)
+            scan_dump_knowing(&report, deadline, known)
         }))
         .unwrap_or_else(|_| {
             let mut inv = Inventory::default();
@@ -198,16 +217,17 @@ pub fn analyze_report(
     // and left out of the envelope's own scan (the same bytes are scanned once). The
     // envelope is read once; the dump mapped from it must hold the bytes that were read.
     let mut embedded = entry.dump.is_none().then(|| embedded_dump(entry)).flatten();
+    let known = typed_by_user(entry);
     let dump = match (&entry.dump, &embedded) {
         (Some(path), _) => Report::open(path)
-            .map(|r| analyze_with(r, walker, split))
+            .map(|r| analyze_with(r, walker, split, &known))
             .map_err(|e| e.to_string()),
         (None, Some(e)) => Report::open_part(&e.path, Some((e.offset as u64, e.len as u64)))
             .map_err(|err| err.to_string())
             .and_then(|r| {
                 let read = e.read.0.get(e.offset..e.offset + e.len);
                 if read == Some(r.bytes()) {
-                    Ok(analyze_with(r, walker, split))
+                    Ok(analyze_with(r, walker, split, &known))
                 } else {
                     Err(format!("{}: changed while it was read", e.path.display()))
                 }
@@ -245,6 +265,34 @@ pub fn analyze_report(
         form,
         attachments,
     }
+}
+
+/// What the user typed into a crash reporter's form, or its annotations tie to them: the
+/// identity values of a Mozilla report's `.extra` fields, read before its dump is
+/// scanned, so that the same value in memory (among thousands of others) stays theirs.
+fn typed_by_user(entry: &DbReport) -> pii::Identity {
+    let mut known = pii::Identity::default();
+    for a in entry
+        .attachments
+        .iter()
+        .filter(|a| a.name.ends_with(".extra"))
+    {
+        let scanned = scan_attachment(
+            &a.name,
+            a.size,
+            &pii::Identity::default(),
+            crashpad::read_attachment(&a.path),
+        );
+        for f in &scanned.findings.findings {
+            let tied = matches!(f.location, pii::Location::Field { .. })
+                && f.severity >= pii::Severity::Medium
+                && pii::identity_key(f).is_some();
+            if tied {
+                known.own.insert((f.category, f.value.to_lowercase()));
+            }
+        }
+    }
+    known
 }
 
 /// A minidump inside one of a report's sentry-native envelopes.

@@ -29,3 +29,4 @@ mod snapshots;
 mod symbol_server;
 mod unclaimed;
 mod upstream_rules;
+mod whose_data;

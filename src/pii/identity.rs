@@ -12,6 +12,14 @@ pub struct Identity {
     /// in bulk in memory and tied to nothing that names the user (see [`whose`]).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub others: BTreeMap<String, usize>,
+    /// Host names of servers the process talked to (a database in a connection string,
+    /// a file server), not the user's machine.
+    #[serde(skip_serializing_if = "BTreeSet::is_empty")]
+    pub servers: BTreeSet<String>,
+    /// Values known from elsewhere to be the user's (what they typed into the crash
+    /// reporter's form): `(category, value)`.
+    #[serde(skip)]
+    pub own: BTreeSet<(Category, String)>,
 }
 
 /// More distinct values of one kind than this, found only in memory, are data the
@@ -20,12 +28,16 @@ pub const BULK: usize = 5;
 
 /// Whose data: the identity values that belong to other people. A value of a kind that
 /// can name anyone (e-mail, phone, IP, MAC, government id) is the user's when a field
-/// shows it (the environment, an annotation, the command line, a path) or when it holds
-/// one of the user's names; when memory holds more than [`BULK`] distinct values of a
-/// kind, the rest of them are other people's. Fewer stay with the user: with a handful
-/// there is no telling.
+/// ties it to them (the environment, the command line, a path, an annotation or form
+/// field holding one such value, or a value known from elsewhere: what the user typed
+/// into the crash reporter) or when it holds one of the user's names; that evidence
+/// holds wherever else the value appears, in its variants too (an e-mail's
+/// `+sub-address`, `\u0040` or `%40` for `@`, any case). Several e-mails in one field (a
+/// recent-contacts list) are other people's unless they hold a user name. When memory
+/// holds more than [`BULK`] distinct values of a kind with no such tie, they are other
+/// people's; fewer stay with the user: with a handful there is no telling.
 pub(super) fn whose(findings: &[Finding], identity: &Identity) -> crate::pii::Others {
-    use std::collections::{BTreeMap as Map, HashSet};
+    use std::collections::{BTreeMap as Map, HashMap, HashSet};
     const ANYONE: [Category; 5] = [
         Category::Email,
         Category::Phone,
@@ -33,7 +45,7 @@ pub(super) fn whose(findings: &[Finding], identity: &Identity) -> crate::pii::Ot
         Category::MacAddress,
         Category::GovernmentId,
     ];
-    // One searcher per name, not one built per value (122,460 values on a dense heap).
+    // One searcher per name, not one built per value (a dense heap has many values).
     let names: Vec<memchr::memmem::Finder<'static>> = identity
         .user_names
         .iter()
@@ -41,35 +53,116 @@ pub(super) fn whose(findings: &[Finding], identity: &Identity) -> crate::pii::Ot
         .filter(|n| n.len() >= 3)
         .map(|n| memchr::memmem::Finder::new(n.as_bytes()).into_owned())
         .collect();
+    let named = |v: &str| names.iter().any(|n| n.find(v.as_bytes()).is_some());
     type Set = HashSet<String, foldhash::fast::RandomState>;
+    // Canonical form → the finding keys (value lowercased) that have it.
     let mut in_fields: Map<Category, Set> = Map::new();
-    let mut in_memory: Map<Category, Set> = Map::new();
+    let mut in_memory: Map<Category, HashMap<String, Set, foldhash::fast::RandomState>> =
+        Map::new();
+    let mut lists: Map<&str, Vec<String>> = Map::new();
+    for (category, value) in &identity.own {
+        in_fields
+            .entry(*category)
+            .or_default()
+            .insert(canonical(*category, value));
+    }
     for f in findings.iter().filter(|f| ANYONE.contains(&f.category)) {
         let key = f.value.to_lowercase();
-        match f.location {
+        let canon = canonical(f.category, &key);
+        match &f.location {
+            Location::Field { path, .. } if f.category == Category::Email => {
+                lists.entry(path.as_str()).or_default().push(key);
+            }
+            // An annotation held as bytes is a field too, scanned like memory.
+            Location::Memory { region, .. }
+                if f.category == Category::Email && region.starts_with("annotation:") =>
+            {
+                lists.entry(region.as_str()).or_default().push(key);
+            }
             Location::Field { .. } => {
-                in_fields.entry(f.category).or_default().insert(key);
+                in_fields.entry(f.category).or_default().insert(canon);
             }
             Location::Memory { .. } => {
-                in_memory.entry(f.category).or_default().insert(key);
+                in_memory
+                    .entry(f.category)
+                    .or_default()
+                    .entry(canon)
+                    .or_default()
+                    .insert(key);
             }
         }
     }
     let mut others = crate::pii::Others::default();
+    for (_, mut values) in lists {
+        values.sort();
+        values.dedup();
+        if values.len() == 1 {
+            let canon = canonical(Category::Email, &values[0]);
+            in_fields.entry(Category::Email).or_default().insert(canon);
+            continue;
+        }
+        for v in values {
+            if named(&v) {
+                let canon = canonical(Category::Email, &v);
+                in_fields.entry(Category::Email).or_default().insert(canon);
+            } else {
+                others.insert((Category::Email, v));
+            }
+        }
+    }
+    // A list's e-mail that another field ties to the user stays the user's.
+    if let Some(mine) = in_fields.get(&Category::Email) {
+        others.retain(|(c, v)| *c != Category::Email || !mine.contains(&canonical(*c, v)));
+    }
     for (category, values) in in_memory {
         let shown = in_fields.get(&category);
         let unknown: Vec<String> = values
             .into_iter()
-            .filter(|v| {
-                !shown.is_some_and(|s| s.contains(v))
-                    && !names.iter().any(|n| n.find(v.as_bytes()).is_some())
-            })
+            .filter(|(canon, _)| !shown.is_some_and(|s| s.contains(canon)) && !named(canon))
+            .flat_map(|(_, keys)| keys)
             .collect();
         if unknown.len() > BULK {
             others.extend(unknown.into_iter().map(|v| (category, v)));
         }
     }
     others
+}
+
+/// The form of a value two spellings of the same identity share: an e-mail lowercased,
+/// with `\u0040`/`%40` read as `@` and without its `+sub-address`.
+pub fn canonical(category: Category, value: &str) -> String {
+    let value = value.to_lowercase();
+    if category != Category::Email {
+        return value;
+    }
+    let value = value.replace("\\u0040", "@").replace("%40", "@");
+    match value.rsplit_once('@') {
+        Some((local, domain)) => {
+            let local = local.split('+').next().unwrap_or(local);
+            format!("{local}@{domain}")
+        }
+        None => value,
+    }
+}
+
+/// Host names that name servers, not the user's machine: hosts in a private domain or
+/// of a UNC path (`db.internal.example.com` in a connection string, `\\fileserver`)
+/// that are not one of the machine's own names.
+pub(super) fn servers(findings: &[Finding], identity: &Identity) -> BTreeSet<String> {
+    let own: BTreeSet<String> = identity
+        .host_names
+        .iter()
+        .map(|h| h.to_lowercase())
+        .collect();
+    findings
+        .iter()
+        .filter(|f| matches!(f.rule, "internal-host" | "unc-host"))
+        .map(|f| f.value.to_lowercase())
+        .filter(|v| {
+            let short = v.split('.').next().unwrap_or(v);
+            !own.contains(v) && !own.contains(short)
+        })
+        .collect()
 }
 
 /// Every whole-word occurrence of the identities in every field.
@@ -195,7 +288,7 @@ pub fn who<'a, T: Ord>(
     findings: impl IntoIterator<Item = (&'a Finding, T)>,
     others: &crate::pii::Others,
 ) -> Vec<Who<T>> {
-    let mut out: BTreeMap<(usize, String), Who<T>> = BTreeMap::new();
+    let mut out: BTreeMap<(usize, String), (Who<T>, bool)> = BTreeMap::new();
     for (f, place) in findings {
         let Some(identity) = identity_key(f) else {
             continue;
@@ -204,16 +297,27 @@ pub fn who<'a, T: Ord>(
             continue;
         }
         let (category, key) = identity;
-        let entry = out
+        let field = matches!(f.location, Location::Field { .. });
+        let (entry, from_field) = out
             .entry((identity_order(category), key))
-            .or_insert_with(|| Who {
-                category,
-                value: f.value.clone(),
-                seen_in: BTreeMap::new(),
+            .or_insert_with(|| {
+                (
+                    Who {
+                        category,
+                        value: f.value.clone(),
+                        seen_in: BTreeMap::new(),
+                    },
+                    field,
+                )
             });
+        // Shown as a field spells it, rather than as memory happened to.
+        if field && !*from_field {
+            entry.value = f.value.clone();
+            *from_field = true;
+        }
         *entry.seen_in.entry(place).or_insert(0) += 1;
     }
-    out.into_values().collect()
+    out.into_values().map(|(who, _)| who).collect()
 }
 
 /// What [`who`] needs of `findings` to group them with other reports' later: one

@@ -92,13 +92,22 @@ fn finish_scan(
         )));
     }
     let findings = dedupe(found);
-    let others = whose(&findings, &identity);
+    identity.own.extend(known.own.iter().cloned());
+    let mut others = whose(&findings, &identity);
     for (category, _) in &others {
         *identity
             .others
             .entry(category.as_str().to_string())
             .or_insert(0) += 1;
     }
+    // Servers are not the user, nor other people: named apart, left out of both.
+    identity.servers = servers(&findings, &identity);
+    others.extend(
+        identity
+            .servers
+            .iter()
+            .map(|s| (Category::HostName, s.clone())),
+    );
     Findings {
         identity,
         others,

@@ -52,6 +52,8 @@ pub struct Verdict {
     sensitive: BTreeMap<&'static str, BTreeSet<String>>,
     /// Other people's data: distinct values per kind.
     pub others: BTreeMap<String, usize>,
+    /// Servers the process talked to.
+    servers: BTreeSet<String>,
     machine: Vec<String>,
     command_line: bool,
     env_vars: BTreeSet<String>,
@@ -96,6 +98,14 @@ impl Verdict {
             let Some(key) = identity_key(f) else {
                 continue;
             };
+            if matches!(f.rule, "internal-host" | "unc-host") {
+                // A dump's scan names its servers (they are among `others`); a file
+                // scanned on its own (an attachment) has no such judgement.
+                if others.contains(&key) || others.is_empty() {
+                    self.servers.insert(key.1);
+                    continue;
+                }
+            }
             if others.contains(&key) {
                 continue;
             }
@@ -111,7 +121,12 @@ impl Verdict {
                 reports: BTreeSet::new(),
             });
             entry.places += 1;
-            entry.in_fields |= matches!(f.location, Location::Field { .. });
+            let field = matches!(f.location, Location::Field { .. });
+            // Shown as a field spells it, rather than as memory happened to.
+            if field && !entry.in_fields {
+                entry.value = f.value.clone();
+            }
+            entry.in_fields |= field;
             entry.reports.insert(report.to_string());
         }
     }
@@ -119,6 +134,8 @@ impl Verdict {
     /// Count one analysed dump: its findings, its machine and what else it carries.
     pub fn add_dump(&mut self, report: &str, view: &ShowView<'_>) {
         self.add_findings(report, &view.findings.findings, &view.findings.others);
+        self.servers
+            .extend(view.findings.identity.servers.iter().cloned());
         for (kind, n) in &view.findings.identity.others {
             let total = self.others.entry(kind.clone()).or_insert(0);
             *total = (*total).max(*n);
@@ -158,6 +175,9 @@ impl Verdict {
         for (k, v) in other.who {
             match self.who.get_mut(&k) {
                 Some(mine) => {
+                    if v.in_fields && !mine.in_fields {
+                        mine.value = v.value;
+                    }
                     mine.places += v.places;
                     mine.in_fields |= v.in_fields;
                     mine.reports.extend(v.reports);
@@ -179,6 +199,7 @@ impl Verdict {
         if self.machine.is_empty() {
             self.machine = other.machine;
         }
+        self.servers.extend(other.servers);
         self.command_line |= other.command_line;
         self.env_vars.extend(other.env_vars);
         self.memory += other.memory;
@@ -537,6 +558,16 @@ impl Verdict {
             let mut lines = fold(&items, 1);
             lines.push("data the program held about other people".to_string());
             out.block(Some(Severity::Medium), "Other people", &lines)?;
+        }
+        if !self.servers.is_empty() {
+            let items: Vec<String> = self
+                .servers
+                .iter()
+                .map(|s| marks.paint(&marks.value(s), Severity::Medium))
+                .collect();
+            let mut lines = fold(&items, 1);
+            lines.push("servers it talked to: your network's names, not you".to_string());
+            out.block(Some(Severity::Medium), "Servers", &lines)?;
         }
         if !self.machine.is_empty() {
             let mut lines = fold(&self.machine, 2);

@@ -71,7 +71,7 @@ mod scan_tests {
         let id = Identity {
             user_names: ["ted".to_string()].into(),
             host_names: Default::default(),
-            others: Default::default(),
+            ..Default::default()
         };
         let mut found = Vec::new();
         scan_region_identities_only(
@@ -210,7 +210,7 @@ mod raw_name_tests {
         let id = Identity {
             user_names: ["Jürgen".to_string(), "Иван".to_string()].into(),
             host_names: Default::default(),
-            others: Default::default(),
+            ..Default::default()
         };
         let region = test_region(RegionKind::Heap, 0x1000, mem.len());
         let mut found = Vec::new();

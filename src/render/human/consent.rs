@@ -196,6 +196,15 @@ pub(super) fn write_consent<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>)
         out.more("found in bulk in memory and tied to nothing that names you:")?;
         out.more("data the program held about others; --format json lists each")?;
     }
+    let servers = &view.findings.identity.servers;
+    if !servers.is_empty() {
+        let names: Vec<String> = servers
+            .iter()
+            .map(|s| marks.paint(&marks.value(s), Severity::Medium))
+            .collect();
+        out.field("Servers", &names.join(" · "))?;
+        out.more("servers the program talked to: your network's names, not your machine")?;
+    }
     let builders: std::collections::BTreeSet<String> = findings
         .iter()
         .filter(|f| f.rule == "build-path-user")

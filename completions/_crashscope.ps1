@@ -57,6 +57,7 @@ Register-ArgumentCompleter -Native -CommandName 'crashscope' -ScriptBlock {
             [CompletionResult]::new('--redact', '--redact', [CompletionResultType]::ParameterName, 'Show the view with every identifying value masked (`ali…(17 chars)`), wherever it appears: excerpts, headers, tables and, with `--format json`, every string')
             [CompletionResult]::new('--no-pager', '--no-pager', [CompletionResultType]::ParameterName, 'Never page the human view (`PAGER=cat` does the same). On a terminal, a view taller than the screen goes through `$PAGER` (default `less -R`), as git does')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Also mark and list low-severity findings (quasi-identifiers such as the OS build, locale, CPU, and every environment variable)')
+            [CompletionResult]::new('--detail', '--detail', [CompletionResultType]::ParameterName, 'Add the developer''s detail: the system, every loaded and unloaded module with its path, version, debug id and symbols, the dump''s streams and its byte map')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of the human view (the same as `--format json`)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')

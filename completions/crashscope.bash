@@ -553,7 +553,7 @@ _crashscope() {
             return 0
             ;;
         crashscope__subcmd__show)
-            opts="-q -v -h -V --app --report --state --threads --symbols-path --symbols-url --symbols-cache --symbols-timeout --symbols-max-size --format --redact --no-pager --all --color --json --quiet --verbose --time-budget --help --version"
+            opts="-q -v -h -V --app --report --state --threads --symbols-path --symbols-url --symbols-cache --symbols-timeout --symbols-max-size --format --redact --no-pager --all --detail --color --json --quiet --verbose --time-budget --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -53,6 +53,7 @@ set edit:completion:arg-completer[crashscope] = {|@words|
             cand --redact 'Show the view with every identifying value masked (`ali…(17 chars)`), wherever it appears: excerpts, headers, tables and, with `--format json`, every string'
             cand --no-pager 'Never page the human view (`PAGER=cat` does the same). On a terminal, a view taller than the screen goes through `$PAGER` (default `less -R`), as git does'
             cand --all 'Also mark and list low-severity findings (quasi-identifiers such as the OS build, locale, CPU, and every environment variable)'
+            cand --detail 'Add the developer''s detail: the system, every loaded and unloaded module with its path, version, debug id and symbols, the dump''s streams and its byte map'
             cand --json 'Print JSON instead of the human view (the same as `--format json`)'
             cand -q 'Print nothing on stderr but errors'
             cand --quiet 'Print nothing on stderr but errors'

@@ -63,6 +63,7 @@ complete -c crashscope -n "__fish_crashscope_using_subcommand show" -l time-budg
 complete -c crashscope -n "__fish_crashscope_using_subcommand show" -l redact -d 'Show the view with every identifying value masked (`ali…(17 chars)`), wherever it appears: excerpts, headers, tables and, with `--format json`, every string'
 complete -c crashscope -n "__fish_crashscope_using_subcommand show" -l no-pager -d 'Never page the human view (`PAGER=cat` does the same). On a terminal, a view taller than the screen goes through `$PAGER` (default `less -R`), as git does'
 complete -c crashscope -n "__fish_crashscope_using_subcommand show" -l all -d 'Also mark and list low-severity findings (quasi-identifiers such as the OS build, locale, CPU, and every environment variable)'
+complete -c crashscope -n "__fish_crashscope_using_subcommand show" -l detail -d 'Add the developer\'s detail: the system, every loaded and unloaded module with its path, version, debug id and symbols, the dump\'s streams and its byte map'
 complete -c crashscope -n "__fish_crashscope_using_subcommand show" -l json -d 'Print JSON instead of the human view (the same as `--format json`)'
 complete -c crashscope -n "__fish_crashscope_using_subcommand show" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c crashscope -n "__fish_crashscope_using_subcommand show" -s v -l verbose -d 'Print more diagnostics on stderr (symbol lookups, skipped data)'

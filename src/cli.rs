@@ -323,6 +323,11 @@ pub struct ShowArgs {
     /// locale, CPU, and every environment variable).
     #[arg(long)]
     pub all: bool,
+
+    /// Add the developer's detail: the system, every loaded and unloaded module with
+    /// its path, version, debug id and symbols, the dump's streams and its byte map.
+    #[arg(long)]
+    pub detail: bool,
 }
 
 /// Where symbols come from. No network access happens unless a URL is given.

@@ -170,6 +170,7 @@ fn shared_strings_are_counted_not_repeated() {
         path.as_os_str(),
         "--color".as_ref(),
         "never".as_ref(),
+        "--detail".as_ref(),
     ]);
     let text = crate::util::stdout(&out);
     assert!(

@@ -400,7 +400,7 @@ fn a_sentry_native_store_is_found_shown_and_audited() {
         2,
         "{text}"
     );
-    assert_eq!(text.matches("Minidump ").count(), 2, "{text}");
+    assert_eq!(text.matches("━━ For developers").count(), 2, "{text}");
     // A sentry-native run sends envelopes, not Crashpad's form.
     assert!(!text.contains("Form fields"), "{text}");
 

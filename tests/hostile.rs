@@ -270,6 +270,7 @@ fn threads_sharing_one_stack_cannot_exhaust_memory() {
         path.as_os_str(),
         "--color".as_ref(),
         "never".as_ref(),
+        "--detail".as_ref(),
     ]);
     let took = started.elapsed();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));

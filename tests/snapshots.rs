@@ -104,8 +104,8 @@ fn show_human() {
 }
 
 #[test]
-fn show_human_all_threads_and_findings() {
-    let text = show_segv(&["--color", "never", "--threads", "all", "--all"]);
+fn show_human_all_threads_findings_and_detail() {
+    let text = show_segv(&["--color", "never", "--threads", "all", "--all", "--detail"]);
     snapshot("show_human_all", &text, None);
 }
 

@@ -36,6 +36,7 @@ fn marks(cli: &Cli, args: &ShowArgs) -> Marks {
         palette: crate::commands::palette(cli.global.color),
         all: args.all,
         redact: args.redact,
+        detail: args.detail,
     }
 }
 

@@ -15,6 +15,8 @@ pub struct Marks {
     pub all: bool,
     /// Mask matched values.
     pub redact: bool,
+    /// Show the developer's detail (modules, streams, byte map).
+    pub detail: bool,
 }
 
 impl Marks {

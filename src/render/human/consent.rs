@@ -51,9 +51,10 @@ pub(super) fn write_carries<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>)
         out.field(
             "CPU registers",
             &format!(
-                "{} of saved registers in {} contexts (vector registers can hold pieces of text)",
+                "{} of saved registers in {} context{} (vector registers can hold pieces of text)",
                 human_size(totals[3].0),
-                totals[3].1
+                totals[3].1,
+                if totals[3].1 == 1 { "" } else { "s" }
             ),
         )?;
     }
@@ -91,7 +92,14 @@ pub(super) fn write_carries<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>)
             ),
         )?;
     }
-    let problems: Vec<String> = report
+    write_unread(out, view)
+}
+
+/// What could not be read: shown with or without `--detail` (nobody checked it).
+pub(super) fn write_unread<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>) -> io::Result<()> {
+    let p = out.p;
+    let problems: Vec<String> = view
+        .report
         .problems
         .iter()
         .chain(&view.inventory.problems)
@@ -145,14 +153,12 @@ pub(super) fn write_consent<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>)
     for w in &who[..shown_who] {
         let places = &w.seen_in;
         let total = total(w);
-        let detail: Vec<String> = places.iter().map(|(p, n)| format!("{p} {n}")).collect();
         let value = marks.value(&w.value);
         let line = format!(
-            "{:<12} {}  {total} place{}: {}",
+            "{:<12} {}  ({total} place{})",
             w.category.as_str(),
             marks.paint(&value, Severity::Medium),
             if total == 1 { "" } else { "s" },
-            detail.join(", ")
         );
         if first {
             out.field("Who you are", &line)?;
@@ -160,6 +166,8 @@ pub(super) fn write_consent<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>)
         } else {
             out.more(&line)?;
         }
+        let detail: Vec<String> = places.iter().map(|(p, n)| format!("{p} {n}")).collect();
+        out.more(&out.p.dim(&format!("{:12} in {}", "", detail.join(", "))))?;
     }
     if who.len() > shown_who {
         let mut kinds = std::collections::BTreeMap::new();
@@ -262,7 +270,10 @@ pub(super) fn write_consent<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>)
         return write_memory_groups(out, &memory);
     }
     if !memory.is_empty() {
-        out.field(&format!("Memory findings ({})", memory.len()), "")?;
+        out.field(
+            &format!("In memory ({})", memory.len()),
+            "memory: the program's working data when it crashed",
+        )?;
         for f in memory
             .iter()
             .take(if marks.all { usize::MAX } else { MAX_MEMORY })
@@ -276,18 +287,37 @@ pub(super) fn write_consent<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>)
             else {
                 continue;
             };
+            let _ = address;
             writeln!(
                 out.w,
-                " {} {:<16} 0x{address:012x}  {:<18} {}",
+                " {} {:<20} {:<19} {}",
                 marks.marker(Some(f.severity)),
                 // A region's name can come from the dump (an annotation's key).
-                escape(region),
-                f.rule,
+                plain_region(region),
+                kind_words(f),
                 marks.excerpt(excerpt, &f.value, f.severity)
             )?;
         }
     }
     Ok(())
+}
+
+/// A memory region in words: `stack of thread 13653`, `heap`.
+pub(super) fn plain_region(region: &str) -> String {
+    match region.strip_prefix("stack:thread ") {
+        Some(tid) => format!("stack, thread {}", escape(tid)),
+        None => escape(region).into_owned(),
+    }
+}
+
+/// What a finding is, in a few words: its kind, or for a secret what secret.
+pub(super) fn kind_words(f: &Finding) -> String {
+    match f.category {
+        crate::pii::Category::Secret | crate::pii::Category::Payment => {
+            crate::render::verdict::plain_rule(f.rule)
+        }
+        c => c.as_str().to_string(),
+    }
 }
 
 /// Many memory findings, summed up: one line per region and rule with the count, the

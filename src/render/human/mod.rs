@@ -155,13 +155,104 @@ pub fn write_show<W: Write>(w: &mut W, view: &ShowView<'_>, marks: Marks) -> io:
         );
         out.field("Not available", &p.bad(&msg))?;
     }
-    out.heading("For developers")?;
-    write_header(&mut out, view)?;
-    if let Some((modules, unloaded)) = view.modules {
-        write_modules(&mut out, view, modules, unloaded)?;
+    if marks.detail {
+        out.heading("For developers")?;
+        write_header(&mut out, view)?;
+        if let Some((modules, unloaded)) = view.modules {
+            write_modules(&mut out, view, modules, unloaded)?;
+        }
+        write_carries(&mut out, view)?;
+    } else {
+        write_brief_detail(&mut out, view)?;
     }
-    write_carries(&mut out, view)?;
     Ok(())
+}
+
+/// Without `--detail`: the system in one line, the modules whose paths name someone,
+/// the file's size, and anything that could not be read.
+fn write_brief_detail<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>) -> io::Result<()> {
+    out.heading("For developers (--detail: modules, streams, byte map)")?;
+    let report = view.report;
+    if let Some(state) = view.state {
+        let sys = &state.system_info;
+        let count = sys.cpu_count;
+        out.field(
+            "System",
+            &format!(
+                "{} · {} · {count} CPU{}",
+                os_name(state)
+                    .split(" #")
+                    .next()
+                    .unwrap_or_default(),
+                sys.cpu,
+                if count == 1 { "" } else { "s" }
+            ),
+        )?;
+    }
+    if let Some((modules, _)) = view.modules {
+        let marks = out.marks;
+        let naming: Vec<(Option<Severity>, String)> = modules
+            .iter()
+            .enumerate()
+            .filter_map(|(i, m)| {
+                let path = format!("modules[{i}].code_file");
+                let (worst, shown) =
+                    marks.highlight(&m.code_file(), view.findings.for_field(&path));
+                worst.map(|w| (Some(w), shown))
+            })
+            .collect();
+        let n = modules.iter().count();
+        let mut line = format!("{n} loaded (the program and its libraries)");
+        if !naming.is_empty() {
+            line = format!(
+                "{n} loaded; {} of their paths name{} someone:",
+                naming.len(),
+                if naming.len() == 1 { "s" } else { "" }
+            );
+        }
+        out.field("Modules", &line)?;
+        for (worst, shown) in naming {
+            writeln!(
+                out.w,
+                "{}{} {shown}",
+                " ".repeat(LABEL - 3),
+                marks.marker(worst)
+            )?;
+        }
+    }
+    let memory: u64 = report
+        .regions
+        .iter()
+        .filter(|r| r.kind != RegionKind::Context)
+        .map(|r| r.size)
+        .sum();
+    out.field(
+        "File",
+        &format!(
+            "{} · {} of it the program's memory",
+            human_size(report.file_size),
+            human_size(memory)
+        ),
+    )?;
+    write_unread(out, view)
+}
+
+/// The operating system's name and version, or `unknown` where the dump does not say.
+fn os_name(state: &ProcessState) -> String {
+    let sys = &state.system_info;
+    let name = sys.os.long_name();
+    let mut os = if name.starts_with("0x") {
+        "unknown operating system".to_string()
+    } else {
+        name.to_string()
+    };
+    if let Some(ver) = sys.format_os_version() {
+        if !ver.trim().is_empty() && ver.trim() != "0.0.0" {
+            os.push(' ');
+            os.push_str(&escape(&ver));
+        }
+    }
+    os
 }
 
 fn write_header<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>) -> io::Result<()> {
@@ -176,12 +267,7 @@ fn write_header<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>) -> io::Resu
         return Ok(());
     };
     let sys = &state.system_info;
-    let mut os = sys.os.long_name().to_string();
-    if let Some(ver) = sys.format_os_version() {
-        os.push(' ');
-        os.push_str(&escape(&ver));
-    }
-    out.field("Operating system", &os)?;
+    out.field("Operating system", &os_name(state))?;
     if let Some(lsb) = &state.linux_standard_base {
         if !lsb.description.is_empty() {
             out.more(&escape(&lsb.description))?;

@@ -36,6 +36,9 @@ pub(super) fn write_crash<W: Write>(out: &mut Out<'_, W>, state: &ProcessState) 
             if let Some(instr) = &info.instruction_str {
                 out.field("Instruction", &escape(instr))?;
             }
+            if let Some(words) = plain_reason(&info.reason.to_string()) {
+                out.field("In words", words)?;
+            }
         }
         None => {
             let mut line = "no crash: the dump was requested".to_string();
@@ -95,8 +98,9 @@ pub(super) fn write_stacks<W: Write>(
             out.w,
             "{}",
             out.p.dim(&format!(
-                "({} other threads: --threads all prints them)",
-                state.threads.len() - 1
+                "({} other thread{}: --threads all prints them)",
+                state.threads.len() - 1,
+                if state.threads.len() == 2 { "" } else { "s" }
             ))
         )?;
     }
@@ -125,17 +129,15 @@ pub(super) fn write_frames<W: Write>(out: &mut Out<'_, W>, stack: &CallStack) ->
         lines.push((
             format!("{i:>3}"),
             describe_frame(frame, p),
-            trust_name(frame.trust).to_string(),
+            trust_words(frame.trust).to_string(),
         ));
     }
-    let width = lines
-        .iter()
-        .map(|(_, t, _)| visible_width(t))
-        .max()
-        .unwrap_or(0);
     for (num, text, trust) in lines {
-        let pad = width - visible_width(&text);
-        writeln!(out.w, "{num}  {text}{}  {}", " ".repeat(pad), p.dim(&trust))?;
+        if trust.is_empty() {
+            writeln!(out.w, "{num}  {text}")?;
+        } else {
+            writeln!(out.w, "{num}  {text}  {}", p.dim(&trust))?;
+        }
     }
     Ok(())
 }
@@ -183,6 +185,48 @@ pub(super) fn describe_frame(frame: &StackFrame, p: Palette) -> String {
             addr.saturating_sub(module.base_address())
         ),
     }
+}
+
+/// How a frame was found, in words a reader can weigh: only a guessed frame is marked
+/// (`--format json` has minidump-stackwalk's trust names).
+fn trust_words(trust: FrameTrust) -> &'static str {
+    match trust {
+        FrameTrust::Scan | FrameTrust::CfiScan | FrameTrust::None => "(guessed)",
+        _ => "",
+    }
+}
+
+/// A crash reason in plain words, for the common ones.
+fn plain_reason(reason: &str) -> Option<&'static str> {
+    let r = reason.to_ascii_uppercase();
+    Some(
+        if r.contains("SIGSEGV") || r.contains("ACCESS_VIOLATION") || r.contains("EXC_BAD_ACCESS") {
+            "the program used memory it may not use (a bug in the program)"
+        } else if r.contains("SIGABRT")
+            || r.contains("FAIL_FAST")
+            || r.contains("STACK_BUFFER_OVERRUN")
+        {
+            "the program stopped itself on purpose after finding an error"
+        } else if r.contains("STACK_OVERFLOW") {
+            "the program ran out of stack (too deep a chain of calls)"
+        } else if r.contains("SIGILL")
+            || r.contains("ILLEGAL_INSTRUCTION")
+            || r.contains("EXC_BAD_INSTRUCTION")
+        {
+            "the processor met an instruction it could not run"
+        } else if r.contains("SIGFPE")
+            || r.contains("DIVIDE_BY_ZERO")
+            || r.contains("EXC_ARITHMETIC")
+        {
+            "an arithmetic error, such as a division by zero"
+        } else if r.contains("SIGBUS") {
+            "the program read memory that is not there (a file that shrank, bad alignment)"
+        } else if r.contains("OUT_OF_MEMORY") || r.contains("OOM") {
+            "the program ran out of memory"
+        } else {
+            return None;
+        },
+    )
 }
 
 /// The short trust names minidump-stackwalk's JSON uses.
@@ -255,7 +299,11 @@ pub(super) fn write_modules<W: Write>(
                     .map(|id| id.breakpad().to_string())
                     .unwrap_or_default(),
             ),
-            cell(symbol_status(view.state, &code_file)),
+            cell(match symbol_status(view.state, &code_file) {
+                "not looked up" => "not needed",
+                "missing" => "none found",
+                other => other,
+            }),
         ]);
     }
     out.table(&table)?;

@@ -284,8 +284,32 @@ fn machine(view: &ShowView<'_>) -> Vec<String> {
             sys.cpu
         ));
     }
+    let field = |want: &dyn Fn(&str) -> bool| {
+        view.inventory
+            .fields
+            .iter()
+            .find(|f| want(&f.path.to_ascii_lowercase()))
+            .map(|f| escape(f.value.trim()).into_owned())
+            .filter(|v| !v.is_empty())
+    };
+    // The processor's model (Linux's cpuinfo) and the graphics card (Chrome's and
+    // Unreal's annotations, Firefox's AdapterDescription), where the dump says.
+    let model = view.inventory.fields.iter().find_map(|f| {
+        matches!(f.kind, FieldKind::CpuInfo)
+            .then(|| f.value.strip_prefix("model name"))
+            .flatten()
+            .and_then(|rest| rest.split_once(':'))
+            .map(|(_, m)| escape(m.trim()).into_owned())
+            .filter(|m| !m.is_empty())
+    });
+    out.extend(model);
+    out.extend(field(&|p| {
+        (p.contains("gpu")
+            && (p.contains("brand") || p.contains("vendor") || p.contains("renderer")))
+            || p.ends_with("adapterdescription")
+    }));
     out.extend(env("LANG").or_else(|| env("LC_ALL")));
-    out.extend(env("TZ"));
+    out.extend(env("TZ").or_else(|| field(&|p| p == "misc_info.time_zone.standard_name")));
     out
 }
 

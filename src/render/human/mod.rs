@@ -180,10 +180,7 @@ fn write_brief_detail<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>) -> io
             "System",
             &format!(
                 "{} · {} · {count} CPU{}",
-                os_name(state)
-                    .split(" #")
-                    .next()
-                    .unwrap_or_default(),
+                os_name(state).split(" #").next().unwrap_or_default(),
                 sys.cpu,
                 if count == 1 { "" } else { "s" }
             ),

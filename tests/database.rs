@@ -323,7 +323,7 @@ fn show_database_marks_form_attachments_and_install_id() {
         "current_document  /home/⟦alice⟧/Documents/taxes-2025.pdf",
         "(also set by crashpad.modules[1].simple.current_document",
         "Shown              3 reports (--state pending)",
-        "If these 3 reports are sent, the developers receive:",
+        "If these 3 reports are sent, the developers receive (in all unless said):",
     ] {
         assert!(text.contains(want), "missing {want:?} in\n{text}");
     }

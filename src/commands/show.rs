@@ -259,7 +259,11 @@ fn run_database(
     let bar = pool::progress(chosen.len(), 8, cli.global.quiet, "reports");
     let mut documents = Vec::new();
     let mut verdict = Verdict::default();
-    verdict.add_findings("settings", &db_scan.findings.findings, &Default::default());
+    verdict.add_findings(
+        crate::render::verdict::SETTINGS,
+        &db_scan.findings.findings,
+        &Default::default(),
+    );
     let mut values: Vec<String> = identifying(&db_scan.findings.findings)
         .map(str::to_string)
         .collect();

@@ -56,7 +56,7 @@ const SHORT: usize = 3;
 const CUT_MIN: usize = 3;
 /// At most this many values have their cut parts masked (a dense heap has hundreds of
 /// thousands of values; its excerpts are grouped, not listed, in the human view).
-const CUT_VALUES: usize = 20_000;
+const CUT_VALUES: usize = 2_000;
 
 impl Redactor {
     /// A redactor for `values`. `json` when the text is JSON: values are then looked for
@@ -93,7 +93,7 @@ impl Redactor {
             // a pattern per length).
             let mut cut_forms = Vec::new();
             let chars: Vec<char> = value.chars().collect();
-            if cut_budget > 0 && chars.len() > CUT_MIN && chars.len() <= 96 {
+            if cut_budget > 0 && chars.len() > CUT_MIN && chars.len() <= 64 {
                 for k in CUT_MIN..chars.len() {
                     let head: String = chars[..k].iter().collect();
                     let tail: String = chars[chars.len() - k..].iter().collect();

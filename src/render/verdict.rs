@@ -18,6 +18,9 @@ use crate::disclosure::FieldKind;
 use crate::pii::{identity_key, Category, Finding, Location, Others, Severity};
 use crate::report::RegionKind;
 
+/// The name [`Verdict::add_findings`] is given for a store's own settings.
+pub const SETTINGS: &str = "settings";
+
 /// Width of the verdict's label column.
 const LABEL: usize = 18;
 /// The verdict's lines are laid out for this width (an 80-column terminal).
@@ -127,7 +130,10 @@ impl Verdict {
                 entry.value = f.value.clone();
             }
             entry.in_fields |= field;
-            entry.reports.insert(report.to_string());
+            // The store's settings are no report (the install id is in both).
+            if report != SETTINGS {
+                entry.reports.insert(report.to_string());
+            }
         }
     }
 
@@ -396,11 +402,13 @@ fn kinds(map: &BTreeMap<&'static str, BTreeSet<String>>) -> Vec<String> {
 /// `items` wrapped in at most `n` lines: those that do not fit are counted in a last
 /// `+K more`.
 fn fold(items: &[String], n: usize) -> Vec<String> {
-    let lines = wrapped(items);
-    if lines.len() <= n {
+    // Only as many items as could fit are tried: a crafted dump can hold thousands.
+    let tried = items.len().min(n * 16);
+    let lines = wrapped(&items[..tried]);
+    if lines.len() <= n && tried == items.len() {
         return lines;
     }
-    for keep in (1..items.len()).rev() {
+    for keep in (1..tried).rev() {
         let mut some = items[..keep].to_vec();
         some.push(format!("+{} more", items.len() - keep));
         let lines = wrapped(&some);
@@ -473,79 +481,80 @@ impl Verdict {
                 writeln!(w, "Turn off: {off}")?;
             }
         }
-        let reports = if self.reports == 1 {
-            "this report is".to_string()
+        if self.reports == 1 {
+            writeln!(w, "If this report is sent, the developers receive:")?;
         } else {
-            format!("these {} reports are", group(self.reports))
-        };
-        writeln!(w, "If {reports} sent, the developers receive:")?;
+            writeln!(
+                w,
+                "If these {} reports are sent, the developers receive (in all unless said):",
+                group(self.reports)
+            )?;
+        }
         let mut out = Lines { w, marks };
 
-        // About you: one line a kind, the strongest identifiers first, the rest counted.
+        // About you: the strongest identifiers first, each kind named once before its
+        // values, wrapped; what does not fit is counted by kind.
         let ids = self.identities();
-        let mut about: Vec<String> = Vec::new();
-        let mut by_kind: Vec<(Category, Vec<&Identity>)> = Vec::new();
-        for id in &ids {
-            match by_kind.last_mut() {
-                Some((k, v)) if *k == id.kind => v.push(id),
-                _ => by_kind.push((id.kind, vec![id])),
+        let items: Vec<(Category, String)> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| {
+                let shown = marks.paint(&marks.value(&id.value), Severity::Medium);
+                let n = id.reports.len();
+                let value = if self.reports <= 1 {
+                    format!("{shown} ({})", count(id.places, "place", "places"))
+                } else if n == self.reports {
+                    // In every report: said once, in the line above.
+                    shown
+                } else if n == 0 {
+                    format!("{shown} (the store's settings)")
+                } else {
+                    format!("{shown} ({})", count(n, "report", "reports"))
+                };
+                let first = i == 0 || ids[i - 1].kind != id.kind;
+                let item = if first {
+                    format!("{} {value}", id.kind.as_str())
+                } else {
+                    value
+                };
+                (id.kind, item)
+            })
+            .collect();
+        // Only the items that can fit are wrapped (a crafted dump can hold thousands).
+        let room = WIDTH - LABEL - 1;
+        let mut fits = 0;
+        let (mut lines, mut used) = (1, 0);
+        for (_, text) in &items {
+            let w = visible_width(text);
+            let need = if used == 0 { w } else { used + 3 + w };
+            if used > 0 && need > room {
+                lines += 1;
+                used = w;
+            } else {
+                used = need;
             }
+            if lines > ABOUT_LINES {
+                break;
+            }
+            fits += 1;
         }
-        let mut folded: BTreeMap<String, usize> = BTreeMap::new();
-        // Two lines a kind when every kind can have them, else one.
-        let per_kind = if by_kind.len() * 2 <= ABOUT_LINES {
-            2
-        } else {
-            1
-        };
-        for (kind, values) in &by_kind {
-            let mut items = Vec::new();
-            let mut shown = 0;
-            for id in values {
-                let item = format!(
-                    "{} ({})",
-                    marks.paint(&marks.value(&id.value), Severity::Medium),
-                    if self.reports > 1 {
-                        count(id.reports.len(), "report", "reports")
-                    } else {
-                        count(id.places, "place", "places")
-                    }
-                );
-                let mut trial = items.clone();
-                trial.push(item);
-                let mut all = vec![format!("{} {}", kind.as_str(), trial[0])];
-                all.extend(trial[1..].iter().cloned());
-                if values.len() > shown + 1 {
-                    all.push(format!("+{} more", values.len()));
+        let texts: Vec<String> = items[..fits].iter().map(|(_, t)| t.clone()).collect();
+        let mut about = wrapped(&texts);
+        if fits < items.len() {
+            for keep in (0..fits).rev() {
+                let mut rest: BTreeMap<&str, usize> = BTreeMap::new();
+                for (kind, _) in &items[keep..] {
+                    *rest.entry(kind.as_str()).or_insert(0) += 1;
                 }
-                if shown > 0 && wrapped(&all).len() > per_kind {
+                let rest: Vec<String> = rest.iter().map(|(k, n)| other_kind(k, *n)).collect();
+                let mut some = texts[..keep].to_vec();
+                some.push(format!("and {} more", rest.join(", ")));
+                let lines = wrapped(&some);
+                if lines.len() <= ABOUT_LINES || keep == 0 {
+                    about = lines;
                     break;
                 }
-                items = trial;
-                shown += 1;
             }
-            let mut line_items = vec![format!("{} {}", kind.as_str(), items[0])];
-            line_items.extend(items[1..].iter().cloned());
-            if values.len() > shown {
-                line_items.push(format!("+{} more", values.len() - shown));
-            }
-            let lines = wrapped(&line_items);
-            // The kinds come strongest first; those that do not fit are counted, with
-            // one line kept for that count.
-            let room = if by_kind.len() > 1 {
-                ABOUT_LINES - 1
-            } else {
-                ABOUT_LINES
-            };
-            if !folded.is_empty() || about.len() + lines.len() > room {
-                *folded.entry(kind.as_str().to_string()).or_insert(0) += values.len();
-                continue;
-            }
-            about.extend(lines);
-        }
-        if !folded.is_empty() {
-            let items: Vec<String> = folded.iter().map(|(k, n)| other_kind(k, *n)).collect();
-            about.push(format!("and {} (see Who you are)", items.join(", ")));
         }
         if about.is_empty() {
             out.block(

@@ -230,18 +230,26 @@ pub(super) fn write_consent<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>)
     // Each secret once, with how many fields hold it (the environment is often both
     // in its own stream and in memory).
     let mut secrets: Vec<(&Finding, usize)> = Vec::new();
+    let mut index: std::collections::HashMap<(&str, &str), usize> = Default::default();
     for f in findings
         .iter()
         .filter(|f| f.severity == Severity::High && f.category == crate::pii::Category::Secret)
     {
-        match secrets
-            .iter_mut()
-            .find(|(g, _)| g.rule == f.rule && g.value == f.value)
-        {
-            Some((_, n)) => *n += 1,
-            None => secrets.push((f, 1)),
+        match index.get(&(f.rule, f.value.as_str())) {
+            Some(&i) => secrets[i].1 += 1,
+            None => {
+                index.insert((f.rule, f.value.as_str()), secrets.len());
+                secrets.push((f, 1));
+            }
         }
     }
+    let shown_secrets = if marks.all {
+        secrets.len()
+    } else {
+        secrets.len().min(MAX_WHO)
+    };
+    let rest = secrets.len() - shown_secrets;
+    secrets.truncate(shown_secrets);
     for (i, (f, n)) in secrets.iter().enumerate() {
         let line = format!(
             "{} {:<22} {}  {}",
@@ -259,6 +267,9 @@ pub(super) fn write_consent<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>)
         } else {
             out.more(&line)?;
         }
+    }
+    if rest > 0 {
+        out.more(&out.p.dim(&format!("… {rest} more (--all lists them)")))?;
     }
     const MAX_MEMORY: usize = 40;
     let shown: Vec<_> = findings

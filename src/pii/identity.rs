@@ -38,12 +38,15 @@ pub const BULK: usize = 5;
 /// people's; fewer stay with the user: with a handful there is no telling.
 pub(super) fn whose(findings: &[Finding], identity: &Identity) -> crate::pii::Others {
     use std::collections::{BTreeMap as Map, HashMap, HashSet};
-    const ANYONE: [Category; 5] = [
+    // A user name is among them: many home paths that only memory holds (a sync
+    // client's list of colleagues' folders) are other people's.
+    const ANYONE: [Category; 6] = [
         Category::Email,
         Category::Phone,
         Category::IpAddress,
         Category::MacAddress,
         Category::GovernmentId,
+        Category::UserName,
     ];
     // One searcher per name, not one built per value (a dense heap has many values).
     let names: Vec<memchr::memmem::Finder<'static>> = identity
@@ -118,7 +121,10 @@ pub(super) fn whose(findings: &[Finding], identity: &Identity) -> crate::pii::Ot
         let shown = in_fields.get(&category);
         let unknown: Vec<String> = values
             .into_iter()
-            .filter(|(canon, _)| !shown.is_some_and(|s| s.contains(canon)) && !named(canon))
+            .filter(|(canon, _)| {
+                !shown.is_some_and(|s| s.contains(canon))
+                    && (category == Category::UserName || !named(canon))
+            })
             .flat_map(|(_, keys)| keys)
             .collect();
         if unknown.len() > BULK {

@@ -100,6 +100,9 @@ fn finish_scan(
             .entry(category.as_str().to_string())
             .or_insert(0) += 1;
     }
+    identity
+        .user_names
+        .retain(|u| !others.contains(&(Category::UserName, u.to_lowercase())));
     // Servers are not the user, nor other people: named apart, left out of both.
     identity.servers = servers(&findings, &identity);
     others.extend(

@@ -217,10 +217,12 @@ impl Verdict {
     /// field before memory only, then by how many places hold them.
     pub fn identities(&self) -> Vec<&Identity> {
         let mut all: Vec<&Identity> = self.who.values().collect();
+        // Evidence first: what a field ties to the user before what only memory holds,
+        // whatever its kind; then by kind, then by how many places hold it.
         all.sort_by(|a, b| {
-            order(a.kind)
-                .cmp(&order(b.kind))
-                .then(b.in_fields.cmp(&a.in_fields))
+            b.in_fields
+                .cmp(&a.in_fields)
+                .then(order(a.kind).cmp(&order(b.kind)))
                 .then(b.places.cmp(&a.places))
                 .then(a.value.cmp(&b.value))
         });

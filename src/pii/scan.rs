@@ -19,26 +19,90 @@ pub struct ScanOptions<'a> {
 /// Scan an inventory: every field, then the identities found, then memory, then the
 /// identities memory revealed, searched for everywhere. `file` is the whole dump.
 pub fn scan(inventory: &Inventory, file: &[u8], options: &ScanOptions<'_>) -> Findings {
+    use rayon::prelude::*;
+    let deadline = options.deadline;
+    let cache = MatchCache::default();
+    // The fields in chunks, on every core when there are many; the budget covers them
+    // too (a crafted dump can carry very many): a chunk started after it passed is not
+    // checked, and what is left unchecked is said, like memory left unscanned.
+    // The first thousand or so are always checked: they are quick, and a dump's
+    // ordinary fields should not be reported unread for a budget that memory used up.
+    let chunk = |(i, fields): (usize, &[Field])| -> Option<Vec<Finding>> {
+        if i * CHUNK >= 1024 && deadline.is_some_and(|d| d.passed()) {
+            return None;
+        }
+        let mut found = Vec::new();
+        for field in fields {
+            scan_field(field, &mut found, &cache);
+        }
+        Some(found)
+    };
+    const CHUNK: usize = 64;
+    let chunks: Vec<Option<Vec<Finding>>> = if inventory.fields.len() > 2 * CHUNK {
+        inventory
+            .fields
+            .par_chunks(CHUNK)
+            .enumerate()
+            .map(chunk)
+            .collect()
+    } else {
+        inventory
+            .fields
+            .chunks(CHUNK)
+            .enumerate()
+            .map(chunk)
+            .collect()
+    };
     let mut found = Vec::new();
     let mut unchecked = 0;
-    let deadline = options.deadline;
-    // The budget covers the fields too (a crafted dump can carry very many): what is
-    // left unchecked is said, like memory left unscanned.
-    let late = |i: usize| i % 1024 == 1023 && deadline.is_some_and(|d| d.passed());
-    for (i, field) in inventory.fields.iter().enumerate() {
-        if late(i) {
-            unchecked = inventory.fields.len() - i;
-            break;
+    for (i, part) in chunks.into_iter().enumerate() {
+        match part {
+            Some(part) => found.extend(part),
+            None => unchecked += inventory.fields[i * CHUNK..].len().min(CHUNK),
         }
-        scan_field(field, &mut found);
     }
     let none = Identity::default();
     let known = options.known.unwrap_or(&none);
     let release = options.release.unwrap_or(&|_, _| {});
-    finish_scan(inventory, file, known, release, deadline, found, unchecked)
+    finish_scan(
+        inventory, file, known, release, deadline, found, unchecked, &cache,
+    )
+}
+
+/// Field texts already matched, for one scan: the environment is often there more than
+/// once (Linux's environ stream and the `envp` block on the stack, copies of a Windows
+/// environment block), and each distinct text is matched once. Bounded: emptied at
+/// 4,096 entries, and texts over 4 KiB are not kept.
+#[derive(Default)]
+pub struct MatchCache(std::sync::Mutex<std::collections::HashMap<String, Matches>>);
+
+/// `(rule index, value start, value end)` of each match in a text.
+type Matches = Vec<(usize, usize, usize)>;
+
+impl MatchCache {
+    fn matches(&self, text: &str) -> Vec<(usize, usize, usize)> {
+        let lock = || {
+            self.0
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        if let Some(hit) = lock().get(text) {
+            return hit.clone();
+        }
+        let found = match_rules(text);
+        if text.len() <= 4096 {
+            let mut cache = lock();
+            if cache.len() >= 4096 {
+                cache.clear();
+            }
+            cache.insert(text.to_string(), found.clone());
+        }
+        found
+    }
 }
 
 /// Everything after the field matching: identities, memory, identities again.
+#[allow(clippy::too_many_arguments)]
 fn finish_scan(
     inventory: &Inventory,
     file: &[u8],
@@ -47,6 +111,7 @@ fn finish_scan(
     deadline: Option<Deadline>,
     mut found: Vec<Finding>,
     unchecked: usize,
+    cache: &MatchCache,
 ) -> Findings {
     let mut problems = Vec::new();
     if let (Some(d), true) = (deadline, unchecked > 0) {
@@ -60,7 +125,15 @@ fn finish_scan(
     identity.host_names.extend(known.host_names.iter().cloned());
     let matcher = memory::IdentityMatcher::new(&identity);
     identities_in_fields(&inventory.fields, &matcher, &mut found);
-    let scanned = memory::scan_regions(file, &inventory.regions, &matcher, true, release, deadline);
+    let scanned = memory::scan_regions(
+        file,
+        &inventory.regions,
+        &matcher,
+        true,
+        release,
+        deadline,
+        Some(cache),
+    );
     drop(matcher);
     let mut skipped = scanned.skipped;
     found.extend(scanned.findings);
@@ -76,8 +149,15 @@ fn finish_scan(
         let extra = memory::IdentityMatcher::new(&more);
         // Fields of environment blocks in memory are matched again by the memory scan.
         identities_in_fields(&inventory.fields, &extra, &mut found);
-        let again =
-            memory::scan_regions(file, &inventory.regions, &extra, false, release, deadline);
+        let again = memory::scan_regions(
+            file,
+            &inventory.regions,
+            &extra,
+            false,
+            release,
+            deadline,
+            None,
+        );
         found.extend(again.findings);
         skipped = skipped.max(again.skipped);
     }
@@ -286,7 +366,7 @@ pub(super) fn keep_best_secrets(found: &mut Vec<(usize, usize, usize)>) {
     });
 }
 
-pub(super) fn scan_field(field: &Field, found: &mut Vec<Finding>) {
+pub(super) fn scan_field(field: &Field, found: &mut Vec<Finding>, cache: &MatchCache) {
     let value = &field.value;
     // Context first: `HOSTNAME=x.corp` is the machine's name, which says more than
     // "a host name in a private domain" (deduplication keeps the first of a range).
@@ -298,13 +378,14 @@ pub(super) fn scan_field(field: &Field, found: &mut Vec<Finding>) {
         // (`AWS_SECRET_ACCESS_KEY=...`) see it; only matches inside the value count.
         FieldKind::EnvVar { name, .. } => {
             let skip = name.len() + 1;
-            match_rules(&format!("{name}={value}"))
+            cache
+                .matches(&format!("{name}={value}"))
                 .into_iter()
                 .filter(|&(_, start, _)| start >= skip)
                 .map(|(i, start, end)| (i, start - skip, end - skip))
                 .collect()
         }
-        _ => match_rules(value),
+        _ => cache.matches(value),
     };
     // A value scrub masked whole (`*****`) or blanked says nothing any more.
     let masked = value.is_empty() || is_masked(value);

@@ -45,6 +45,7 @@ fn scan(
     found: &mut Vec<Finding>,
     fields: Option<&mut Vec<Field>>,
     values: bool,
+    cache: Option<&crate::pii::MatchCache>,
 ) {
     let bytes = region_bytes(file, region);
     let mut sink = Sink {
@@ -54,6 +55,7 @@ fn scan(
         fields,
         matcher,
         values,
+        cache,
         chains: Default::default(),
     };
     for_each_run(bytes, MIN_RUN, |off, text, wide| sink.run(off, text, wide));
@@ -70,7 +72,7 @@ pub fn scan_region(
     found: &mut Vec<Finding>,
     fields: &mut Vec<Field>,
 ) {
-    scan(file, region, matcher, found, Some(fields), true);
+    scan(file, region, matcher, found, Some(fields), true, None);
 }
 
 /// Scan one region for identities only (the second pass, for names found in memory).
@@ -80,7 +82,7 @@ pub fn scan_region_identities_only(
     matcher: &IdentityMatcher,
     found: &mut Vec<Finding>,
 ) {
-    scan(file, region, matcher, found, None, false);
+    scan(file, region, matcher, found, None, false, None);
 }
 
 /// What a scan of memory found.

@@ -68,6 +68,7 @@ pub fn scan_regions(
     values: bool,
     release: &(dyn Fn(u64, u64) + Sync),
     deadline: Option<Deadline>,
+    cache: Option<&crate::pii::MatchCache>,
 ) -> Scanned {
     let total: u64 = regions.iter().map(|r| r.len).sum();
     let windows = coalesce(regions);
@@ -83,8 +84,11 @@ pub fn scan_regions(
     // Each piece's findings and fields; collected in piece order (rayon keeps the order
     // of an indexed iterator), they are exactly what one thread scanning region after
     // region would report.
-    let work =
-        |piece: &Piece| scan_piece(file, piece, matcher, values, deadline, &skipped, release);
+    let work = |piece: &Piece| {
+        scan_piece(
+            file, piece, matcher, values, deadline, &skipped, release, cache,
+        )
+    };
     let done: Vec<(Vec<Finding>, Vec<Field>)> = if total >= PARALLEL_FROM {
         use rayon::prelude::*;
         pieces.par_iter().filter_map(work).collect()
@@ -107,6 +111,7 @@ pub fn scan_regions(
 
 /// One piece: its findings and fields (those that start in its `keep` range), or `None`
 /// when it holds none or the deadline passed (its bytes are then added to `skipped`).
+#[allow(clippy::too_many_arguments)]
 pub(super) fn scan_piece(
     file: &[u8],
     piece: &Piece,
@@ -115,6 +120,7 @@ pub(super) fn scan_piece(
     deadline: Option<Deadline>,
     skipped: &std::sync::atomic::AtomicU64,
     release: &(dyn Fn(u64, u64) + Sync),
+    cache: Option<&crate::pii::MatchCache>,
 ) -> Option<(Vec<Finding>, Vec<Field>)> {
     if deadline.is_some_and(|d| d.passed()) {
         let len = piece.keep.end - piece.keep.start;
@@ -130,6 +136,7 @@ pub(super) fn scan_piece(
         &mut local,
         values.then_some(&mut fields),
         values,
+        cache,
     );
     local.retain(|f| piece.keep.contains(&f.offset));
     fields.retain(|f| piece.keep.contains(&f.origin.offset));

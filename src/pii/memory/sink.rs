@@ -21,6 +21,8 @@ pub(super) struct Sink<'a> {
     pub(super) fields: Option<&'a mut Vec<Field>>,
     pub(super) matcher: &'a IdentityMatcher,
     pub(super) values: bool,
+    /// The scan's cache of matched field texts (`None`: a scan of its own).
+    pub(super) cache: Option<&'a crate::pii::MatchCache>,
     /// Per kind of run (ASCII, UTF-16 at even and at odd offsets).
     pub(super) chains: [Chain<'a>; 3],
 }
@@ -135,7 +137,8 @@ impl Sink<'_> {
         }
         for field in environ::fields(self.region, &entries, wide) {
             if self.values {
-                crate::pii::scan_field(&field, self.found);
+                let own = crate::pii::MatchCache::default();
+                crate::pii::scan_field(&field, self.found, self.cache.unwrap_or(&own));
             }
             for (start, end, is_host) in self.matcher.find_in_text(&field.value) {
                 let (category, rule) = crate::pii::identity_rule(is_host);

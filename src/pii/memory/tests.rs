@@ -160,7 +160,7 @@ mod join_tests {
         };
         let matcher = IdentityMatcher::new(&Identity::default());
         let scan = |regions: &[Region]| {
-            scan_regions(&mem, regions, &matcher, true, &|_, _| {}, None)
+            scan_regions(&mem, regions, &matcher, true, &|_, _| {}, None, None)
                 .findings
                 .into_iter()
                 .filter(|f| f.rule == "email")
@@ -284,7 +284,7 @@ mod piece_tests {
         let released = std::sync::Mutex::new(0u64);
         let one = |release: &(dyn Fn(u64, u64) + Sync), deadline| {
             let region = std::slice::from_ref(&region);
-            let s = scan_regions(&bytes, region, &matcher, true, release, deadline);
+            let s = scan_regions(&bytes, region, &matcher, true, release, deadline, None);
             (s.findings, s.skipped)
         };
         let (cut, skipped) = one(&|_, n| *released.lock().unwrap() += n, None);

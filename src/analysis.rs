@@ -176,17 +176,34 @@ pub fn analyze_with(
         return Analysis::new(report, walked, inventory, findings);
     }
     // The walk on a thread of its own, the scan here: they read the same mapped file
-    // and need nothing from each other.
+    // and need nothing from each other. Once its walk is done, the walking thread helps
+    // match the fields.
+    let work: std::sync::OnceLock<pii::FieldWork<'_>> = std::sync::OnceLock::new();
+    let inventory = disclosure::inventory(&report);
     let (walked, scanned) = std::thread::scope(|scope| {
-        let walk = scope.spawn(|| walker.walk_until(&report, deadline));
+        let walk = scope.spawn(|| {
+            let walked = walker.walk_until(&report, deadline);
+            if let Some(work) = work.get() {
+                work.help();
+            }
+            walked
+        });
         let scanned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            scan_dump_knowing(&report, deadline, known)
+            let release = |offset, len| report.release(offset, len);
+            let options = pii::ScanOptions {
+                release: Some(&release),
+                deadline,
+                known: Some(known),
+            };
+            let work = work.get_or_init(|| pii::FieldWork::new(&inventory.fields, deadline));
+            pii::scan_sharing(&inventory, report.bytes(), &options, work)
         }))
         .unwrap_or_else(|_| {
-            let mut inv = Inventory::default();
-            inv.problems
+            let mut findings = Findings::default();
+            findings
+                .problems
                 .push(Problem::Unreadable("the privacy scan failed".to_string()));
-            (inv, Findings::default())
+            findings
         });
         let walked = walk.join().unwrap_or_else(|_| {
             Err(Problem::Unreadable(
@@ -195,7 +212,7 @@ pub fn analyze_with(
         });
         (walked, scanned)
     });
-    let (inventory, findings) = scanned;
+    let (inventory, findings) = joined(inventory, scanned);
     Analysis::new(report, walked, inventory, findings)
 }
 

@@ -19,62 +19,152 @@ pub struct ScanOptions<'a> {
 /// Scan an inventory: every field, then the identities found, then memory, then the
 /// identities memory revealed, searched for everywhere. `file` is the whole dump.
 pub fn scan(inventory: &Inventory, file: &[u8], options: &ScanOptions<'_>) -> Findings {
-    use rayon::prelude::*;
-    let deadline = options.deadline;
-    let cache = MatchCache::default();
-    // The fields in chunks, on every core when there are many; the budget covers them
-    // too (a crafted dump can carry very many): a chunk started after it passed is not
-    // checked, and what is left unchecked is said, like memory left unscanned.
-    // The first thousand or so are always checked: they are quick, and a dump's
-    // ordinary fields should not be reported unread for a budget that memory used up.
-    let chunk = |(i, fields): (usize, &[Field])| -> Option<Vec<Finding>> {
-        if i * CHUNK >= 1024 && deadline.is_some_and(|d| d.passed()) {
-            return None;
-        }
-        let mut found = Vec::new();
-        for field in fields {
-            scan_field(field, &mut found, &cache);
-        }
-        Some(found)
-    };
-    const CHUNK: usize = 64;
-    let chunks: Vec<Option<Vec<Finding>>> = if inventory.fields.len() > 2 * CHUNK {
-        inventory
-            .fields
-            .par_chunks(CHUNK)
-            .enumerate()
-            .map(chunk)
-            .collect()
-    } else {
-        inventory
-            .fields
-            .chunks(CHUNK)
-            .enumerate()
-            .map(chunk)
-            .collect()
-    };
-    let mut found = Vec::new();
-    let mut unchecked = 0;
-    for (i, part) in chunks.into_iter().enumerate() {
-        match part {
-            Some(part) => found.extend(part),
-            None => unchecked += inventory.fields[i * CHUNK..].len().min(CHUNK),
-        }
-    }
+    let work = FieldWork::new(&inventory.fields, options.deadline);
+    scan_sharing(inventory, file, options, &work)
+}
+
+/// [`scan`] with its fields matched through `work`, which another thread may help with
+/// (see [`FieldWork::help`]); `work` must be made of `inventory.fields`.
+pub fn scan_sharing(
+    inventory: &Inventory,
+    file: &[u8],
+    options: &ScanOptions<'_>,
+    work: &FieldWork<'_>,
+) -> Findings {
+    work.help();
+    let (found, unchecked) = work.wait();
     let none = Identity::default();
     let known = options.known.unwrap_or(&none);
     let release = options.release.unwrap_or(&|_, _| {});
+    let deadline = options.deadline;
     finish_scan(
-        inventory, file, known, release, deadline, found, unchecked, &cache,
+        inventory,
+        file,
+        known,
+        release,
+        deadline,
+        found,
+        unchecked,
+        &work.cache,
     )
+}
+
+/// Fields matched per chunk: small enough for two threads to share a usual dump's.
+const CHUNK: usize = 32;
+
+/// The matching of an inventory's fields, in chunks that any thread may take: the
+/// scan's own, and one that has time to spare (`show`'s walking thread, once its walk
+/// is done). Results are put back in field order, so who matched what changes nothing.
+pub struct FieldWork<'a> {
+    fields: &'a [Field],
+    deadline: Option<Deadline>,
+    cache: MatchCache,
+    next: std::sync::atomic::AtomicUsize,
+    /// Each finished chunk: its index and its findings (`None`: not checked).
+    done: std::sync::Mutex<Vec<(usize, Option<Vec<Finding>>)>>,
+    finished: std::sync::Condvar,
+}
+
+impl<'a> FieldWork<'a> {
+    pub fn new(fields: &'a [Field], deadline: Option<Deadline>) -> FieldWork<'a> {
+        FieldWork {
+            fields,
+            deadline,
+            cache: MatchCache::default(),
+            next: Default::default(),
+            done: Default::default(),
+            finished: Default::default(),
+        }
+    }
+
+    fn chunks(&self) -> usize {
+        self.fields.len().div_ceil(CHUNK)
+    }
+
+    /// Take and match chunks until none is left. The budget covers the fields too (a
+    /// crafted dump can carry very many): past it a chunk is not checked, and what was
+    /// left unchecked is said, like memory left unscanned. The first thousand or so
+    /// are always checked: they are quick, and a dump's ordinary fields should not be
+    /// reported unread for a budget that memory used up.
+    pub fn help(&self) {
+        use std::sync::atomic::Ordering;
+        loop {
+            let i = self.next.fetch_add(1, Ordering::Relaxed);
+            if i >= self.chunks() {
+                return;
+            }
+            let fields = &self.fields[i * CHUNK..((i + 1) * CHUNK).min(self.fields.len())];
+            let late = i * CHUNK >= 1024 && self.deadline.is_some_and(|d| d.passed());
+            // A chunk that panicked is reported unchecked, never waited for.
+            let found = (!late)
+                .then(|| {
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        let mut found = Vec::new();
+                        for field in fields {
+                            scan_field(field, &mut found, &self.cache);
+                        }
+                        found
+                    }))
+                    .ok()
+                })
+                .flatten();
+            let mut done = self
+                .done
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            done.push((i, found));
+            if done.len() == self.chunks() {
+                self.finished.notify_all();
+            }
+        }
+    }
+
+    /// Wait until every chunk is matched: the findings in field order, and how many
+    /// fields were left unchecked.
+    fn wait(&self) -> (Vec<Finding>, usize) {
+        let mut done = self
+            .done
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        while done.len() < self.chunks() {
+            done = self
+                .finished
+                .wait(done)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+        let mut parts = std::mem::take(&mut *done);
+        parts.sort_by_key(|(i, _)| *i);
+        let mut found = Vec::new();
+        let mut unchecked = 0;
+        for (i, part) in parts {
+            match part {
+                Some(part) => found.extend(part),
+                None => unchecked += self.fields[i * CHUNK..].len().min(CHUNK),
+            }
+        }
+        (found, unchecked)
+    }
 }
 
 /// Field texts already matched, for one scan: the environment is often there more than
 /// once (Linux's environ stream and the `envp` block on the stack, copies of a Windows
 /// environment block), and each distinct text is matched once. Bounded: emptied at
 /// 4,096 entries, and texts over 4 KiB are not kept.
-#[derive(Default)]
-pub struct MatchCache(std::sync::Mutex<std::collections::HashMap<String, Matches>>);
+pub struct MatchCache(std::sync::Mutex<Cache>);
+
+/// Hashed with foldhash, seeded per process, as [`Others`] is: the texts come from the
+/// dump, whose author cannot see the seed.
+type Cache = std::collections::HashMap<String, Matches, foldhash::fast::RandomState>;
+
+impl Default for MatchCache {
+    fn default() -> Self {
+        // Sized for a usual dump's distinct field texts, so that it is not rehashed.
+        MatchCache(std::sync::Mutex::new(Cache::with_capacity_and_hasher(
+            512,
+            Default::default(),
+        )))
+    }
+}
 
 /// `(rule index, value start, value end)` of each match in a text.
 type Matches = Vec<(usize, usize, usize)>;

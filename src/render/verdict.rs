@@ -292,32 +292,41 @@ fn machine(view: &ShowView<'_>) -> Vec<String> {
             sys.cpu
         ));
     }
-    let field = |want: &dyn Fn(&str) -> bool| {
-        view.inventory
-            .fields
-            .iter()
-            .find(|f| want(&f.path.to_ascii_lowercase()))
-            .map(|f| escape(f.value.trim()).into_owned())
-            .filter(|v| !v.is_empty())
-    };
-    // The processor's model (Linux's cpuinfo) and the graphics card (Chrome's and
-    // Unreal's annotations, Firefox's AdapterDescription), where the dump says.
-    let model = view.inventory.fields.iter().find_map(|f| {
-        matches!(f.kind, FieldKind::CpuInfo)
-            .then(|| f.value.strip_prefix("model name"))
-            .flatten()
-            .and_then(|rest| rest.split_once(':'))
-            .map(|(_, m)| escape(m.trim()).into_owned())
-            .filter(|m| !m.is_empty())
-    });
+    // The processor's model (Linux's cpuinfo), the graphics card (Chrome's and
+    // Unreal's annotations, Firefox's AdapterDescription) and the time zone, where the
+    // dump says; one pass over the fields, lower-casing only the few candidates' paths.
+    let (mut model, mut gpu, mut zone) = (None, None, None);
+    let shown = |v: &str| Some(escape(v.trim()).into_owned()).filter(|v| !v.is_empty());
+    for f in &view.inventory.fields {
+        match &f.kind {
+            FieldKind::CpuInfo if model.is_none() => {
+                model = f
+                    .value
+                    .strip_prefix("model name")
+                    .and_then(|rest| rest.split_once(':'))
+                    .and_then(|(_, m)| shown(m));
+            }
+            FieldKind::MiscInfo
+                if zone.is_none() && f.path == "misc_info.time_zone.standard_name" =>
+            {
+                zone = shown(&f.value);
+            }
+            FieldKind::Annotation { .. } | FieldKind::CrashContext { .. } if gpu.is_none() => {
+                let p = f.path.to_ascii_lowercase();
+                let named = (p.contains("gpu")
+                    && (p.contains("brand") || p.contains("vendor") || p.contains("renderer")))
+                    || p.ends_with("adapterdescription");
+                if named {
+                    gpu = shown(&f.value);
+                }
+            }
+            _ => {}
+        }
+    }
     out.extend(model);
-    out.extend(field(&|p| {
-        (p.contains("gpu")
-            && (p.contains("brand") || p.contains("vendor") || p.contains("renderer")))
-            || p.ends_with("adapterdescription")
-    }));
+    out.extend(gpu);
     out.extend(env("LANG").or_else(|| env("LC_ALL")));
-    out.extend(env("TZ").or_else(|| field(&|p| p == "misc_info.time_zone.standard_name")));
+    out.extend(env("TZ").or(zone));
     out
 }
 

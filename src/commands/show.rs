@@ -392,9 +392,7 @@ fn run_database(
             );
             let out: &mut dyn Write = if buffered { &mut body } else { &mut streamed };
             // Each report's document was rendered on its worker, bounded in memory.
-            let hole = json::Hole::new();
-            doc.insert("reports".into(), hole.value());
-            hole.write(out, &serde_json::Value::Object(doc), |w| {
+            json::write_streaming(out, &serde_json::Value::Object(doc), "reports", |w| {
                 w.write_all(b"[")?;
                 for (i, part) in documents.iter().enumerate() {
                     w.write_all(if i == 0 { b"\n" } else { b",\n" })?;

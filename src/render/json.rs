@@ -331,10 +331,8 @@ pub fn write_show_document(
 
 /// [`write_show_document`] without the final line break (for nesting).
 pub fn write_show_value(w: &mut dyn std::io::Write, view: &ShowView<'_>) -> std::io::Result<()> {
-    let mut doc = show_document_without_findings(view);
-    let hole = Hole::new();
-    doc["findings"] = hole.value();
-    hole.write(w, &doc, |w| {
+    let doc = show_document_without_findings(view);
+    write_streaming(w, &doc, "findings", |w| {
         write_array(w, &view.findings.findings, "  ", FindingJson::of)
     })
 }
@@ -365,50 +363,42 @@ pub fn write_array<'a, T, J: serde::Serialize>(
     w.write_all(b"]")
 }
 
-/// A place in a document that is written as a stream: the document is serialized with
-/// a placeholder string there, and the placeholder is replaced by what a writer writes.
-/// The placeholder holds a random number drawn per document, so no string taken from a
-/// dump can be mistaken for it.
-pub struct Hole(String);
-
-impl Default for Hole {
-    fn default() -> Self {
-        Self::new()
+/// Write the object `doc` as serde_json pretty-prints it, key by key in its order, with
+/// the value of `key` (which `doc` may hold only as a stand-in) written by `fill` as a
+/// stream: a document of hundreds of thousands of findings never becomes one value.
+pub fn write_streaming(
+    w: &mut dyn std::io::Write,
+    doc: &Value,
+    key: &str,
+    fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let empty = serde_json::Map::new();
+    let map = doc.as_object().unwrap_or(&empty);
+    let mut keys: Vec<&str> = map
+        .keys()
+        .map(String::as_str)
+        .filter(|k| *k != key)
+        .collect();
+    keys.push(key);
+    keys.sort_unstable();
+    let mut fill = Some(fill);
+    w.write_all(b"{")?;
+    for (i, k) in keys.iter().enumerate() {
+        w.write_all(if i == 0 { b"\n  " } else { b",\n  " })?;
+        serde_json::to_writer(&mut *w, k)?;
+        w.write_all(b": ")?;
+        if *k == key {
+            if let Some(fill) = fill.take() {
+                fill(w)?;
+            }
+        } else {
+            // A nested value pretty-printed on its own, indented one level: a JSON
+            // string never holds a raw line break, so every one is the layout's.
+            let text = serde_json::to_string_pretty(&map[*k])?;
+            w.write_all(text.replace('\n', "\n  ").as_bytes())?;
+        }
     }
-}
-
-impl Hole {
-    pub fn new() -> Hole {
-        use std::hash::{BuildHasher, Hasher};
-        let nonce = std::collections::hash_map::RandomState::new()
-            .build_hasher()
-            .finish();
-        Hole(format!("\u{1}crashscope-stream-{nonce:016x}\u{1}"))
-    }
-
-    /// The placeholder to put where the stream goes.
-    pub fn value(&self) -> Value {
-        Value::String(self.0.clone())
-    }
-
-    /// Write `doc` pretty-printed, with `fill` writing in place of the placeholder.
-    pub fn write(
-        &self,
-        w: &mut dyn std::io::Write,
-        doc: &Value,
-        fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
-    ) -> std::io::Result<()> {
-        let text = serde_json::to_string_pretty(doc)?;
-        let marker = serde_json::to_string(&self.0)?;
-        let Some(at) = text.find(&marker) else {
-            return Err(std::io::Error::other(
-                "the stream's place is missing from the document",
-            ));
-        };
-        w.write_all(&text.as_bytes()[..at])?;
-        fill(w)?;
-        w.write_all(&text.as_bytes()[at + marker.len()..])
-    }
+    w.write_all(b"\n}")
 }
 
 /// The upload form (`upload.form` in docs/json.md): the query and every field with the
@@ -447,27 +437,31 @@ pub fn form_json(
 }
 
 #[cfg(test)]
-mod hole_tests {
+mod streaming_tests {
     use super::*;
 
-    /// A value from a dump that imitates a placeholder (another nonce, or the marker the
-    /// writer used to search for) is written as the string it is; the stream goes where
-    /// this document's placeholder is, and the result parses.
+    /// Written key by key, a document is what serde_json prints, whatever the values
+    /// hold (strings that look like the layout, nested objects), with the stream in its
+    /// place.
     #[test]
-    fn a_stream_goes_only_where_its_placeholder_is() {
-        let hole = Hole::new();
-        let fake = Hole::new();
+    fn a_streamed_document_is_what_serde_json_prints() {
         let doc = json!({
-            "a": fake.value(),
+            "a": {"x": [1, {"y": "z\n  \"q\": 1"}], "w": null},
             "b": "\"findings\": []",
-            "c": hole.value(),
+            "d": [],
+            "e": {},
         });
         let mut out = Vec::new();
-        hole.write(&mut out, &doc, |w| w.write_all(b"[1, 2]"))
-            .unwrap();
+        write_streaming(&mut out, &doc, "c", |w| w.write_all(b"[1, 2]")).unwrap();
+        let mut whole = doc.clone();
+        whole["c"] = json!([1, 2]);
         let parsed: Value = serde_json::from_slice(&out).unwrap();
-        assert_eq!(parsed["c"], json!([1, 2]));
-        assert_eq!(parsed["a"], fake.value());
-        assert_eq!(parsed["b"], "\"findings\": []");
+        assert_eq!(parsed, whole);
+        let mut expected = doc.clone();
+        expected["c"] = json!("STREAM");
+        let expected = serde_json::to_string_pretty(&expected)
+            .unwrap()
+            .replace("\"STREAM\"", "[1, 2]");
+        assert_eq!(String::from_utf8(out).unwrap(), expected);
     }
 }

@@ -72,13 +72,11 @@ pub fn write_report_document(
     db: &Database,
     view: &ReportView<'_>,
 ) -> io::Result<()> {
-    let mut doc = report_document(db, view);
+    let doc = report_document(db, view);
     match &view.dump {
-        Some(dump) => {
-            let hole = show_json::Hole::new();
-            doc["dump_document"] = hole.value();
-            hole.write(w, &doc, |w| show_json::write_show_value(w, dump))
-        }
+        Some(dump) => show_json::write_streaming(w, &doc, "dump_document", |w| {
+            show_json::write_show_value(w, dump)
+        }),
         None => serde_json::to_writer_pretty(&mut *w, &doc).map_err(io::Error::other),
     }
 }

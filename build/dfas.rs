@@ -72,7 +72,7 @@ fn dfa(pattern: &str, big_endian: bool, reverse: bool) -> Option<Vec<u8>> {
     dfa_within(pattern, big_endian, reverse, MAX_DFA)
 }
 
-/// [`dfa`] with a size limit of `max` bytes (`examples/dfa_size` measures others).
+/// [`dfa`] with a size limit of `max` bytes (`bench/dfa_size.rs` measures others).
 pub fn dfa_within(pattern: &str, big_endian: bool, reverse: bool, max: usize) -> Option<Vec<u8>> {
     let limits = dense::Config::new()
         .dfa_size_limit(Some(max))

@@ -169,7 +169,7 @@ pub fn regex(i: usize) -> &'static meta::Regex {
     COMPILED[i].get_or_init(|| build(RULES[i].pattern).expect("rule patterns are valid"))
 }
 
-/// Build `pattern` as [`regex`] does (public for `examples/compile_cost.rs`).
+/// Build `pattern` as [`regex`] does (public for `bench/compile_cost.rs`).
 pub fn build(pattern: &str) -> Result<meta::Regex, Box<meta::BuildError>> {
     build_with(pattern, true, false)
 }

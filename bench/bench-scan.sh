@@ -2,7 +2,7 @@
 # Memory-scanning throughput (issue: 500 MiB/s on one core, both encodings), compared in
 # the same run with `rg -a -c` over the same bytes with an equivalent pattern set
 # (ASCII only: rg has no UTF-16LE-at-both-alignments mode, so it does less work).
-# Needs ripgrep (Debian package). Usage: scripts/bench-scan.sh [MIB]
+# Needs ripgrep (Debian package). Usage: bench/bench-scan.sh [MIB]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mib=${1:-256}

@@ -5,7 +5,7 @@
 #    it kept busy ((user+sys)/wall; 2 cores here, so near 2.0 means both were used),
 #    against the same run pinned to one core (taskset -c 0) for the speed-up.
 #  - the same on 1,000 copies of the crasher's real 51 KiB dump, walked with symbols.
-# Needs hyperfine (Debian package). Usage: scripts/bench-db.sh [RUNS]
+# Needs hyperfine (Debian package). Usage: bench/bench-db.sh [RUNS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-10}

@@ -8,7 +8,7 @@
 # ONLY=text limits the run to the dumps whose path holds it. What is measured: see below.
 #
 # Needs hyperfine (Debian package) and minidump-stackwalk 0.27.0; the peer is installed
-# into target/peer on first use. Usage: scripts/bench-show.sh [RUNS_PER_ROUND] [ROUNDS]
+# into target/peer on first use. Usage: bench/bench-show.sh [RUNS_PER_ROUND] [ROUNDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-15}
@@ -18,18 +18,13 @@ peer=target/peer/bin/minidump-stackwalk
 if [ ! -x "$peer" ]; then
   cargo install --quiet minidump-stackwalk --version 0.27.0 --locked --root target/peer
 fi
-# crashscope is the release binary as the README installs it (scripts/build-release.sh:
-# a static PIE on Linux with glibc); PLAIN=1 measures the plain `cargo build --release`
-# instead, and BIN=path/to/crashscope any other build (a before/after comparison).
-out=target/bench-show
-mkdir -p "$out"
+# crashscope is the release binary as the README installs it (`cargo build --release`);
+# BIN=path/to/crashscope measures any other build (a before/after comparison).
 if [ -n "${BIN:-}" ]; then
   built=$BIN
-elif [ -n "${PLAIN:-}" ]; then
-  cargo build --release --quiet
-  built=target/release/crashscope
 else
-  built=$(scripts/build-release.sh)
+  cargo build --release --locked --quiet
+  built=target/release/crashscope
 fi
 # Both tools are measured as installed: the peer as `cargo install` copied it, crashscope
 # copied the same way. The linker writes its output through a memory map, and a binary

@@ -2,8 +2,8 @@
 # Before/after: run two builds of crashscope on the same arguments in alternating pairs
 # (the machine is shared and its speed drifts, so each pair is measured side by side)
 # and report each build's median wall time and the median of the pair ratios.
-# Usage: scripts/bench-compare.sh OLD_BIN NEW_BIN PAIRS ARGS...
-#   e.g. scripts/bench-compare.sh /tmp/old target/release/crashscope 15 \
+# Usage: bench/bench-compare.sh OLD_BIN NEW_BIN PAIRS ARGS...
+#   e.g. bench/bench-compare.sh /tmp/old target/release/crashscope 15 \
 #          audit target/bench-audit/big.dmp --no-config --format json -o /tmp/r.json
 set -euo pipefail
 old=$1 new=$2 pairs=$3

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `crashscope list` without a path over a fabricated home: 50 Crashpad stores of 100
 # reports each (5,000 reports, small dumps with generic .meta files), timed with
-# hyperfine. Usage: scripts/bench-discover.sh [RUNS]
+# hyperfine. Usage: bench/bench-discover.sh [RUNS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-10}

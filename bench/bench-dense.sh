@@ -3,7 +3,7 @@
 # other people (e-mail, phone, name), the size of the real one that printed 10 MB. Peak
 # resident memory (/usr/bin/time -v) and wall time of show (human, JSON) and audit (JSON,
 # SARIF), and show against minidump-stackwalk on the same dump, side by side (hyperfine).
-# Usage: scripts/bench-dense.sh [RUNS]
+# Usage: bench/bench-dense.sh [RUNS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-10}

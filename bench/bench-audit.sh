@@ -7,7 +7,7 @@
 #  - a folder of 1,000 small dumps (copies of the crasher's two real dumps): both cores
 #    against one.
 # The dump is read from the page cache (it was just written); a cold read is bounded by
-# the disk instead. Needs hyperfine (Debian package). Usage: scripts/bench-audit.sh [RUNS]
+# the disk instead. Needs hyperfine (Debian package). Usage: bench/bench-audit.sh [RUNS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-10}

@@ -1,8 +1,7 @@
 //! Each value rule's pattern as a serialized DFA, built at build time: at run time a
 //! DFA tells whether a rule can match a text at all, with nothing compiled, so the
 //! rule's regex (which yields the value's capture group) is built only for a text it
-//! matches. Building a regex costs 10–70 µs warm and several times that as the first
-//! build of a run; most texts that get past a rule's cheap checks hold no match. A rule
+//! matches. Building a regex is costly, the first build of a run most; most texts that get past a rule's cheap checks hold no match. A rule
 //! whose value is its whole match also gets the reverse DFA, which finds where each
 //! match starts: it needs no regex at all.
 //!

@@ -88,8 +88,7 @@ impl<'a> Bytes<'a> {
 
 /// `bytes` as text, invalid UTF-8 replaced by U+FFFD. Valid text (nearly every string
 /// a dump holds) is checked by `str::from_utf8`, which goes a word at a time over ASCII,
-/// where `String::from_utf8_lossy` goes a byte at a time (0.17M instructions of a
-/// small `show`).
+/// where `String::from_utf8_lossy` goes a byte at a time.
 pub fn lossy(bytes: &[u8]) -> String {
     match std::str::from_utf8(bytes) {
         Ok(text) => text.to_owned(),

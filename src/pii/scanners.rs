@@ -5,8 +5,8 @@
 //!
 //! Each one implements exactly its rule's pattern (leftmost-first, non-overlapping, ASCII
 //! `\b`), which stays in the rule table as the specification; a test checks the two agree.
-//! They exist because compiling a regex costs ~0.15–0.35 ms however simple the pattern,
-//! and `show` pays that on every run, while these cost nothing to build and run at memory
+//! They exist because compiling a regex has a cost however simple the pattern, and
+//! `show` pays it on every run, while these cost nothing to build and run at memory
 //! speed.
 
 /// An ASCII word character, as `\b` sees it with Unicode off.
@@ -49,8 +49,8 @@ fn scan(t: &[u8], out: &mut Vec<(usize, usize)>, try_at: impl Fn(usize) -> Optio
 
 /// One octet of `(?:25[0-5]|2[0-4]\d|1?\d?\d)` at `i`: the lengths it can take, longest
 /// alternative first as the regex tries them, without repeats. A fixed array, not a
-/// `Vec`: this runs at every number in a text (an allocation each made `ipv4` cost 42K
-/// instructions a call on `/proc/self/maps`).
+/// `Vec`: this runs at every number in a text, and an allocation each made `ipv4` slow
+/// on number-heavy texts such as `/proc/self/maps`.
 fn octet_lengths(t: &[u8], i: usize) -> impl Iterator<Item = usize> {
     let d = |k: usize| t.get(i + k).copied().filter(u8::is_ascii_digit);
     let mut out = [0usize; 6];

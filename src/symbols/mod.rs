@@ -76,9 +76,8 @@ pub struct Walker {
 
 /// A dump whose thread stacks add up to at most this, walked without symbol servers, is
 /// walked on the calling thread: its walk is bounded by that (at most 64 Ki stack words
-/// to unwind through: well under a second), while a thread of its own costs ~0.1 ms a
-/// report (measured: `show` of 1,000 small reports 0.13 s inline, 0.25 s with a thread
-/// each). The sum counts every thread, so threads that all claim one shared stack
+/// to unwind through: well under a second), while a thread of its own costs more than
+/// such a walk. The sum counts every thread, so threads that all claim one shared stack
 /// cannot multiply the work unseen.
 const INLINE_WALK_MAX: u64 = 512 << 10;
 

@@ -182,7 +182,7 @@ impl Sink<'_> {
         }
         // In offset order (the more severe first at one offset, as `dedupe` sorts): a
         // dense region's findings then arrive sorted, and sorting them all is one pass
-        // over long runs, not a quicksort of 183,735 large values (350M instructions).
+        // over long runs, not a quicksort of many large values.
         hits.sort_by(|a, b| a.0.cmp(&b.0).then(b.4.cmp(&a.4)));
         for (start, end, rule, category, severity) in hits {
             self.push(offset, text, start, end, wide, rule, category, severity);

@@ -91,7 +91,7 @@ json\t'One JSON document: findings, verdicts and a summary (also a baseline)'
 jsonl\t'One JSON object a line: every finding, then one summary line'
 sarif\t'SARIF 2.1.0, for code scanning (GitHub, Azure DevOps, IDEs)'
 github\t'GitHub Actions workflow commands (annotations on the run)'"
-complete -c crashscope -n "__fish_crashscope_using_subcommand audit" -s o -l output -d 'Write the report to FILE (atomically) instead of stdout' -r -F
+complete -c crashscope -n "__fish_crashscope_using_subcommand audit" -s o -l output -d 'Write the report to FILE (atomically, with the mode a new file gets under the umask) instead of stdout; `-` is stdout' -r -F
 complete -c crashscope -n "__fish_crashscope_using_subcommand audit" -l color -d 'When to colour the output' -r -f -a "auto\t''
 always\t''
 never\t''"

@@ -157,7 +157,8 @@ pub struct AuditArgs {
     #[arg(long, value_enum, default_value_t = AuditFormat::Human)]
     pub format: AuditFormat,
 
-    /// Write the report to FILE (atomically) instead of stdout.
+    /// Write the report to FILE (atomically, with the mode a new file gets under the
+    /// umask) instead of stdout; `-` is stdout.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 pub fn write_atomic(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = parent(target);
     std::fs::create_dir_all(dir)?;
-    let mut file = temp_builder(target, ".tmp").tempfile_in(dir)?;
+    let mut file = output_builder(target).tempfile_in(dir)?;
     file.write_all(bytes)?;
     file.as_file().sync_all()?;
     file.persist(target).map_err(|e| e.error)?;
@@ -30,7 +30,7 @@ pub fn write_atomic_with(
 ) -> std::io::Result<()> {
     let dir = parent(target);
     std::fs::create_dir_all(dir)?;
-    let file = temp_builder(target, ".tmp").tempfile_in(dir)?;
+    let file = output_builder(target).tempfile_in(dir)?;
     let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
     write(&mut out)?;
     let file = out.into_inner().map_err(|e| e.into_error())?;
@@ -44,6 +44,19 @@ fn parent(target: &Path) -> &Path {
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or_else(|| Path::new("."))
+}
+
+/// The temporary file of an output that is renamed into place: created with the mode a
+/// new file gets (0666 less the umask, 0644 typically), not the 0600 of a private
+/// temporary file.
+fn output_builder(target: &Path) -> tempfile::Builder<'static, 'static> {
+    let mut b = temp_builder(target, ".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        b.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    b
 }
 
 fn temp_builder<'a>(target: &Path, suffix: &'a str) -> tempfile::Builder<'static, 'a> {

@@ -698,3 +698,90 @@ fn sarif_aggregates_dense_findings() {
     assert_eq!(run["properties"]["findings"], listed as u64);
     validate_sarif(&sarif);
 }
+
+/// `-o -` is standard output, not a file named `-`.
+#[test]
+fn output_dash_is_stdout() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dump = testdata("dumps/linux-crashy-segv.dmp");
+    let out = crashscope()
+        .current_dir(tmp.path())
+        .args(["audit", "--no-config", "--format", "json", "-o", "-"])
+        .arg(&dump)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        doc["files"].as_array().is_some_and(|f| !f.is_empty()),
+        "{doc}"
+    );
+    assert!(!tmp.path().join("-").exists(), "no file named -");
+}
+
+/// A report written with `--output` gets the mode any new file gets under the umask
+/// (as `scrub`'s copies do), not a temporary file's 0600.
+#[cfg(unix)]
+#[test]
+fn output_files_honour_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let dump = testdata("dumps/linux-crashy-segv.dmp");
+    for (umask, mode) in [("022", 0o644), ("077", 0o600), ("002", 0o664)] {
+        let report = tmp.path().join(format!("report-{umask}.json"));
+        let status = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "umask {umask}; exec \"$0\" audit --no-config --format json -o \"$1\" \"$2\""
+            ))
+            .arg(env!("CARGO_BIN_EXE_crashscope"))
+            .arg(&report)
+            .arg(&dump)
+            .status()
+            .unwrap();
+        assert_eq!(status.code(), Some(1));
+        let got = std::fs::metadata(&report).unwrap().permissions().mode() & 0o777;
+        assert_eq!(got, mode, "umask {umask}: mode {got:o}");
+    }
+}
+
+/// A reader that stops early (`audit … | head -1`) does not turn a failed audit into a
+/// pass: the exit status is still 1.
+#[test]
+fn a_closed_pipe_keeps_the_audits_exit_status() {
+    use std::io::Read;
+    let tmp = tempfile::tempdir().unwrap();
+    // Enough findings that the report outgrows the pipe's buffer.
+    let mut heap = Vec::new();
+    for i in 0..20_000 {
+        heap.extend(format!("{{\"mail\":\"customer{i}@example.com\"}}\0").as_bytes());
+    }
+    let e = test_assembler::Endian::Little;
+    let memory = minidump_synth::Memory::with_section(
+        test_assembler::Section::with_endian(e).append_bytes(&heap),
+        0x5000_0000,
+    );
+    let bytes = minidump_synth::SynthMinidump::with_endian(e)
+        .add_memory(memory)
+        .finish()
+        .unwrap();
+    let dump = tmp.path().join("many.dmp");
+    std::fs::write(&dump, bytes).unwrap();
+    let mut child = crashscope()
+        .args(["audit", "--no-config", "--format", "jsonl", "--show-values"])
+        .arg(&dump)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 64];
+    child
+        .stdout
+        .as_mut()
+        .unwrap()
+        .read_exact(&mut first)
+        .unwrap();
+    drop(child.stdout.take());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(1));
+}

@@ -262,9 +262,11 @@ fn policy(args: &AuditArgs) -> anyhow::Result<Policy> {
 }
 
 pub fn run(cli: &Cli, args: &AuditArgs) -> anyhow::Result<ExitStatus> {
+    // `-o -` is standard output, as the tools it sits beside read it.
+    let output = args.output.as_deref().filter(|p| *p != Path::new("-"));
     // The report never goes over an input (a dump, a file in an audited folder, the
     // config, the baseline): refused before anything is read or written.
-    if let Some(output) = &args.output {
+    if let Some(output) = output {
         let inputs: Vec<&Path> = args
             .paths
             .iter()
@@ -302,7 +304,7 @@ pub fn run(cli: &Cli, args: &AuditArgs) -> anyhow::Result<ExitStatus> {
         (_, AuditFormat::Sarif) => view::Format::Sarif,
         (_, AuditFormat::Github) => view::Format::Github,
     };
-    let palette = if args.output.is_some() {
+    let palette = if output.is_some() {
         Palette { enabled: false }
     } else {
         crate::commands::palette(cli.global.color)
@@ -343,7 +345,7 @@ pub fn run(cli: &Cli, args: &AuditArgs) -> anyhow::Result<ExitStatus> {
     }
     // Written as it is rendered (a dense dump's JSON is tens of megabytes): to the
     // output file through a temporary file and a rename, or to stdout.
-    match &args.output {
+    match output {
         Some(path) => crate::fsutil::write_atomic_with(path, |w| {
             view::finish(&mut &mut *w, format, &run, &files)
         })
@@ -351,8 +353,13 @@ pub fn run(cli: &Cli, args: &AuditArgs) -> anyhow::Result<ExitStatus> {
         None => {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
-            view::finish(&mut out, format, &run, &files)?;
-            out.flush()?;
+            let written = view::finish(&mut out, format, &run, &files).and_then(|()| out.flush());
+            // A reader that stopped early (`| head`) does not change the verdict: the
+            // exit status still says whether the audit passed.
+            match written {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                other => other?,
+            }
         }
     }
     if !cli.global.quiet {

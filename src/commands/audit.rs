@@ -193,9 +193,26 @@ fn audit_dump(path: &Path, budget: Budget) -> (AuditedFile, pii::Identity) {
     (file, findings.identity)
 }
 
+/// [`audit_dump`] of any dump: one that Crashpad is still writing (in `new/`) and that
+/// cannot be read yet is not uploaded as it is, so it is reported as unfinished (low),
+/// not as an error of the whole run.
+fn audit_any_dump(path: &Path, budget: Budget) -> (AuditedFile, pii::Identity) {
+    let (mut file, identity) = audit_dump(path, budget);
+    let writing = path
+        .parent()
+        .and_then(Path::file_name)
+        .is_some_and(|n| n == "new");
+    if writing {
+        if let Some(reason) = file.error.take() {
+            file.raw = vec![pii::unfinished(&reason)];
+        }
+    }
+    (file, identity)
+}
+
 fn audit_unit(unit: &Unit, budget: Budget) -> Vec<AuditedFile> {
     match unit {
-        Unit::Dump(path) => vec![audit_dump(path, budget).0],
+        Unit::Dump(path) => vec![audit_any_dump(path, budget).0],
         Unit::Error(path, reason) => {
             let mut f = AuditedFile::new(display(path), FileKind::Minidump);
             f.error = Some(reason.clone());
@@ -217,7 +234,7 @@ fn audit_unit(unit: &Unit, budget: Budget) -> Vec<AuditedFile> {
             let mut out = Vec::new();
             let identity = match dump {
                 Some(path) => {
-                    let (file, identity) = audit_dump(path, budget);
+                    let (file, identity) = audit_any_dump(path, budget);
                     out.push(file);
                     identity
                 }

@@ -273,6 +273,28 @@ pub fn unreadable(problems: &[&crate::problem::Problem]) -> Vec<Finding> {
         .collect()
 }
 
+/// The `unfinished-report` finding of a report still being written that could not be
+/// read: low, because nothing uploads it as it is; `--fail-on low` still fails it.
+pub fn unfinished(reason: &str) -> Finding {
+    let value = format!("still being written (new/), not read: {reason}");
+    Finding {
+        rule: "unfinished-report",
+        category: Category::Unreadable,
+        severity: Severity::Low,
+        location: Location::Field {
+            path: "problems[0]".to_string(),
+            place: "unreadable data",
+            role: FieldRole::Plain,
+            start: 0,
+            end: value.len(),
+        },
+        offset: 0,
+        length: 0,
+        encoding: Encoding::Raw,
+        value,
+    }
+}
+
 /// The character `scrub` masks values with.
 pub const MASK: char = '*';
 

@@ -798,3 +798,64 @@ fn a_closed_pipe_keeps_the_audits_exit_status() {
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(1));
 }
+
+/// `--format github` stays within what GitHub shows (10 annotations of each kind per
+/// step): findings are grouped per rule and file, secrets come first, the rest are
+/// counted in the closing notice, and `$GITHUB_STEP_SUMMARY` gets every group.
+#[test]
+fn github_annotations_fit_githubs_limits_with_secrets_first() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut heap = Vec::new();
+    for i in 0..3_000 {
+        heap.extend(
+            format!("{{\"mail\":\"customer{i}@example.com\",\"card\":\"4111 1111 1111 1111\"}}\0")
+                .as_bytes(),
+        );
+    }
+    heap.extend(b"AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\0");
+    let e = test_assembler::Endian::Little;
+    let memory = minidump_synth::Memory::with_section(
+        test_assembler::Section::with_endian(e).append_bytes(&heap),
+        0x5000_0000,
+    );
+    let bytes = minidump_synth::SynthMinidump::with_endian(e)
+        .add_memory(memory)
+        .finish()
+        .unwrap();
+    let dir = tmp.path().join("dumps");
+    std::fs::create_dir(&dir).unwrap();
+    for i in 0..12 {
+        std::fs::write(dir.join(format!("dense-{i:02}.dmp")), &bytes).unwrap();
+    }
+    let summary = tmp.path().join("summary.md");
+    let out = crashscope()
+        .current_dir(tmp.path())
+        .args(["audit", "--no-config", "--format", "github", "dumps"])
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    let count = |kind: &str| text.lines().filter(|l| l.starts_with(kind)).count();
+    assert_eq!(count("::error "), 10, "{text}");
+    assert_eq!(count("::warning "), 10, "{text}");
+    assert!(count("::notice ") <= 10, "{text}");
+    let first = text.lines().next().unwrap();
+    assert!(first.starts_with("::error "), "{first}");
+    assert!(
+        text.lines()
+            .take(10)
+            .any(|l| l.contains("crashscope aws-access-key-id")),
+        "the key is among the errors shown: {text}"
+    );
+    let last = text.lines().last().unwrap();
+    assert!(last.contains("not shown as annotations"), "{last}");
+    let md = std::fs::read_to_string(&summary).unwrap();
+    assert!(md.starts_with("## crashscope audit"), "{md}");
+    // 12 files × (card, key, e-mail) groups, each a row.
+    assert_eq!(
+        md.lines().filter(|l| l.starts_with("| error ")).count(),
+        24,
+        "{md}"
+    );
+}

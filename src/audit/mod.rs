@@ -128,7 +128,10 @@ impl Policy {
         // What could not be read cannot be switched off or outranked by the threshold:
         // an audit never passes what it did not read (an allow entry, with its reason,
         // or a baseline can still accept it).
-        let unread = finding.category == Category::Unreadable;
+        // A report still being written is not uploaded as it is: it is judged by its
+        // severity (low) like any finding.
+        let unread =
+            finding.category == Category::Unreadable && finding.rule != "unfinished-report";
         if !unread
             && (self.disabled_rules.contains(finding.rule)
                 || self.disabled_categories.contains(&finding.category))

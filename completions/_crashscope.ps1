@@ -92,6 +92,7 @@ Register-ArgumentCompleter -Native -CommandName 'crashscope' -ScriptBlock {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format. JSON, JSON Lines and SARIF are documented in docs/audit.md')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the report to FILE (atomically, with the mode a new file gets under the umask) instead of stdout; `-` is stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the report to FILE (atomically, with the mode a new file gets under the umask) instead of stdout; `-` is stdout')
+            [CompletionResult]::new('--exclude', '--exclude', [CompletionResultType]::ParameterName, 'Leave out files whose path matches GLOB (repeatable; `**/new/**`, `*.mdmp`), as `[[exclude]]` entries of the config do with a reason. They are counted, and a glob that matched nothing is a warning')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
             [CompletionResult]::new('--time-budget', '--time-budget', [CompletionResultType]::ParameterName, 'The most time one dump may take, in seconds (stackwalk, memory scan, a scrub''s verification)')
             [CompletionResult]::new('--no-config', '--no-config', [CompletionResultType]::ParameterName, 'Ignore any crashscope.toml')

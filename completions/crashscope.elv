@@ -86,6 +86,7 @@ set edit:completion:arg-completer[crashscope] = {|@words|
             cand --format 'Output format. JSON, JSON Lines and SARIF are documented in docs/audit.md'
             cand -o 'Write the report to FILE (atomically, with the mode a new file gets under the umask) instead of stdout; `-` is stdout'
             cand --output 'Write the report to FILE (atomically, with the mode a new file gets under the umask) instead of stdout; `-` is stdout'
+            cand --exclude 'Leave out files whose path matches GLOB (repeatable; `**/new/**`, `*.mdmp`), as `[[exclude]]` entries of the config do with a reason. They are counted, and a glob that matched nothing is a warning'
             cand --color 'When to colour the output'
             cand --time-budget 'The most time one dump may take, in seconds (stackwalk, memory scan, a scrub''s verification)'
             cand --no-config 'Ignore any crashscope.toml'

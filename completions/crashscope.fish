@@ -92,6 +92,7 @@ jsonl\t'One JSON object a line: every finding, then one summary line'
 sarif\t'SARIF 2.1.0, for code scanning (GitHub, Azure DevOps, IDEs)'
 github\t'GitHub Actions workflow commands (annotations on the run)'"
 complete -c crashscope -n "__fish_crashscope_using_subcommand audit" -s o -l output -d 'Write the report to FILE (atomically, with the mode a new file gets under the umask) instead of stdout; `-` is stdout' -r -F
+complete -c crashscope -n "__fish_crashscope_using_subcommand audit" -l exclude -d 'Leave out files whose path matches GLOB (repeatable; `**/new/**`, `*.mdmp`), as `[[exclude]]` entries of the config do with a reason. They are counted, and a glob that matched nothing is a warning' -r
 complete -c crashscope -n "__fish_crashscope_using_subcommand audit" -l color -d 'When to colour the output' -r -f -a "auto\t''
 always\t''
 never\t''"

@@ -169,6 +169,12 @@ pub struct AuditArgs {
     /// Exit 0 even when findings fail the policy (errors still exit 2).
     #[arg(long)]
     pub exit_zero: bool,
+
+    /// Leave out files whose path matches GLOB (repeatable; `**/new/**`, `*.mdmp`), as
+    /// `[[exclude]]` entries of the config do with a reason. They are counted, and a
+    /// glob that matched nothing is a warning.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -12,13 +12,7 @@ use std::path::{Path, PathBuf};
 
 /// Write `bytes` to `target` through a temporary file in the same folder and a rename.
 pub fn write_atomic(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = parent(target);
-    std::fs::create_dir_all(dir)?;
-    let mut file = output_builder(target).tempfile_in(dir)?;
-    file.write_all(bytes)?;
-    file.as_file().sync_all()?;
-    file.persist(target).map_err(|e| e.error)?;
-    Ok(())
+    write_atomic_with(target, |w| w.write_all(bytes))
 }
 
 /// [`write_atomic`] for output written piece by piece: `write` fills a buffered
@@ -28,6 +22,20 @@ pub fn write_atomic_with(
     target: &Path,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
+    // A device or a pipe (`-o /dev/null`, `-o /dev/stdout`, a FIFO) is written to,
+    // never replaced by a regular file; a folder is refused.
+    if let Ok(meta) = std::fs::symlink_metadata(target) {
+        let kind = meta.file_type();
+        if kind.is_dir() {
+            return Err(std::io::Error::other("is a folder"));
+        }
+        if !kind.is_file() && !kind.is_symlink() {
+            let file = std::fs::OpenOptions::new().write(true).open(target)?;
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+            write(&mut out)?;
+            return out.flush();
+        }
+    }
     let dir = parent(target);
     std::fs::create_dir_all(dir)?;
     let file = output_builder(target).tempfile_in(dir)?;

@@ -859,3 +859,117 @@ fn github_annotations_fit_githubs_limits_with_secrets_first() {
         "{md}"
     );
 }
+
+/// `--output` to a pipe or device (`-o /dev/null` in a CI step) writes through it and
+/// never renames a regular file over it; `scrub` refuses one.
+#[cfg(unix)]
+#[test]
+fn outputs_never_replace_a_device_or_pipe() {
+    use std::io::Read;
+    use std::os::unix::fs::FileTypeExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let fifo = tmp.path().join("report.fifo");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        assert!(std::env::var_os("CI").is_none(), "mkfifo is missing in CI");
+        eprintln!("skipping: mkfifo not available");
+        return;
+    }
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            std::fs::File::open(&fifo)
+                .unwrap()
+                .read_to_string(&mut text)
+                .unwrap();
+            text
+        })
+    };
+    let dump = testdata("dumps/linux-crashy-segv.dmp");
+    let out = crashscope()
+        .args(["audit", "--no-config", "--format", "json", "-o"])
+        .arg(&fifo)
+        .arg(&dump)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = reader.join().unwrap();
+    let doc: Value = serde_json::from_str(&text).unwrap();
+    assert!(doc["summary"]["failing"].as_u64().unwrap() > 0);
+    let kind = std::fs::symlink_metadata(&fifo).unwrap().file_type();
+    assert!(kind.is_fifo(), "the pipe is still a pipe");
+
+    let scrub = crashscope()
+        .args([
+            "scrub".as_ref(),
+            dump.as_os_str(),
+            "-o".as_ref(),
+            fifo.as_os_str(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(scrub.status.code(), Some(2), "{}", stderr(&scrub));
+    assert!(std::fs::symlink_metadata(&fifo)
+        .unwrap()
+        .file_type()
+        .is_fifo());
+}
+
+/// `--exclude GLOB` and `[[exclude]]` (with a reason) leave files out before anything
+/// is read; they are counted, and an exclude that matched nothing is a warning.
+#[test]
+fn excluded_files_are_left_out_and_counted() {
+    let db = path("databases/linux");
+    let out = audit(&[
+        &db,
+        "--format",
+        "json",
+        "--exclude",
+        "**/new/**",
+        "--exclude",
+        "*.nothing",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let doc = json(&out);
+    let files: Vec<&str> = doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert!(!files.iter().any(|f| f.contains("/new/")), "{files:?}");
+    assert!(files.iter().any(|f| f.contains("/pending/")), "{files:?}");
+    let err = stderr(&out);
+    assert!(err.contains("1 file left out by exclude entries"), "{err}");
+    assert!(
+        err.contains("exclude *.nothing") && err.contains("matched nothing"),
+        "{err}"
+    );
+
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("crashscope.toml"),
+        "[[exclude]]\npath = \"**/pending/**\"\nreason = \"fixtures for the parser\"\n",
+    )
+    .unwrap();
+    let out = audit_in(tmp.path(), &[&db, "--format", "json"]);
+    let doc = json(&out);
+    assert!(!doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["path"].as_str().unwrap().contains("/pending/")));
+    std::fs::write(
+        tmp.path().join("crashscope.toml"),
+        "[[exclude]]\npath = \"**/pending/**\"\n",
+    )
+    .unwrap();
+    let out = audit_in(tmp.path(), &[&db]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("exclude entry 1 has no reason"),
+        "{}",
+        stderr(&out)
+    );
+}

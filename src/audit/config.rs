@@ -18,6 +18,10 @@
 //! [[allow]]
 //! path = "testdata/scrubbed/**"            # a glob on the file's path
 //! reason = "already scrubbed"
+//!
+//! [[exclude]]                              # not audited at all
+//! path = "**/fixtures/corrupt/**"
+//! reason = "deliberately broken dumps for the parser tests"
 //! ```
 
 use std::collections::BTreeSet;
@@ -52,6 +56,16 @@ pub struct Config {
     pub disable_categories: Vec<Category>,
     #[serde(default)]
     pub allow: Vec<RawAllow>,
+    #[serde(default)]
+    pub exclude: Vec<RawExclude>,
+}
+
+/// One `[[exclude]]` table as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawExclude {
+    pub path: String,
+    pub reason: Option<String>,
 }
 
 /// One `[[allow]]` table as written.
@@ -168,7 +182,25 @@ impl Config {
                 used: AtomicUsize::new(0),
             });
         }
+        let mut exclude = Vec::new();
+        for (i, raw) in self.exclude.into_iter().enumerate() {
+            let n = i + 1;
+            let reason = raw.reason.filter(|r| !r.trim().is_empty()).ok_or_else(|| {
+                err(format!(
+                    "exclude entry {n} has no reason (every exception says why)"
+                ))
+            })?;
+            let matcher = super::glob(&raw.path)
+                .map_err(|e| err(format!("exclude entry {n}: bad glob: {e}")))?;
+            exclude.push(super::ExcludeEntry {
+                glob: raw.path,
+                matcher,
+                reason,
+                used: AtomicUsize::new(0),
+            });
+        }
         Ok(Policy {
+            exclude,
             threshold: threshold.or(self.fail_on).unwrap_or(Severity::Medium),
             disabled_rules: self.disable_rules.into_iter().collect(),
             disabled_categories: self.disable_categories.into_iter().collect(),

@@ -80,6 +80,16 @@ impl AllowEntry {
     }
 }
 
+/// One path glob whose files are not audited at all (`[[exclude]]`, `--exclude`).
+#[derive(Debug)]
+pub struct ExcludeEntry {
+    pub glob: String,
+    pub matcher: GlobMatcher,
+    pub reason: String,
+    /// How many files it left out in this run.
+    pub used: AtomicUsize,
+}
+
 /// The whole policy of one audit run.
 #[derive(Debug)]
 pub struct Policy {
@@ -87,6 +97,8 @@ pub struct Policy {
     pub disabled_rules: BTreeSet<String>,
     pub disabled_categories: BTreeSet<Category>,
     pub allow: Vec<AllowEntry>,
+    /// Files not audited at all.
+    pub exclude: Vec<ExcludeEntry>,
     pub baseline: BTreeSet<String>,
     /// The config file the policy came from, if any.
     pub config_path: Option<PathBuf>,
@@ -101,6 +113,7 @@ impl Default for Policy {
             disabled_rules: BTreeSet::new(),
             disabled_categories: BTreeSet::new(),
             allow: Vec::new(),
+            exclude: Vec::new(),
             baseline: BTreeSet::new(),
             config_path: None,
             base: None,
@@ -120,6 +133,14 @@ impl Policy {
             }
         }
         normalize(file)
+    }
+
+    /// The exclude entry that leaves `path` out, counting the use.
+    pub fn excluded(&self, path: &Path) -> Option<&ExcludeEntry> {
+        let key = self.path_key(&path.to_string_lossy());
+        let entry = self.exclude.iter().find(|e| e.matcher.is_match(&key))?;
+        entry.used.fetch_add(1, Ordering::Relaxed);
+        Some(entry)
     }
 
     /// `None` when the finding's rule or category is disabled; else the verdict. `file`

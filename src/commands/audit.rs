@@ -266,12 +266,42 @@ fn audit_attachment(name: &str, path: &Path, size: u64, identity: &pii::Identity
     file
 }
 
+/// Whether `unit` is left out by an exclude entry. A report whose dump is excluded goes
+/// whole; otherwise its excluded attachments go.
+fn exclude(policy: &Policy, unit: &mut Unit) -> bool {
+    match unit {
+        Unit::Dump(p) | Unit::Settings(p, _) | Unit::Error(p, _) | Unit::NotRead(p, _) => {
+            policy.excluded(p).is_some()
+        }
+        Unit::DbReport { dump, attachments } => {
+            if dump
+                .as_deref()
+                .is_some_and(|d| policy.excluded(d).is_some())
+            {
+                return true;
+            }
+            attachments.retain(|(_, p, _)| policy.excluded(p).is_none());
+            dump.is_none() && attachments.is_empty()
+        }
+    }
+}
+
 fn policy(args: &AuditArgs) -> anyhow::Result<Policy> {
     let mut policy = audit::load_policy(
         args.config.as_deref(),
         args.no_config,
         args.fail_on.map(SeverityArg::severity),
     )?;
+    for glob in &args.exclude {
+        let matcher =
+            audit::glob(glob).map_err(|e| anyhow::anyhow!("--exclude {glob}: bad glob: {e}"))?;
+        policy.exclude.push(audit::ExcludeEntry {
+            glob: glob.clone(),
+            matcher,
+            reason: "--exclude on the command line".to_string(),
+            used: Default::default(),
+        });
+    }
     if let Some(baseline) = &args.baseline {
         policy.baseline = audit::read_baseline(baseline).map_err(anyhow::Error::msg)?;
     }
@@ -314,6 +344,10 @@ pub fn run(cli: &Cli, args: &AuditArgs) -> anyhow::Result<ExitStatus> {
     for path in &paths {
         discover(path, &mut units, true);
     }
+    // Excluded files are left out before anything is read, and counted.
+    let before = units.len();
+    units.retain_mut(|unit| !exclude(&policy, unit));
+    let excluded = before - units.len();
     let format = match (cli.global.json, args.format) {
         (true, _) | (_, AuditFormat::Json) => view::Format::Json,
         (_, AuditFormat::Human) => view::Format::Human,
@@ -380,6 +414,22 @@ pub fn run(cli: &Cli, args: &AuditArgs) -> anyhow::Result<ExitStatus> {
         }
     }
     if !cli.global.quiet {
+        if excluded > 0 {
+            crate::render::diagnostic(&format!(
+                "{excluded} file{} left out by exclude entries",
+                if excluded == 1 { "" } else { "s" }
+            ));
+        }
+        for entry in policy
+            .exclude
+            .iter()
+            .filter(|e| e.used.load(std::sync::atomic::Ordering::Relaxed) == 0)
+        {
+            crate::render::diagnostic(&format!(
+                "warning: exclude {} ({}) matched nothing: remove it or fix it",
+                entry.glob, entry.reason
+            ));
+        }
         for (i, entry) in policy.unused() {
             crate::render::diagnostic(&format!(
                 "warning: allow entry {} ({}) matched nothing: remove it or fix it",

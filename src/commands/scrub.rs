@@ -84,6 +84,17 @@ pub fn run(cli: &Cli, args: &ScrubArgs) -> anyhow::Result<ExitStatus> {
             args.output.display()
         );
     }
+    // A copy is renamed into place: never over a device, pipe or socket (`-o /dev/null`
+    // would replace the device with a regular file).
+    if std::fs::symlink_metadata(&args.output).is_ok_and(|m| {
+        let t = m.file_type();
+        !t.is_file() && !t.is_dir() && !t.is_symlink()
+    }) {
+        anyhow::bail!(
+            "{}: not a regular file; the copy is written to a new file or replaces one",
+            args.output.display()
+        );
+    }
     let (scrubbed, left_out) = match source::detect(&args.path)? {
         Source::Minidump(input) => {
             if args.output.is_dir() {

@@ -20,6 +20,8 @@ if [ ! -x "$peer" ]; then
 fi
 # crashscope is the release binary as the README installs it (`cargo build --release`);
 # BIN=path/to/crashscope measures any other build (a before/after comparison).
+out=target/bench-show
+mkdir -p "$out"
 if [ -n "${BIN:-}" ]; then
   built=$BIN
 else

@@ -137,8 +137,13 @@ impl Sink<'_> {
         }
         for field in environ::fields(self.region, &entries, wide) {
             if self.values {
-                let own = crate::pii::MatchCache::default();
-                crate::pii::scan_field(&field, self.found, self.cache.unwrap_or(&own));
+                match self.cache {
+                    Some(cache) => crate::pii::scan_field(&field, self.found, cache),
+                    None => {
+                        let own = crate::pii::MatchCache::default();
+                        crate::pii::scan_field(&field, self.found, &own);
+                    }
+                }
             }
             for (start, end, is_host) in self.matcher.find_in_text(&field.value) {
                 let (category, rule) = crate::pii::identity_rule(is_host);

@@ -27,6 +27,8 @@ const LABEL: usize = 18;
 const WIDTH: usize = 80;
 /// At most this many lines name the user's identities; the rest are counted.
 const ABOUT_LINES: usize = 7;
+/// The verdict's lines at the most: the first screen of an 80×24 terminal, and one.
+const SCREEN: usize = 25;
 
 /// One identity of the user, with the evidence for it.
 #[derive(Debug, Clone, Serialize)]
@@ -53,8 +55,9 @@ pub struct Verdict {
     secrets: BTreeMap<&'static str, BTreeSet<String>>,
     /// Payment data and government ids that are not bulk data of others.
     sensitive: BTreeMap<&'static str, BTreeSet<String>>,
-    /// Other people's data: distinct values per kind.
-    pub others: BTreeMap<String, usize>,
+    /// Other people's data: the distinct values (kind, value), so that a store's
+    /// reports holding the same records count them once.
+    others: Others,
     /// Servers the process talked to.
     servers: BTreeSet<String>,
     machine: Vec<String>,
@@ -142,10 +145,14 @@ impl Verdict {
         self.add_findings(report, &view.findings.findings, &view.findings.others);
         self.servers
             .extend(view.findings.identity.servers.iter().cloned());
-        for (kind, n) in &view.findings.identity.others {
-            let total = self.others.entry(kind.clone()).or_insert(0);
-            *total = (*total).max(*n);
-        }
+        // The servers are kept apart from other people's data, and so is every host.
+        self.others.extend(
+            view.findings
+                .others
+                .iter()
+                .filter(|(c, _)| *c != Category::HostName)
+                .cloned(),
+        );
         for field in &view.inventory.fields {
             match &field.kind {
                 FieldKind::CommandLine { .. } => self.command_line = true,
@@ -199,9 +206,7 @@ impl Verdict {
         for (k, v) in other.sensitive {
             self.sensitive.entry(k).or_default().extend(v);
         }
-        for (k, n) in other.others {
-            *self.others.entry(k).or_insert(0) += n;
-        }
+        self.others.extend(other.others);
         if self.machine.is_empty() {
             self.machine = other.machine;
         }
@@ -227,6 +232,15 @@ impl Verdict {
                 .then(a.value.cmp(&b.value))
         });
         all
+    }
+
+    /// Other people's data: distinct values per kind (`e-mail` → 61,230).
+    pub fn other_counts(&self) -> BTreeMap<&'static str, usize> {
+        let mut out = BTreeMap::new();
+        for (category, _) in &self.others {
+            *out.entry(category.as_str()).or_insert(0) += 1;
+        }
+        out
     }
 
     /// How many distinct secrets.
@@ -482,29 +496,10 @@ impl<W: Write> Lines<'_, W> {
 }
 
 impl Verdict {
-    /// Write the verdict block.
-    pub fn write<W: Write>(&self, w: &mut W, marks: &Marks, subject: &Subject) -> io::Result<()> {
-        let p = marks.palette;
-        writeln!(w, "{}", p.label(&subject.title))?;
-        if let Some(consent) = &subject.consent {
-            writeln!(w, "{}", consent.state)?;
-            if let Some(off) = &consent.turn_off {
-                writeln!(w, "Turn off: {off}")?;
-            }
-        }
-        if self.reports == 1 {
-            writeln!(w, "If this report is sent, the developers receive:")?;
-        } else {
-            writeln!(
-                w,
-                "If these {} reports are sent, the developers receive (in all unless said):",
-                group(self.reports)
-            )?;
-        }
-        let mut out = Lines { w, marks };
-
-        // About you: the strongest identifiers first, each kind named once before its
-        // values, wrapped; what does not fit is counted by kind.
+    /// The lines of "About you" in at most `budget` lines: the strongest identifiers
+    /// first, each kind named once before its values, wrapped; what does not fit is
+    /// counted by kind.
+    fn about_lines(&self, marks: &Marks, budget: usize) -> Vec<String> {
         let ids = self.identities();
         let items: Vec<(Category, String)> = ids
             .iter()
@@ -544,7 +539,7 @@ impl Verdict {
             } else {
                 used = need;
             }
-            if lines > ABOUT_LINES {
+            if lines > budget {
                 break;
             }
             fits += 1;
@@ -561,21 +556,47 @@ impl Verdict {
                 let mut some = texts[..keep].to_vec();
                 some.push(format!("and {} more", rest.join(", ")));
                 let lines = wrapped(&some);
-                if lines.len() <= ABOUT_LINES || keep == 0 {
+                if lines.len() <= budget || keep == 0 {
                     about = lines;
                     break;
                 }
             }
         }
-        if about.is_empty() {
-            out.block(
-                None,
-                "About you",
-                &["nothing that names you was found".to_string()],
-            )?;
-        } else {
-            out.block(Some(Severity::Medium), "About you", &about)?;
+        about
+    }
+
+    /// Write the verdict block: at most 25 lines, "About you" given what the other
+    /// parts leave.
+    pub fn write<W: Write>(&self, w: &mut W, marks: &Marks, subject: &Subject) -> io::Result<()> {
+        let p = marks.palette;
+        writeln!(w, "{}", p.label(&subject.title))?;
+        if let Some(consent) = &subject.consent {
+            writeln!(w, "{}", consent.state)?;
+            if let Some(off) = &consent.turn_off {
+                writeln!(w, "Turn off: {off}")?;
+            }
         }
+        if self.reports == 1 {
+            writeln!(w, "If this report is sent, the developers receive:")?;
+        } else {
+            writeln!(
+                w,
+                "If these {} reports are sent, the developers receive (in all unless said):",
+                group(self.reports)
+            )?;
+        }
+        let header = 2 + subject
+            .consent
+            .as_ref()
+            .map_or(0, |c| 1 + usize::from(c.turn_off.is_some()));
+        let ids = self.identities();
+        // Everything after "About you" first, into a buffer: its length sets the room
+        // "About you" has.
+        let mut rest: Vec<u8> = Vec::new();
+        let mut out = Lines {
+            w: &mut rest,
+            marks,
+        };
 
         let secrets = self.secret_count();
         if secrets > 0 {
@@ -594,24 +615,22 @@ impl Verdict {
             )?;
         }
         if !self.others.is_empty() {
-            let items: Vec<String> = self
-                .others
+            let mut items: Vec<String> = self
+                .other_counts()
                 .iter()
                 .map(|(kind, n)| other_kind(kind, *n))
                 .collect();
-            let mut lines = fold(&items, 1);
-            lines.push("data the program held about other people".to_string());
-            out.block(Some(Severity::Medium), "Other people", &lines)?;
+            items.push("data the program held about others".to_string());
+            out.block(Some(Severity::Medium), "Other people", &fold(&items, 2))?;
         }
         if !self.servers.is_empty() {
-            let items: Vec<String> = self
+            let mut items: Vec<String> = self
                 .servers
                 .iter()
                 .map(|s| marks.paint(&marks.value(s), Severity::Medium))
                 .collect();
-            let mut lines = fold(&items, 1);
-            lines.push("servers it talked to: your network's names, not you".to_string());
-            out.block(Some(Severity::Medium), "Servers", &lines)?;
+            items.push("servers it talked to, not you".to_string());
+            out.block(Some(Severity::Medium), "Servers", &fold(&items, 2))?;
         }
         if !self.machine.is_empty() {
             let mut lines = fold(&self.machine, 2);
@@ -651,7 +670,7 @@ impl Verdict {
         let advice = if secrets > 0 || !self.sensitive.is_empty() {
             vec![
                 format!(
-                    "do not send as is: it holds {}",
+                    "do not send as is: {}",
                     match (secrets, self.sensitive_count()) {
                         (s, 0) => count(s, "secret", "secrets"),
                         (0, p) => count(p, "payment or id detail", "payment or id details"),
@@ -661,12 +680,13 @@ impl Verdict {
                         ),
                     }
                 ),
-                format!("a copy without them: {scrub}"),
+                "this writes a copy without them:".to_string(),
+                scrub,
             ]
         } else if !ids.is_empty() || !self.others.is_empty() {
             vec![
-                "it names you: send it only if you accept that".to_string(),
-                format!("a copy without it: {scrub}"),
+                "it names you: send it only if you accept that; a copy without it:".to_string(),
+                scrub,
             ]
         } else {
             vec!["nothing that names you was found".to_string()]
@@ -684,7 +704,20 @@ impl Verdict {
                 writeln!(out.w, "{} {line}", " ".repeat(LABEL))?;
             }
         }
-        Ok(())
+        let lines = rest.iter().filter(|&&b| b == b'\n').count();
+        let budget = SCREEN.saturating_sub(header + lines).clamp(2, ABOUT_LINES);
+        let about = self.about_lines(marks, budget);
+        let mut head = Lines { w, marks };
+        if about.is_empty() {
+            head.block(
+                None,
+                "About you",
+                &["nothing that names you was found".to_string()],
+            )?;
+        } else {
+            head.block(Some(Severity::Medium), "About you", &about)?;
+        }
+        w.write_all(&rest)
     }
 }
 

@@ -10,6 +10,30 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// The bytes of a small file a store keeps (settings, metadata, a lock), read only when
+/// it is a regular file and at most `max` bytes long: a FIFO would block forever, and a
+/// link to `/dev/zero` would be read until memory ran out.
+pub fn read_small(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let meta = std::fs::symlink_metadata(path)?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other("not a regular file, not opened"));
+    }
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    file.take(max + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Err(std::io::Error::other(format!(
+            "larger than {} MiB, not read",
+            max >> 20
+        )));
+    }
+    Ok(bytes)
+}
+
+/// The most [`read_small`] reads of a store's own files.
+pub const SMALL_FILE: u64 = 16 << 20;
+
 /// Write `bytes` to `target` through a temporary file in the same folder and a rename.
 pub fn write_atomic(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
     write_atomic_with(target, |w| w.write_all(bytes))

@@ -139,3 +139,65 @@ fn links_and_fifos_in_a_database_fail_the_audit_and_stop_the_scrub() {
         assert!(left.iter().any(|p| p.ends_with(want)), "{want}: {left:?}");
     }
 }
+
+/// A store's own small files (settings.dat, a Windows `metadata`, lock files) are read
+/// only when they are regular files of bounded size: a FIFO once hung `list` and
+/// `audit`, and a link to `/dev/zero` was read until memory ran out.
+#[cfg(unix)]
+#[test]
+fn a_stores_settings_that_is_a_fifo_or_a_link_to_zero_is_not_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    fn fifo(p: &Path) {
+        let _ = std::process::Command::new("mkfifo").arg(p).status();
+    }
+    fn zero(p: &Path) {
+        std::os::unix::fs::symlink("/dev/zero", p).unwrap();
+    }
+    type Make = fn(&Path);
+    let makers: [(&str, Make); 2] = [("fifo", fifo), ("zero", zero)];
+    for (name, make) in makers {
+        let db = tmp.path().join(name);
+        copy_dir(&testdata("databases/linux"), &db);
+        let settings = db.join("settings.dat");
+        std::fs::remove_file(&settings).unwrap();
+        make(&settings);
+        if !std::fs::symlink_metadata(&settings).is_ok_and(|m| !m.is_file()) {
+            assert!(std::env::var_os("CI").is_none(), "mkfifo is missing in CI");
+            eprintln!("skipping {name}: could not make it");
+            continue;
+        }
+        for args in [vec!["list"], vec!["audit", "--no-config"]] {
+            let mut child = crate::util::crashscope()
+                .args(&args)
+                .arg(&db)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            let started = std::time::Instant::now();
+            let status = loop {
+                if let Some(status) = child.try_wait().unwrap() {
+                    break status;
+                }
+                if started.elapsed() > std::time::Duration::from_secs(30) {
+                    let _ = child.kill();
+                    panic!("{name}: {args:?} did not finish");
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            };
+            let out = child.wait_with_output().unwrap();
+            let text = format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert!(
+                text.contains("not a regular file"),
+                "{name} {args:?}: {text}"
+            );
+            if args[0] == "audit" {
+                assert_ne!(status.code(), Some(0), "{name}: what was not read fails");
+            }
+        }
+    }
+}

@@ -150,7 +150,9 @@ pub(super) fn read_generic(db: &mut Database) {
         }
         if let Some(meta_path) = meta_path {
             report.metadata_file = Some(meta_path.clone());
-            match std::fs::read(&meta_path).map_err(|e| format!("metadata: cannot read: {e}")) {
+            match crate::fsutil::read_small(&meta_path, crate::fsutil::SMALL_FILE)
+                .map_err(|e| format!("metadata: cannot read: {e}"))
+            {
                 Ok(bytes) => match read_meta(&bytes) {
                     Ok(meta) => report.metadata = Some(meta),
                     Err(e) => report.problems.push(e),
@@ -210,11 +212,13 @@ pub(super) fn set_dump(report: &mut DbReport, path: &Path) {
 
 /// A lock file holds one native `time_t`: when the lock was taken.
 pub(super) fn read_lock(path: &Path, now: i64) -> Lock {
-    let taken = std::fs::read(path).ok().and_then(|b| match b.len() {
-        8 => le::i64(&b, 0),
-        4 => le::u32(&b, 0).map(i64::from),
-        _ => None,
-    });
+    let taken = crate::fsutil::read_small(path, crate::fsutil::SMALL_FILE)
+        .ok()
+        .and_then(|b| match b.len() {
+            8 => le::i64(&b, 0),
+            4 => le::u32(&b, 0).map(i64::from),
+            _ => None,
+        });
     Lock {
         path: path.to_path_buf(),
         taken,

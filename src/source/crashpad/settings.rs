@@ -5,7 +5,7 @@ use super::*;
 
 /// Parse `settings.dat` (`SettingsReader::Data`): at least 40 bytes, magic `CPds`.
 pub fn read_settings(path: &Path) -> Result<Settings, SettingsError> {
-    let bytes = match std::fs::read(path) {
+    let bytes = match crate::fsutil::read_small(path, crate::fsutil::SMALL_FILE) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(SettingsError::Missing),
         Err(e) => return Err(SettingsError::Unreadable(e.to_string())),

@@ -86,20 +86,21 @@ pub fn parse(bytes: &[u8]) -> Result<(Vec<Record>, Vec<String>), String> {
 }
 
 pub(super) fn read(db: &mut Database) {
-    let (records, problems) = match std::fs::read(db.root.join("metadata")) {
-        Ok(bytes) => match parse(&bytes) {
-            Ok(parsed) => parsed,
-            Err(e) => (Vec::new(), vec![e]),
-        },
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            (Vec::new(), vec!["metadata is missing".to_string()])
-        }
-        Err(e) => {
-            db.unreadable
-                .push((db.root.join("metadata"), format!("cannot be read: {e}")));
-            (Vec::new(), vec![format!("metadata: cannot read: {e}")])
-        }
-    };
+    let (records, problems) =
+        match crate::fsutil::read_small(&db.root.join("metadata"), crate::fsutil::SMALL_FILE) {
+            Ok(bytes) => match parse(&bytes) {
+                Ok(parsed) => parsed,
+                Err(e) => (Vec::new(), vec![e]),
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                (Vec::new(), vec!["metadata is missing".to_string()])
+            }
+            Err(e) => {
+                db.unreadable
+                    .push((db.root.join("metadata"), format!("cannot be read: {e}")));
+                (Vec::new(), vec![format!("metadata: cannot read: {e}")])
+            }
+        };
     db.problems.extend(problems);
     // Every file of reports/, by name.
     let mut files: BTreeMap<String, std::path::PathBuf> =

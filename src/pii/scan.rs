@@ -32,12 +32,12 @@ pub fn scan_sharing(
     work: &FieldWork<'_>,
 ) -> Findings {
     work.help();
-    let (found, unchecked) = work.wait();
+    let (found, unchecked, failed) = work.wait();
     let none = Identity::default();
     let known = options.known.unwrap_or(&none);
     let release = options.release.unwrap_or(&|_, _| {});
     let deadline = options.deadline;
-    finish_scan(
+    let mut findings = finish_scan(
         inventory,
         file,
         known,
@@ -46,7 +46,25 @@ pub fn scan_sharing(
         found,
         unchecked,
         &work.cache,
-    )
+    );
+    // Fail closed: fields whose matching failed were not checked, budget or not.
+    if failed > 0 {
+        findings
+            .problems
+            .push(crate::problem::Problem::Unreadable(format!(
+                "the privacy scan failed on {failed} fields"
+            )));
+    }
+    findings
+}
+
+/// What became of one chunk of fields.
+enum Chunk {
+    Matched(Vec<Finding>),
+    /// Not started: the time budget had passed.
+    Late,
+    /// Its matching panicked (a bug): reported, never waited for.
+    Failed,
 }
 
 /// Fields matched per chunk: small enough for two threads to share a usual dump's.
@@ -60,8 +78,8 @@ pub struct FieldWork<'a> {
     deadline: Option<Deadline>,
     cache: MatchCache,
     next: std::sync::atomic::AtomicUsize,
-    /// Each finished chunk: its index and its findings (`None`: not checked).
-    done: std::sync::Mutex<Vec<(usize, Option<Vec<Finding>>)>>,
+    /// Each finished chunk, by its index.
+    done: std::sync::Mutex<Vec<(usize, Chunk)>>,
     finished: std::sync::Condvar,
 }
 
@@ -95,19 +113,18 @@ impl<'a> FieldWork<'a> {
             }
             let fields = &self.fields[i * CHUNK..((i + 1) * CHUNK).min(self.fields.len())];
             let late = i * CHUNK >= 1024 && self.deadline.is_some_and(|d| d.passed());
-            // A chunk that panicked is reported unchecked, never waited for.
-            let found = (!late)
-                .then(|| {
-                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        let mut found = Vec::new();
-                        for field in fields {
-                            scan_field(field, &mut found, &self.cache);
-                        }
-                        found
-                    }))
-                    .ok()
-                })
-                .flatten();
+            let found = if late {
+                Chunk::Late
+            } else {
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    let mut found = Vec::new();
+                    for field in fields {
+                        scan_field(field, &mut found, &self.cache);
+                    }
+                    found
+                }))
+                .map_or(Chunk::Failed, Chunk::Matched)
+            };
             let mut done = self
                 .done
                 .lock()
@@ -119,9 +136,9 @@ impl<'a> FieldWork<'a> {
         }
     }
 
-    /// Wait until every chunk is matched: the findings in field order, and how many
-    /// fields were left unchecked.
-    fn wait(&self) -> (Vec<Finding>, usize) {
+    /// Wait until every chunk is matched: the findings in field order, how many fields
+    /// were left for the time budget, and how many failed.
+    fn wait(&self) -> (Vec<Finding>, usize, usize) {
         let mut done = self
             .done
             .lock()
@@ -135,14 +152,16 @@ impl<'a> FieldWork<'a> {
         let mut parts = std::mem::take(&mut *done);
         parts.sort_by_key(|(i, _)| *i);
         let mut found = Vec::new();
-        let mut unchecked = 0;
+        let (mut late, mut failed) = (0, 0);
         for (i, part) in parts {
+            let len = self.fields[i * CHUNK..].len().min(CHUNK);
             match part {
-                Some(part) => found.extend(part),
-                None => unchecked += self.fields[i * CHUNK..].len().min(CHUNK),
+                Chunk::Matched(part) => found.extend(part),
+                Chunk::Late => late += len,
+                Chunk::Failed => failed += len,
             }
         }
-        (found, unchecked)
+        (found, late, failed)
     }
 }
 

@@ -758,6 +758,19 @@ fn output_files_honour_the_umask() {
     }
 }
 
+/// A dump made with minidump-synth whose only memory is `heap`.
+fn heap_dump(heap: &[u8]) -> Vec<u8> {
+    let e = test_assembler::Endian::Little;
+    let memory = minidump_synth::Memory::with_section(
+        test_assembler::Section::with_endian(e).append_bytes(heap),
+        0x5000_0000,
+    );
+    minidump_synth::SynthMinidump::with_endian(e)
+        .add_memory(memory)
+        .finish()
+        .unwrap()
+}
+
 /// A reader that stops early (`audit … | head -1`) does not turn a failed audit into a
 /// pass: the exit status is still 1.
 #[test]
@@ -769,15 +782,7 @@ fn a_closed_pipe_keeps_the_audits_exit_status() {
     for i in 0..20_000 {
         heap.extend(format!("{{\"mail\":\"customer{i}@example.com\"}}\0").as_bytes());
     }
-    let e = test_assembler::Endian::Little;
-    let memory = minidump_synth::Memory::with_section(
-        test_assembler::Section::with_endian(e).append_bytes(&heap),
-        0x5000_0000,
-    );
-    let bytes = minidump_synth::SynthMinidump::with_endian(e)
-        .add_memory(memory)
-        .finish()
-        .unwrap();
+    let bytes = heap_dump(&heap);
     let dump = tmp.path().join("many.dmp");
     std::fs::write(&dump, bytes).unwrap();
     let mut child = crashscope()
@@ -813,19 +818,17 @@ fn github_annotations_fit_githubs_limits_with_secrets_first() {
         );
     }
     heap.extend(b"AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\0");
-    let e = test_assembler::Endian::Little;
-    let memory = minidump_synth::Memory::with_section(
-        test_assembler::Section::with_endian(e).append_bytes(&heap),
-        0x5000_0000,
-    );
-    let bytes = minidump_synth::SynthMinidump::with_endian(e)
-        .add_memory(memory)
-        .finish()
-        .unwrap();
+    let bytes = heap_dump(&heap);
     let dir = tmp.path().join("dumps");
     std::fs::create_dir(&dir).unwrap();
     for i in 0..12 {
-        std::fs::write(dir.join(format!("dense-{i:02}.dmp")), &bytes).unwrap();
+        // One file name that Markdown would read as an image from someone's server.
+        let name = if i == 0 {
+            "dense-00-![a](https___example.com_x).dmp".to_string()
+        } else {
+            format!("dense-{i:02}.dmp")
+        };
+        std::fs::write(dir.join(name), &bytes).unwrap();
     }
     let summary = tmp.path().join("summary.md");
     let out = crashscope()
@@ -852,6 +855,8 @@ fn github_annotations_fit_githubs_limits_with_secrets_first() {
     assert!(last.contains("not shown as annotations"), "{last}");
     let md = std::fs::read_to_string(&summary).unwrap();
     assert!(md.starts_with("## crashscope audit"), "{md}");
+    assert!(!md.contains("![a]("), "a file name stays text: {md}");
+    assert!(md.contains("\\!\\[a\\]\\("), "{md}");
     // 12 files × (card, key, e-mail) groups, each a row.
     assert_eq!(
         md.lines().filter(|l| l.starts_with("| error ")).count(),

@@ -150,15 +150,30 @@ pub(super) fn github_finish(
 /// row per annotation (kind, rule, file, what it says), values as the log shows them.
 fn step_summary(path: &std::path::Path, summary: &str, lines: &[(u8, String)]) -> io::Result<()> {
     let cell = |s: &str| {
-        // Undo the workflow-command encoding, then keep the table intact.
-        s.replace("%0A", " ")
+        // Undo the workflow-command encoding, then escape what Markdown or HTML would
+        // read: a path or preview from a dump must not become a link, an image (a
+        // request to someone's server when the summary is viewed) or a tag.
+        let plain = s
+            .replace("%0A", " ")
             .replace("%0D", " ")
             .replace("%3A", ":")
             .replace("%2C", ",")
-            .replace("%25", "%")
-            .replace('|', "\\|")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
+            .replace("%25", "%");
+        let mut out = String::with_capacity(plain.len());
+        for c in plain.chars() {
+            match c {
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '&' => out.push_str("&amp;"),
+                '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '(' | ')' | '#' | '+' | '!'
+                | '|' | '~' => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                c => out.push(c),
+            }
+        }
+        out
     };
     let mut md = format!("## crashscope audit\n\n{}\n\n", cell(summary));
     if !lines.is_empty() {

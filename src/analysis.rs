@@ -234,7 +234,18 @@ pub fn analyze_report(
     // and left out of the envelope's own scan (the same bytes are scanned once). The
     // envelope is read once; the dump mapped from it must hold the bytes that were read.
     let mut embedded = entry.dump.is_none().then(|| embedded_dump(entry)).flatten();
-    let known = typed_by_user(entry);
+    // A `.extra` is read once: for what the user typed (before the dump) and for its
+    // own scan (after it, knowing the dump's identities).
+    let mut extras: Vec<Option<AttachmentRead>> = entry
+        .attachments
+        .iter()
+        .map(|a| {
+            a.name
+                .ends_with(".extra")
+                .then(|| crashpad::read_attachment(&a.path))
+        })
+        .collect();
+    let known = typed_by_user(entry, &extras);
     let dump = match (&entry.dump, &embedded) {
         (Some(path), _) => Report::open(path)
             .map(|r| analyze_with(r, walker, split, &known))
@@ -263,7 +274,8 @@ pub fn analyze_report(
     let attachments = entry
         .attachments
         .iter()
-        .map(|a| match embedded.take_if(|e| e.path == a.path) {
+        .zip(&mut extras)
+        .map(|(a, extra)| match embedded.take_if(|e| e.path == a.path) {
             Some(e) => {
                 let mut bytes = e.read;
                 // The dump's bytes are scanned as the dump; here they read as zeros (the
@@ -272,7 +284,9 @@ pub fn analyze_report(
                 scan_attachment(&a.name, a.size, &identity, Ok(bytes))
             }
             None => {
-                let read = crashpad::read_attachment(&a.path);
+                let read = extra
+                    .take()
+                    .unwrap_or_else(|| crashpad::read_attachment(&a.path));
                 scan_attachment(&a.name, a.size, &identity, read)
             }
         })
@@ -284,22 +298,24 @@ pub fn analyze_report(
     }
 }
 
+/// An attachment as `crashpad::read_attachment` reads it: its bytes and whether they
+/// were cut at the read limit.
+type AttachmentRead = std::io::Result<(Vec<u8>, bool)>;
+
 /// What the user typed into a crash reporter's form, or its annotations tie to them: the
 /// identity values of a Mozilla report's `.extra` fields, read before its dump is
 /// scanned, so that the same value in memory (among thousands of others) stays theirs.
-fn typed_by_user(entry: &DbReport) -> pii::Identity {
+fn typed_by_user(
+    entry: &DbReport,
+    extras: &[Option<AttachmentRead>],
+) -> pii::Identity {
     let mut known = pii::Identity::default();
-    for a in entry
-        .attachments
-        .iter()
-        .filter(|a| a.name.ends_with(".extra"))
-    {
-        let scanned = scan_attachment(
-            &a.name,
-            a.size,
-            &pii::Identity::default(),
-            crashpad::read_attachment(&a.path),
-        );
+    for (a, extra) in entry.attachments.iter().zip(extras) {
+        let Some(Ok((bytes, truncated))) = extra else {
+            continue;
+        };
+        let read = Ok((bytes.clone(), *truncated));
+        let scanned = scan_attachment(&a.name, a.size, &pii::Identity::default(), read);
         for f in &scanned.findings.findings {
             let tied = matches!(f.location, pii::Location::Field { .. })
                 && f.severity >= pii::Severity::Medium

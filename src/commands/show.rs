@@ -259,11 +259,7 @@ fn run_database(
     let bar = pool::progress(chosen.len(), 8, cli.global.quiet, "reports");
     let mut documents = Vec::new();
     let mut verdict = Verdict::default();
-    verdict.add_findings(
-        crate::render::verdict::SETTINGS,
-        &db_scan.findings.findings,
-        &Default::default(),
-    );
+    verdict.add_scan(crate::render::verdict::SETTINGS, &db_scan.findings);
     let mut values: Vec<String> = identifying(&db_scan.findings.findings)
         .map(str::to_string)
         .collect();
@@ -321,7 +317,7 @@ fn run_database(
             }
             for a in &scanned.attachments {
                 part.add_attachment(&a.name, a.size);
-                part.add_findings(&entry.id, &a.findings.findings, &Default::default());
+                part.add_scan(&entry.id, &a.findings);
                 if args.redact {
                     values.extend(identifying(&a.findings.findings).map(str::to_string));
                 }

@@ -343,7 +343,7 @@ pub fn distinct_identities<'a>(
 }
 
 /// The identity categories, in the order views list them.
-pub const WHO: [Category; 9] = [
+pub(super) const WHO: [Category; 9] = [
     Category::UserName,
     Category::HostName,
     Category::Email,
@@ -356,7 +356,7 @@ pub const WHO: [Category; 9] = [
 ];
 
 /// The order in which views list the identity categories.
-pub(super) fn identity_order(c: Category) -> usize {
+pub fn identity_order(c: Category) -> usize {
     WHO.iter().position(|&x| x == c).unwrap_or(usize::MAX)
 }
 

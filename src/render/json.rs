@@ -58,7 +58,7 @@ fn show_document_without_findings(view: &ShowView<'_>) -> Value {
     // `identity.you`: the verdict's list, the same identities in the same order.
     let mut identity = json!(view.findings.identity);
     let mut verdict = crate::render::verdict::Verdict::report();
-    verdict.add_dump("", view);
+    verdict.add_scan("", view.findings);
     identity["you"] = json!(verdict
         .identities()
         .iter()

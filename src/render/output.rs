@@ -97,10 +97,14 @@ impl Redactor {
                 for k in CUT_MIN..chars.len() {
                     let head: String = chars[..k].iter().collect();
                     let tail: String = chars[chars.len() - k..].iter().collect();
+                    // As the excerpt shows them: JSON-escaped, or escaped for a terminal.
                     let (head, tail) = if json {
                         (json_inner(&head), json_inner(&tail))
                     } else {
-                        (head, tail)
+                        (
+                            super::escape(&head).into_owned(),
+                            super::escape(&tail).into_owned(),
+                        )
                     };
                     cut_forms.push(format!("{head}…"));
                     cut_forms.push(format!("…{tail}"));

@@ -77,8 +77,23 @@ impl Verdict {
         }
     }
 
+    /// Count one scan's findings (a dump's, an attachment's, a store's settings):
+    /// `report` names the report in a store. The scan's own judgement says whose data
+    /// is other people's and which hosts are servers.
+    pub fn add_scan(&mut self, report: &str, scan: &crate::pii::Findings) {
+        self.add_findings(report, &scan.findings, &scan.others);
+        self.servers.extend(scan.identity.servers.iter().cloned());
+        // The servers are kept apart from other people's data.
+        self.others.extend(
+            scan.others
+                .iter()
+                .filter(|(c, _)| *c != Category::HostName)
+                .cloned(),
+        );
+    }
+
     /// Count the findings of one report (`report` names it in a store).
-    pub fn add_findings<'a>(
+    fn add_findings<'a>(
         &mut self,
         report: &str,
         findings: impl IntoIterator<Item = &'a Finding>,
@@ -104,21 +119,10 @@ impl Verdict {
             let Some(key) = identity_key(f) else {
                 continue;
             };
-            if matches!(f.rule, "internal-host" | "unc-host") {
-                // A dump's scan names its servers (they are among `others`); a file
-                // scanned on its own (an attachment) has no such judgement.
-                if others.contains(&key) || others.is_empty() {
-                    self.servers.insert(key.1);
-                    continue;
-                }
-            }
             if others.contains(&key) {
                 continue;
             }
-            let order = crate::pii::WHO
-                .iter()
-                .position(|&c| c == key.0)
-                .unwrap_or(usize::MAX);
+            let order = crate::pii::identity_order(key.0);
             let entry = self.who.entry((order, key.1)).or_insert_with(|| Identity {
                 kind: f.category,
                 value: f.value.clone(),
@@ -142,17 +146,7 @@ impl Verdict {
 
     /// Count one analysed dump: its findings, its machine and what else it carries.
     pub fn add_dump(&mut self, report: &str, view: &ShowView<'_>) {
-        self.add_findings(report, &view.findings.findings, &view.findings.others);
-        self.servers
-            .extend(view.findings.identity.servers.iter().cloned());
-        // The servers are kept apart from other people's data, and so is every host.
-        self.others.extend(
-            view.findings
-                .others
-                .iter()
-                .filter(|(c, _)| *c != Category::HostName)
-                .cloned(),
-        );
+        self.add_scan(report, view.findings);
         for field in &view.inventory.fields {
             match &field.kind {
                 FieldKind::CommandLine { .. } => self.command_line = true,

@@ -135,10 +135,8 @@ pub(super) fn write_consent<W: Write>(out: &mut Out<'_, W>, view: &ShowView<'_>)
     let in_fields = |w: &crate::pii::Who<&str>| w.seen_in.keys().any(|p| !p.ends_with("memory"));
     let total = |w: &crate::pii::Who<&str>| w.seen_in.values().sum::<usize>();
     who.sort_by(|a, b| {
-        crate::pii::WHO
-            .iter()
-            .position(|&c| c == a.category)
-            .cmp(&crate::pii::WHO.iter().position(|&c| c == b.category))
+        crate::pii::identity_order(a.category)
+            .cmp(&crate::pii::identity_order(b.category))
             .then(in_fields(b).cmp(&in_fields(a)))
             .then(total(b).cmp(&total(a)))
             .then(a.value.cmp(&b.value))

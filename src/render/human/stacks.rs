@@ -221,7 +221,7 @@ fn plain_reason(reason: &str) -> Option<&'static str> {
             "an arithmetic error, such as a division by zero"
         } else if r.contains("SIGBUS") {
             "the program read memory that is not there (a file that shrank, bad alignment)"
-        } else if r.contains("OUT_OF_MEMORY") || r.contains("OOM") {
+        } else if r.contains("OUT_OF_MEMORY") {
             "the program ran out of memory"
         } else {
             return None;

@@ -305,10 +305,7 @@ type AttachmentRead = std::io::Result<(Vec<u8>, bool)>;
 /// What the user typed into a crash reporter's form, or its annotations tie to them: the
 /// identity values of a Mozilla report's `.extra` fields, read before its dump is
 /// scanned, so that the same value in memory (among thousands of others) stays theirs.
-fn typed_by_user(
-    entry: &DbReport,
-    extras: &[Option<AttachmentRead>],
-) -> pii::Identity {
+fn typed_by_user(entry: &DbReport, extras: &[Option<AttachmentRead>]) -> pii::Identity {
     let mut known = pii::Identity::default();
     for (a, extra) in entry.attachments.iter().zip(extras) {
         let Some(Ok((bytes, truncated))) = extra else {

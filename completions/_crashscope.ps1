@@ -89,6 +89,7 @@ Register-ArgumentCompleter -Native -CommandName 'crashscope' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The policy file (default: crashscope.toml in the current directory or a parent)')
             [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Fail on findings of this severity or higher (default: the config''s, else medium)')
             [CompletionResult]::new('--baseline', '--baseline', [CompletionResultType]::ParameterName, 'An earlier `audit --format json` report: only findings not in it fail')
+            [CompletionResult]::new('--fingerprint-key', '--fingerprint-key', [CompletionResultType]::ParameterName, 'Key fingerprints with the bytes of FILE (at least 16, kept outside the repository) instead of $CRASHSCOPE_FINGERPRINT_KEY. Without a key, fingerprints name a finding by rule, file and place only (docs/audit.md)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format. JSON, JSON Lines and SARIF are documented in docs/audit.md')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the report to FILE (atomically, with the mode a new file gets under the umask) instead of stdout; `-` is stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the report to FILE (atomically, with the mode a new file gets under the umask) instead of stdout; `-` is stdout')

@@ -153,6 +153,12 @@ pub struct AuditArgs {
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
 
+    /// Key fingerprints with the bytes of FILE (at least 16, kept outside the
+    /// repository) instead of $CRASHSCOPE_FINGERPRINT_KEY. Without a key, fingerprints
+    /// name a finding by rule, file and place only (docs/audit.md).
+    #[arg(long, value_name = "FILE")]
+    pub fingerprint_key: Option<PathBuf>,
+
     /// Output format. JSON, JSON Lines and SARIF are documented in docs/audit.md.
     #[arg(long, value_enum, default_value_t = AuditFormat::Human)]
     pub format: AuditFormat,

@@ -225,7 +225,7 @@ fn formats_are_well_formed() {
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
     let doc: Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
-    assert_eq!(doc["schema"], 1);
+    assert_eq!(doc["schema"], 2);
 }
 
 /// SARIF 2.1.0 that Microsoft's SARIF Multitool accepts with no error-level result, with
@@ -254,7 +254,7 @@ fn sarif_passes_the_multitool() {
             .as_u64()
             .expect("every rule is in the catalog") as usize;
         assert_eq!(rules[index]["id"], r["ruleId"]);
-        assert!(r["partialFingerprints"]["crashscopeValueHash/v1"].is_string());
+        assert!(r["partialFingerprints"]["crashscopeFinding/v2"].is_string());
         let loc = &r["locations"][0];
         assert!(
             loc["physicalLocation"]["region"]["byteLength"]

@@ -173,7 +173,7 @@ fn assert_origins(path: &Path) {
             f["rule"],
             f["value"]
         );
-        assert_eq!(f["fingerprint"].as_str().unwrap().len(), 16);
+        assert_eq!(f["fingerprint"].as_str().unwrap().len(), 18);
         assert!(
             !f["preview"]
                 .as_str()

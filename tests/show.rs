@@ -160,7 +160,7 @@ fn abort_on_a_named_worker() {
 fn json_document_has_schema_and_crashscope_sections() {
     let dump = testdata("dumps/linux-crashy-segv.dmp");
     let doc = show_json(&dump, &[]);
-    assert_eq!(doc["schema"], 1);
+    assert_eq!(doc["schema"], 2);
     assert_eq!(doc["source"]["kind"], "minidump");
     assert_eq!(
         doc["source"]["size"],

@@ -11,6 +11,7 @@ mod consent_view;
 mod database;
 mod discover;
 mod escaping;
+mod fingerprints;
 mod generated;
 mod help;
 mod hostile;

@@ -40,6 +40,7 @@ pub fn db2_manifest(corpus: &Path) -> serde_json::Value {
 pub fn crashscope() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_crashscope"));
     cmd.env_remove("NO_COLOR")
+        .env_remove("CRASHSCOPE_FINGERPRINT_KEY")
         .env(
             "XDG_CACHE_HOME",
             std::env::temp_dir().join("crashscope-test-cache"),

@@ -153,12 +153,10 @@ impl Config {
                 )));
             }
             let matcher = if let Some(fp) = raw.fingerprint {
-                if fp.len() != 16 || !fp.bytes().all(|b| b.is_ascii_hexdigit()) {
-                    return Err(err(format!(
-                        "allow entry {n}: a fingerprint is 16 hex digits, not {fp:?}"
-                    )));
-                }
-                AllowMatch::Fingerprint(fp.to_ascii_lowercase())
+                let fp = fp
+                    .parse()
+                    .map_err(|e| err(format!("allow entry {n}: {e}")))?;
+                AllowMatch::Fingerprint(fp)
             } else if let Some(value) = raw.value {
                 let value = Regex::new(&value).map_err(|e| {
                     err(format!(
@@ -206,6 +204,8 @@ impl Config {
             disabled_categories: self.disable_categories.into_iter().collect(),
             allow,
             baseline: BTreeSet::new(),
+            key: None,
+            older: Default::default(),
             config_path: Some(path.to_path_buf()),
             base: path
                 .canonicalize()

@@ -21,6 +21,7 @@ use globset::{GlobBuilder, GlobMatcher};
 use regex::Regex;
 use serde::Serialize;
 
+use crate::pii::fingerprint::{self, Fingerprint, Key, Scheme};
 use crate::pii::{Category, Finding, Severity};
 
 pub use config::{find_config, Config, ConfigError};
@@ -42,7 +43,7 @@ pub enum Verdict {
 /// How an allow entry matches.
 #[derive(Debug)]
 pub enum AllowMatch {
-    Fingerprint(String),
+    Fingerprint(Fingerprint),
     RuleValue { rule: Option<String>, value: Regex },
     Path { glob: String, matcher: GlobMatcher },
 }
@@ -69,9 +70,9 @@ impl AllowEntry {
         }
     }
 
-    fn matches(&self, file: &str, finding: &Finding) -> bool {
+    fn matches(&self, file: &str, finding: &Finding, names: &Names) -> bool {
         match &self.matcher {
-            AllowMatch::Fingerprint(fp) => finding.fingerprint().eq_ignore_ascii_case(fp),
+            AllowMatch::Fingerprint(fp) => names.contains(fp),
             AllowMatch::RuleValue { rule, value } => {
                 rule.as_deref().is_none_or(|r| r == finding.rule) && value.is_match(&finding.value)
             }
@@ -99,7 +100,12 @@ pub struct Policy {
     pub allow: Vec<AllowEntry>,
     /// Files not audited at all.
     pub exclude: Vec<ExcludeEntry>,
-    pub baseline: BTreeSet<String>,
+    pub baseline: BTreeSet<Fingerprint>,
+    /// The fingerprint key of the run, if one is set.
+    pub key: Option<&'static Key>,
+    /// Whether the baseline or allow entries name findings by legacy or place
+    /// fingerprints (worked out on first use).
+    pub older: std::sync::OnceLock<(bool, bool)>,
     /// The config file the policy came from, if any.
     pub config_path: Option<PathBuf>,
     /// Path globs are relative to this folder (the config file's), as in `.gitignore`.
@@ -115,6 +121,8 @@ impl Default for Policy {
             allow: Vec::new(),
             exclude: Vec::new(),
             baseline: BTreeSet::new(),
+            key: None,
+            older: std::sync::OnceLock::new(),
             config_path: None,
             base: None,
         }
@@ -143,9 +151,9 @@ impl Policy {
         Some(entry)
     }
 
-    /// `None` when the finding's rule or category is disabled; else the verdict. `file`
-    /// is the file's [`Policy::path_key`].
-    pub fn judge(&self, file: &str, finding: &Finding) -> Option<Verdict> {
+    /// `None` when the finding's rule or category is disabled; else the verdict and the
+    /// finding's fingerprint. `file` is the file's [`Policy::path_key`].
+    pub fn judge(&self, file: &str, finding: &Finding) -> Option<(Verdict, Fingerprint)> {
         // What could not be read cannot be switched off or outranked by the threshold:
         // an audit never passes what it did not read (an allow entry, with its reason,
         // or a baseline can still accept it).
@@ -159,26 +167,60 @@ impl Policy {
         {
             return None;
         }
+        let names = self.names(file, finding);
+        let fp = names.0[0];
         if let Some((i, entry)) = self
             .allow
             .iter()
             .enumerate()
-            .find(|(_, e)| e.matches(file, finding))
+            .find(|(_, e)| e.matches(file, finding, &names))
         {
             entry.used.fetch_add(1, Ordering::Relaxed);
-            return Some(Verdict::Allowed {
-                entry: i,
-                reason: entry.reason.clone(),
-            });
+            return Some((
+                Verdict::Allowed {
+                    entry: i,
+                    reason: entry.reason.clone(),
+                },
+                fp,
+            ));
         }
-        if self.baseline.contains(&finding.fingerprint()) {
-            return Some(Verdict::Baselined);
+        if names.0.iter().any(|n| self.baseline.contains(n)) {
+            return Some((Verdict::Baselined, fp));
         }
-        Some(if unread || finding.severity >= self.threshold {
+        let verdict = if unread || finding.severity >= self.threshold {
             Verdict::Fail
         } else {
             Verdict::BelowThreshold
-        })
+        };
+        Some((verdict, fp))
+    }
+
+    /// The finding's fingerprint in this run's scheme first, then in the older schemes
+    /// the baseline or an allow entry still names it by.
+    fn names(&self, file: &str, finding: &Finding) -> Names {
+        let mut names = vec![fingerprint::of(self.key, file, finding)];
+        let (legacy, place) = *self.older.get_or_init(|| {
+            let named = self
+                .baseline
+                .iter()
+                .map(|f| f.scheme)
+                .chain(self.allow.iter().filter_map(|e| match &e.matcher {
+                    AllowMatch::Fingerprint(f) => Some(f.scheme),
+                    _ => None,
+                }))
+                .collect::<BTreeSet<_>>();
+            (
+                named.contains(&Scheme::Legacy),
+                named.contains(&Scheme::Place),
+            )
+        });
+        if legacy {
+            names.push(fingerprint::legacy(finding.rule, &finding.value));
+        }
+        if place && self.key.is_some() {
+            names.push(fingerprint::of(None, file, finding));
+        }
+        Names(names)
     }
 
     /// Allow entries that accepted nothing.
@@ -214,8 +256,21 @@ pub fn load_policy(
     })
 }
 
-/// Read the fingerprints of an earlier `audit --format json` report.
-pub fn read_baseline(path: &Path) -> Result<BTreeSet<String>, String> {
+/// The names a finding goes by in one run: its fingerprint, then older ones.
+struct Names(Vec<Fingerprint>);
+
+impl Names {
+    fn contains(&self, fp: &Fingerprint) -> bool {
+        self.0.contains(fp)
+    }
+}
+
+/// Read the fingerprints of an earlier `audit --format json` report, refusing one made
+/// with a key this run does not have. The second value is a warning to print, if any.
+pub fn read_baseline(
+    path: &Path,
+    key: Option<&Key>,
+) -> Result<(BTreeSet<Fingerprint>, Option<String>), String> {
     let bytes = std::fs::read(path)
         .map_err(|e| format!("{}: cannot read the baseline: {e}", path.display()))?;
     let doc: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
@@ -233,11 +288,40 @@ pub fn read_baseline(path: &Path) -> Result<BTreeSet<String>, String> {
                 path.display()
             )
         })?;
-    Ok(findings
-        .iter()
-        .filter_map(|f| f.get("fingerprint").and_then(|v| v.as_str()))
-        .map(|s| s.to_ascii_lowercase())
-        .collect())
+    let mut set = BTreeSet::new();
+    for f in findings {
+        if let Some(s) = f.get("fingerprint").and_then(|v| v.as_str()) {
+            set.insert(
+                s.parse::<Fingerprint>()
+                    .map_err(|e| format!("{}: {e}", path.display()))?,
+            );
+        }
+    }
+    if set.iter().any(|f| f.scheme == Scheme::Keyed) {
+        let Some(key) = key else {
+            return Err(format!(
+                "{}: written with a fingerprint key; set {} to the same key (it matches nothing without it)",
+                path.display(),
+                fingerprint::KEY_VARIABLE
+            ));
+        };
+        let written = doc.pointer("/fingerprints/key_id").and_then(|v| v.as_str());
+        if written.is_some_and(|id| id != key.id()) {
+            return Err(format!(
+                "{}: written with another fingerprint key (key id {}, this run's is {}); its fingerprints would match nothing",
+                path.display(),
+                written.unwrap_or_default(),
+                key.id()
+            ));
+        }
+    }
+    let warning = set.iter().any(|f| f.scheme == Scheme::Legacy).then(|| {
+        format!(
+            "{}: unkeyed value hashes of an older crashscope, which can be guessed back; they still match, but replace the file (docs/audit.md, Migrating a baseline)",
+            path.display()
+        )
+    });
+    Ok((set, warning))
 }
 
 /// A path with `/` separators and no leading `./`, as globs are written.

@@ -3,6 +3,7 @@
 //! in `render::audit` write these; the exit status is read from [`Summary::passed`].
 
 use super::{Policy, Verdict};
+use crate::pii::fingerprint::Fingerprint;
 use crate::pii::{Finding, Severity};
 
 /// What an audited file is.
@@ -23,34 +24,50 @@ impl FileKind {
     }
 }
 
-/// Findings with their verdicts, kept side by side: judging a dump of 200,000 findings
-/// keeps them where they are instead of copying each into a pair.
+/// Findings with their verdicts and fingerprints, kept side by side: judging a dump of
+/// 200,000 findings keeps them where they are instead of copying each into a tuple.
 #[derive(Debug, Default)]
 pub struct Judged {
     findings: Vec<Finding>,
     verdicts: Vec<Verdict>,
+    fingerprints: Vec<Fingerprint>,
 }
 
 impl Judged {
     /// Apply `judge` to each finding in place: those it drops (`None`) are gone.
     pub fn of(
         mut findings: Vec<Finding>,
-        mut judge: impl FnMut(&Finding) -> Option<Verdict>,
+        mut judge: impl FnMut(&Finding) -> Option<(Verdict, Fingerprint)>,
     ) -> Judged {
         let mut verdicts = Vec::with_capacity(findings.len());
+        let mut fingerprints = Vec::with_capacity(findings.len());
         findings.retain(|f| match judge(f) {
-            Some(v) => {
+            Some((v, fp)) => {
                 verdicts.push(v);
+                fingerprints.push(fp);
                 true
             }
             None => false,
         });
         findings.shrink_to_fit();
-        Judged { findings, verdicts }
+        Judged {
+            findings,
+            verdicts,
+            fingerprints,
+        }
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&Finding, &Verdict)> + '_ {
         self.findings.iter().zip(&self.verdicts)
+    }
+
+    /// Each finding with its verdict and fingerprint.
+    pub fn with_fingerprints(
+        &self,
+    ) -> impl Iterator<Item = (&Finding, &Verdict, Fingerprint)> + '_ {
+        self.iter()
+            .zip(&self.fingerprints)
+            .map(|((f, v), fp)| (f, v, *fp))
     }
 }
 

@@ -302,10 +302,64 @@ fn policy(args: &AuditArgs) -> anyhow::Result<Policy> {
             used: Default::default(),
         });
     }
+    if let Some(file) = &args.fingerprint_key {
+        key_outside_tree(file, &args.paths)?;
+    }
+    crate::pii::fingerprint::configure(args.fingerprint_key.as_deref())
+        .map_err(anyhow::Error::msg)?;
+    policy.key = crate::pii::fingerprint::key();
+    for (i, entry) in policy.allow.iter().enumerate() {
+        if let audit::AllowMatch::Fingerprint(fp) = &entry.matcher {
+            if fp.scheme == crate::pii::fingerprint::Scheme::Legacy {
+                crate::render::diagnostic(&format!(
+                    "warning: allow entry {} names an unkeyed value hash of an older crashscope, which can be guessed back; it still matches, but use the fingerprint audit prints now",
+                    i + 1
+                ));
+            }
+        }
+    }
     if let Some(baseline) = &args.baseline {
-        policy.baseline = audit::read_baseline(baseline).map_err(anyhow::Error::msg)?;
+        let (set, warning) =
+            audit::read_baseline(baseline, policy.key).map_err(anyhow::Error::msg)?;
+        policy.baseline = set;
+        if let Some(w) = warning {
+            crate::render::diagnostic(&format!("warning: {w}"));
+        }
     }
     Ok(policy)
+}
+
+/// A key file inside the repository being audited (or inside an audited folder) would
+/// be committed or published beside the fingerprints it protects: refused.
+fn key_outside_tree(file: &Path, paths: &[PathBuf]) -> anyhow::Result<()> {
+    let Ok(key) = file.canonicalize() else {
+        // Unreadable: the read that follows says why.
+        return Ok(());
+    };
+    let repo = std::env::current_dir()
+        .ok()
+        .and_then(|d| d.canonicalize().ok())
+        .and_then(|d| {
+            d.ancestors()
+                .find(|a| a.join(".git").exists())
+                .map(Path::to_path_buf)
+        });
+    let roots = paths
+        .iter()
+        .filter_map(|p| p.canonicalize().ok())
+        .filter(|p| p.is_dir())
+        .chain(repo);
+    for root in roots {
+        if key.starts_with(&root) {
+            anyhow::bail!(
+                "{}: the fingerprint key lies inside {}, where it would be committed or audited with the data; keep it outside (or set {} from a CI secret)",
+                file.display(),
+                root.display(),
+                crate::pii::fingerprint::KEY_VARIABLE
+            );
+        }
+    }
+    Ok(())
 }
 
 pub fn run(cli: &Cli, args: &AuditArgs) -> anyhow::Result<ExitStatus> {

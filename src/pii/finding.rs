@@ -241,11 +241,6 @@ impl Finding {
         }
         redact(&self.value)
     }
-
-    /// A stable hash of rule and value: the same on every run and machine.
-    pub fn fingerprint(&self) -> String {
-        fingerprint(self.rule, &self.value)
-    }
 }
 
 /// One `unreadable-data` finding per part of a file that could not be read, so that an
@@ -301,26 +296,6 @@ pub const MASK: char = '*';
 /// Whether `value` is entirely masked (`*****`), as `scrub` leaves a value.
 pub fn is_masked(value: &str) -> bool {
     !value.is_empty() && value.chars().all(|c| c == MASK)
-}
-
-/// FNV-1a 64 of `rule \0 value`, as 16 hex digits.
-pub fn fingerprint(rule: &str, value: &str) -> String {
-    String::from_utf8_lossy(&hex16(fingerprint_hash(rule, value))).into_owned()
-}
-
-/// The FNV-1a 64 hash [`fingerprint`] writes.
-pub fn fingerprint_hash(rule: &str, value: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in rule.bytes().chain([0u8]).chain(value.bytes()) {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
-}
-
-/// `h` as 16 lower-case hex digits.
-pub fn hex16(h: u64) -> [u8; 16] {
-    std::array::from_fn(|i| b"0123456789abcdef"[((h >> (60 - 4 * i)) & 0xf) as usize])
 }
 
 /// `alice@example.com` → `al…(17 chars)`; short values are fully masked.

@@ -12,7 +12,7 @@ use super::human::{symbol_status, ShowView};
 use crate::report::Report;
 
 /// Bumped when a field changes meaning or disappears; new fields do not bump it.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The document of `show --format json` (docs/json.md) without its `findings`, which
 /// [`write_show_document`] streams in.
@@ -267,7 +267,7 @@ pub fn findings_list(findings: &[crate::pii::Finding]) -> Value {
 pub struct FindingJson<'a> {
     category: crate::pii::Category,
     encoding: crate::disclosure::Encoding,
-    fingerprint: Fingerprint,
+    fingerprint: crate::pii::fingerprint::Fingerprint,
     length: u64,
     location: LocationJson<'a>,
     logical_location: Logical<'a>,
@@ -278,29 +278,13 @@ pub struct FindingJson<'a> {
     value: &'a str,
 }
 
-/// A finding's `fingerprint`: [`crate::pii::fingerprint`]'s 16 hex digits, written
-/// without a `String` of its own.
-pub struct Fingerprint(pub u64);
-
-impl Fingerprint {
-    pub fn of(f: &crate::pii::Finding) -> Fingerprint {
-        Fingerprint(crate::pii::fingerprint_hash(f.rule, &f.value))
-    }
-}
-
-impl serde::Serialize for Fingerprint {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let digits = crate::pii::hex16(self.0);
-        s.serialize_str(std::str::from_utf8(&digits).unwrap_or_default())
-    }
-}
-
 impl<'a> FindingJson<'a> {
     pub fn of(f: &'a crate::pii::Finding) -> FindingJson<'a> {
         FindingJson {
             category: f.category,
             encoding: f.encoding,
-            fingerprint: Fingerprint::of(f),
+            // One report: the place needs no file name.
+            fingerprint: crate::pii::fingerprint::of(crate::pii::fingerprint::key(), "", f),
             length: f.length,
             location: LocationJson::of(&f.location, true),
             logical_location: Logical(&f.location),

@@ -133,7 +133,7 @@ impl Options {
     /// Whether a finding is scrubbed under `policy` (at or above its threshold, not
     /// accepted by an allow entry, not in a kept category).
     pub fn scrubs(&self, policy: &Policy, key: &str, f: &Finding) -> bool {
-        !self.keep.contains(&f.category) && matches!(policy.judge(key, f), Some(Verdict::Fail))
+        !self.keep.contains(&f.category) && matches!(policy.judge(key, f), Some((Verdict::Fail, _)))
     }
 }
 

@@ -40,9 +40,9 @@ pub(super) fn github_file(
         )?;
     }
     // (worst severity, rule, count, first finding), in the order rules first fail.
-    let mut groups: Vec<(Severity, &str, usize, &Finding)> = Vec::new();
+    let mut groups: Vec<(Severity, &str, usize, &Finding, Fingerprint)> = Vec::new();
     let mut index: std::collections::HashMap<&str, usize> = Default::default();
-    for (f, v) in &file.judged {
+    for (f, v, fp) in file.judged.with_fingerprints() {
         if *v != Verdict::Fail {
             continue;
         }
@@ -54,11 +54,11 @@ pub(super) fn github_file(
             }
             None => {
                 index.insert(f.rule, groups.len());
-                groups.push((f.severity, f.rule, 1, f));
+                groups.push((f.severity, f.rule, 1, f, fp));
             }
         }
     }
-    for (severity, rule, count, f) in groups {
+    for (severity, rule, count, f, fp) in groups {
         let (rank, command) = match severity {
             Severity::High => (0, "error"),
             Severity::Medium => (2, "warning"),
@@ -82,7 +82,7 @@ pub(super) fn github_file(
                 f.offset,
                 f.length,
                 shown_value(run, f),
-                f.fingerprint()
+                fp
             ))
         )?;
     }

@@ -21,11 +21,11 @@ pub(super) fn human_file(
     file: &AuditedFile,
 ) -> io::Result<()> {
     let p = run.palette;
-    let failing: Vec<&Finding> = file
+    let failing: Vec<(&Finding, Fingerprint)> = file
         .judged
-        .iter()
-        .filter(|(_, v)| **v == Verdict::Fail)
-        .map(|(f, _)| f)
+        .with_fingerprints()
+        .filter(|(_, v, _)| **v == Verdict::Fail)
+        .map(|(f, _, fp)| (f, fp))
         .collect();
     if failing.is_empty() && file.error.is_none() {
         return Ok(());
@@ -36,14 +36,14 @@ pub(super) fn human_file(
     }
     let width = failing
         .iter()
-        .map(|f| visible_width(&escape(&f.location.logical())))
+        .map(|(f, _)| visible_width(&escape(&f.location.logical())))
         .max()
         .unwrap_or(0)
         .min(48);
     // More than SARIF_AGGREGATE_FROM failing findings of one rule in a file are summed
     // up on one line (`--format json` lists each), so a dense dump stays readable.
     let mut per_rule: std::collections::BTreeMap<&str, Vec<&Finding>> = Default::default();
-    for f in &failing {
+    for (f, _) in &failing {
         per_rule.entry(f.rule).or_default().push(f);
     }
     let dense: std::collections::BTreeSet<&str> = per_rule
@@ -69,7 +69,7 @@ pub(super) fn human_file(
             p.dim("(--format json lists each)")
         )?;
     }
-    for f in failing.into_iter().filter(|f| !dense.contains(f.rule)) {
+    for (f, fp) in failing.into_iter().filter(|(f, _)| !dense.contains(f.rule)) {
         let logical = escape(&f.location.logical()).into_owned();
         let pad = width.saturating_sub(visible_width(&logical));
         writeln!(
@@ -83,7 +83,7 @@ pub(super) fn human_file(
             f.rule,
             " ".repeat(pad),
             escape(&shown_value(run, f)),
-            p.dim(&format!("fp {}", f.fingerprint()))
+            p.dim(&format!("fp {fp}"))
         )?;
     }
     Ok(())

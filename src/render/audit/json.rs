@@ -7,12 +7,12 @@ pub(super) fn json_file(
     run: &AuditRun<'_>,
     file: &AuditedFile,
 ) -> io::Result<()> {
-    for (i, (f, v)) in file.judged.iter().enumerate() {
+    for (i, (f, v, fp)) in file.judged.with_fingerprints().enumerate() {
         if i > 0 {
             w.write_all(b",\n")?;
         }
         w.write_all(b"    ")?;
-        serde_json::to_writer(&mut *w, &finding_json(run, file, f, v))?;
+        serde_json::to_writer(&mut *w, &finding_json(run, file, f, v, fp))?;
     }
     Ok(())
 }
@@ -40,6 +40,7 @@ pub(super) fn json_finish(
         "crashscope_version": env!("CARGO_PKG_VERSION"),
         "config": run.policy.config_path.as_ref().map(|p| p.display().to_string()),
         "values_redacted": !run.show_values,
+        "fingerprints": fingerprints_json(run.policy),
         "summary": summary_json(&summary, run.policy),
         "files": list,
     });
@@ -60,8 +61,8 @@ pub(super) fn jsonl_file(
     run: &AuditRun<'_>,
     file: &AuditedFile,
 ) -> io::Result<()> {
-    for (f, v) in &file.judged {
-        let mut o = finding_json(run, file, f, v);
+    for (f, v, fp) in file.judged.with_fingerprints() {
+        let mut o = finding_json(run, file, f, v, fp);
         o.kind = Some("finding");
         serde_json::to_writer(&mut *w, &o)?;
         w.write_all(b"\n")?;
@@ -74,4 +75,13 @@ pub(super) fn jsonl_file(
         )?;
     }
     Ok(())
+}
+
+/// How this run's fingerprints were made (docs/audit.md): a baseline made with another
+/// key is refused by its `key_id`, which reveals nothing of the key.
+fn fingerprints_json(policy: &crate::audit::Policy) -> Value {
+    match policy.key {
+        Some(key) => json!({"scheme": "keyed", "key_id": key.id()}),
+        None => json!({"scheme": "place", "key_id": null}),
+    }
 }

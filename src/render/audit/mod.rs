@@ -12,6 +12,7 @@ use serde_json::{json, Map, Value};
 
 use super::{escape, visible_width, Palette};
 use crate::audit::{AuditedFile, Counts, FileKind, Policy, Summary, Verdict};
+use crate::pii::fingerprint::{self, Fingerprint};
 use crate::pii::{catalog, Finding, Location, Severity};
 
 mod github;
@@ -26,7 +27,7 @@ pub use sarif::SARIF_AGGREGATE_FROM;
 use sarif::*;
 
 /// Bumped when a field changes meaning or disappears.
-pub const AUDIT_SCHEMA: u32 = 1;
+pub const AUDIT_SCHEMA: u32 = 2;
 
 /// How to render a run.
 #[derive(Debug, Clone, Copy)]
@@ -101,7 +102,7 @@ struct FindingJson<'a> {
     category: crate::pii::Category,
     encoding: crate::disclosure::Encoding,
     file: &'a str,
-    fingerprint: super::json::Fingerprint,
+    fingerprint: Fingerprint,
     length: u64,
     location: super::json::LocationJson<'a>,
     logical_location: super::json::Logical<'a>,
@@ -127,6 +128,7 @@ fn finding_json<'a>(
     file: &'a AuditedFile,
     f: &'a Finding,
     v: &'a Verdict,
+    fp: Fingerprint,
 ) -> FindingJson<'a> {
     FindingJson {
         allowed_by: match v {
@@ -139,7 +141,7 @@ fn finding_json<'a>(
         category: f.category,
         encoding: f.encoding,
         file: &file.path,
-        fingerprint: super::json::Fingerprint::of(f),
+        fingerprint: fp,
         length: f.length,
         location: super::json::LocationJson::of(&f.location, run.show_values),
         logical_location: super::json::Logical(&f.location),

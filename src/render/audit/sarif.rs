@@ -53,6 +53,19 @@ pub(super) fn uri(path: &str) -> String {
 /// 25,000 results a run and shows 5,000); JSON and JSONL stay complete.
 pub const SARIF_AGGREGATE_FROM: usize = 10;
 
+/// The `partialFingerprints` key: versioned, because code scanning compares values of one
+/// key only, and the scheme behind it changed from value hashes to keyed ones.
+const FINGERPRINT_KEY: &str = "crashscopeFinding/v2";
+
+/// A rule's findings of one verdict in one file, with their fingerprints.
+type Group<'a> = (&'static str, &'a Verdict, Vec<(&'a Finding, Fingerprint)>);
+
+fn partial(fp: Fingerprint) -> Value {
+    let mut m = Map::new();
+    m.insert(FINGERPRINT_KEY.into(), fp.to_string().into());
+    Value::Object(m)
+}
+
 /// SARIF results of one file: failing, allowed (as suppressed) and baselined
 /// (`baselineState: unchanged`) findings; findings below the threshold are not results.
 /// More than [`SARIF_AGGREGATE_FROM`] findings of one rule with one verdict are one result.
@@ -63,8 +76,8 @@ pub(super) fn sarif_file(
 ) -> io::Result<()> {
     let rules = catalog();
     // Groups by rule and verdict, in the order of their first finding.
-    let mut groups: Vec<(&'static str, &Verdict, Vec<&Finding>)> = Vec::new();
-    for (f, v) in &file.judged {
+    let mut groups: Vec<Group<'_>> = Vec::new();
+    for (f, v, fp) in file.judged.with_fingerprints() {
         if *v == Verdict::BelowThreshold {
             continue;
         }
@@ -72,8 +85,8 @@ pub(super) fn sarif_file(
             .iter_mut()
             .find(|(r, gv, _)| *r == f.rule && *gv == v)
         {
-            Some(g) => g.2.push(f),
-            None => groups.push((f.rule, v, vec![f])),
+            Some(g) => g.2.push((f, fp)),
+            None => groups.push((f.rule, v, vec![(f, fp)])),
         }
     }
     let mut first = true;
@@ -86,7 +99,7 @@ pub(super) fn sarif_file(
     };
     for (rule, verdict, findings) in groups {
         if findings.len() <= SARIF_AGGREGATE_FROM {
-            for f in findings {
+            for (f, fp) in findings {
                 let text = format!(
                     "{} ({}) in {}: {}.",
                     f.category.as_str(),
@@ -95,20 +108,22 @@ pub(super) fn sarif_file(
                     shown_value(run, f)
                 );
                 let mut result = sarif_result(&rules, file, f, verdict, &text, &[f]);
-                result.insert(
-                    "partialFingerprints".into(),
-                    json!({"crashscopeValueHash/v1": f.fingerprint()}),
-                );
+                result.insert("partialFingerprints".into(), partial(fp));
                 emit(w, result)?;
             }
             continue;
         }
-        let f = findings[0];
+        let f = findings[0].0;
         let shown: Vec<&Finding> = findings
             .iter()
             .take(SARIF_AGGREGATE_FROM)
-            .copied()
+            .map(|(f, _)| *f)
             .collect();
+        let group = fingerprint::of_group(
+            rule,
+            &run.policy.path_key(&file.path),
+            findings.iter().map(|(_, fp)| *fp),
+        );
         let text = format!(
             "{} findings of {rule} ({}, {}) in this file, aggregated: the first {} locations are listed, `--format json` lists every one. First: {}: {}.",
             findings.len(),
@@ -119,10 +134,7 @@ pub(super) fn sarif_file(
             shown_value(run, f)
         );
         let mut result = sarif_result(&rules, file, f, verdict, &text, &shown);
-        result.insert(
-            "partialFingerprints".into(),
-            json!({"crashscopeValueHash/v1": crate::pii::fingerprint(rule, "aggregated")}),
-        );
+        result.insert("partialFingerprints".into(), partial(group));
         result.insert(
             "properties".into(),
             json!({"count": findings.len(), "aggregated": true}),

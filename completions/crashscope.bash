@@ -111,7 +111,7 @@ _crashscope() {
             return 0
             ;;
         crashscope__subcmd__audit)
-            opts="-o -q -v -h -V --app --config --no-config --fail-on --baseline --fingerprint-key --format --output --show-values --exit-zero --exclude --color --json --quiet --verbose --time-budget --help --version"
+            opts="-o -q -v -h -V --app --config --no-config --fail-on --baseline --fingerprint-key --pseudonym-key --format --output --show-values --exit-zero --exclude --color --json --quiet --verbose --time-budget --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -134,6 +134,10 @@ _crashscope() {
                     return 0
                     ;;
                 --fingerprint-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pseudonym-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -84,6 +84,7 @@ set edit:completion:arg-completer[crashscope] = {|@words|
             cand --fail-on 'Fail on findings of this severity or higher (default: the config''s, else medium)'
             cand --baseline 'An earlier `audit --format json` report: only findings not in it fail'
             cand --fingerprint-key 'Key fingerprints with the bytes of FILE (at least 16, kept outside the repository) instead of $CRASHSCOPE_FINGERPRINT_KEY. Without a key, fingerprints name a finding by rule, file and place only (docs/audit.md)'
+            cand --pseudonym-key 'The key file given to `scrub --pseudonymize-key`: the pseudonyms that scrub wrote with it are recognised (by their keyed check) and do not fail'
             cand --format 'Output format. JSON, JSON Lines and SARIF are documented in docs/audit.md'
             cand -o 'Write the report to FILE (atomically, with the mode a new file gets under the umask) instead of stdout; `-` is stdout'
             cand --output 'Write the report to FILE (atomically, with the mode a new file gets under the umask) instead of stdout; `-` is stdout'

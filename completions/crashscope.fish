@@ -87,6 +87,7 @@ medium\t''
 high\t''"
 complete -c crashscope -n "__fish_crashscope_using_subcommand audit" -l baseline -d 'An earlier `audit --format json` report: only findings not in it fail' -r -F
 complete -c crashscope -n "__fish_crashscope_using_subcommand audit" -l fingerprint-key -d 'Key fingerprints with the bytes of FILE (at least 16, kept outside the repository) instead of $CRASHSCOPE_FINGERPRINT_KEY. Without a key, fingerprints name a finding by rule, file and place only (docs/audit.md)' -r -F
+complete -c crashscope -n "__fish_crashscope_using_subcommand audit" -l pseudonym-key -d 'The key file given to `scrub --pseudonymize-key`: the pseudonyms that scrub wrote with it are recognised (by their keyed check) and do not fail' -r -F
 complete -c crashscope -n "__fish_crashscope_using_subcommand audit" -l format -d 'Output format. JSON, JSON Lines and SARIF are documented in docs/audit.md' -r -f -a "human\t'Findings grouped by file, for a person'
 json\t'One JSON document: findings, verdicts and a summary (also a baseline)'
 jsonl\t'One JSON object a line: every finding, then one summary line'

@@ -159,6 +159,11 @@ pub struct AuditArgs {
     #[arg(long, value_name = "FILE")]
     pub fingerprint_key: Option<PathBuf>,
 
+    /// The key file given to `scrub --pseudonymize-key`: the pseudonyms that scrub wrote
+    /// with it are recognised (by their keyed check) and do not fail.
+    #[arg(long, value_name = "FILE")]
+    pub pseudonym_key: Option<PathBuf>,
+
     /// Output format. JSON, JSON Lines and SARIF are documented in docs/audit.md.
     #[arg(long, value_enum, default_value_t = AuditFormat::Human)]
     pub format: AuditFormat,

@@ -205,6 +205,7 @@ impl Config {
             allow,
             baseline: BTreeSet::new(),
             key: None,
+            pseudonyms: None,
             older: Default::default(),
             config_path: Some(path.to_path_buf()),
             base: path

@@ -38,6 +38,8 @@ pub enum Verdict {
     Allowed { entry: usize, reason: String },
     /// Listed in the baseline.
     Baselined,
+    /// A keyed pseudonym that `scrub --pseudonymize-key` wrote (`--pseudonym-key`).
+    Pseudonym,
 }
 
 /// How an allow entry matches.
@@ -103,6 +105,8 @@ pub struct Policy {
     pub baseline: BTreeSet<Fingerprint>,
     /// The fingerprint key of the run, if one is set.
     pub key: Option<&'static Key>,
+    /// The key of `scrub --pseudonymize-key`: the pseudonyms it wrote do not fail.
+    pub pseudonyms: Option<crate::pii::pseudonym::Pseudonymizer>,
     /// Whether the baseline or allow entries name findings by legacy or place
     /// fingerprints (worked out on first use).
     pub older: std::sync::OnceLock<(bool, bool)>,
@@ -122,6 +126,7 @@ impl Default for Policy {
             exclude: Vec::new(),
             baseline: BTreeSet::new(),
             key: None,
+            pseudonyms: None,
             older: std::sync::OnceLock::new(),
             config_path: None,
             base: None,
@@ -183,6 +188,11 @@ impl Policy {
                 },
                 fp,
             ));
+        }
+        if self.pseudonyms.as_ref().is_some_and(|p| {
+            crate::pii::pseudonym::applies(finding.category) && p.recognises(&finding.value)
+        }) {
+            return Some((Verdict::Pseudonym, fp));
         }
         if names.0.iter().any(|n| self.baseline.contains(n)) {
             return Some((Verdict::Baselined, fp));

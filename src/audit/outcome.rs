@@ -114,6 +114,7 @@ pub struct Counts {
     pub fail_low: usize,
     pub allowed: usize,
     pub baselined: usize,
+    pub pseudonyms: usize,
     pub below_threshold: usize,
 }
 
@@ -130,6 +131,7 @@ impl Counts {
                 Verdict::BelowThreshold => c.below_threshold += 1,
                 Verdict::Allowed { .. } => c.allowed += 1,
                 Verdict::Baselined => c.baselined += 1,
+                Verdict::Pseudonym => c.pseudonyms += 1,
             }
         }
         c
@@ -140,7 +142,7 @@ impl Counts {
     }
 
     pub fn total(&self) -> usize {
-        self.failing() + self.allowed + self.baselined + self.below_threshold
+        self.failing() + self.allowed + self.baselined + self.pseudonyms + self.below_threshold
     }
 }
 
@@ -155,6 +157,7 @@ pub struct Summary {
     pub failing_low: usize,
     pub allowed: usize,
     pub baselined: usize,
+    pub pseudonyms: usize,
     pub below_threshold: usize,
     pub errors: usize,
     pub unused_allow: usize,
@@ -178,6 +181,7 @@ impl Summary {
             s.failing_low += c.fail_low;
             s.allowed += c.allowed;
             s.baselined += c.baselined;
+            s.pseudonyms += c.pseudonyms;
             s.below_threshold += c.below_threshold;
         }
         s

@@ -308,6 +308,9 @@ fn policy(args: &AuditArgs) -> anyhow::Result<Policy> {
     crate::pii::fingerprint::configure(args.fingerprint_key.as_deref())
         .map_err(anyhow::Error::msg)?;
     policy.key = crate::pii::fingerprint::key();
+    if let Some(path) = &args.pseudonym_key {
+        policy.pseudonyms = Some(crate::commands::scrub::read_pseudonym_key(path)?);
+    }
     for (i, entry) in policy.allow.iter().enumerate() {
         if let audit::AllowMatch::Fingerprint(fp) = &entry.matcher {
             if fp.scheme == crate::pii::fingerprint::Scheme::Legacy {

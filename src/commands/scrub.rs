@@ -41,11 +41,7 @@ fn options(args: &ScrubArgs) -> anyhow::Result<Options> {
         )
     };
     let pseudonyms = match &args.pseudonymize_key {
-        Some(path) => {
-            let key = std::fs::read(path)
-                .map_err(|e| anyhow::anyhow!("{}: cannot read the key: {e}", path.display()))?;
-            Some(Pseudonymizer::new(key).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?)
-        }
+        Some(path) => Some(read_pseudonym_key(path)?),
         None => None,
     };
     Ok(Options {
@@ -228,6 +224,14 @@ fn write_summary(
             label("Verified"),
             policy.threshold.as_str()
         )?;
+        if s.changes.pseudonymized > 0 {
+            // The pseudonyms look like names and e-mails: audit needs the key to know them.
+            writeln!(
+                w,
+                "{} the pseudonyms pass `crashscope audit` with --pseudonym-key and the same key",
+                label("Audit"),
+            )?;
+        }
     }
     if files.len() > 1 {
         let findings: usize = files.iter().map(|s| s.changes.findings).sum();
@@ -240,4 +244,11 @@ fn write_summary(
         )?;
     }
     Ok(())
+}
+
+/// The pseudonym key of `scrub --pseudonymize-key` and `audit --pseudonym-key`.
+pub fn read_pseudonym_key(path: &std::path::Path) -> anyhow::Result<Pseudonymizer> {
+    let key = std::fs::read(path)
+        .map_err(|e| anyhow::anyhow!("{}: cannot read the key: {e}", path.display()))?;
+    Pseudonymizer::new(key).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
 }

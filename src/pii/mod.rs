@@ -16,6 +16,7 @@ pub mod fingerprint;
 pub mod keys;
 pub mod memory;
 mod protocols;
+pub mod pseudonym;
 pub mod rules;
 mod scanners;
 pub mod upstream;

@@ -6,7 +6,7 @@
 //! This module decides the edits ([`plan`]) and checks a written copy ([`verify`]); it
 //! writes through [`write_copy`] (temporary file, edits, rename) and prints nothing.
 
-pub mod pseudonym;
+pub use crate::pii::pseudonym;
 
 mod database;
 mod files;

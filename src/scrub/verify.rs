@@ -154,10 +154,14 @@ pub fn check_rescan(
         .findings
         .iter()
         .filter(|f| opts.scrubs(policy, key, f))
+        // The pseudonyms this scrub wrote, by the same check `audit --pseudonym-key`
+        // makes, and never an original value.
         .filter(|f| {
-            !(opts.pseudonyms.is_some()
-                && pseudonym::applies(f.category)
-                && !plan.replaced_values.contains(&f.value.to_lowercase()))
+            !(opts.pseudonyms.as_ref().is_some_and(|p| {
+                pseudonym::applies(f.category)
+                    && p.recognises(&f.value)
+                    && !plan.replaced_values.contains(&f.value.to_lowercase())
+            }))
         })
         .collect();
     match left.first() {

@@ -115,6 +115,7 @@ pub(super) fn human_finish(
     for (n, what) in [
         (s.allowed, "allowed"),
         (s.baselined, "in the baseline"),
+        (s.pseudonyms, "scrub's pseudonyms"),
         (s.below_threshold, "below the threshold"),
     ] {
         if n > 0 {

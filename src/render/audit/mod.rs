@@ -59,6 +59,7 @@ fn summary_json(s: &Summary, policy: &Policy) -> Value {
         "failing_by_severity": {"high": s.failing_high, "medium": s.failing_medium, "low": s.failing_low},
         "allowed": s.allowed,
         "baselined": s.baselined,
+        "pseudonyms": s.pseudonyms,
         "below_threshold": s.below_threshold,
         "errors": s.errors,
         "threshold": policy.threshold,
@@ -89,6 +90,7 @@ fn verdict_word(v: &Verdict) -> &'static str {
         Verdict::BelowThreshold => "below-threshold",
         Verdict::Allowed { .. } => "allowed",
         Verdict::Baselined => "baselined",
+        Verdict::Pseudonym => "pseudonym",
     }
 }
 

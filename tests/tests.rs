@@ -10,6 +10,7 @@ mod conformance;
 mod consent_view;
 mod database;
 mod discover;
+mod ecosystem;
 mod escaping;
 mod fingerprints;
 mod generated;

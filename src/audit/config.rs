@@ -207,6 +207,7 @@ impl Config {
             key: None,
             pseudonyms: None,
             older: Default::default(),
+            cwd: Default::default(),
             config_path: Some(path.to_path_buf()),
             base: path
                 .canonicalize()

@@ -110,6 +110,8 @@ pub struct Policy {
     /// Whether the baseline or allow entries name findings by legacy or place
     /// fingerprints (worked out on first use).
     pub older: std::sync::OnceLock<(bool, bool)>,
+    /// The current folder, for [`Policy::fingerprint_file`] (read on first use).
+    pub cwd: std::sync::OnceLock<Option<String>>,
     /// The config file the policy came from, if any.
     pub config_path: Option<PathBuf>,
     /// Path globs are relative to this folder (the config file's), as in `.gitignore`.
@@ -128,6 +130,7 @@ impl Default for Policy {
             key: None,
             pseudonyms: None,
             older: std::sync::OnceLock::new(),
+            cwd: std::sync::OnceLock::new(),
             config_path: None,
             base: None,
         }
@@ -205,9 +208,28 @@ impl Policy {
         Some((verdict, fp))
     }
 
+    /// The form of a file's [`Policy::path_key`] that fingerprints cover: an absolute path
+    /// below the current folder is taken relative to it, so that one checkout's baseline
+    /// matches another's (`/home/ci/a/testdata/x.dmp` and `/tmp/b/testdata/x.dmp`).
+    pub fn fingerprint_file<'a>(&self, key: &'a str) -> &'a str {
+        let cwd = self.cwd.get_or_init(|| {
+            std::env::current_dir()
+                .ok()
+                .map(|d| normalize(&d.to_string_lossy()))
+        });
+        match cwd {
+            Some(cwd) if !cwd.is_empty() => key
+                .strip_prefix(cwd.as_str())
+                .and_then(|rest| rest.strip_prefix('/'))
+                .unwrap_or(key),
+            _ => key,
+        }
+    }
+
     /// The finding's fingerprint in this run's scheme first, then in the older schemes
     /// the baseline or an allow entry still names it by.
     fn names(&self, file: &str, finding: &Finding) -> Names {
+        let file = self.fingerprint_file(file);
         let mut names = vec![fingerprint::of(self.key, file, finding)];
         let (legacy, place) = *self.older.get_or_init(|| {
             let named = self

@@ -121,7 +121,8 @@ pub(super) fn sarif_file(
             .collect();
         let group = fingerprint::of_group(
             rule,
-            &run.policy.path_key(&file.path),
+            run.policy
+                .fingerprint_file(&run.policy.path_key(&file.path)),
             findings.iter().map(|(_, fp)| *fp),
         );
         let text = format!(

@@ -54,12 +54,15 @@ complete -c crashscope -n "__fish_crashscope_using_subcommand show" -l symbols-u
 complete -c crashscope -n "__fish_crashscope_using_subcommand show" -l symbols-cache -d 'Where symbols downloaded from a server are cached' -r -F
 complete -c crashscope -n "__fish_crashscope_using_subcommand show" -l symbols-timeout -d 'Give up on one symbol download after this many seconds (connecting, waiting and reading the whole file)' -r
 complete -c crashscope -n "__fish_crashscope_using_subcommand show" -l symbols-max-size -d 'Refuse a symbol file larger than this many MiB from a server (it is neither kept nor cached; Breakpad files of the largest apps are near 1 GiB)' -r
-complete -c crashscope -n "__fish_crashscope_using_subcommand show" -l format -d 'Output format. JSON is documented in docs/json.md and never coloured' -r -f -a "human\t'A readable report for a person'
-json\t'One JSON document (docs/json.md)'"
+complete -c crashscope -n "__fish_crashscope_using_subcommand show" -l format -d 'Output format. JSON is documented in docs/json.md and never coloured; HTML is one self-contained page (no scripts, nothing loaded from elsewhere)' -r -f -a "human\t'A readable report for a person (the terminal view)'
+json\t'One JSON document (docs/json.md)'
+html\t'One self-contained HTML page: the terminal view for a browser'"
+complete -c crashscope -n "__fish_crashscope_using_subcommand show" -s o -l output -d 'Write the view to FILE (atomically; never over an input) instead of the terminal' -r -F
 complete -c crashscope -n "__fish_crashscope_using_subcommand show" -l color -d 'When to colour the output' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c crashscope -n "__fish_crashscope_using_subcommand show" -l time-budget -d 'The most time one dump may take, in seconds (stackwalk, memory scan, a scrub\'s verification)' -r
+complete -c crashscope -n "__fish_crashscope_using_subcommand show" -l open -d 'Write the HTML page to a private temporary file and open it in the default browser (implies `--format html`)'
 complete -c crashscope -n "__fish_crashscope_using_subcommand show" -l redact -d 'Show the view with every identifying value masked (`ali…(17 chars)`), wherever it appears: excerpts, headers, tables and, with `--format json`, every string'
 complete -c crashscope -n "__fish_crashscope_using_subcommand show" -l no-pager -d 'Never page the human view (`PAGER=cat` does the same). On a terminal, a view taller than the screen goes through `$PAGER` (default `less -R`), as git does'
 complete -c crashscope -n "__fish_crashscope_using_subcommand show" -l all -d 'Also mark and list low-severity findings (quasi-identifiers such as the OS build, locale, CPU, and every environment variable)'

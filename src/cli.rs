@@ -320,9 +320,19 @@ pub struct ShowArgs {
     #[command(flatten)]
     pub symbols: SymbolArgs,
 
-    /// Output format. JSON is documented in docs/json.md and never coloured.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    /// Output format. JSON is documented in docs/json.md and never coloured; HTML is one
+    /// self-contained page (no scripts, nothing loaded from elsewhere).
+    #[arg(long, value_enum, default_value_t = ShowFormat::Human)]
+    pub format: ShowFormat,
+
+    /// Write the view to FILE (atomically; never over an input) instead of the terminal.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Write the HTML page to a private temporary file and open it in the default
+    /// browser (implies `--format html`).
+    #[arg(long, conflicts_with = "output")]
+    pub open: bool,
 
     /// Show the view with every identifying value masked (`ali…(17 chars)`), wherever
     /// it appears: excerpts, headers, tables and, with `--format json`, every string.
@@ -452,6 +462,17 @@ pub enum StateFilter {
     InProgress,
     /// Every report, including orphaned and unreadable ones.
     All,
+}
+
+/// `show`'s formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShowFormat {
+    /// A readable report for a person (the terminal view).
+    Human,
+    /// One JSON document (docs/json.md).
+    Json,
+    /// One self-contained HTML page: the terminal view for a browser.
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

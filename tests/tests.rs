@@ -16,6 +16,7 @@ mod fingerprints;
 mod generated;
 mod help;
 mod hostile;
+mod html_page;
 mod memory_shapes;
 mod not_read;
 mod outputs;

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::analysis::{analyze, analyze_report, scan_database, Analysis};
-use crate::cli::{Cli, Format, ShowArgs, StateFilter};
+use crate::cli::{Cli, ShowArgs, ShowFormat as Format, StateFilter};
 use crate::exit::ExitStatus;
 use crate::pii;
 use crate::pool;
@@ -14,7 +14,7 @@ use crate::render::highlight::Marks;
 use crate::render::human::{write_show, ShowView};
 use crate::render::json;
 use crate::render::output::{deliver, Delivery, Redactor, Screen};
-use crate::render::verdict::{Subject, Verdict};
+use crate::render::verdict::{Layout, Subject, Verdict};
 use crate::report::Report;
 use crate::source::crashpad::{self, Database, DbReport, State};
 use crate::source::{self, Source};
@@ -32,12 +32,85 @@ fn view(analysis: &Analysis, threads: crate::cli::Threads) -> ShowView<'_> {
 }
 
 fn marks(cli: &Cli, args: &ShowArgs) -> Marks {
+    let palette = match format(cli, args) {
+        // The page's marks are made from the terminal's colours.
+        Format::Html => crate::render::Palette { enabled: true },
+        _ if args.output.is_some() => crate::render::Palette { enabled: false },
+        _ => crate::commands::palette(cli.global.color),
+    };
     Marks {
-        palette: crate::commands::palette(cli.global.color),
+        palette,
         all: args.all,
         redact: args.redact,
         detail: args.detail,
     }
+}
+
+/// The format asked for: `--json` and `--open` are shorthands.
+fn format(cli: &Cli, args: &ShowArgs) -> Format {
+    if cli.global.json {
+        Format::Json
+    } else if args.open {
+        Format::Html
+    } else {
+        args.format
+    }
+}
+
+/// Deliver a view: the terminal's text (paged) or the page, to the terminal, `--output`
+/// or, with `--open`, a private file opened in the browser. `layout` is the verdict for
+/// a page (the terminal's text holds it already).
+fn finish(
+    args: &ShowArgs,
+    text: Vec<u8>,
+    page: Option<(&Layout, &str, &str)>,
+    redactor: Option<&Redactor>,
+) -> anyhow::Result<()> {
+    let redact = |b: &[u8]| match redactor {
+        Some(r) => r.apply(b),
+        None => b.to_vec(),
+    };
+    let text = redact(&text);
+    let bytes = match page {
+        None => text,
+        Some((layout, title, lead)) => {
+            let mut layout = layout.clone();
+            for line in layout
+                .header
+                .iter_mut()
+                .chain(layout.rows.iter_mut().flat_map(|r| r.lines.iter_mut()))
+            {
+                *line = String::from_utf8_lossy(&redact(line.as_bytes())).into_owned();
+            }
+            let title = String::from_utf8_lossy(&redact(title.as_bytes())).into_owned();
+            crate::render::html::page(&crate::render::html::Page {
+                title: &title,
+                verdict: &layout,
+                body: &String::from_utf8_lossy(&text),
+                redacted: redactor.is_some(),
+                lead,
+            })
+            .into_bytes()
+        }
+    };
+    if args.open {
+        let path = crate::render::html::open_in_browser(&bytes)?;
+        println!("{}", path.display());
+        return Ok(());
+    }
+    match &args.output {
+        Some(out) if out != Path::new("-") => {
+            let input = args.path.as_deref().unwrap_or(Path::new(""));
+            if crate::fsutil::overwrites_input(out, &[input]) {
+                anyhow::bail!("{}: refusing to write over an input", out.display());
+            }
+            crate::fsutil::write_atomic(out, &bytes)
+                .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", out.display()))?;
+        }
+        _ if page.is_some() || args.output.is_some() => write_stdout(&bytes)?,
+        _ => deliver(&bytes, delivery(args))?,
+    }
+    Ok(())
 }
 
 pub fn run(cli: &Cli, args: &ShowArgs) -> anyhow::Result<ExitStatus> {
@@ -90,11 +163,21 @@ fn run_dump(cli: &Cli, args: &ShowArgs, path: &Path) -> anyhow::Result<ExitStatu
     let redactor = args.redact.then(|| {
         Redactor::new(
             identifying(&analysis.findings.findings),
-            cli.format(args.format) == Format::Json,
+            format(cli, args) == Format::Json,
         )
     });
-    match cli.format(args.format) {
+    match format(cli, args) {
         Format::Json => match &redactor {
+            Some(_) if args.output.is_some() => {
+                let mut buf = Vec::new();
+                json::write_show_document(&mut buf, &view)?;
+                finish(args, buf, None, redactor.as_ref())?;
+            }
+            None if args.output.is_some() => {
+                let mut buf = Vec::new();
+                json::write_show_document(&mut buf, &view)?;
+                finish(args, buf, None, None)?;
+            }
             Some(r) => {
                 let mut buf = Vec::new();
                 json::write_show_document(&mut buf, &view)?;
@@ -107,7 +190,7 @@ fn run_dump(cli: &Cli, args: &ShowArgs, path: &Path) -> anyhow::Result<ExitStatu
                 out.flush()?;
             }
         },
-        Format::Human => {
+        shown @ (Format::Human | Format::Html) => {
             let mut buf = Vec::new();
             let mut verdict = Verdict::report();
             verdict.add_dump("", &view);
@@ -127,13 +210,13 @@ fn run_dump(cli: &Cli, args: &ShowArgs, path: &Path) -> anyhow::Result<ExitStatu
                 path: path.display().to_string(),
                 consent: None,
             };
-            verdict.write(&mut buf, &marks, &subject)?;
+            let layout = verdict.layout(&marks, &subject);
+            if shown == Format::Human {
+                verdict.write(&mut buf, &marks, &subject)?;
+            }
             write_show(&mut buf, &view, marks)?;
-            let buf = match &redactor {
-                Some(r) => r.apply(&buf),
-                None => buf,
-            };
-            deliver(&buf, delivery(args))?;
+            let page = (shown == Format::Html).then_some((&layout, subject.title.as_str(), ""));
+            finish(args, buf, page, redactor.as_ref())?;
         }
     }
     if !cli.global.quiet && analysis.incomplete() {
@@ -222,7 +305,7 @@ fn run_database(
     let walker = Walker::new(&config).with_budget(cli.global.time_budget);
     let marks = marks(cli, args);
     let db_scan = scan_database(&db);
-    let format = cli.format(args.format);
+    let format = format(cli, args);
     let filter = if args.reports.is_empty() {
         format!(
             "--state {}",
@@ -240,8 +323,8 @@ fn run_database(
     let mut body: Vec<u8> = Vec::new();
     let stdout = std::io::stdout();
     let mut streamed = std::io::BufWriter::new(stdout.lock());
-    let buffered = format == Format::Human || args.redact;
-    if format == Format::Human {
+    let buffered = format != Format::Json || args.redact;
+    if format != Format::Json {
         database::write_show_header(&mut body, &db, &marks, &db_scan, chosen.len(), &filter)?;
         if chosen.is_empty() {
             let others = db.reports.len();
@@ -299,7 +382,7 @@ fn run_database(
                             .map_err(|e| format!("report {}: cannot be written: {e}", entry.id)),
                     )
                 }
-                Format::Human => {
+                Format::Human | Format::Html => {
                     let mut buf = Vec::new();
                     let _ = database::write_report(&mut buf, &view, &marks);
                     Rendered::Text(buf)
@@ -351,8 +434,9 @@ fn run_database(
         bar.finish_and_clear();
     }
     match format {
-        Format::Human => {
+        shown @ (Format::Human | Format::Html) => {
             let mut text = Vec::new();
+            let mut layout = None;
             if !chosen.is_empty() {
                 let subject = Subject {
                     title: format!(
@@ -366,15 +450,25 @@ fn run_database(
                         db.reports.iter().filter(|r| r.state.would_upload()).count(),
                     )),
                 };
-                verdict.write(&mut text, &marks, &subject)?;
-                writeln!(text)?;
+                if shown == Format::Human {
+                    verdict.write(&mut text, &marks, &subject)?;
+                    writeln!(text)?;
+                }
+                layout = Some((verdict.layout(&marks, &subject), subject.title));
             }
             text.extend_from_slice(&body);
-            let text = match args.redact {
-                true => Redactor::new(values.iter().map(String::as_str), false).apply(&text),
-                false => text,
+            let redactor = args
+                .redact
+                .then(|| Redactor::new(values.iter().map(String::as_str), false));
+            let empty = Layout {
+                header: Vec::new(),
+                rows: Vec::new(),
             };
-            deliver(&text, delivery(args))?;
+            let page = (shown == Format::Html).then_some(match &layout {
+                Some((l, title)) => (l, title.as_str(), "The crash store"),
+                None => (&empty, "", "The crash store"),
+            });
+            finish(args, text, page, redactor.as_ref())?;
         }
         Format::Json => {
             let mut doc = database::database_document(&db);
@@ -386,7 +480,11 @@ fn run_database(
                 "selected".into(),
                 chosen.iter().map(|r| r.id.clone()).collect(),
             );
-            let out: &mut dyn Write = if buffered { &mut body } else { &mut streamed };
+            let out: &mut dyn Write = if buffered || args.output.is_some() {
+                &mut body
+            } else {
+                &mut streamed
+            };
             // Each report's document was rendered on its worker, bounded in memory.
             json::write_streaming(out, &serde_json::Value::Object(doc), "reports", |w| {
                 w.write_all(b"[")?;
@@ -397,8 +495,12 @@ fn run_database(
                 w.write_all(b"\n]")
             })?;
             writeln!(out)?;
-            if buffered {
-                let r = Redactor::new(values.iter().map(String::as_str), true);
+            let r = args
+                .redact
+                .then(|| Redactor::new(values.iter().map(String::as_str), true));
+            if args.output.is_some() {
+                finish(args, body, None, r.as_ref())?;
+            } else if let Some(r) = &r {
                 streamed.write_all(&r.apply(&body))?;
             }
             streamed.flush()?;

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod database;
 pub mod escape;
 pub mod highlight;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod output;

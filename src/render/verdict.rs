@@ -463,29 +463,29 @@ fn wrapped(items: &[String]) -> Vec<String> {
     lines
 }
 
-struct Lines<'a, W: Write> {
-    w: &'a mut W,
-    marks: &'a Marks,
+/// One labelled block of the verdict: its mark, its label and its lines as laid out for
+/// the terminal (escaped, values painted).
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub severity: Option<Severity>,
+    pub label: &'static str,
+    pub lines: Vec<String>,
 }
 
-impl<W: Write> Lines<'_, W> {
-    /// ` !  Label         first line`, then the rest under it.
-    fn block(&mut self, sev: Option<Severity>, label: &str, lines: &[String]) -> io::Result<()> {
-        let p = self.marks.palette;
-        for (i, line) in lines.iter().enumerate() {
-            if i == 0 {
-                let marker = self.marks.marker(sev);
-                let pad = (LABEL - 4).saturating_sub(visible_width(label));
-                writeln!(
-                    self.w,
-                    "{}",
-                    format!(" {marker} {}{} {line}", p.label(label), " ".repeat(pad)).trim_end()
-                )?;
-            } else {
-                writeln!(self.w, "{} {line}", " ".repeat(LABEL))?;
-            }
-        }
-        Ok(())
+/// The verdict laid out: the lines above the blocks (what was opened, the consent state,
+/// the sentence that opens the list), then the blocks, "About you" first and "Advice"
+/// last. The terminal writes it in columns; the HTML page as a table.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub header: Vec<String>,
+    pub rows: Vec<Row>,
+}
+
+fn row(severity: Option<Severity>, label: &'static str, lines: Vec<String>) -> Row {
+    Row {
+        severity,
+        label,
+        lines,
     }
 }
 
@@ -559,39 +559,28 @@ impl Verdict {
         about
     }
 
-    /// Write the verdict block: at most 25 lines, "About you" given what the other
-    /// parts leave.
-    pub fn write<W: Write>(&self, w: &mut W, marks: &Marks, subject: &Subject) -> io::Result<()> {
+    /// Lay the verdict out: at most 25 lines, "About you" given what the other parts
+    /// leave.
+    pub fn layout(&self, marks: &Marks, subject: &Subject) -> Layout {
         let p = marks.palette;
-        writeln!(w, "{}", p.label(&subject.title))?;
+        let mut header = vec![p.label(&subject.title)];
         if let Some(consent) = &subject.consent {
-            writeln!(w, "{}", consent.state)?;
+            header.push(consent.state.clone());
             if let Some(off) = &consent.turn_off {
-                writeln!(w, "Turn off: {off}")?;
+                header.push(format!("Turn off: {off}"));
             }
         }
-        if self.reports == 1 {
-            writeln!(w, "If this report is sent, the developers receive:")?;
+        header.push(if self.reports == 1 {
+            "If this report is sent, the developers receive:".to_string()
         } else {
-            writeln!(
-                w,
+            format!(
                 "If these {} reports are sent, the developers receive (in all unless said):",
                 group(self.reports)
-            )?;
-        }
-        let header = 2 + subject
-            .consent
-            .as_ref()
-            .map_or(0, |c| 1 + usize::from(c.turn_off.is_some()));
+            )
+        });
         let ids = self.identities();
-        // Everything after "About you" first, into a buffer: its length sets the room
-        // "About you" has.
-        let mut rest: Vec<u8> = Vec::new();
-        let mut out = Lines {
-            w: &mut rest,
-            marks,
-        };
-
+        // Everything after "About you" first: its length sets the room "About you" has.
+        let mut rows = Vec::new();
         let secrets = self.secret_count();
         if secrets > 0 {
             let mut lines = vec![format!(
@@ -599,14 +588,14 @@ impl Verdict {
                 group(secrets)
             )];
             lines.extend(fold(&kinds(&self.secrets), 2));
-            out.block(Some(Severity::High), "Secrets", &lines)?;
+            rows.push(row(Some(Severity::High), "Secrets", lines));
         }
         if !self.sensitive.is_empty() {
-            out.block(
+            rows.push(row(
                 Some(Severity::High),
                 "Payment, ids",
-                &fold(&kinds(&self.sensitive), 2),
-            )?;
+                fold(&kinds(&self.sensitive), 2),
+            ));
         }
         if !self.others.is_empty() {
             let mut items: Vec<String> = self
@@ -615,7 +604,7 @@ impl Verdict {
                 .map(|(kind, n)| other_kind(kind, *n))
                 .collect();
             items.push("data the program held about others".to_string());
-            out.block(Some(Severity::Medium), "Other people", &fold(&items, 2))?;
+            rows.push(row(Some(Severity::Medium), "Other people", fold(&items, 2)));
         }
         if !self.servers.is_empty() {
             let mut items: Vec<String> = self
@@ -624,12 +613,12 @@ impl Verdict {
                 .map(|s| marks.paint(&marks.value(s), Severity::Medium))
                 .collect();
             items.push("servers it talked to, not you".to_string());
-            out.block(Some(Severity::Medium), "Servers", &fold(&items, 2))?;
+            rows.push(row(Some(Severity::Medium), "Servers", fold(&items, 2)));
         }
         if !self.machine.is_empty() {
             let mut lines = fold(&self.machine, 2);
             lines.push("together such details can single out one machine".to_string());
-            out.block(Some(Severity::Low), "Your machine", &lines)?;
+            rows.push(row(Some(Severity::Low), "Your machine", lines));
         }
         let mut also = Vec::new();
         if self.command_line {
@@ -658,7 +647,7 @@ impl Verdict {
             also.push(count(self.attachments.len() - 3, "more file", "more files"));
         }
         if !also.is_empty() {
-            out.block(None, "Also sent", &fold(&also, 2))?;
+            rows.push(row(None, "Also sent", fold(&also, 2)));
         }
         let scrub = format!("crashscope scrub {} -o COPY", escape(&subject.path));
         let advice = if secrets > 0 || !self.sensitive.is_empty() {
@@ -685,33 +674,52 @@ impl Verdict {
         } else {
             vec!["nothing that names you was found".to_string()]
         };
-        let p = marks.palette;
-        for (i, line) in advice.iter().enumerate() {
-            if i == 0 {
-                writeln!(
-                    out.w,
-                    "{}{} {line}",
-                    p.label("Advice"),
-                    " ".repeat(LABEL - 6)
-                )?;
-            } else {
-                writeln!(out.w, "{} {line}", " ".repeat(LABEL))?;
-            }
-        }
-        let lines = rest.iter().filter(|&&b| b == b'\n').count();
-        let budget = SCREEN.saturating_sub(header + lines).clamp(2, ABOUT_LINES);
+        rows.push(row(None, "Advice", advice));
+        let lines: usize = rows.iter().map(|r| r.lines.len()).sum();
+        let budget = SCREEN
+            .saturating_sub(header.len() + lines)
+            .clamp(2, ABOUT_LINES);
         let about = self.about_lines(marks, budget);
-        let mut head = Lines { w, marks };
-        if about.is_empty() {
-            head.block(
+        let about = if about.is_empty() {
+            row(
                 None,
                 "About you",
-                &["nothing that names you was found".to_string()],
-            )?;
+                vec!["nothing that names you was found".to_string()],
+            )
         } else {
-            head.block(Some(Severity::Medium), "About you", &about)?;
+            row(Some(Severity::Medium), "About you", about)
+        };
+        rows.insert(0, about);
+        Layout { header, rows }
+    }
+
+    /// Write the verdict block for the terminal.
+    pub fn write<W: Write>(&self, w: &mut W, marks: &Marks, subject: &Subject) -> io::Result<()> {
+        let layout = self.layout(marks, subject);
+        for line in &layout.header {
+            writeln!(w, "{line}")?;
         }
-        w.write_all(&rest)
+        let p = marks.palette;
+        for r in &layout.rows {
+            for (i, line) in r.lines.iter().enumerate() {
+                if i > 0 {
+                    writeln!(w, "{} {line}", " ".repeat(LABEL))?;
+                } else if r.label == "Advice" {
+                    // Advice stands out by its place: flush left, no mark.
+                    writeln!(w, "{}{} {line}", p.label(r.label), " ".repeat(LABEL - 6))?;
+                } else {
+                    let marker = marks.marker(r.severity);
+                    let pad = (LABEL - 4).saturating_sub(visible_width(r.label));
+                    writeln!(
+                        w,
+                        "{}",
+                        format!(" {marker} {}{} {line}", p.label(r.label), " ".repeat(pad))
+                            .trim_end()
+                    )?;
+                }
+            }
+        }
+        Ok(())
     }
 }
 

@@ -218,6 +218,29 @@ fn pages_load_in_chromium_with_the_verdict_and_every_identity() {
             std::fs::metadata(&shot).unwrap().len() > 10_000,
             "{name}: screenshot"
         );
+        if name == "crasher" {
+            // Printed to PDF, as a person keeps or shares it.
+            let pdf = shots.join("crasher.pdf");
+            let out = Command::new(&chrome)
+                .args([
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                ])
+                .arg(format!(
+                    "--user-data-dir={}",
+                    tmp.path().join("pdf-profile").display()
+                ))
+                .arg(format!("--print-to-pdf={}", pdf.display()))
+                .arg(format!("file://{}", html.display()))
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{}", stderr(&out));
+            let bytes = std::fs::read(&pdf).unwrap();
+            assert!(bytes.starts_with(b"%PDF") && bytes.len() > 10_000);
+        }
     }
 }
 

@@ -56,8 +56,11 @@ table.verdict th, table.verdict td { text-align: left; vertical-align: top; padd
 table.verdict th { white-space: nowrap; width: 12rem; }
 tr.advice th, tr.advice td { font-weight: 600; border-top: 2px solid var(--fg); }
 .mk { display: inline-block; width: 1.6rem; font-family: ui-monospace, monospace; }
-pre { font: 13.5px/1.45 ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace;
-  white-space: pre-wrap; overflow-wrap: anywhere; margin: 0.25rem 0 0.75rem; }
+pre, table.ev th { font: 13.5px/1.45 ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; }
+pre { white-space: pre-wrap; overflow-wrap: anywhere; margin: 0; }
+table.ev { border-collapse: collapse; margin: 0.25rem 0 0.75rem; }
+table.ev th { text-align: left; vertical-align: top; white-space: nowrap; padding: 0 1rem 0 0; }
+table.ev td { vertical-align: top; padding: 0; }
 code { font-family: ui-monospace, monospace; }
 mark { border-radius: 2px; padding: 0 1px; font-weight: 700; }
 mark.h { background: var(--high-bg); color: var(--high-fg); text-decoration: underline 2px; }
@@ -178,15 +181,22 @@ fn verdict(layout: &Layout, out: &mut String) {
 struct Open {
     report: bool,
     folded: bool,
-    pre: bool,
     section: bool,
+    /// The rows of the block being gathered: a label (terminal text), its lines, and the
+    /// column its first line starts at (its continuations are indented to it).
+    rows: Vec<(String, Vec<String>, usize)>,
+    /// Blank lines seen since the last line of the block.
+    blank: usize,
 }
 
+/// The width of the terminal view's label column (`render::human`).
+const LABEL: usize = 18;
+
 /// The terminal text after the verdict: `━━━━ Report …` opens a report (foldable), `━━
-/// Title` a section; the developer's detail is folded.
+/// Title` a section; the developer's detail is folded. Each block of labelled lines
+/// (`Who you are        user name …`, continued under the label) becomes a table.
 fn body(text: &str, lead: &str, out: &mut String) {
     let mut open = Open::default();
-    let mut pending_blank = 0usize;
     for raw in text.lines() {
         let plain = strip_sgr(raw);
         if let Some(title) = plain.strip_prefix("━━━━ ") {
@@ -198,7 +208,6 @@ fn body(text: &str, lead: &str, out: &mut String) {
             ansi(title, out);
             out.push_str("</h2></summary>\n");
             open.report = true;
-            pending_blank = 0;
             continue;
         }
         if let Some(title) = plain.strip_prefix("━━ ") {
@@ -215,34 +224,51 @@ fn body(text: &str, lead: &str, out: &mut String) {
                 out.push_str(&format!("</{h}>\n"));
                 open.section = true;
             }
-            pending_blank = 0;
             continue;
         }
         if plain.trim().is_empty() {
             // Blank lines inside a block are kept; those before a heading are not.
-            pending_blank += usize::from(open.pre);
+            open.blank += usize::from(!open.rows.is_empty());
             continue;
         }
-        if !open.pre {
-            if !open.section && !open.folded {
-                out.push_str("<section>\n");
-                if !lead.is_empty() && !open.report {
-                    out.push_str("<h2>");
-                    escape_into(lead, out);
-                    out.push_str("</h2>\n");
-                }
-                open.section = true;
+        if !open.section && !open.folded {
+            out.push_str("<section>\n");
+            if !lead.is_empty() && !open.report {
+                out.push_str("<h2>");
+                escape_into(lead, out);
+                out.push_str("</h2>\n");
             }
-            out.push_str("<pre>");
-            open.pre = true;
-            pending_blank = 0;
+            open.section = true;
         }
-        for _ in 0..pending_blank {
-            out.push('\n');
+        let blank = std::mem::take(&mut open.blank);
+        if !plain.starts_with(' ') {
+            // A label, then (after two spaces or more) its first line.
+            let label_len = plain.find("  ").unwrap_or(plain.len());
+            let label_chars = plain[..label_len].chars().count();
+            let gap = plain[label_len..].chars().take_while(|c| *c == ' ').count();
+            let (label, rest) = visible_split(raw, label_chars);
+            let (_, rest) = visible_split(rest, gap);
+            let indent = if rest.is_empty() {
+                0
+            } else {
+                label_chars + gap
+            };
+            open.rows
+                .push((label.to_string(), vec![rest.to_string()], indent));
+            continue;
         }
-        pending_blank = 0;
-        ansi(raw, out);
-        out.push('\n');
+        if open.rows.is_empty() {
+            open.rows.push((String::new(), Vec::new(), 0));
+        }
+        let (_, lines, indent) = open.rows.last_mut().expect("a row");
+        lines.extend(std::iter::repeat_n(String::new(), blank));
+        // Lines continued under the first line lose that indent; others keep theirs.
+        let spaces = plain.chars().take_while(|c| *c == ' ').count();
+        let cut = [*indent, LABEL]
+            .into_iter()
+            .find(|&n| n > 0 && spaces >= n)
+            .unwrap_or(0);
+        lines.push(visible_split(raw, cut).1.to_string());
     }
     close_section(&mut open, out);
     if open.report {
@@ -250,15 +276,50 @@ fn body(text: &str, lead: &str, out: &mut String) {
     }
 }
 
-fn close_section(open: &mut Open, out: &mut String) {
-    if open.pre {
-        // The last line break is the block's end, not a line.
-        if out.ends_with('\n') {
-            out.pop();
+/// `line` cut after `n` visible characters (colour codes do not count).
+fn visible_split(line: &str, n: usize) -> (&str, &str) {
+    let mut seen = 0;
+    let mut i = 0;
+    let bytes = line.as_bytes();
+    while i < bytes.len() && seen < n {
+        if bytes[i] == 0x1b && bytes.get(i + 1) == Some(&b'[') {
+            let end = line[i + 2..]
+                .find(|c: char| c.is_ascii_alphabetic())
+                .map_or(line.len(), |e| i + 2 + e + 1);
+            i = end;
+            continue;
         }
-        out.push_str("</pre>\n");
-        open.pre = false;
+        let c = line[i..].chars().next().expect("a character");
+        i += c.len_utf8();
+        seen += 1;
     }
+    line.split_at(i)
+}
+
+/// Write the gathered block as a table and close what is open.
+fn close_block(open: &mut Open, out: &mut String) {
+    if open.rows.is_empty() {
+        return;
+    }
+    out.push_str("<table class=\"ev\">\n<tbody>\n");
+    for (label, lines, _) in open.rows.drain(..) {
+        out.push_str("<tr><th scope=\"row\">");
+        ansi(&label, out);
+        out.push_str("</th><td><pre>");
+        for (i, line) in lines.iter().enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            ansi(line, out);
+        }
+        out.push_str("</pre></td></tr>\n");
+    }
+    out.push_str("</tbody>\n</table>\n");
+    open.blank = 0;
+}
+
+fn close_section(open: &mut Open, out: &mut String) {
+    close_block(open, out);
     if open.section {
         out.push_str("</section>\n");
         open.section = false;

@@ -357,6 +357,19 @@ pub fn scan_attachment(
     identity: &pii::Identity,
     read: std::io::Result<(Vec<u8>, bool)>,
 ) -> ScannedAttachment {
+    // A compressed attachment is judged by what it holds: its offsets are then offsets
+    // in the decompressed content.
+    let read = match read {
+        Ok((bytes, truncated)) => match crashpad::gunzip(&bytes) {
+            None => Ok((bytes, truncated)),
+            Some(Ok(inner)) if truncated => Ok((inner.0, true)),
+            Some(Ok(inner)) => Ok(inner),
+            Some(Err(e)) => Err(std::io::Error::other(format!(
+                "compressed (gzip) data that cannot be decompressed: {e}"
+            ))),
+        },
+        Err(e) => Err(e),
+    };
     let (bytes, problem) = match read {
         Ok((bytes, false)) => (bytes, None),
         Ok((bytes, true)) => (bytes, Some(AttachmentProblem::Truncated { size })),

@@ -31,5 +31,6 @@ mod show;
 mod snapshots;
 mod symbol_server;
 mod unclaimed;
+mod upload_parts;
 mod upstream_rules;
 mod whose_data;

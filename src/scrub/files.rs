@@ -236,6 +236,24 @@ pub(crate) fn scrub_attachment(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    match crashpad::gunzip(&bytes) {
+        None => {}
+        Some(Err(err)) => {
+            return Err(ScrubError::unreadable(format!(
+                "{}: compressed data that cannot be decompressed: {err}",
+                input.display()
+            )))
+        }
+        Some(Ok((_, true))) => {
+            return Err(ScrubError::new(format!(
+                "{}: holds more than {MAX_ATTACHMENT_READ} bytes: too large to scrub",
+                input.display()
+            )))
+        }
+        Some(Ok((inner, false))) => {
+            return scrub_gzip(input, out, &name, &inner, identity, policy, opts)
+        }
+    }
     let inventory = disclosure::attachment(&name, &bytes);
     scrub_plain(
         input,
@@ -247,6 +265,68 @@ pub(crate) fn scrub_attachment(
         policy,
         opts,
     )
+}
+
+/// Scrub a compressed attachment: its content is scrubbed (and verified) as a plain
+/// attachment in a temporary file, then compressed again into `out`. The copy's length
+/// is the compressor's; nothing else refers to offsets in it.
+fn scrub_gzip(
+    input: &Path,
+    out: &Path,
+    name: &str,
+    inner: &[u8],
+    identity: &pii::Identity,
+    policy: &Policy,
+    opts: &Options,
+) -> Result<Scrubbed, ScrubError> {
+    use std::io::Write;
+    let io =
+        |err: std::io::Error| ScrubError::new(format!("{}: cannot write: {err}", out.display()));
+    let plain_in = crate::fsutil::temp_file_beside(out, ".gunzip.tmp").map_err(io)?;
+    let plain_out = crate::fsutil::temp_file_beside(out, ".plain.tmp").map_err(io)?;
+    let cleanup = || {
+        let _ = std::fs::remove_file(&plain_in);
+        let _ = std::fs::remove_file(&plain_out);
+    };
+    let result = (|| {
+        std::fs::write(&plain_in, inner).map_err(io)?;
+        let inventory = disclosure::attachment(name, inner);
+        let mut scrubbed = scrub_plain(
+            &plain_in,
+            &plain_out,
+            "attachment",
+            inner,
+            &inventory,
+            identity,
+            policy,
+            opts,
+        )
+        .map_err(|mut err| {
+            err.message = err.message.replace(
+                &plain_in.display().to_string(),
+                &input.display().to_string(),
+            );
+            err
+        })?;
+        let clean = std::fs::read(&plain_out).map_err(io)?;
+        let tmp = scrub::temp_path(out).map_err(io)?;
+        let written = (|| {
+            let file = std::fs::File::create(&tmp)?;
+            let mut gz = flate2::write::GzEncoder::new(file, flate2::Compression::default());
+            gz.write_all(&clean)?;
+            gz.finish()?.sync_all()?;
+            scrub::put_in_place(input, &tmp, out)
+        })();
+        if let Err(err) = written {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(io(err));
+        }
+        scrubbed.input = input.display().to_string();
+        scrubbed.output = out.display().to_string();
+        Ok(scrubbed)
+    })();
+    cleanup();
+    result
 }
 
 /// settings.dat's client id as an inventory (offsets in that file).

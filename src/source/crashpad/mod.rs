@@ -436,6 +436,27 @@ impl Database {
 
 /// An attachment's bytes, at most [`MAX_ATTACHMENT_READ`]; `true` when the file holds
 /// more than was read.
+/// The content of a gzip file (`ID.memory.json.gz`: Firefox's memory report), which
+/// an upload carries compressed and a server opens: `None` when `bytes` are not gzip;
+/// else at most [`MAX_ATTACHMENT_READ`] bytes and whether there was more, or why the
+/// data cannot be read (then nothing in it was judged).
+pub fn gunzip(bytes: &[u8]) -> Option<std::io::Result<(Vec<u8>, bool)>> {
+    use std::io::Read;
+    if !bytes.starts_with(&[0x1f, 0x8b]) {
+        return None;
+    }
+    let mut out = Vec::new();
+    // Bounded: a small file can claim gigabytes (a "zip bomb").
+    let read = flate2::read::MultiGzDecoder::new(bytes)
+        .take(MAX_ATTACHMENT_READ + 1)
+        .read_to_end(&mut out);
+    Some(read.map(|_| {
+        let truncated = out.len() as u64 > MAX_ATTACHMENT_READ;
+        out.truncate(MAX_ATTACHMENT_READ as usize);
+        (out, truncated)
+    }))
+}
+
 pub fn read_attachment(path: &Path) -> std::io::Result<(Vec<u8>, bool)> {
     use std::io::Read;
     let mut bytes = Vec::new();

@@ -64,8 +64,12 @@ fn read_pending(db: &mut Database) {
     let listed = entries(db, "pending");
     for (name, kind) in &listed {
         let rel = format!("pending/{name}");
-        let Some(id) = name.strip_suffix(".dmp") else {
-            if !name.ends_with(".extra") && !name.ends_with(".memory.json.gz") {
+        // `ID-browser.dmp` and other minidumps of one crash travel with `ID.dmp`.
+        let Some(id) = name
+            .strip_suffix(".dmp")
+            .filter(|id| !is_companion(id, &listed))
+        else {
+            if owner(name, &listed).is_none() {
                 db.problems
                     .push(format!("{rel}: not a file the crash reporter writes"));
             }
@@ -89,7 +93,7 @@ fn read_pending(db: &mut Database) {
         let extra = db.root.join("pending").join(&extra_name);
         match std::fs::symlink_metadata(&extra) {
             Ok(m) if m.is_file() => report.attachments.push(Attachment {
-                name: extra_name,
+                name: extra_name.clone(),
                 path: extra,
                 size: m.len(),
             }),
@@ -100,6 +104,28 @@ fn read_pending(db: &mut Database) {
             Err(_) => report.problems.push(
                 "no .extra file: the reporter would send the dump without annotations".into(),
             ),
+        }
+        // Every other file of the report (`ID.memory.json.gz`, the memory report;
+        // `ID-browser.dmp`, the other process's minidump) goes with it: read as an
+        // attachment, or named as not read.
+        for (other, other_kind) in &listed {
+            if other == name || *other == extra_name || owner(other, &listed) != Some(id) {
+                continue;
+            }
+            let path = db.root.join("pending").join(other);
+            if !other_kind.is_file() {
+                db.not_opened(
+                    &format!("pending/{other}"),
+                    "not a regular file (a link, FIFO, socket or device), not read",
+                );
+                continue;
+            }
+            let size = std::fs::symlink_metadata(&path).map_or(0, |m| m.len());
+            report.attachments.push(Attachment {
+                name: other.clone(),
+                path,
+                size,
+            });
         }
         db.reports.push(report);
     }
@@ -112,6 +138,27 @@ fn read_pending(db: &mut Database) {
             }
         }
     }
+}
+
+/// The report id a pending file belongs to: the longest `ID` among the pending dumps
+/// such that the name is `ID.…` or `ID-….dmp`.
+fn owner<'a>(name: &str, listed: &'a [(String, std::fs::FileType)]) -> Option<&'a str> {
+    listed
+        .iter()
+        .filter_map(|(n, _)| n.strip_suffix(".dmp"))
+        .filter(|id| *id != name.strip_suffix(".dmp").unwrap_or(""))
+        .filter(|id| {
+            name.strip_prefix(id).is_some_and(|rest| {
+                (rest.starts_with('.') && rest.len() > 1)
+                    || (rest.starts_with('-') && rest.ends_with(".dmp"))
+            })
+        })
+        .max_by_key(|id| id.len())
+}
+
+/// Whether the dump `id` (`ID-browser`) is a companion of another pending dump.
+fn is_companion(id: &str, listed: &[(String, std::fs::FileType)]) -> bool {
+    owner(&format!("{id}.dmp"), listed).is_some()
 }
 
 fn read_submitted(db: &mut Database) {

@@ -1,0 +1,189 @@
+//! Every file an upload carries is read, or named as not read: a Firefox pending report
+//! sends `ID.dmp`, `ID.extra`, and also `ID.memory.json.gz` (the memory report,
+//! compressed) and companion minidumps (`ID-browser.dmp`). Compressed attachments are
+//! judged by what they hold, `audit` fails on what is inside them (and on one that cannot
+//! be decompressed), and `scrub` writes them compressed again without the values.
+
+use std::io::{Read, Write};
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::util::{crashscope, show_json, stderr, stdout, testdata};
+
+const ID: &str = "6b1c2f0e-1111-4222-8333-944455556666";
+const TOKEN: &str = "ghp_0123456789abcdefghijklmnopqrstuvwxyz0A";
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(bytes).unwrap();
+    gz.finish().unwrap()
+}
+
+fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_end(&mut out)
+        .unwrap();
+    out
+}
+
+/// A `Crash Reports` folder with one pending report of four files.
+fn firefox_store(dir: &Path, memory_report: &[u8]) -> std::path::PathBuf {
+    let store = dir.join("Crash Reports");
+    let pending = store.join("pending");
+    std::fs::create_dir_all(&pending).unwrap();
+    std::fs::copy(
+        testdata("clean/no-pii.dmp"),
+        pending.join(format!("{ID}.dmp")),
+    )
+    .unwrap();
+    std::fs::copy(
+        testdata("clean/no-pii.dmp"),
+        pending.join(format!("{ID}-browser.dmp")),
+    )
+    .unwrap();
+    std::fs::write(
+        pending.join(format!("{ID}.extra")),
+        br#"{"ProductName":"Firefox","Version":"140.0"}"#,
+    )
+    .unwrap();
+    std::fs::write(pending.join(format!("{ID}.memory.json.gz")), memory_report).unwrap();
+    store
+}
+
+fn memory_report() -> Vec<u8> {
+    let json = format!(
+        r#"{{"version":1,"reports":[{{"process":"Main","path":"explicit/url(https://mail.example.com/?user=jane.roe@example.net)","amount":4096}},{{"process":"Web Content","path":"explicit/js(token={TOKEN})","amount":1}}]}}"#
+    );
+    gzip(json.as_bytes())
+}
+
+#[test]
+fn a_firefox_reports_memory_report_and_companion_dump_are_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = firefox_store(tmp.path(), &memory_report());
+    let doc = show_json(&store, &[]);
+    assert_eq!(
+        doc["reports"].as_array().unwrap().len(),
+        1,
+        "one report, not two"
+    );
+    let attachments = doc["reports"][0]["upload"]["attachments"]
+        .as_array()
+        .unwrap();
+    let names: Vec<&str> = attachments
+        .iter()
+        .map(|a| a["name"].as_str().unwrap())
+        .collect();
+    for name in [".extra", ".memory.json.gz", "-browser.dmp"] {
+        assert!(
+            names.iter().any(|n| *n == format!("{ID}{name}")),
+            "{name} missing from {names:?}"
+        );
+    }
+    let memory = attachments
+        .iter()
+        .find(|a| a["name"].as_str().unwrap().ends_with(".gz"))
+        .unwrap();
+    let values: Vec<&str> = memory["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["value"].as_str().unwrap())
+        .collect();
+    assert!(values.contains(&"jane.roe@example.net"), "{values:?}");
+    assert!(values.contains(&TOKEN), "{values:?}");
+    assert!(memory["problem"].is_null());
+
+    // audit fails on it, naming the file.
+    let out = crashscope()
+        .args(["audit", "--no-config", "--format", "json"])
+        .arg(&store)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let audit: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let failing: Vec<&Value> = audit["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "fail")
+        .collect();
+    assert!(failing
+        .iter()
+        .any(|f| f["file"].as_str().unwrap().ends_with(".memory.json.gz")
+            && f["rule"] == "github-token"));
+
+    // scrub writes it compressed again, without the values, and the copy passes.
+    let copy = tmp.path().join("copy");
+    let out = crashscope()
+        .args(["scrub", "--no-config"])
+        .arg(&store)
+        .arg("-o")
+        .arg(&copy)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let scrubbed =
+        gunzip(&std::fs::read(copy.join(format!("pending/{ID}.memory.json.gz"))).unwrap());
+    let text = String::from_utf8_lossy(&scrubbed);
+    assert!(
+        !text.contains("jane.roe@example.net") && !text.contains(TOKEN),
+        "{text}"
+    );
+    assert!(text.contains("\"amount\":4096"), "the rest is kept: {text}");
+    let out = crashscope()
+        .args(["audit", "--no-config"])
+        .arg(&copy)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+}
+
+/// Compressed data that cannot be decompressed fails the audit (exit 2), and a claim of gigabytes
+/// is read only as far as the attachment limit.
+#[test]
+fn a_broken_or_huge_compressed_attachment_is_not_passed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut broken = memory_report();
+    let n = broken.len();
+    broken.truncate(n / 2);
+    let store = firefox_store(tmp.path(), &broken);
+    let out = crashscope()
+        .args(["audit", "--no-config", "--format", "json"])
+        .arg(&store)
+        .output()
+        .unwrap();
+    // An attachment that cannot be read is an error of the run (as one that cannot be
+    // opened): exit 2, with the reason on the file.
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    let audit: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(audit["files"].as_array().unwrap().iter().any(|f| {
+        f["path"].as_str().unwrap().ends_with(".gz")
+            && f["error"]
+                .as_str()
+                .unwrap_or("")
+                .contains("cannot be decompressed")
+    }));
+
+    // 200 MiB of zeros in about 200 KiB: read up to the limit, said, not expanded whole.
+    let tmp = tempfile::tempdir().unwrap();
+    let bomb = gzip(&vec![0u8; 200 << 20]);
+    let store = firefox_store(tmp.path(), &bomb);
+    let doc = show_json(&store, &[]);
+    let memory = doc["reports"][0]["upload"]["attachments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"].as_str().unwrap().ends_with(".gz"))
+        .unwrap()
+        .clone();
+    assert!(
+        memory["problem"]
+            .as_str()
+            .unwrap_or("")
+            .contains("only the first"),
+        "{memory}"
+    );
+}

@@ -187,3 +187,59 @@ fn a_broken_or_huge_compressed_attachment_is_not_passed() {
         "{memory}"
     );
 }
+
+/// A Windows Error Reporting queue: `Report.wer` (UTF-16 text), `memory.hdmp`, a
+/// `*.mdmp`, and a dump whose name says nothing (`WERA1B2.tmp`): each is audited, none
+/// passes unread.
+#[test]
+fn a_wer_queue_is_audited_file_by_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let report = tmp
+        .path()
+        .join("ReportQueue/AppCrash_app.exe_5f1e2d3c4b5a_cab_0a1b2c3d");
+    std::fs::create_dir_all(&report).unwrap();
+    let wer: Vec<u8> = [0xff, 0xfe]
+        .into_iter()
+        .chain(
+            "Version=1\r\nEventType=APPCRASH\r\nAppPath=C:\\Users\\jane.roe\\AppData\\Local\\App\\app.exe\r\n"
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes),
+        )
+        .collect();
+    std::fs::write(report.join("Report.wer"), wer).unwrap();
+    let dirty = testdata("dumps/linux-crashy-segv.dmp");
+    for name in ["memory.hdmp", "triagedump.mdmp", "WERA1B2.tmp"] {
+        std::fs::copy(&dirty, report.join(name)).unwrap();
+    }
+    let out = crashscope()
+        .args(["audit", "--no-config", "--format", "json"])
+        .arg(tmp.path().join("ReportQueue"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let audit: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let files: Vec<&str> = audit["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    for name in [
+        "Report.wer",
+        "memory.hdmp",
+        "triagedump.mdmp",
+        "WERA1B2.tmp",
+    ] {
+        assert!(files.iter().any(|f| f.ends_with(name)), "{name}: {files:?}");
+    }
+    let from_wer: Vec<&Value> = audit["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["file"].as_str().unwrap().ends_with("Report.wer") && f["status"] == "fail")
+        .collect();
+    assert!(
+        from_wer.iter().any(|f| f["category"] == "user-name"),
+        "{from_wer:?}"
+    );
+}

@@ -38,9 +38,28 @@ enum Unit {
 
 /// Dump files a folder search picks up.
 fn is_dump_name(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        ["dmp", "mdmp", "hdmp", "minidump"].contains(&e.to_ascii_lowercase().as_str())
+    })
+}
+
+/// Whether a regular file starts as a minidump does (`MDMP`), whatever its name: a
+/// folder search finds dumps by their content too (`WER1234.tmp`, a renamed dump).
+fn looks_like_dump(path: &Path) -> bool {
+    use std::io::Read;
+    let mut magic = [0u8; 4];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut magic))
+        .is_ok_and(|()| &magic == b"MDMP")
+}
+
+/// Windows Error Reporting's report description (`Report.wer`, UTF-16 text: the
+/// application's path, its signature, sometimes the user's folders), queued for upload
+/// with the dumps beside it.
+fn is_wer_report(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
-        .is_some_and(|e| ["dmp", "mdmp", "minidump"].contains(&e.to_ascii_lowercase().as_str()))
+        .is_some_and(|e| e.eq_ignore_ascii_case("wer"))
 }
 
 fn discover(path: &Path, units: &mut Vec<Unit>, top: bool) {
@@ -90,8 +109,19 @@ fn discover(path: &Path, units: &mut Vec<Unit>, top: bool) {
                 // socket or device named like a dump, and a link to a folder, were not
                 // read, and the audit says so instead of passing them.
                 let kind = meta.file_type();
-                if meta.is_dir() || (meta.is_file() && is_dump_name(&entry)) {
+                if meta.is_dir()
+                    || (meta.is_file() && (is_dump_name(&entry) || looks_like_dump(&entry)))
+                {
                     discover(&entry, units, false);
+                } else if meta.is_file() && is_wer_report(&entry) {
+                    let name = entry
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    units.push(Unit::DbReport {
+                        dump: None,
+                        attachments: vec![(name, entry.clone(), meta.len())],
+                    });
                 } else if kind.is_symlink() && (is_dump_name(&entry) || entry.is_dir()) {
                     units.push(Unit::NotRead(entry, "a symbolic link, not followed".into()));
                 } else if !meta.is_file() && is_dump_name(&entry) {

@@ -243,3 +243,57 @@ fn a_wer_queue_is_audited_file_by_file() {
         "{from_wer:?}"
     );
 }
+
+/// sentry-native's standard user fields in the event of an envelope and the session's
+/// distinct id are judged by their names: a user name without any shape, a person's name,
+/// an account id.
+#[test]
+fn sentry_user_fields_are_judged_by_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = tmp
+        .path()
+        .join(".sentry-native/5d1e0c4b-7a8f-4b2e-9c3d-6e7f8a9b0c1d.run");
+    std::fs::create_dir_all(&run).unwrap();
+    let event = br#"{"level":"fatal","user":{"username":"samlee","name":"Sam Lee","ip_address":"198.51.100.77","id":"u-48213"}}"#;
+    let mut envelope = br#"{"event_id":"5d1e0c4b7a8f4b2e9c3d6e7f8a9b0c1d"}"#.to_vec();
+    envelope.extend(format!("\n{{\"type\":\"event\",\"length\":{}}}\n", event.len()).bytes());
+    envelope.extend(event);
+    envelope.push(b'\n');
+    std::fs::write(run.join("crash.envelope"), envelope).unwrap();
+    std::fs::write(
+        run.join("session.json"),
+        br#"{"sid":"0c0d0e0f-1111-4222-8333-444455556666","did":"u-48213","status":"crashed"}"#,
+    )
+    .unwrap();
+    let doc = show_json(&tmp.path().join(".sentry-native"), &[]);
+    let mut found: Vec<(String, String)> = Vec::new();
+    for r in doc["reports"].as_array().unwrap() {
+        for a in r["upload"]["attachments"].as_array().unwrap() {
+            for f in a["findings"].as_array().unwrap() {
+                found.push((
+                    f["location"]["path"].as_str().unwrap_or("").to_string(),
+                    f["value"].as_str().unwrap().to_string(),
+                ));
+            }
+        }
+    }
+    for (path, value) in [
+        ("attachments.crash.envelope.user.username", "samlee"),
+        ("attachments.crash.envelope.user.name", "Sam Lee"),
+        ("attachments.crash.envelope.user.id", "u-48213"),
+        ("attachments.session.json.did", "u-48213"),
+    ] {
+        assert!(
+            found.iter().any(|(p, v)| p == path && v == value),
+            "{path} = {value} not reported: {found:?}"
+        );
+    }
+    // The IP is found by its shape (in the envelope's text, or its field).
+    assert!(found
+        .iter()
+        .any(|(p, v)| p.starts_with("attachments.crash.envelope") && v == "198.51.100.77"));
+    // The event's id and the session's id are ids of a crash, not of a person.
+    assert!(!found
+        .iter()
+        .any(|(p, _)| p.ends_with("event_id") || p.ends_with(".sid")));
+}

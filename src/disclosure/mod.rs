@@ -14,6 +14,7 @@ pub mod bytemap;
 pub mod context;
 pub mod environ;
 pub mod extra;
+mod json;
 mod raw;
 pub mod upload;
 
@@ -87,6 +88,25 @@ pub fn attachment(name: &str, bytes: &[u8]) -> Inventory {
             len: bytes.len() as u64,
             name: Some(RawBytes::Attachment(name.to_string())),
         }),
+    }
+    // JSON documents (sentry-native's envelopes, event and session files): each value is
+    // a field judged by its name too. An `.extra` was read as one above.
+    if !name.ends_with(".extra") {
+        for e in json::entries(bytes) {
+            inv.fields.push(Field {
+                path: format!("attachments.{name}.{}", e.key),
+                kind: FieldKind::Annotation {
+                    key: e.key,
+                    source: AnnotationSource::Json,
+                },
+                origin: Origin {
+                    offset: e.offset as u64,
+                    len: e.value.len() as u64,
+                    encoding: Encoding::Utf8,
+                },
+                value: e.value,
+            });
+        }
     }
     inv
 }

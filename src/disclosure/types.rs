@@ -123,6 +123,9 @@ pub enum AnnotationSource {
     /// Not Crashpad's: an entry of a `.extra` file.
     #[default]
     Extra,
+    /// Not Crashpad's: a value of a JSON document in an attachment (sentry-native's
+    /// event and session), its key the path (`user.username`).
+    Json,
 }
 
 impl FieldKind {

@@ -74,7 +74,7 @@ fn classify(kind: &FieldKind) -> Option<(Option<usize>, Source)> {
         FieldKind::Annotation { source, .. } => match *source {
             A::Simple { module: m } => Some((m.map(module), Source::Simple)),
             A::Object { module: m } => Some((Some(module(m)), Source::Object)),
-            A::Extra => None,
+            A::Extra | A::Json => None,
         },
         FieldKind::ListAnnotation { module: m } => Some((Some(module(*m)), Source::List)),
         _ => None,

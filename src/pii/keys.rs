@@ -36,7 +36,26 @@ pub fn words(name: &str) -> Vec<String> {
     if !cur.is_empty() {
         out.push(cur);
     }
-    out
+    // Names written as one word (`username`, `hostname`, `userid`) are the two words a
+    // rule looks for.
+    out.into_iter().flat_map(compound).collect()
+}
+
+/// `username` → `user`, `name`; other words as they are.
+fn compound(word: String) -> Vec<String> {
+    const HEADS: [&str; 10] = [
+        "user", "host", "computer", "machine", "account", "login", "player", "device", "client",
+        "install",
+    ];
+    const TAILS: [&str; 3] = ["name", "id", "ids"];
+    for head in HEADS {
+        if let Some(tail) = word.strip_prefix(head) {
+            if TAILS.contains(&tail) {
+                return vec![head.to_string(), tail.to_string()];
+            }
+        }
+    }
+    vec![word]
 }
 
 /// Whether the words name a secret: one of them is a secret word, or two adjacent ones
@@ -127,6 +146,10 @@ pub fn by_key(key: &str, value: &str) -> Option<(&'static str, Category, Severit
     }
     if has("email") || has("mail") {
         return Some(("named-email", Category::Email, Severity::Medium));
+    }
+    // sentry-native's session: `did`, the distinct id of the user.
+    if w == ["did"] && !value.trim().is_empty() {
+        return Some(("account-id", Category::AccountId, Severity::Medium));
     }
     if per_event && (id || has("guid")) {
         return None;

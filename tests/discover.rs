@@ -531,3 +531,91 @@ fn a_report_named_with_control_characters_prints_escaped() {
         );
     }
 }
+
+/// Real homes: Firefox as a snap, an app as a Flatpak, a `~/.config` that is a link
+/// (named, not silently empty), and 21,000 cache folders that must not use up the search
+/// before `~/.mozilla` is reached.
+#[test]
+fn snaps_flatpaks_linked_configs_and_huge_caches() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path().join("home/kim");
+    let id = "2a3b4c5d-1111-4222-8333-944455556666";
+    let snap = home.join("snap/firefox/common/.mozilla/firefox/Crash Reports/pending");
+    std::fs::create_dir_all(&snap).unwrap();
+    std::fs::copy(testdata("clean/no-pii.dmp"), snap.join(format!("{id}.dmp"))).unwrap();
+    std::fs::write(
+        snap.join(format!("{id}.extra")),
+        br#"{"ProductName":"Firefox"}"#,
+    )
+    .unwrap();
+    let flatpak = home.join(".var/app/com.example.Chat/config/Chat/Crashpad");
+    std::fs::create_dir_all(flatpak.join("completed")).unwrap();
+    std::fs::copy(
+        testdata("databases/linux/settings.dat"),
+        flatpak.join("settings.dat"),
+    )
+    .unwrap();
+    let dotfiles = home.join("dotfiles/config");
+    std::fs::create_dir_all(dotfiles.join("Other/Crashpad/completed")).unwrap();
+    std::os::unix::fs::symlink(&dotfiles, home.join(".config")).unwrap();
+    let list = |home: &Path| -> Value {
+        let out = crashscope()
+            .args(["list", "--format", "json"])
+            .env_clear()
+            .env("HOME", home)
+            .output()
+            .unwrap();
+        assert_ok(&out);
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let doc = list(&home);
+    let paths: Vec<&str> = doc["stores"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths.len(), 2, "{paths:?}");
+    assert!(
+        paths.iter().any(|p| p.contains("snap/firefox")),
+        "{paths:?}"
+    );
+    assert!(
+        paths
+            .iter()
+            .any(|p| p.contains(".var/app/com.example.Chat")),
+        "{paths:?}"
+    );
+    let unread = doc["unreadable"].to_string();
+    assert!(
+        unread.contains(".config") && unread.contains("symbolic link"),
+        "{unread}"
+    );
+
+    // A huge cache in ~/.config does not hide Firefox's profile.
+    let other = tmp.path().join("home/lee");
+    let cache = other.join(".config/cache");
+    for i in 0..21_000 {
+        std::fs::create_dir_all(cache.join(format!("{:03}/{i}", i % 300))).unwrap();
+    }
+    let pending = other.join(".mozilla/firefox/Crash Reports/pending");
+    std::fs::create_dir_all(&pending).unwrap();
+    std::fs::copy(
+        testdata("clean/no-pii.dmp"),
+        pending.join(format!("{id}.dmp")),
+    )
+    .unwrap();
+    std::fs::write(
+        pending.join(format!("{id}.extra")),
+        br#"{"ProductName":"Firefox"}"#,
+    )
+    .unwrap();
+    let doc = list(&other);
+    assert!(
+        doc["stores"]
+            .to_string()
+            .contains(".mozilla/firefox/Crash Reports"),
+        "{}",
+        doc["stores"]
+    );
+}

@@ -3,9 +3,10 @@
 //! Mozilla `Crash Reports` folders (Firefox, Thunderbird) and sentry-native databases, by
 //! their structure under the user-data roots, not by a list of app names.
 //!
-//! The roots come from the environment: `$XDG_CONFIG_HOME` (or `~/.config`),
-//! `~/Library/Application Support`, `%APPDATA%`, `%LOCALAPPDATA%`, and the Mozilla
-//! profile roots (`~/.mozilla`, `~/.thunderbird`). Folders are walked a few levels deep;
+//! The roots come from the environment, the known places first: the Mozilla profile
+//! roots (`~/.mozilla`, `~/.thunderbird`, and as snaps), Flatpak's `~/.var/app`, then
+//! `$XDG_CONFIG_HOME` (or `~/.config`), `~/Library/Application Support`, `~/snap`,
+//! `%APPDATA%`, `%LOCALAPPDATA%`. A root that is a link is named, not followed. Folders are walked a few levels deep;
 //! links are never followed (nothing outside the user's folders is read) and folders
 //! that cannot be listed are reported and skipped. Nothing is opened for writing.
 
@@ -63,14 +64,24 @@ pub fn roots(env: &dyn Fn(&str) -> Option<String>) -> Vec<PathBuf> {
         .or_else(|| env("USERPROFILE"))
         .map(PathBuf::from);
     let mut out = Vec::new();
+    // The known places first: a home with a huge `.config` (thousands of cache folders)
+    // must not use up the search before Firefox's profile is reached. Firefox and
+    // Thunderbird also come as snaps (`~/snap/firefox/common/.mozilla`) and every app as
+    // a Flatpak (`~/.var/app/ID/`, its own `.config`-like tree).
+    if let Some(h) = &home {
+        out.push(h.join(".mozilla"));
+        out.push(h.join(".thunderbird"));
+        out.push(h.join("snap/firefox/common/.mozilla"));
+        out.push(h.join("snap/thunderbird/common/.thunderbird"));
+        out.push(h.join(".var/app"));
+    }
     match env("XDG_CONFIG_HOME") {
         Some(x) if !x.is_empty() => out.push(PathBuf::from(x)),
         _ => out.extend(home.iter().map(|h| h.join(".config"))),
     }
     if let Some(h) = &home {
         out.push(h.join("Library/Application Support"));
-        out.push(h.join(".mozilla"));
-        out.push(h.join(".thunderbird"));
+        out.push(h.join("snap"));
     }
     for var in ["APPDATA", "LOCALAPPDATA"] {
         if let Some(v) = env(var).filter(|v| !v.is_empty()) {
@@ -135,6 +146,18 @@ pub fn find(roots: &[PathBuf], progress: &dyn Fn(&Path)) -> Found {
         let Ok(meta) = std::fs::symlink_metadata(root) else {
             continue;
         };
+        if meta.file_type().is_symlink() && root.is_dir() {
+            // Links are not followed, not even a root's (a dotfiles `~/.config`): named,
+            // so that "no crash store" is never said of a tree that was not searched.
+            let target = std::fs::read_link(root)
+                .map(|t| t.display().to_string())
+                .unwrap_or_default();
+            found.unreadable.push((
+                root.clone(),
+                format!("a symbolic link to {target}, not followed (give that folder as a path)"),
+            ));
+            continue;
+        }
         if !meta.is_dir() {
             continue;
         }
@@ -212,6 +235,9 @@ pub fn find(roots: &[PathBuf], progress: &dyn Fn(&Path)) -> Found {
             stack.extend(children.into_iter().rev().map(|c| (c, depth + 1)));
         }
     }
+    // A store under two roots (`~/snap` and `~/snap/firefox/common/.mozilla`) once.
+    let mut seen = std::collections::BTreeSet::new();
+    found.stores.retain(|s| seen.insert(s.path.clone()));
     found.stores.sort_by(|a, b| {
         a.app
             .to_lowercase()
@@ -281,7 +307,9 @@ mod tests {
             _ => None,
         };
         let r = roots(&env);
-        assert_eq!(r[0], PathBuf::from("/h/.config"));
+        assert_eq!(r[0], PathBuf::from("/h/.mozilla"), "known places first");
+        assert!(r.contains(&PathBuf::from("/h/.config")));
+        assert!(r.contains(&PathBuf::from("/h/.var/app")));
         assert!(r.contains(&PathBuf::from("/h/Library/Application Support")));
         assert!(r.contains(&PathBuf::from("C:/Users/a/AppData/Roaming")));
     }

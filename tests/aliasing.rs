@@ -151,8 +151,10 @@ fn aliased_bytes_and_many_names_stay_bounded() {
                 !err.contains("panicked") && !err.contains("memory allocation"),
                 "{err}"
             );
+            // The run has a 3 s budget: this says it stops, not how fast (generous, for
+            // a debug build on a loaded 2-core machine).
             assert!(
-                took < Duration::from_secs(10),
+                took < Duration::from_secs(30),
                 "{name} {cmd:?} took {took:?}"
             );
         }

@@ -81,6 +81,10 @@ pub(super) fn env_rule(
         "PWD" | "OLDPWD" => ("current-directory", C::CurrentDirectory, Low, all),
         "LANG" | "LANGUAGE" | "TZ" => ("locale", C::QuasiIdentifier, Low, all),
         _ if upper.starts_with("LC_") => ("locale", C::QuasiIdentifier, Low, all),
+        // `SUDO_USER`, `SSHPROXY_USER`, `DB_LOGIN`, `PROXY_USERNAME`: a user name.
+        _ if named_user(name) && is_plain_user_name(value) => {
+            ("env-user-name", C::UserName, Medium, all)
+        }
         // Only a real variable name is judged by its words: an environ entry whose "name"
         // is a piece of a command line (`x --primordial-pipe-token`) names nothing.
         _ if crate::disclosure::environ::entry_name_len(&format!("{name}="))
@@ -94,14 +98,76 @@ pub(super) fn env_rule(
     })
 }
 
+/// Whether a variable's name ends in a word for a user (`…_USER`, `…_LOGIN`,
+/// `…_USERNAME`, `…_USER_NAME`).
+fn named_user(name: &str) -> bool {
+    let w = keys::words(name);
+    let n = w.len();
+    n >= 2
+        && (matches!(w[n - 1].as_str(), "user" | "login")
+            || (w[n - 1] == "name" && matches!(w[n - 2].as_str(), "user" | "login")))
+}
+
+/// A value that can be a user name: one word, no path, not an e-mail (its own rule),
+/// not a generic account (`root`, `admin`).
+fn is_plain_user_name(value: &str) -> bool {
+    let v = value.trim();
+    !v.is_empty()
+        && v.len() <= 64
+        && !v.contains(['/', '\\', '@', ' ', ':', '='])
+        && !crate::pii::rules::is_generic_user(v)
+}
+
 /// The host inside an X session manager address (`local/HOST:@/tmp/...`).
 pub(super) fn session_manager_host(value: &str) -> Option<Span> {
     let start = value.find('/')? + 1;
     let len = value[start..].find(':')?;
     let host = &value[start..start + len];
+    // `local/unix:@/tmp/.ICE-unix/N`: no host, the transport's name.
     (!host.is_empty()
+        && !host.eq_ignore_ascii_case("unix")
         && host
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.'))
     .then_some((start, start + len))
+}
+
+#[cfg(test)]
+mod user_variable_tests {
+    use super::*;
+
+    #[test]
+    fn variables_named_for_a_user_hold_a_user_name() {
+        for (name, value) in [
+            ("SUDO_USER", "kim"),
+            ("SSHPROXY_USER", "kim.lee"),
+            ("DB_LOGIN", "k1m"),
+            ("PROXY_USERNAME", "kim"),
+            ("GIT_USER_NAME", "kimlee"),
+        ] {
+            let rule = env_rule(name, value).map(|r| r.0);
+            assert_eq!(rule, Some("env-user-name"), "{name}={value}");
+        }
+        for (name, value) in [
+            ("MYSQL_USER", "root"),
+            ("USER_AGENT", "Mozilla/5.0"),
+            ("DEPLOY_USER", "/srv/deploy"),
+            ("MAIL_USER", "kim@example.org"),
+            ("USERPROFILE_X", "kim"),
+        ] {
+            let rule = env_rule(name, value).map(|r| r.0);
+            assert_ne!(rule, Some("env-user-name"), "{name}={value}");
+        }
+    }
+
+    #[test]
+    fn a_session_manager_without_a_host_names_none() {
+        assert_eq!(
+            session_manager_host("local/unix:@/tmp/.ICE-unix/1234,unix/unix:/tmp/.ICE-unix/1234"),
+            None
+        );
+        let v = "local/kim-laptop:@/tmp/.ICE-unix/1234";
+        let (s, e) = session_manager_host(v).unwrap();
+        assert_eq!(&v[s..e], "kim-laptop");
+    }
 }

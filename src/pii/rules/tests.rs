@@ -37,6 +37,19 @@ mod value_rules {
     }
 
     #[test]
+    fn oids_and_dll_redirection_are_not_addresses_or_hosts() {
+        for oid in ["OID 2.5.4.3", "2.5.29.17 subjectAltName", "arc 1.3.6.1"] {
+            assert!(find("ipv4", oid).is_empty(), "{oid}");
+        }
+        assert_eq!(find("ipv4", "peer 198.51.100.7"), ["198.51.100.7"]);
+        assert!(find("internal-host", r"C:\Program Files\App\app.exe.local\x.dll").is_empty());
+        assert_eq!(
+            find("internal-host", "db.corp.local:5432"),
+            ["db.corp.local"]
+        );
+    }
+
+    #[test]
     fn ipv4_skips_versions_and_loopback() {
         assert_eq!(find("ipv4", "ip=203.0.113.45;"), ["203.0.113.45"]);
         assert_eq!(find("ipv4", "server=203.0.113.45"), ["203.0.113.45"]);

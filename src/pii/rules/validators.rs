@@ -332,6 +332,14 @@ pub(super) fn ipv4(text: &str, start: usize, end: usize) -> bool {
     if first == 0 || first == 127 || m == "255.255.255.255" {
         return false;
     }
+    // X.509's object identifiers of four arcs (`2.5.4.3`, the common name; `1.3.6.1`):
+    // certificate code and data are full of them.
+    if ["2.5.4.", "2.5.29.", "2.5.6.", "1.3.6.1"]
+        .iter()
+        .any(|arc| m.starts_with(arc))
+    {
+        return false;
+    }
     let before = text[..start].chars().next_back();
     let after = text[end..].chars().next();
     let after2 = text[end..].chars().nth(1);
@@ -453,6 +461,11 @@ pub(super) fn host_not_file(text: &str, start: usize, end: usize) -> bool {
     let m = &text[start..end];
     let last = m.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
     let next_is_ext = text[end..].starts_with('.');
+    // Windows' DLL redirection: `app.exe.local` (a folder or file beside the program).
+    let lower = m.to_ascii_lowercase();
+    if lower.ends_with(".exe.local") || lower.ends_with(".dll.local") {
+        return false;
+    }
     let pascal = m
         .split('.')
         .filter(|l| {

@@ -297,3 +297,67 @@ fn sentry_user_fields_are_judged_by_name() {
         .iter()
         .any(|(p, _)| p.ends_with("event_id") || p.ends_with(".sid")));
 }
+
+/// `.extra` files in the shapes writers really leave: one Latin-1 byte in a JSON
+/// `.extra` keeps its fields judged by name; an old `key=value` file with a raw line
+/// break inside a value loses no field after it.
+#[test]
+fn extra_files_in_every_shape_keep_their_fields() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = firefox_store(tmp.path(), &memory_report());
+    let pending = store.join("pending");
+    let mut latin1 =
+        br#"{"ProductName":"Firefox","TelemetryClientID":"8d551751-9c15-4154-8c77-d0b2e86bcaae","ServerPassword":"s3cr3t-p"#
+            .to_vec();
+    latin1.extend(b"\xe4ss\",\"Comments\":\"Bj\xf6rn was here\"}");
+    std::fs::write(pending.join(format!("{ID}.extra")), &latin1).unwrap();
+    let rules = |store: &Path| -> Vec<(String, String)> {
+        let doc = show_json(store, &[]);
+        let extra = doc["reports"][0]["upload"]["attachments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["name"].as_str().unwrap().ends_with(".extra"))
+            .unwrap()
+            .clone();
+        extra["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap().to_string(),
+                    f["location"]["path"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect()
+    };
+    let found = rules(&store);
+    assert!(
+        found
+            .iter()
+            .any(|(r, p)| r == "install-id" && p == "extra.TelemetryClientID"),
+        "{found:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|(r, p)| r == "named-secret" && p == "extra.ServerPassword"),
+        "{found:?}"
+    );
+
+    let old = "ProductName=Firefox\nComments=it crashed\nwhen I opened my mail\nEmail=kim.lee@example.org\nURL=https://mail.example.org/inbox\n";
+    std::fs::write(pending.join(format!("{ID}.extra")), old).unwrap();
+    let found = rules(&store);
+    // The fields after the broken line are fields (judged by name: the page's URL).
+    for (rule, path) in [
+        ("user-comment", "extra.Comments"),
+        ("sensitive-annotation", "extra.URL"),
+    ] {
+        assert!(
+            found.iter().any(|(r, p)| r == rule && p == path),
+            "{rule} at {path}: {found:?}"
+        );
+    }
+    assert!(found.iter().any(|(r, _)| r == "email"), "{found:?}");
+}

@@ -22,22 +22,29 @@ pub fn parse(text: &str) -> Option<Vec<Entry>> {
     }
 }
 
-/// `key=value` lines (values may not hold line breaks; `\n` is written escaped).
+/// `key=value` lines. The writer escapes line breaks (`\n`), but a value written with a
+/// raw one continues on the next line: a line that is no `key=value` belongs to the value
+/// above it (as the server reads it, nothing after it is lost).
 fn lines(text: &str) -> Option<Vec<Entry>> {
-    let mut out = Vec::new();
+    let mut out: Vec<Entry> = Vec::new();
     let mut at = 0;
     for line in text.split_inclusive('\n') {
         let body = line.trim_end_matches(['\n', '\r']);
-        if !body.is_empty() {
-            let (key, value) = body.split_once('=')?;
-            if key.is_empty() || key.contains(char::is_whitespace) {
-                return None;
-            }
-            out.push(Entry {
+        let pair = body
+            .split_once('=')
+            .filter(|(key, _)| !key.is_empty() && !key.contains(char::is_whitespace));
+        match (pair, out.last_mut()) {
+            (Some((key, value)), _) => out.push(Entry {
                 key: key.to_string(),
                 value: value.to_string(),
                 offset: at + key.len() + 1,
-            });
+            }),
+            // The value's bytes run on to the end of this line.
+            (None, Some(last)) if !body.is_empty() => {
+                last.value = text[last.offset..at + body.len()].to_string();
+            }
+            (None, None) if !body.is_empty() => return None,
+            _ => {}
         }
         at += line.len();
     }
@@ -137,6 +144,23 @@ fn json(text: &str) -> Option<Vec<Entry>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_raw_line_break_continues_the_value_above() {
+        let text = "Comments=it crashed\nwhen I opened\r\nmy mail\nEmail=kim@example.org\n";
+        let got = parse(text).unwrap();
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].value, "it crashed\nwhen I opened\r\nmy mail");
+        assert_eq!(
+            &text[got[0].offset..got[0].offset + got[0].value.len()],
+            got[0].value
+        );
+        assert_eq!(
+            (got[1].key.as_str(), got[1].value.as_str()),
+            ("Email", "kim@example.org")
+        );
+        assert!(parse("no pairs here\n").is_none());
+    }
 
     #[test]
     fn json_values_keep_their_bytes_and_offsets() {

@@ -37,7 +37,8 @@ use raw::Bytes;
 /// anything else a region scanned like memory (`attachment:NAME`).
 pub fn attachment(name: &str, bytes: &[u8]) -> Inventory {
     let mut inv = Inventory::default();
-    let text = std::str::from_utf8(bytes).ok().filter(|t| {
+    let text = text_of(bytes);
+    let text = text.as_deref().filter(|t| {
         let control = t
             .chars()
             .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
@@ -109,6 +110,36 @@ pub fn attachment(name: &str, bytes: &[u8]) -> Inventory {
         }
     }
     inv
+}
+
+/// `bytes` as text of the same length: UTF-8 as it is; a few bytes that are not (one
+/// Latin-1 `é` in an `.extra`, which the server still reads) each become `?`, so every
+/// offset stays the file's and the fields are still judged by name. Mostly invalid
+/// bytes are no text.
+fn text_of(bytes: &[u8]) -> Option<std::borrow::Cow<'_, str>> {
+    if let Ok(t) = std::str::from_utf8(bytes) {
+        return Some(t.into());
+    }
+    let mut out = String::with_capacity(bytes.len());
+    let mut rest = bytes;
+    let mut invalid = 0usize;
+    while !rest.is_empty() {
+        match std::str::from_utf8(rest) {
+            Ok(t) => {
+                out.push_str(t);
+                break;
+            }
+            Err(e) => {
+                let good = e.valid_up_to();
+                out.push_str(std::str::from_utf8(&rest[..good]).unwrap_or_default());
+                let bad = e.error_len().unwrap_or(rest.len() - good);
+                out.extend(std::iter::repeat_n('?', bad));
+                invalid += bad;
+                rest = &rest[good + bad..];
+            }
+        }
+    }
+    (invalid * 20 <= bytes.len()).then(|| out.into())
 }
 
 /// The inventory of `settings.dat`: its client id (offsets in that file), unless the id

@@ -13,6 +13,34 @@ use super::{Encoding, Field, FieldKind, Origin};
 /// The longest element name taken as one.
 const MAX_NAME: usize = 128;
 
+/// The longest tag (name, attributes) read as one.
+const MAX_TAG: usize = 1024;
+
+fn is_space(c: u16) -> bool {
+    matches!(c, 0x20 | 0x09 | 0x0a | 0x0d)
+}
+
+fn starts_with(code: &[u16], s: &str) -> bool {
+    code.len() >= s.len() && s.bytes().zip(code).all(|(b, &c)| u16::from(b) == c)
+}
+
+fn find(code: &[u16], s: &str) -> Option<usize> {
+    (0..code.len()).find(|&k| starts_with(&code[k..], s))
+}
+
+/// Whether `</name>` (spaces allowed before `>`) starts at `at`.
+fn closing(code: &[u16], at: usize, name: &str) -> bool {
+    let rest = code.get(at..).unwrap_or_default();
+    if !starts_with(rest, "</") || !starts_with(&rest[2..], name) {
+        return false;
+    }
+    rest[2 + name.len()..]
+        .iter()
+        .take(MAX_TAG)
+        .find(|&&c| !is_space(c))
+        == Some(&u16::from(b'>'))
+}
+
 /// How the stream's text is stored.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Units {
@@ -77,7 +105,25 @@ pub fn fields(stream: &[u8], offset: u64) -> Option<Vec<Field>> {
         {
             j += 1;
         }
-        if j == name_start || j >= code.len() || code[j] != gt {
+        if j == name_start || j >= code.len() {
+            i += 1;
+            continue;
+        }
+        // Then attributes or spaces (`<LoginId >`, `<Id type="epic">`), as any XML reader
+        // takes them, up to `>`; `<Name/>` holds nothing.
+        let Some(close) = code[j..]
+            .iter()
+            .take(MAX_TAG)
+            .position(|&c| c == gt || c == lt)
+            .map(|k| j + k)
+            .filter(|&k| code[k] == gt)
+        else {
+            i += 1;
+            continue;
+        };
+        let bare = code[j..close].iter().all(|&c| is_space(c))
+            || u8::try_from(code[j]).is_ok_and(|c| c.is_ascii_whitespace());
+        if !bare || code[close - 1] == slash {
             i += 1;
             continue;
         }
@@ -85,17 +131,23 @@ pub fn fields(stream: &[u8], offset: u64) -> Option<Vec<Field>> {
             .iter()
             .map(|&c| c as u8 as char)
             .collect();
-        // The value runs to the next `<`; it is a leaf when that `<` closes `name`.
-        let value_start = j + 1;
-        let Some(len) = code[value_start..].iter().position(|&c| c == lt) else {
-            break;
+        // The value runs to the next `<` (or is a CDATA section, its content the value);
+        // it is a leaf when what follows closes `name`.
+        let mut value_start = close + 1;
+        let (value_end, after) = if starts_with(&code[value_start..], "<![CDATA[") {
+            value_start += 9;
+            let Some(k) = find(&code[value_start..], "]]>") else {
+                break;
+            };
+            (value_start + k, value_start + k + 3)
+        } else {
+            let Some(k) = code[value_start..].iter().position(|&c| c == lt) else {
+                break;
+            };
+            (value_start + k, value_start + k)
         };
-        let value_end = value_start + len;
-        let closes = code.get(value_end + 1) == Some(&slash)
-            && code
-                .get(value_end + 2..value_end + 2 + name.len())
-                .is_some_and(|n| n.iter().map(|&c| c as u8 as char).eq(name.chars()))
-            && code.get(value_end + 2 + name.len()) == Some(&gt);
+        let len = value_end - value_start;
+        let closes = closing(&code, after, &name);
         if closes && len > 0 {
             let value = match units {
                 Units::Utf8 => super::raw::lossy(&stream[value_start..value_end]),
@@ -123,7 +175,7 @@ pub fn fields(stream: &[u8], offset: u64) -> Option<Vec<Field>> {
             });
         }
         // Go on from the value's end: nested elements are reached in turn.
-        i = value_end;
+        i = value_end.max(i + 1);
     }
     Some(out)
 }
@@ -155,6 +207,29 @@ mod tests {
             let at = (m.origin.offset - 1000) as usize;
             assert_eq!(at, xml.find("ABCDEF").unwrap() * size);
             assert_eq!(m.origin.len as usize, 10 * size);
+        }
+    }
+
+    #[test]
+    fn cdata_spaces_and_attributes_are_read_as_an_xml_reader_reads_them() {
+        let xml = "<?xml version=\"1.0\"?>\n<FGenericCrashContext><RuntimeProperties><LoginId >9f8e7d6c5b4a</LoginId ><EpicAccountId type=\"epic\"><![CDATA[0123456789abcdef]]></EpicAccountId><Empty/><UserName>\n  <![CDATA[kim]]>\n</UserName></RuntimeProperties></FGenericCrashContext>";
+        for bytes in [utf16(xml), xml.as_bytes().to_vec()] {
+            let size = bytes.len() / xml.len();
+            let fields = fields(&bytes, 0).expect("xml");
+            let got: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|f| (f.path.as_str(), f.value.as_str()))
+                .collect();
+            assert_eq!(
+                got[..2],
+                [
+                    ("crash_context.LoginId", "9f8e7d6c5b4a"),
+                    ("crash_context.EpicAccountId", "0123456789abcdef")
+                ]
+            );
+            let cdata = &fields[1];
+            let at = cdata.origin.offset as usize / size;
+            assert_eq!(&xml[at..at + 16], "0123456789abcdef");
         }
     }
 

@@ -361,3 +361,67 @@ fn extra_files_in_every_shape_keep_their_fields() {
     }
     assert!(found.iter().any(|(r, _)| r == "email"), "{found:?}");
 }
+
+/// A token stream (MiniDumpWithTokenInformation) holds the user's and the domain's SIDs in
+/// binary only: they are found, shown as `S-1-5-21-…`, and scrubbed to zeros.
+#[test]
+fn binary_sids_in_the_token_stream_are_found_and_scrubbed() {
+    use minidump_synth::{SimpleStream, SynthMinidump};
+    use test_assembler::{Endian, Section};
+    let user = [21u32, 1_004_336_348, 1_177_238_915, 682_003_330, 1001];
+    let mut token = Vec::new();
+    // MINIDUMP_TOKEN_INFO_LIST: size of header, entry count, size of entry header, …
+    token.extend(16u32.to_le_bytes());
+    token.extend(1u32.to_le_bytes());
+    token.extend(16u32.to_le_bytes());
+    token.extend(0u32.to_le_bytes());
+    // One token: TOKEN_USER (a pointer, attributes), then the SID, and a well-known group.
+    token.extend(64u32.to_le_bytes());
+    token.extend(7u32.to_le_bytes());
+    token.extend(0x1234u64.to_le_bytes());
+    token.extend([0u8; 16]);
+    token.extend([1, 5, 0, 0, 0, 0, 0, 5]);
+    for s in user {
+        token.extend(s.to_le_bytes());
+    }
+    token.extend([1, 2, 0, 0, 0, 0, 0, 5]);
+    token.extend(32u32.to_le_bytes());
+    token.extend(544u32.to_le_bytes());
+    let e = Endian::Little;
+    let dump = SynthMinidump::with_endian(e)
+        .add_stream(SimpleStream {
+            stream_type: 19,
+            section: Section::with_endian(e).append_bytes(&token),
+        })
+        .finish()
+        .unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("token.dmp");
+    std::fs::write(&path, &dump).unwrap();
+    let doc = show_json(&path, &[]);
+    let sids: Vec<&Value> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "windows-sid")
+        .collect();
+    assert_eq!(sids.len(), 1, "{sids:?}");
+    assert_eq!(
+        sids[0]["value"],
+        "S-1-5-21-1004336348-1177238915-682003330-1001"
+    );
+    assert_eq!(sids[0]["length"], 28);
+    let copy = tmp.path().join("copy.dmp");
+    let out = crashscope()
+        .args(["scrub", "--no-config"])
+        .arg(&path)
+        .arg("-o")
+        .arg(&copy)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let scrubbed = std::fs::read(&copy).unwrap();
+    let at = sids[0]["offset"].as_u64().unwrap() as usize;
+    assert!(scrubbed[at..at + 28].iter().all(|&b| b == 0));
+    assert_eq!(scrubbed.len(), dump.len());
+}

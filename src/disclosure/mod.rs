@@ -16,6 +16,7 @@ pub mod environ;
 pub mod extra;
 mod json;
 mod raw;
+mod sid;
 pub mod upload;
 
 mod builder;
@@ -228,6 +229,19 @@ pub fn inventory(report: &Report) -> Inventory {
                     for f in fields {
                         inv.push(f.path, f.kind, f.value, f.origin);
                     }
+                }
+                // The token stream (and any other) may hold account SIDs in binary.
+                for (n, (at, len, text)) in sid::find(stream).into_iter().enumerate() {
+                    inv.push(
+                        format!("streams[{:#x}].sids[{n}]", s.stream_type),
+                        FieldKind::Sid,
+                        text,
+                        Origin {
+                            offset: offset + at as u64,
+                            len: len as u64,
+                            encoding: Encoding::Raw,
+                        },
+                    );
                 }
                 inv.raw_bytes(RawBytes::Stream(s.stream_type), offset, s.size)
             }

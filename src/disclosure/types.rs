@@ -35,6 +35,8 @@ pub enum FieldKind {
     },
     CrashpadReportId,
     CrashpadClientId,
+    /// A Windows account SID stored in binary (the token stream), shown as text.
+    Sid,
     Annotation {
         key: String,
         /// Whose annotation it is and of which kind (the path names it for people).
@@ -89,6 +91,7 @@ impl FieldKind {
             }
             FieldKind::ThreadName { .. } => "thread names",
             FieldKind::CrashpadReportId | FieldKind::CrashpadClientId => "crashpad ids",
+            FieldKind::Sid => "account ids",
             FieldKind::Annotation { .. }
             | FieldKind::ListAnnotation { .. }
             | FieldKind::AnnotationName => "annotations",

@@ -21,6 +21,7 @@ pub(super) fn context_rule(
             ("command-line", C::CommandLine, Medium, all)
         }
         FieldKind::CrashpadClientId => ("install-id", C::InstallId, Medium, all),
+        FieldKind::Sid => ("windows-sid", C::AccountId, Medium, all),
         FieldKind::Annotation { key, .. } => {
             let k = key.to_ascii_lowercase();
             if k == "clientid" {

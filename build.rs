@@ -48,9 +48,10 @@ fn section<'a>(t: &'a Table, key: &str) -> BTreeMap<&'a str, &'a Value> {
 
 /// gitleaks' value terminator (a quote, whitespace, `;`, an escaped line break or the end
 /// of the text), widened for memory: a NUL or any other byte that is not text also ends a
-/// secret there.
+/// secret there, and so do the separators a program writes after one (`,` in a list, `&`
+/// in a URL query, a closing bracket, `<`, `|`), which no token holds.
 const TERMINATOR: &str = r#"[\x60'"\s;]"#;
-const MEMORY_TERMINATOR: &str = r#"[\x60'"\s;\x00-\x08\x0e-\x1f\x7f-\xff]"#;
+const MEMORY_TERMINATOR: &str = r#"[\x60'"\s;,&)\]}<>|\x00-\x08\x0e-\x1f\x7f-\xff]"#;
 
 /// The head of gitleaks' "context" rules: a product name, a few words, an assignment.
 const CONTEXT_HEAD: &str = r"[\w.-]{0,50}?(?:";

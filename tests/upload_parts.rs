@@ -425,3 +425,38 @@ fn binary_sids_in_the_token_stream_are_found_and_scrubbed() {
     assert!(scrubbed[at..at + 28].iter().all(|&b| b == 0));
     assert_eq!(scrubbed.len(), dump.len());
 }
+
+/// An upstream (gitleaks) token followed by what a program writes after one — `&` in a
+/// URL query, `,` in a list, a closing bracket — is still found.
+#[test]
+fn upstream_tokens_end_where_programs_end_them() {
+    use minidump_synth::{Memory, SynthMinidump};
+    use test_assembler::{Endian, Section};
+    let body: String = (0..93).map(|i| b"aB3_-xY9"[i % 8] as char).collect();
+    let token = format!("sk-ant-api03-{body}AA");
+    let e = Endian::Little;
+    for text in [
+        format!("GET /v1?key={token}&user=1\0"),
+        format!("keys=[{token}, other]\0"),
+        format!("(token {token})\0"),
+    ] {
+        let memory = Memory::with_section(
+            Section::with_endian(e).append_bytes(text.as_bytes()),
+            0x5000,
+        );
+        let dump = SynthMinidump::with_endian(e)
+            .add_memory(memory)
+            .finish()
+            .unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("m.dmp");
+        std::fs::write(&path, dump).unwrap();
+        let doc = show_json(&path, &[]);
+        let found = doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["value"] == token.as_str() && f["severity"] == "high");
+        assert!(found, "{text:?}: {}", doc["findings"]);
+    }
+}

@@ -105,8 +105,15 @@ pub fn rank(i: usize) -> u8 {
     }
 }
 
-/// crashscope's rules that judge a value by the word before it, not by its shape.
-const GENERIC: &[&str] = &["secret-assignment", "bearer-token", "launch-secret"];
+/// crashscope's rules that judge a value by the word before it, not by its shape, and
+/// the provider prefixes that back the upstream rules up (an upstream rule that knows a
+/// token's exact format names it first).
+const GENERIC: &[&str] = &[
+    "secret-assignment",
+    "bearer-token",
+    "launch-secret",
+    "provider-token",
+];
 
 /// The index of the private-key rule, whose matches grow into whole key blocks.
 pub const PRIVATE_KEY: usize = 0;

@@ -81,6 +81,26 @@ pub const RULES: &[Rule] = &[
         validator: None,
     },
     Rule {
+        id: "provider-token",
+        category: C::Secret,
+        severity: High,
+        description: "A provider's API token by its own prefix (OpenRouter sk-or-v1-, xAI xai-, Pinecone pcsk_, Replicate r8_, Doppler dp.st., Tailscale tskey-, Google GOCSPX-, Stripe whsec_, Anthropic sk-ant-, GitLab's routable glpat-….01.…, Azure DevOps ...AZDO...), also after Okta's SSWS, Discord's Bot and Telegram's /bot",
+        pattern: r"\b((?:sk-or-v1-[0-9a-f]{64}|xai-[A-Za-z0-9]{70,90}|pcsk_[A-Za-z0-9]{4,12}_[A-Za-z0-9]{40,80}|r8_[A-Za-z0-9]{37}|dp\.(?:st|pt|ct|sa|scim|audit)\.(?:[a-z0-9_-]{1,30}\.)?[A-Za-z0-9_-]{40,64}|tskey-(?:auth|api|client|scim|webhook)-[A-Za-z0-9]{6,}-[A-Za-z0-9]{16,}|GOCSPX-[A-Za-z0-9_-]{28}|whsec_[A-Za-z0-9+/=]{32,88}|sk-ant-(?:api|admin|sid)\d\d-[A-Za-z0-9_-]{80,120}|glpat-[A-Za-z0-9_-]{20,300}\.[0-9a-z]{2}\.[0-9a-z]{7,9}|[A-Za-z0-9]{76}AZDO[A-Za-z0-9]{4}))\b|SSWS\s+(00[A-Za-z0-9_-]{40})\b|\bBot\s+([MN][A-Za-z0-9]{23,25}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38})\b|/bot(\d{8,10}:[A-Za-z0-9_-]{35})\b",
+        group: ANY,
+        folded: false,
+        scanner: None,
+        may: |s| {
+            s.len() >= 20
+                && [
+                    "sk-or-v1-", "xai-", "pcsk_", "r8_", "dp.", "tskey-", "GOCSPX-", "whsec_",
+                    "sk-ant-", "glpat-", "AZDO", "SSWS", "Bot", "/bot",
+                ]
+                .iter()
+                .any(|p| s.has(p))
+        },
+        validator: None,
+    },
+    Rule {
         id: "slack-webhook",
         category: C::Secret,
         severity: High,

@@ -15,17 +15,7 @@ if [ ! -x "$peer" ]; then
 fi
 out=target/bench-dense
 mkdir -p "$out"
-python3 - "$out/dense.dmp" <<'PY'
-import struct, sys
-heap = b''.join(('{"id":%d,"mail":"customer%d@example.com","phone":"+44 20 7946 %04d","name":"Customer %d"}\0'
-                 % (i, i, i % 10000, i)).encode() for i in range(61230))
-# Header, a one-entry stream directory, a MemoryListStream of one region, the bytes.
-ml_rva = 32 + 12
-data_rva = ml_rva + 4 + 16
-ml = struct.pack('<I', 1) + struct.pack('<QII', 0x50000000, len(heap), data_rva)
-hdr = struct.pack('<4sIIIIIQ', b'MDMP', 0xa793, 1, 32, 0, 0, 0)
-open(sys.argv[1], 'wb').write(hdr + struct.pack('<III', 5, len(ml), ml_rva) + ml + heap)
-PY
+python3 bench/support/make_dense.py "$out/dense.dmp"
 dump=$out/dense.dmp
 for args in "show $dump --color never" "show $dump --format json" \
             "audit $dump --no-config --format json" "audit $dump --no-config --format sarif"; do

@@ -371,7 +371,7 @@ pub struct SymbolArgs {
     ///
     /// Servers are tried in order after the local folders; what they return is kept in
     /// the cache folder. Without this flag crashscope never touches the network.
-    #[arg(long = "symbols-url", value_name = "URL")]
+    #[arg(long = "symbols-url", value_name = "URL", value_parser = symbol_url)]
     pub urls: Vec<String>,
 
     /// Where symbols downloaded from a server are cached.
@@ -491,5 +491,18 @@ impl Cli {
         } else {
             format
         }
+    }
+}
+
+/// A symbol server's URL: http or https with a host (anything else is a usage error,
+/// not a server that silently never answers).
+fn symbol_url(text: &str) -> Result<String, String> {
+    let url = url::Url::parse(text).map_err(|e| format!("not a URL: {e}"))?;
+    match url.scheme() {
+        "http" | "https" if url.host_str().is_some_and(|h| !h.is_empty()) => Ok(text.to_string()),
+        "http" | "https" => Err("a symbol server URL needs a host".to_string()),
+        other => Err(format!(
+            "{other}:// is not supported: symbol servers are reached over http:// or https://"
+        )),
     }
 }

@@ -293,3 +293,47 @@ fn a_report_over_its_time_budget_is_shown_without_stacks_and_says_why() {
     // user name, found by the scan.
     assert!(text.contains("alice"), "{text}");
 }
+
+/// Symbols that cannot work are said, not silently missing: a folder that does not exist
+/// or is one level off is a warning (the report is still shown); a server URL that is not
+/// http(s) is a usage error.
+#[test]
+fn symbol_folders_and_urls_that_cannot_work_are_said() {
+    let dump = crate::util::testdata("dumps/linux-crashy-segv.dmp");
+    let show = |extra: &[&str]| {
+        crate::util::crashscope()
+            .arg("show")
+            .arg(&dump)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let good = show(&["--symbols-path", "testdata/symbols"]);
+    assert_eq!(good.status.code(), Some(0));
+    assert!(
+        !crate::util::stderr(&good).contains("warning"),
+        "{}",
+        crate::util::stderr(&good)
+    );
+    for (path, says) in [
+        ("/nonexistent/symbols", "cannot be read"),
+        ("testdata", "one folder off"),
+        ("testdata/README.md", "not a folder"),
+    ] {
+        let out = show(&["--symbols-path", path]);
+        assert_eq!(out.status.code(), Some(0), "{path}");
+        let err = crate::util::stderr(&out);
+        assert!(
+            err.contains("warning: --symbols-path") && err.contains(says),
+            "{path}: {err}"
+        );
+    }
+    for url in [
+        "ftp://symbols.example.com/",
+        "file:///srv/symbols",
+        "not a url",
+    ] {
+        let out = show(&["--symbols-url", url]);
+        assert_eq!(out.status.code(), Some(2), "{url}");
+    }
+}

@@ -30,6 +30,16 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitStatus> {
 /// The symbol settings the flags ask for (flags become each part's own values here, at
 /// the top, and nowhere below).
 pub fn symbol_config(args: &SymbolArgs, verbose: bool) -> SymbolConfig {
+    // A folder that is missing or one level off gives unsymbolicated frames and nothing
+    // else: said on stderr, once, before the work.
+    for path in &args.paths {
+        if let Some(why) = symbol_folder_problem(path) {
+            crate::render::diagnostic(&format!(
+                "warning: --symbols-path {}: {why}; frames there stay unsymbolicated",
+                path.display()
+            ));
+        }
+    }
     SymbolConfig {
         paths: args.paths.clone(),
         urls: args.urls.clone(),
@@ -38,6 +48,38 @@ pub fn symbol_config(args: &SymbolArgs, verbose: bool) -> SymbolConfig {
         max_download: args.max_size_mib.saturating_mul(1 << 20),
         diagnostics: verbose.then_some(crate::render::diagnostic as fn(&str)),
     }
+}
+
+/// Why `path` cannot be a Breakpad symbol folder (`NAME/DEBUGID/NAME.sym`), if it
+/// cannot: missing, not a folder, or holding no `.sym` file two levels down (a few
+/// hundred entries are looked at, not the whole tree).
+fn symbol_folder_problem(path: &std::path::Path) -> Option<String> {
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => return Some(format!("cannot be read ({e})")),
+    };
+    if !meta.is_dir() {
+        return Some("is not a folder".to_string());
+    }
+    let dirs = |p: &std::path::Path| -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(p)
+            .map(|r| {
+                r.flatten()
+                    .take(200)
+                    .map(|e| e.path())
+                    .filter(|p| p.is_dir())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let has_sym = dirs(path).iter().any(|name| {
+        dirs(name).iter().take(20).any(|id| {
+            std::fs::read_dir(id).is_ok_and(|mut r| {
+                r.any(|e| e.is_ok_and(|e| e.path().extension().is_some_and(|x| x == "sym")))
+            })
+        })
+    });
+    (!has_sym).then(|| "holds no NAME/DEBUGID/NAME.sym file (one folder off?)".to_string())
 }
 
 /// The palette `--color` (and `NO_COLOR`, and the terminal) asks for.

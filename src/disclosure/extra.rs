@@ -27,6 +27,9 @@ pub fn parse(text: &str) -> Option<Vec<Entry>> {
 /// above it (as the server reads it, nothing after it is lost).
 fn lines(text: &str) -> Option<Vec<Entry>> {
     let mut out: Vec<Entry> = Vec::new();
+    // Where the last value ends, once it runs on over more lines (set at the end: copying
+    // it at every line would cost its length once per line).
+    let mut runs_to: Option<usize> = None;
     let mut at = 0;
     for line in text.split_inclusive('\n') {
         let body = line.trim_end_matches(['\n', '\r']);
@@ -34,19 +37,25 @@ fn lines(text: &str) -> Option<Vec<Entry>> {
             .split_once('=')
             .filter(|(key, _)| !key.is_empty() && !key.contains(char::is_whitespace));
         match (pair, out.last_mut()) {
-            (Some((key, value)), _) => out.push(Entry {
-                key: key.to_string(),
-                value: value.to_string(),
-                offset: at + key.len() + 1,
-            }),
-            // The value's bytes run on to the end of this line.
-            (None, Some(last)) if !body.is_empty() => {
-                last.value = text[last.offset..at + body.len()].to_string();
+            (Some((key, value)), last) => {
+                if let (Some(end), Some(last)) = (runs_to.take(), last) {
+                    last.value = text[last.offset..end].to_string();
+                }
+                out.push(Entry {
+                    key: key.to_string(),
+                    value: value.to_string(),
+                    offset: at + key.len() + 1,
+                })
             }
+            // The value's bytes run on to the end of this line.
+            (None, Some(_)) if !body.is_empty() => runs_to = Some(at + body.len()),
             (None, None) if !body.is_empty() => return None,
             _ => {}
         }
         at += line.len();
+    }
+    if let (Some(end), Some(last)) = (runs_to, out.last_mut()) {
+        last.value = text[last.offset..end].to_string();
     }
     (!out.is_empty()).then_some(out)
 }
@@ -160,6 +169,11 @@ mod tests {
             ("Email", "kim@example.org")
         );
         assert!(parse("no pairs here\n").is_none());
+        // A value that runs on over many lines is one value, read once.
+        let long = format!("Comments=a\n{}Email=x@y.z\n", "more\n".repeat(100_000));
+        let got = parse(&long).unwrap();
+        assert_eq!(got[0].value.len(), 1 + 5 * 100_000);
+        assert_eq!(got[1].key, "Email");
     }
 
     #[test]

@@ -14,6 +14,10 @@ use super::extra::Entry;
 /// How deep objects and arrays are followed.
 const MAX_DEPTH: usize = 32;
 
+/// The longest key path kept: a value's name is copied into its field, so a huge key
+/// above many values would otherwise cost its size once per value.
+const MAX_PATH: usize = 256;
+
 /// Every scalar value of the JSON documents in `bytes`.
 pub fn entries(bytes: &[u8]) -> Vec<Entry> {
     let mut out = Vec::new();
@@ -119,7 +123,12 @@ impl Parser<'_, '_> {
                     if !path.is_empty() {
                         path.push('.');
                     }
-                    path.push_str(key);
+                    let room = MAX_PATH.saturating_sub(path.len());
+                    let cut = (0..=key.len().min(room))
+                        .rev()
+                        .find(|&i| key.is_char_boundary(i))
+                        .unwrap_or(0);
+                    path.push_str(&key[..cut]);
                     self.value(path, depth + 1)?;
                     path.truncate(len);
                     if self.eat(b',').is_none() {
@@ -198,6 +207,11 @@ mod tests {
         e.extend(b"{\"did\":\"u-1\",\"broken\":\n{\"sid\":\"s\"}\n");
         let keys: Vec<String> = entries(&e).into_iter().map(|e| e.key).collect();
         assert_eq!(keys, ["event_id", "type", "user.name", "did", "broken.sid"]);
+        // A huge key above many values is not copied whole into each of them.
+        let doc = format!("{{\"{}\":[{}1]}}", "k".repeat(100_000), "1,".repeat(1_000));
+        let got = entries(doc.as_bytes());
+        assert_eq!(got.len(), 1_001);
+        assert!(got.iter().all(|e| e.key.len() <= MAX_PATH));
         // Deep nesting stops, it does not overflow.
         let deep = format!("{}1{}", "[".repeat(100_000), "]".repeat(100_000));
         assert!(entries(deep.as_bytes()).is_empty());

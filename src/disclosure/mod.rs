@@ -66,21 +66,12 @@ pub fn attachment(name: &str, bytes: &[u8]) -> Inventory {
                 .ends_with(".extra")
                 .then(|| extra::parse(text))
                 .flatten();
-            for e in entries.unwrap_or_default() {
-                inv.fields.push(Field {
-                    path: format!("extra.{}", e.key),
-                    kind: FieldKind::Annotation {
-                        key: e.key,
-                        source: AnnotationSource::Extra,
-                    },
-                    origin: Origin {
-                        offset: e.offset as u64,
-                        len: e.value.len() as u64,
-                        encoding: Encoding::Utf8,
-                    },
-                    value: e.value,
-                });
-            }
+            push_entries(
+                &mut inv,
+                entries.unwrap_or_default(),
+                "extra",
+                AnnotationSource::Extra,
+            );
         }
         None => inv.regions.push(Region {
             kind: RegionKind::Other,
@@ -94,23 +85,36 @@ pub fn attachment(name: &str, bytes: &[u8]) -> Inventory {
     // JSON documents (sentry-native's envelopes, event and session files): each value is
     // a field judged by its name too. An `.extra` was read as one above.
     if !name.ends_with(".extra") {
-        for e in json::entries(bytes) {
-            inv.fields.push(Field {
-                path: format!("attachments.{name}.{}", e.key),
-                kind: FieldKind::Annotation {
-                    key: e.key,
-                    source: AnnotationSource::Json,
-                },
-                origin: Origin {
-                    offset: e.offset as u64,
-                    len: e.value.len() as u64,
-                    encoding: Encoding::Utf8,
-                },
-                value: e.value,
-            });
-        }
+        push_entries(
+            &mut inv,
+            json::entries(bytes),
+            &format!("attachments.{name}"),
+            AnnotationSource::Json,
+        );
     }
     inv
+}
+
+/// Annotation-like entries of an attachment (a `.extra`'s, a JSON document's) as fields
+/// `PREFIX.KEY`, each judged by its name as well as its value.
+fn push_entries(
+    inv: &mut Inventory,
+    entries: Vec<extra::Entry>,
+    prefix: &str,
+    source: AnnotationSource,
+) {
+    for e in entries {
+        inv.fields.push(Field {
+            path: format!("{prefix}.{}", e.key),
+            kind: FieldKind::Annotation { key: e.key, source },
+            origin: Origin {
+                offset: e.offset as u64,
+                len: e.value.len() as u64,
+                encoding: Encoding::Utf8,
+            },
+            value: e.value,
+        });
+    }
 }
 
 /// `bytes` as text of the same length: UTF-8 as it is; a few bytes that are not (one

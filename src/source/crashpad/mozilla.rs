@@ -62,14 +62,26 @@ fn entries(db: &mut Database, folder: &str) -> Vec<(String, std::fs::FileType)> 
 
 fn read_pending(db: &mut Database) {
     let listed = entries(db, "pending");
+    let ids: std::collections::HashSet<&str> = listed
+        .iter()
+        .filter_map(|(n, _)| n.strip_suffix(".dmp"))
+        .collect();
+    // Each file's report, worked out once.
+    let mut parts: std::collections::HashMap<&str, Vec<&(String, std::fs::FileType)>> =
+        std::collections::HashMap::new();
+    for entry in &listed {
+        if let Some(id) = owner(&entry.0, &ids) {
+            parts.entry(id).or_default().push(entry);
+        }
+    }
     for (name, kind) in &listed {
         let rel = format!("pending/{name}");
         // `ID-browser.dmp` and other minidumps of one crash travel with `ID.dmp`.
         let Some(id) = name
             .strip_suffix(".dmp")
-            .filter(|id| !is_companion(id, &listed))
+            .filter(|id| !is_companion(id, &ids))
         else {
-            if owner(name, &listed).is_none() {
+            if owner(name, &ids).is_none() {
                 db.problems
                     .push(format!("{rel}: not a file the crash reporter writes"));
             }
@@ -108,8 +120,8 @@ fn read_pending(db: &mut Database) {
         // Every other file of the report (`ID.memory.json.gz`, the memory report;
         // `ID-browser.dmp`, the other process's minidump) goes with it: read as an
         // attachment, or named as not read.
-        for (other, other_kind) in &listed {
-            if other == name || *other == extra_name || owner(other, &listed) != Some(id) {
+        for (other, other_kind) in parts.get(id).into_iter().flatten().copied() {
+            if *other == extra_name {
                 continue;
             }
             let path = db.root.join("pending").join(other);
@@ -132,7 +144,7 @@ fn read_pending(db: &mut Database) {
     // An `.extra` without its dump is sent by nobody, but still holds data.
     for (name, _) in &listed {
         if let Some(id) = name.strip_suffix(".extra") {
-            if !listed.iter().any(|(n, _)| n == &format!("{id}.dmp")) {
+            if !ids.contains(id) {
                 db.problems
                     .push(format!("pending/{name}: annotations without their dump"));
             }
@@ -141,24 +153,22 @@ fn read_pending(db: &mut Database) {
 }
 
 /// The report id a pending file belongs to: the longest `ID` among the pending dumps
-/// such that the name is `ID.…` or `ID-….dmp`.
-fn owner<'a>(name: &str, listed: &'a [(String, std::fs::FileType)]) -> Option<&'a str> {
-    listed
-        .iter()
-        .filter_map(|(n, _)| n.strip_suffix(".dmp"))
-        .filter(|id| *id != name.strip_suffix(".dmp").unwrap_or(""))
-        .filter(|id| {
-            name.strip_prefix(id).is_some_and(|rest| {
-                (rest.starts_with('.') && rest.len() > 1)
-                    || (rest.starts_with('-') && rest.ends_with(".dmp"))
-            })
+/// (`ids`) such that the name is `ID.…` or `ID-….dmp`. Looked up at each `.` and `-` of
+/// the name, so a folder of many files costs their names' length, not their count squared.
+fn owner<'a>(name: &str, ids: &std::collections::HashSet<&'a str>) -> Option<&'a str> {
+    let own = name.strip_suffix(".dmp");
+    name.char_indices()
+        .rev()
+        .filter(|(i, c)| {
+            (*c == '.' && *i + 1 < name.len()) || (*c == '-' && name.ends_with(".dmp"))
         })
-        .max_by_key(|id| id.len())
+        .filter_map(|(i, _)| ids.get(&name[..i]).copied())
+        .find(|id| Some(*id) != own)
 }
 
 /// Whether the dump `id` (`ID-browser`) is a companion of another pending dump.
-fn is_companion(id: &str, listed: &[(String, std::fs::FileType)]) -> bool {
-    owner(&format!("{id}.dmp"), listed).is_some()
+fn is_companion(id: &str, ids: &std::collections::HashSet<&str>) -> bool {
+    owner(&format!("{id}.dmp"), ids).is_some()
 }
 
 fn read_submitted(db: &mut Database) {

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Regenerate the committed shell completions and man pages from the clap definitions.
+# Regenerate the committed files: the upstream rule table from rules/upstream/, then the
+# shell completions, man pages and docs/rules.md from the binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+cargo run --quiet --example generate-rules
 cargo build --quiet
 bin=target/debug/crashscope
 mkdir -p completions man

@@ -1,6 +1,22 @@
-//! The committed completions and man pages must equal what the binary generates now.
+//! The committed completions, man pages and upstream rule table must equal what the
+//! binary and the generator make now.
 
 use crate::util::{root, run};
+
+#[path = "../scripts/generate_rules.rs"]
+#[allow(dead_code)]
+mod generate_rules;
+
+#[test]
+fn the_upstream_rule_table_is_what_the_rule_data_makes() {
+    let fresh = generate_rules::generate(&root());
+    let committed = std::fs::read_to_string(root().join(generate_rules::GENERATED)).unwrap();
+    assert!(
+        fresh == committed,
+        "{} is stale: run `cargo run --example generate-rules` (or scripts/generate.sh)",
+        generate_rules::GENERATED
+    );
+}
 
 #[test]
 fn completions_are_up_to_date() {

@@ -11,9 +11,9 @@
 //! It knows nothing about terminals: findings carry values, byte ranges and fingerprints;
 //! `render` decides how to show them.
 
-pub mod dfa;
 pub mod fingerprint;
 pub mod keys;
+pub mod keywords;
 pub mod memory;
 mod protocols;
 pub mod pseudonym;

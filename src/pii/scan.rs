@@ -397,34 +397,36 @@ pub(super) fn push_field(
 }
 
 /// Run every value rule over `text`, crashscope's and the upstream ones; returns
-/// `(rule index, value start, value end)` (see [`rules::any`]). Of two overlapping secret
-/// matches of different rules, the better-ranked one is kept ([`rules::rank`]).
+/// `(rule index, value start, value end)` (see [`rules::any`]). A rule with keywords runs
+/// only where one stands ([`keywords`]). Of two overlapping secret matches of different
+/// rules, the better-ranked one is kept ([`rules::rank`]).
 pub fn match_rules(text: &str) -> Vec<(usize, usize, usize)> {
+    const _: () = assert!(rules::RULES.len() <= 128, "own rules are one bit each");
+    let hay = text.as_bytes();
+    let own = rules::RULES.len();
+    let mut hit = 0u128;
+    let mut windows = upstream::Windows::default();
+    keywords::keywords().each(hay, |served, at| {
+        for &rule in served {
+            match usize::from(rule) {
+                r if r < own => hit |= 1 << r,
+                r => windows.hit(r - own, at, hay.len()),
+            }
+        }
+    });
     let mut out = Vec::new();
     let mut ranges = Vec::new();
     let folded = rules::Text::new(text);
-    for i in rules::candidates(text) {
-        let rule = &rules::RULES[i];
+    for (i, rule) in rules::RULES.iter().enumerate() {
+        if hit & (1 << i) == 0 && !rule.keywords.is_empty() {
+            continue;
+        }
         ranges.clear();
         rules::find(i, &folded, &mut ranges);
-        for &(start, end) in &ranges {
-            // ASCII classes can stop inside a multi-byte character: keep whole characters.
-            if !text.is_char_boundary(start) || !text.is_char_boundary(end) {
-                continue;
-            }
-            if rule.validator.is_none_or(|v| v(text, start, end)) {
-                // A private key is its whole block, so that scrub masks the key itself.
-                let end = if i == rules::PRIVATE_KEY {
-                    rules::key_block_end(text.as_bytes(), end, 1)
-                } else {
-                    end
-                };
-                out.push((i, start, end));
-            }
-        }
+        out.extend(validated(i, text, &ranges));
     }
     let mut upstream = Vec::new();
-    upstream::find(text, &mut upstream);
+    upstream::find(text, windows, &mut upstream);
     out.extend(
         upstream
             .into_iter()
@@ -435,10 +437,36 @@ pub fn match_rules(text: &str) -> Vec<(usize, usize, usize)> {
     out
 }
 
+/// Own rule `i`'s values among `ranges` (its pattern's matches in `text`): whole
+/// characters that pass its validator, a private key grown to its whole block.
+pub fn validated<'a>(
+    i: usize,
+    text: &'a str,
+    ranges: &'a [(usize, usize)],
+) -> impl Iterator<Item = (usize, usize, usize)> + 'a {
+    let rule = &rules::RULES[i];
+    ranges.iter().filter_map(move |&(start, end)| {
+        // ASCII classes can stop inside a multi-byte character: keep whole characters.
+        if !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+            return None;
+        }
+        if !rule.validator.is_none_or(|v| v(text, start, end)) {
+            return None;
+        }
+        // A private key is its whole block, so that scrub masks the key itself.
+        let end = if i == rules::PRIVATE_KEY {
+            rules::key_block_end(text.as_bytes(), end, 1)
+        } else {
+            end
+        };
+        Some((i, start, end))
+    })
+}
+
 /// Drop a secret match that lies within a better-ranked secret match of another rule (a
 /// connection string's whole password, not the `password=` rule's first word). A worse
 /// match that reaches beyond the better one stays: its bytes must be masked too.
-pub(super) fn keep_best_secrets(found: &mut Vec<(usize, usize, usize)>) {
+pub fn keep_best_secrets(found: &mut Vec<(usize, usize, usize)>) {
     let secret = |i: usize| rules::category(i) == Category::Secret;
     let mut better: Vec<(usize, usize, u8)> = found
         .iter()

@@ -1,7 +1,6 @@
 //! Hand-written matchers for the digit-shaped rules (IPv4, US SSN, payment card, UK
 //! National Insurance number, numeric uid), for the user name in a home path, which
-//! almost every dump holds, and for the Google API key (in every Chromium-based app),
-//! whose DFA would be megabytes.
+//! almost every dump holds, and for the Google API key (in every Chromium-based app).
 //!
 //! Each one implements exactly its rule's pattern (leftmost-first, non-overlapping, ASCII
 //! `\b`), which stays in the rule table as the specification; a test checks the two agree.
@@ -223,7 +222,7 @@ pub fn numeric_uid(t: &[u8], out: &mut Vec<(usize, usize)>) {
     }
 }
 
-/// `\bAIza[0-9A-Za-z_-]{35}\b` (a Google API key; its DFA would be megabytes).
+/// `\bAIza[0-9A-Za-z_-]{35}\b` (a Google API key).
 pub fn google_api_key(t: &[u8], out: &mut Vec<(usize, usize)>) {
     let mut from = 0;
     while let Some(k) = memchr::memmem::find(&t[from..], b"AIza") {

@@ -1,18 +1,14 @@
 //! Secret rules from maintained upstream rule sets (gitleaks' default configuration and a
 //! selection of Nosey Parker's rules), vendored as data in `rules/upstream/` and turned
-//! into a table by `build.rs`.
+//! into the committed table `upstream/generated.rs` by `scripts/generate_rules.rs`.
 //!
-//! One mechanism runs them all: a case-insensitive keyword matcher over the rules' own
-//! `keywords` finds the places where a rule could match; a rule's regex is compiled the
-//! first time one of its keywords is seen and runs only in a window around its hits. A
-//! match must then pass the rule's entropy threshold and its allowlists (and gitleaks'
-//! global ones) as upstream defines them. Upstream "verify" features are never used:
-//! crashscope sends no secret anywhere.
+//! One mechanism runs them all: the keyword prefilter ([`super::keywords`]) finds where
+//! a rule's keywords stand; a rule's regex is compiled the first time one of them is seen
+//! and runs only in a window around its hits. A match must then pass the rule's entropy
+//! threshold and its allowlists (and gitleaks' global ones) as upstream defines them.
+//! Upstream "verify" features are never used: crashscope sends no secret anywhere.
 
 use std::sync::OnceLock;
-
-mod keywords;
-use keywords::keywords;
 
 use regex_automata::{meta, Input};
 
@@ -65,23 +61,14 @@ pub struct Allow {
     pub paths: bool,
 }
 
-/// One upstream rule, its pattern adapted for memory (see `build.rs`).
+/// One upstream rule, its pattern adapted for memory (see `scripts/generate_rules.rs`).
 #[derive(Debug)]
 pub struct Upstream {
     pub id: &'static str,
     pub origin: Origin,
     pub description: &'static str,
     pub pattern: &'static str,
-    /// The fewest bytes a match takes (computed at build time).
-    pub min_len: usize,
-    /// Sets of lower-case literals: a match holds one literal of each, ASCII case aside
-    /// (computed at build time by `build/literals.rs`).
-    pub required: &'static [&'static [&'static [u8]]],
-    /// The literals every match starts with, case as written (none: not known), and
-    /// whether a word boundary comes before them (computed at build time).
-    pub prefixes: &'static [&'static [u8]],
-    pub boundary: bool,
-    /// Lower case; every match holds one of them.
+    /// Lower case; every match holds one of them, ASCII case aside.
     pub keywords: &'static [&'static str],
     /// The least Shannon entropy (bits per byte) of a secret; 0 = none.
     pub entropy: f64,
@@ -113,7 +100,7 @@ pub struct Excluded {
     pub keywords: &'static [&'static str],
 }
 
-include!(concat!(env!("OUT_DIR"), "/upstream.rs"));
+include!("upstream/generated.rs");
 
 fn build(pattern: &str) -> Result<meta::Regex, Box<meta::BuildError>> {
     build_for(pattern, false)
@@ -158,37 +145,6 @@ pub fn compiles(pattern: &str) -> Result<(), String> {
 const WHOLE: usize = 4096;
 const BEFORE: usize = 512;
 const AFTER: usize = 2048;
-
-/// Whether a match of `rule` could start at or after `from` in `hay`: one of its prefix
-/// literals stands there, with a word boundary before it when the pattern asks for one.
-fn starts_possible(rule: &Upstream, hay: &[u8], from: usize) -> bool {
-    if rule.prefixes.is_empty() {
-        return true;
-    }
-    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-    rule.prefixes.iter().any(|p| {
-        memchr::memmem::find_iter(&hay[from..], p).any(|i| {
-            let at = from + i;
-            !rule.boundary
-                || at.checked_sub(1).map(|j| word(hay[j])) != Some(word(p[0]))
-                    && (at > 0 || word(p[0]))
-        })
-    })
-}
-
-/// Whether `window` holds one literal of each of `rule`'s required sets, ASCII case
-/// aside (`lowered` is scratch space).
-fn holds_required(rule: &Upstream, window: &[u8], lowered: &mut Vec<u8>) -> bool {
-    if rule.required.is_empty() {
-        return true;
-    }
-    lowered.clear();
-    lowered.extend(window.iter().map(u8::to_ascii_lowercase));
-    rule.required.iter().all(|set| {
-        set.iter()
-            .any(|lit| memchr::memmem::find(lowered, lit).is_some())
-    })
-}
 
 /// Shannon entropy of `s`, in bits per byte.
 pub fn entropy(s: &[u8]) -> f64 {
@@ -282,41 +238,48 @@ pub fn severity(i: usize, secret: &str) -> Severity {
     }
 }
 
-/// Every upstream match in `text`: `(rule, secret start, secret end)`.
-pub fn find(text: &str, out: &mut Vec<(usize, usize, usize)>) {
-    let hay = text.as_bytes();
-    let keywords = keywords();
-    // Each rule's windows, merged as the hits come (in order of position): memory is one
-    // entry per window, not one per hit, however many keywords a crafted text repeats.
-    let mut by_rule: Vec<(u16, Vec<(usize, usize)>)> = Vec::new();
-    // Where each rule's entry is in `by_rule` (made on the first hit).
-    let mut slots: Vec<u16> = Vec::new();
-    keywords.each(hay, |w, at| {
-        let window = if hay.len() <= WHOLE {
-            (0, hay.len())
+/// Each upstream rule's windows around its keyword hits in one text, merged as the hits
+/// come: memory is one entry per window, not one per hit, however many keywords a crafted
+/// text repeats.
+#[derive(Default)]
+pub struct Windows {
+    by_rule: Vec<(u16, Vec<(usize, usize)>)>,
+    /// Where each rule's entry is in `by_rule` (made on the first hit).
+    slots: Vec<u16>,
+}
+
+impl Windows {
+    /// A keyword of upstream rule `rule` at `at` in a text of `len` bytes.
+    pub fn hit(&mut self, rule: usize, at: usize, len: usize) {
+        let window = if len <= WHOLE {
+            (0, len)
         } else {
-            (at.saturating_sub(BEFORE), (at + AFTER).min(hay.len()))
+            (at.saturating_sub(BEFORE), (at + AFTER).min(len))
         };
-        if slots.is_empty() {
-            slots = vec![u16::MAX; UPSTREAM.len()];
+        if self.slots.is_empty() {
+            self.slots = vec![u16::MAX; UPSTREAM.len()];
         }
-        for &rule in &keywords.rules[w] {
-            let slot = &mut slots[usize::from(rule)];
-            if *slot == u16::MAX {
-                *slot = by_rule.len() as u16;
-                by_rule.push((rule, Vec::new()));
-            }
-            let windows = &mut by_rule[usize::from(*slot)].1;
-            match windows.last_mut() {
-                Some(last) if window.0 <= last.1 && window.1 >= last.0 => {
-                    *last = (last.0.min(window.0), last.1.max(window.1))
-                }
-                _ => windows.push(window),
-            }
+        let slot = &mut self.slots[rule];
+        if *slot == u16::MAX {
+            *slot = self.by_rule.len() as u16;
+            self.by_rule.push((rule as u16, Vec::new()));
         }
-    });
+        let windows = &mut self.by_rule[usize::from(*slot)].1;
+        match windows.last_mut() {
+            Some(last) if window.0 <= last.1 && window.1 >= last.0 => {
+                *last = (last.0.min(window.0), last.1.max(window.1))
+            }
+            _ => windows.push(window),
+        }
+    }
+}
+
+/// Every upstream match in `text` within the `windows` its keywords gave:
+/// `(rule, secret start, secret end)`.
+pub fn find(text: &str, windows: Windows, out: &mut Vec<(usize, usize, usize)>) {
+    let hay = text.as_bytes();
+    let mut by_rule = windows.by_rule;
     by_rule.sort_unstable_by_key(|(r, _)| *r);
-    let mut lowered = Vec::new();
     for (rule, mut windows) in by_rule {
         // In order and disjoint (hits come in order of position, but not every kind).
         windows.sort_unstable();
@@ -327,20 +290,9 @@ pub fn find(text: &str, out: &mut Vec<(usize, usize, usize)>) {
                 _ => merged.push(w),
             }
         }
-        let mut windows = merged;
         let rule = usize::from(rule);
-        let r = &UPSTREAM[rule];
-        windows.retain(|&(from, to)| {
-            to - from >= r.min_len
-                && starts_possible(r, &hay[..to], from)
-                && holds_required(r, &hay[from..to], &mut lowered)
-                && super::dfa::upstream_matches(rule, hay, from..to) != Some(false)
-        });
-        if windows.is_empty() {
-            continue;
-        }
         let mut found: Vec<(usize, usize)> = Vec::new();
-        for (from, to) in windows {
+        for (from, to) in merged {
             let re = if to - from >= LARGE {
                 regex_large(rule)
             } else {
@@ -357,12 +309,7 @@ pub fn find(text: &str, out: &mut Vec<(usize, usize, usize)>) {
                         .unwrap_or(whole.span()),
                     g => caps.get_group(g).unwrap_or(whole.span()),
                 };
-                let secret = &hay[group.start..group.end];
-                let rule_ = &UPSTREAM[rule];
-                let keep = !secret.is_empty()
-                    && (rule_.entropy == 0.0 || entropy(secret) > rule_.entropy)
-                    && !allowed(rule, secret, &hay[whole.start()..whole.end()], hay);
-                if keep {
+                if accepts(rule, hay, group.start..group.end, whole.range()) {
                     found.push((group.start, group.end));
                 }
                 let next = if whole.is_empty() {
@@ -380,6 +327,21 @@ pub fn find(text: &str, out: &mut Vec<(usize, usize, usize)>) {
         found.dedup();
         out.extend(found.into_iter().map(|(s, e)| (rule, s, e)));
     }
+}
+
+/// Whether upstream rule `rule` keeps the secret `secret` of its match `whole` in `hay`:
+/// not empty, above the rule's entropy threshold, and allowed by no allowlist.
+pub fn accepts(
+    rule: usize,
+    hay: &[u8],
+    secret: std::ops::Range<usize>,
+    whole: std::ops::Range<usize>,
+) -> bool {
+    let r = &UPSTREAM[rule];
+    let value = &hay[secret];
+    !value.is_empty()
+        && (r.entropy == 0.0 || entropy(value) > r.entropy)
+        && !allowed(rule, value, &hay[whole], hay)
 }
 
 #[cfg(test)]

@@ -9,11 +9,9 @@ use std::sync::OnceLock;
 
 use super::{Category, Severity};
 
-mod shape;
 mod table;
 mod validators;
 
-pub use shape::{candidates, Shape, Text};
 pub use table::RULES;
 pub use validators::{iban_check, is_generic_user, is_identity_name, luhn};
 
@@ -43,14 +41,35 @@ pub struct Rule {
     /// A hand-written matcher that implements `pattern` exactly (see `scanners`), used
     /// instead of compiling the regex.
     pub scanner: Option<Scanner>,
-    /// A cheap test implied by `pattern` (and `validator`): `false` means the rule cannot
-    /// report anything in the text, so its regex never runs (nor is built) there.
-    pub may: fn(&Shape<'_>) -> bool,
+    /// Lower-case literals one of which every match holds, ASCII case aside: the rule is
+    /// tried only on texts that hold one ([`super::keywords`]). None: tried on every text.
+    pub keywords: &'static [&'static str],
     pub validator: Option<Validator>,
 }
 
 /// [`Rule::group`]: the first capture group that took part in the match.
 pub const ANY: usize = usize::MAX;
+
+/// A text being matched, with its ASCII-lowered copy (for folded rules) made on first need.
+#[derive(Debug)]
+pub struct Text<'a> {
+    pub raw: &'a str,
+    lower: std::cell::OnceCell<Vec<u8>>,
+}
+
+impl<'a> Text<'a> {
+    pub fn new(raw: &'a str) -> Text<'a> {
+        Text {
+            raw,
+            lower: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn lowered(&self) -> &[u8] {
+        self.lower
+            .get_or_init(|| self.raw.as_bytes().to_ascii_lowercase())
+    }
+}
 
 /// A value rule by its index in one numbering: crashscope's own rules ([`RULES`]) first,
 /// then the upstream ones ([`super::upstream::UPSTREAM`]).
@@ -166,10 +185,10 @@ pub fn key_block_end(bytes: &[u8], from: usize, unit: usize) -> usize {
 /// The compiled pattern of rule `i`, built on first use.
 ///
 /// ASCII classes (`\d`, `\s`, `\b` in their ASCII forms, which is what these formats
-/// use) over bytes, with only the engines a scan of short texts needs (a lazy DFA and the
-/// PikeVM for capture groups): building a regex is paid on every run of `show`, and this
-/// halves it. Callers keep only matches on UTF-8 character boundaries. Patterns avoid
-/// large bounded repetitions (`{1,1024}`), which multiply the compiled program.
+/// use) over bytes, with only the engines a scan needs (a lazy DFA, and the PikeVM for
+/// capture groups): building a regex is paid on every run of `show`. Callers keep only
+/// matches on UTF-8 character boundaries. Patterns avoid large bounded repetitions
+/// (`{1,1024}`), which multiply the compiled program.
 pub fn regex(i: usize) -> &'static meta::Regex {
     static COMPILED: [OnceLock<meta::Regex>; RULES.len()] =
         [const { OnceLock::new() }; RULES.len()];
@@ -183,7 +202,7 @@ pub fn build(pattern: &str) -> Result<meta::Regex, Box<meta::BuildError>> {
 
 /// Build `pattern` over bytes with ASCII classes and only the engines asked for: the
 /// lazy DFA (`hybrid`), the bounded backtracker (`backtrack`), and always the PikeVM.
-/// No full DFA, no one-pass DFA, no automatic prefilter: the rules' own prefilters run
+/// No full DFA, no one-pass DFA, no automatic prefilter: the keyword automaton has run
 /// first, and a build is paid on every run.
 pub fn build_with(
     pattern: &str,
@@ -214,29 +233,22 @@ pub fn find(i: usize, text: &Text<'_>, out: &mut Vec<(usize, usize)>) {
     } else {
         text.raw.as_bytes()
     };
-    // A rule whose DFAs find its matches, or whose DFA finds none here, needs no regex
-    // (nor its build).
-    if rule.scanner.is_none()
-        && ((rule.group == 0 && super::dfa::own_find(i, hay, out))
-            || super::dfa::own_matches(i, hay) == Some(false))
-    {
-        return;
+    if let Some(scan) = rule.scanner {
+        return scan(hay, out);
     }
-    match rule.scanner {
-        Some(scan) => scan(hay, out),
-        None if rule.group == 0 => {
-            out.extend(regex(i).find_iter(hay).map(|m| (m.start(), m.end())))
-        }
-        None if rule.group == ANY => out.extend(
-            regex(i)
+    let regex = regex(i);
+    match rule.group {
+        0 => out.extend(regex.find_iter(hay).map(|m| (m.start(), m.end()))),
+        ANY => out.extend(
+            regex
                 .captures_iter(hay)
                 .filter_map(|c| (1..c.group_len()).find_map(|g| c.get_group(g)))
                 .map(|g| (g.start, g.end)),
         ),
-        None => out.extend(
-            regex(i)
+        group => out.extend(
+            regex
                 .captures_iter(hay)
-                .filter_map(|c| c.get_group(rule.group))
+                .filter_map(|c| c.get_group(group))
                 .map(|g| (g.start, g.end)),
         ),
     }

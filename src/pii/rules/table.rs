@@ -19,7 +19,7 @@ pub const RULES: &[Rule] = &[
         group: 0,
         folded: false,
         scanner: None,
-        may: |s| s.len() >= 27 && s.has("PRIVATE KEY"),
+        keywords: &["private key"],
         validator: None,
     },
     Rule {
@@ -31,12 +31,7 @@ pub const RULES: &[Rule] = &[
         group: 0,
         folded: false,
         scanner: None,
-        may: |s| {
-            s.len() >= 20
-                && ["AKIA", "ASIA", "AGPA", "AIDA", "AROA", "A3T", "ABIA", "ACCA"]
-                    .iter()
-                    .any(|p| s.has(p))
-        },
+        keywords: &["a3t", "akia", "asia", "abia", "acca", "agpa", "aida", "aroa"],
         validator: None,
     },
     Rule {
@@ -48,7 +43,7 @@ pub const RULES: &[Rule] = &[
         group: 1,
         folded: true,
         scanner: None,
-        may: |s| s.len() >= 59 && (s.equals || s.colons > 0) && s.has_ci("access"),
+        keywords: &["access"],
         validator: None,
     },
     Rule {
@@ -60,12 +55,7 @@ pub const RULES: &[Rule] = &[
         group: 0,
         folded: false,
         scanner: None,
-        may: |s| {
-            s.len() >= 33
-                && ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"]
-                    .iter()
-                    .any(|p| s.has(p))
-        },
+        keywords: &["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"],
         validator: None,
     },
     Rule {
@@ -77,7 +67,7 @@ pub const RULES: &[Rule] = &[
         group: 0,
         folded: false,
         scanner: None,
-        may: |s| s.len() >= 15 && s.has("xox"),
+        keywords: &["xox"],
         validator: None,
     },
     Rule {
@@ -89,15 +79,7 @@ pub const RULES: &[Rule] = &[
         group: ANY,
         folded: false,
         scanner: None,
-        may: |s| {
-            s.len() >= 20
-                && [
-                    "sk-or-v1-", "xai-", "pcsk_", "r8_", "dp.", "tskey-", "GOCSPX-", "whsec_",
-                    "sk-ant-", "glpat-", "AZDO", "SSWS", "Bot", "/bot",
-                ]
-                .iter()
-                .any(|p| s.has(p))
-        },
+        keywords: &["sk-or-v1-", "xai-", "pcsk_", "r8_", "dp.", "tskey-", "gocspx-", "whsec_", "sk-ant-", "glpat-", "azdo", "ssws", "bot"],
         validator: None,
     },
     Rule {
@@ -109,7 +91,7 @@ pub const RULES: &[Rule] = &[
         group: 0,
         folded: false,
         scanner: None,
-        may: |s| s.len() >= 30 && s.slash && s.has("hooks.slack.com"),
+        keywords: &["hooks.slack.com"],
         validator: None,
     },
     Rule {
@@ -121,7 +103,7 @@ pub const RULES: &[Rule] = &[
         group: 0,
         folded: false,
         scanner: None,
-        may: |s| s.len() >= 40 && s.has("npm_"),
+        keywords: &["npm_"],
         validator: None,
     },
     Rule {
@@ -133,7 +115,7 @@ pub const RULES: &[Rule] = &[
         group: 0,
         folded: false,
         scanner: Some(crate::pii::scanners::google_api_key),
-        may: |s| s.len() >= 39 && s.has("AIza"),
+        keywords: &["aiza"],
         validator: None,
     },
     Rule {
@@ -145,7 +127,7 @@ pub const RULES: &[Rule] = &[
         group: 0,
         folded: false,
         scanner: None,
-        may: |s| s.len() >= 28 && s.has("_live_"),
+        keywords: &["_live_"],
         validator: None,
     },
     Rule {
@@ -157,7 +139,7 @@ pub const RULES: &[Rule] = &[
         group: 0,
         folded: false,
         scanner: None,
-        may: |s| s.len() >= 32 && s.dots >= 2 && s.has("eyJ"),
+        keywords: &["eyj"],
         validator: None,
     },
     Rule {
@@ -169,7 +151,7 @@ pub const RULES: &[Rule] = &[
         group: 1,
         folded: true,
         scanner: None,
-        may: |s| s.len() >= 23 && s.has_ci("bearer"),
+        keywords: &["bearer"],
         validator: None,
     },
     Rule {
@@ -181,7 +163,7 @@ pub const RULES: &[Rule] = &[
         group: 1,
         folded: false,
         scanner: None,
-        may: |s| s.at && s.colons > 0 && s.has("://"),
+        keywords: &["://"],
         validator: None,
     },
     Rule {
@@ -193,7 +175,7 @@ pub const RULES: &[Rule] = &[
         group: 1,
         folded: true,
         scanner: None,
-        may: |s| s.len() >= 14 && s.has_ci("basic"),
+        keywords: &["basic"],
         validator: Some(crate::pii::protocols::basic_credentials),
     },
     Rule {
@@ -205,7 +187,7 @@ pub const RULES: &[Rule] = &[
         group: 1,
         folded: true,
         scanner: None,
-        may: |s| s.equals && s.colons > 0 && s.has_ci("cookie:"),
+        keywords: &["cookie:"],
         validator: Some(crate::pii::protocols::cookie_values),
     },
     Rule {
@@ -217,13 +199,7 @@ pub const RULES: &[Rule] = &[
         group: ANY,
         folded: true,
         scanner: None,
-        may: |s| {
-            s.equals
-                && s.has(";")
-                && ["pwd", "password", "accountkey", "sharedaccesskey", "sharedsecretvalue"]
-                    .iter()
-                    .any(|k| s.has_ci(k))
-        },
+        keywords: &["password", "pwd", "accountkey", "sharedaccesskey", "sharedsecretvalue"],
         validator: Some(crate::pii::protocols::connection_string),
     },
     Rule {
@@ -235,7 +211,7 @@ pub const RULES: &[Rule] = &[
         group: 1,
         folded: false,
         scanner: None,
-        may: |s| s.at && s.has("AAAA") && (s.has("ssh-") || s.has("ecdsa-")),
+        keywords: &[" aaaa"],
         validator: None,
     },
     Rule {
@@ -247,7 +223,7 @@ pub const RULES: &[Rule] = &[
         group: 1,
         folded: true,
         scanner: None,
-        may: |s| s.digits >= 15 && s.has_ci("imei"),
+        keywords: &["imei"],
         validator: Some(crate::pii::protocols::imei),
     },
     Rule {
@@ -261,22 +237,7 @@ pub const RULES: &[Rule] = &[
         scanner: None,
         // Every name the pattern takes ends with one of these words, right before the
         // assignment (after an optional quote and spaces).
-        may: |s| {
-            s.len() >= 10
-                && (s.equals || s.colons > 0)
-                && [
-                    "password",
-                    "passwd",
-                    "passphrase",
-                    "secret",
-                    "token",
-                    "key",
-                    "credential",
-                    "credentials",
-                ]
-                .iter()
-                .any(|k| s.assigned_ci(k))
-        },
+        keywords: &["pass", "secret", "token", "api", "access", "credential"],
         validator: Some(not_placeholder),
     },
     Rule {
@@ -288,7 +249,7 @@ pub const RULES: &[Rule] = &[
         group: 0,
         folded: false,
         scanner: Some(crate::pii::scanners::payment_card),
-        may: |s| s.digits >= 13,
+        keywords: &[],
         validator: Some(luhn_card),
     },
     Rule {
@@ -300,7 +261,7 @@ pub const RULES: &[Rule] = &[
         group: 0,
         folded: false,
         scanner: None,
-        may: |s| s.digits >= 10 && s.upper >= 2 && s.patterns().iban_head,
+        keywords: &[],
         validator: Some(iban_mod97),
     },
     Rule {
@@ -312,7 +273,7 @@ pub const RULES: &[Rule] = &[
         group: 0,
         folded: false,
         scanner: Some(crate::pii::scanners::us_ssn),
-        may: |s| s.digits >= 9 && s.dashes >= 2,
+        keywords: &["-"],
         validator: Some(ssn),
     },
     Rule {
@@ -324,7 +285,7 @@ pub const RULES: &[Rule] = &[
         group: 0,
         folded: false,
         scanner: Some(crate::pii::scanners::uk_nino),
-        may: |s| s.digits >= 6 && s.upper >= 2 && s.patterns().nino_head,
+        keywords: &[],
         validator: Some(nino),
     },
     Rule {
@@ -336,7 +297,7 @@ pub const RULES: &[Rule] = &[
         group: 0,
         folded: false,
         scanner: None,
-        may: |s| s.plus && s.digits >= 8 && s.followed("+", |b| (b'1'..=b'9').contains(&b)),
+        keywords: &["+"],
         validator: Some(phone),
     },
     Rule {
@@ -348,10 +309,7 @@ pub const RULES: &[Rule] = &[
         group: 0,
         folded: false,
         scanner: None,
-        may: |s| {
-            (s.dot_after_at && s.followed("@", |b| b.is_ascii_alphanumeric() || b == b'-'))
-                || (s.dots > 0 && (s.has("%40") || s.has("\\u0040")))
-        },
+        keywords: &["@", "%40", "\\u0040"],
         validator: Some(email),
     },
     Rule {
@@ -367,14 +325,7 @@ pub const RULES: &[Rule] = &[
         group: ANY,
         folded: true,
         scanner: Some(crate::pii::scanners::user_path),
-        may: |s| {
-            (s.slash || s.backslash || s.has_ci("%2f") || s.has_ci("%5c"))
-                && (s.has("/home/")
-                    || s.has_ci("%2fhome%2f")
-                    || s.has_ci("users")
-                    || s.has_ci("settings")
-                    || s.has_ci("docume~1"))
-        },
+        keywords: &["home", "users", "documents and settings", "docume~1"],
         validator: Some(real_user),
     },
     Rule {
@@ -386,14 +337,7 @@ pub const RULES: &[Rule] = &[
         group: 1,
         folded: true,
         scanner: None,
-        may: |s| {
-            s.len() >= 46
-                && s.slash
-                && (s.has_ci("/home/chronos/u-")
-                    || s.has_ci("/home/user/")
-                    || s.has_ci("/home/root/")
-                    || s.has_ci("daemon-store"))
-        },
+        keywords: &["/home/", "/daemon-store/"],
         validator: None,
     },
     Rule {
@@ -405,7 +349,7 @@ pub const RULES: &[Rule] = &[
         group: 0,
         folded: false,
         scanner: None,
-        may: |s| s.dashes >= 5 && s.has("S-1-5-21-"),
+        keywords: &["s-1-5-21-"],
         validator: None,
     },
     Rule {
@@ -417,7 +361,7 @@ pub const RULES: &[Rule] = &[
         group: 1,
         folded: true,
         scanner: None,
-        may: |s| s.backslash && s.has("\\\\"),
+        keywords: &["\\\\"],
         validator: Some(unc_host),
     },
     Rule {
@@ -429,14 +373,7 @@ pub const RULES: &[Rule] = &[
         group: 1,
         folded: true,
         scanner: None,
-        may: |s| {
-            s.len() >= 24
-                && (s.equals || s.colons > 0)
-                && s.has_ci("id")
-                && ["device", "install", "machine", "hardware", "tracking", "advertising"]
-                    .iter()
-                    .any(|k| s.has_ci(k))
-        },
+        keywords: &["device", "install", "machine", "hardware", "tracking", "advertising"],
         validator: None,
     },
     Rule {
@@ -448,17 +385,7 @@ pub const RULES: &[Rule] = &[
         group: 1,
         folded: true,
         scanner: None,
-        may: |s| {
-            // A key word right before `id`, `guid` or `uuid`, maybe after `_` or `-`
-            // (`-epicuserid=` and `-epicaccountid=` hold `userid` and `accountid`): a
-            // record that only holds `"id":` and `customer` somewhere is ruled out.
-            s.len() >= 10
-                && (s.equals || s.colons > 0)
-                && s.has_ci("id")
-                && ["user", "account", "login", "player", "customer", "member"]
-                    .iter()
-                    .any(|k| s.then_id_ci(k))
-        },
+        keywords: &["user", "account", "login", "player", "customer", "member"],
         validator: None,
     },
     Rule {
@@ -470,7 +397,7 @@ pub const RULES: &[Rule] = &[
         group: ANY,
         folded: true,
         scanner: None,
-        may: |s| s.equals && s.has_ci("-epic"),
+        keywords: &["-epic"],
         validator: None,
     },
     Rule {
@@ -482,7 +409,7 @@ pub const RULES: &[Rule] = &[
         group: 1,
         folded: true,
         scanner: None,
-        may: |s| s.len() >= 14 && (s.equals || s.plus) && (s.has_ci("token") || s.has_ci("auth_password") || s.has_ci("epicovt") || s.has_ci("steam")),
+        keywords: &["-auth_password=", "-epicusertoken=", "-fltoken=", "-epicovt=", "+sv_setsteamaccount", "steam_acc"],
         validator: None,
     },
     Rule {
@@ -494,7 +421,7 @@ pub const RULES: &[Rule] = &[
         group: 1,
         folded: true,
         scanner: None,
-        may: |s| s.digits >= 3 && (s.equals || s.colons > 0) && (s.has_ci("cv") || s.has_ci("csc") || s.has_ci("security")),
+        keywords: &["cvv", "cvc", "csc", "card"],
         validator: None,
     },
     Rule {
@@ -506,7 +433,7 @@ pub const RULES: &[Rule] = &[
         group: 1,
         folded: true,
         scanner: Some(crate::pii::scanners::numeric_uid),
-        may: |s| s.digits >= 3 && (s.colons > 0 || s.slash) && (s.has_ci("uid:") || s.has("/run/user/")),
+        keywords: &["uid:", "/run/user/"],
         validator: None,
     },
     Rule {
@@ -518,7 +445,7 @@ pub const RULES: &[Rule] = &[
         group: 1,
         folded: true,
         scanner: None,
-        may: |s| s.len() >= 40 && s.equals && s.has("-token="),
+        keywords: &["-token="],
         validator: None,
     },
     Rule {
@@ -530,7 +457,7 @@ pub const RULES: &[Rule] = &[
         group: 0,
         folded: false,
         scanner: Some(crate::pii::scanners::ipv4),
-        may: |s| s.dots >= 3 && s.digits >= 4,
+        keywords: &["."],
         validator: Some(ipv4),
     },
     Rule {
@@ -542,13 +469,7 @@ pub const RULES: &[Rule] = &[
         group: 0,
         folded: true,
         scanner: None,
-        may: |s| {
-            // Seven groups, or fewer around a `::`.
-            (s.colons >= 7 || (s.colons >= 2 && s.may_hold(b"::"))) && {
-                let p = s.patterns();
-                p.hex_colon_run >= 7 || (p.hex_double_colon && p.hex_colon_run >= 2)
-            }
-        },
+        keywords: &[":"],
         validator: Some(ipv6),
     },
     Rule {
@@ -560,12 +481,7 @@ pub const RULES: &[Rule] = &[
         group: 0,
         folded: false,
         scanner: None,
-        may: |s| {
-            (s.colons >= 5 || s.dashes >= 5) && {
-                let p = s.patterns();
-                p.hex_sep_run >= 5 && p.hex_pair_sep
-            }
-        },
+        keywords: &[":", "-"],
         validator: Some(mac),
     },
     Rule {
@@ -577,7 +493,7 @@ pub const RULES: &[Rule] = &[
         group: 0,
         folded: false,
         scanner: None,
-        may: |s| s.question && s.has("://"),
+        keywords: &["://"],
         validator: None,
     },
     Rule {
@@ -590,12 +506,7 @@ pub const RULES: &[Rule] = &[
         group: 0,
         folded: true,
         scanner: None,
-        may: |s| {
-            s.dots >= 2
-                && [".local", ".lan", ".internal", ".corp", ".home", ".intranet"]
-                    .iter()
-                    .any(|t| s.has_ci(t))
-        },
+        keywords: &[".local", ".lan", ".internal", ".corp", ".home", ".intranet"],
         validator: Some(host_not_file),
     },
 ];

@@ -1,26 +1,24 @@
 //! Turns the vendored upstream secret-rule data (`rules/upstream/`: gitleaks' default
 //! configuration, a selection of Nosey Parker's rules, and crashscope's policy over them)
-//! into a Rust table, so that rule data is parsed once, at build time, never at start-up.
-//! Regexes are compiled by the program only when a keyword hit needs them.
+//! into the committed Rust table `src/pii/upstream/generated.rs`, so that a change of rule
+//! data is a reviewable diff and nothing is parsed at build time or at start-up.
 //!
-//! What the build does to upstream patterns, and why, is in `rules/upstream/README.md`.
+//! `cargo run --example generate-rules` rewrites the table (`scripts/generate.sh` does it
+//! with the other generated files); the integration test `generated::upstream_rules` fails
+//! when the table is not what this program makes of the data. What it does to upstream
+//! patterns, and why, is in `rules/upstream/README.md`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use toml::{Table, Value};
 
-#[path = "build/dfas.rs"]
-mod dfas;
-#[path = "build/literals.rs"]
-mod literals;
-
-fn read(path: &str) -> Table {
-    println!("cargo:rerun-if-changed={path}");
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+fn read(root: &Path, path: &str) -> Table {
+    let path = root.join(path);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     text.parse::<Table>()
-        .unwrap_or_else(|e| panic!("{path}: {e}"))
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 fn str_of<'a>(t: &'a Table, key: &str) -> Option<&'a str> {
@@ -94,69 +92,6 @@ struct Rule {
     negatives: Vec<String>,
 }
 
-/// `pattern` parsed as crashscope runs it (bytes, ASCII classes).
-fn parse(id: &str, pattern: &str) -> regex_syntax::hir::Hir {
-    regex_syntax::ParserBuilder::new()
-        .unicode(false)
-        .utf8(false)
-        .build()
-        .parse(pattern)
-        .unwrap_or_else(|e| panic!("{id}: {e}"))
-}
-
-/// The fewest bytes a match of `pattern` takes (as crashscope runs it: bytes, ASCII
-/// classes): a text shorter than that cannot hold one, so the rule's regex is neither
-/// compiled nor run there.
-fn min_len(id: &str, pattern: &str) -> usize {
-    parse(id, pattern).properties().minimum_len().unwrap_or(0)
-}
-
-/// The literals every match of `pattern` starts with (case as written: a pattern that
-/// folds case lists each variant), when there are a few of at least two bytes, and
-/// whether the pattern starts with a word boundary. A keyword hit where none of these
-/// literals stands (with its boundary) cannot be a match, so the rule's regex is neither
-/// built nor run there: a rule's keyword `sk` is found in `desktop`, but its pattern
-/// needs `SK`; a keyword `ey` in `key`, but the pattern needs `\bey`.
-fn prefixes(id: &str, pattern: &str) -> (Vec<Vec<u8>>, bool) {
-    use regex_syntax::hir::literal::{ExtractKind, Extractor};
-    use regex_syntax::hir::{Hir, HirKind, Look};
-    let hir = parse(id, pattern);
-    fn boundary(h: &Hir) -> bool {
-        match h.kind() {
-            HirKind::Look(l) => matches!(l, Look::WordAscii | Look::WordUnicode),
-            HirKind::Capture(c) => boundary(&c.sub),
-            HirKind::Concat(parts) => parts.first().is_some_and(boundary),
-            HirKind::Alternation(alts) => alts.iter().all(boundary),
-            _ => false,
-        }
-    }
-    let mut extractor = Extractor::new();
-    extractor.kind(ExtractKind::Prefix).limit_total(64);
-    let seq = extractor.extract(&hir);
-    let literals: Option<Vec<Vec<u8>>> = seq
-        .literals()
-        .map(|lits| lits.iter().map(|l| l.as_bytes().to_vec()).collect());
-    match literals {
-        Some(l) if !l.is_empty() && l.len() <= 64 && l.iter().all(|x| x.len() >= 2) => {
-            (l, boundary(&hir))
-        }
-        _ => (Vec::new(), false),
-    }
-}
-
-/// [`literals::required`] of `pattern`, as Rust code.
-fn required(id: &str, pattern: &str) -> String {
-    let hir = parse(id, pattern);
-    let sets: Vec<String> = literals::required(&hir)
-        .iter()
-        .map(|set| {
-            let lits: Vec<String> = set.iter().map(|l| format!("&{l:?}")).collect();
-            format!("&[{}]", lits.join(", "))
-        })
-        .collect();
-    format!("&[{}]", sets.join(", "))
-}
-
 fn lit(s: &str) -> String {
     format!("{s:?}")
 }
@@ -185,13 +120,21 @@ fn allow_code(a: &Table) -> String {
     )
 }
 
+/// Where the generated table is committed, relative to the repository.
+pub const GENERATED: &str = "src/pii/upstream/generated.rs";
+
 fn main() {
-    println!("cargo:rerun-if-changed=build/literals.rs");
-    println!("cargo:rerun-if-changed=build/dfas.rs");
-    println!("cargo:rerun-if-changed=src/pii/rules/table.rs");
-    let gitleaks = read("rules/upstream/gitleaks/gitleaks.toml");
-    let noseyparker = read("rules/upstream/noseyparker/selected.toml");
-    let policy = read("rules/upstream/policy.toml");
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let dest = root.join(GENERATED);
+    std::fs::write(&dest, generate(&root)).unwrap_or_else(|e| panic!("{}: {e}", dest.display()));
+    println!("wrote {}", dest.display());
+}
+
+/// The table's source text made of the rule data under `root` (the repository).
+pub fn generate(root: &Path) -> String {
+    let gitleaks = read(root, "rules/upstream/gitleaks/gitleaks.toml");
+    let noseyparker = read(root, "rules/upstream/noseyparker/selected.toml");
+    let policy = read(root, "rules/upstream/policy.toml");
 
     let mut rules = Vec::new();
     let mut excluded = Vec::new();
@@ -201,6 +144,8 @@ fn main() {
     let severities = section(&policy, "severity");
     let test_keys = section(&policy, "test_keys");
     let sources = section(&policy, "source");
+    let more_keywords = section(&policy, "keywords");
+    let keyword_context = section(&policy, "keyword_context");
 
     let tables = |t: &Table| -> Vec<Table> {
         t.get("rules")
@@ -232,7 +177,7 @@ fn main() {
             if let Some(reason) = reason {
                 let replaced = same_as.get(id.as_str()).and_then(|v| v.as_str());
                 excluded.push(format!(
-                    "Excluded {{ id: {}, origin: {origin}, description: {}, reason: {}, same_as: {:?}, pattern: {:?}, keywords: {} }}",
+                    "Excluded {{\n        id: {},\n        origin: {origin},\n        description: {},\n        reason: {},\n        same_as: {:?},\n        pattern: {:?},\n        keywords: {},\n    }}",
                     lit(&id),
                     lit(&description),
                     lit(&reason),
@@ -245,8 +190,16 @@ fn main() {
             let pattern = regex
                 .expect("rules without a pattern are excluded")
                 .replace(TERMINATOR, MEMORY_TERMINATOR);
+            let added = more_keywords
+                .get(id.as_str())
+                .and_then(|v| v.as_array())
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(str::to_string);
             let keywords: Vec<String> = strings(&r, "keywords")
-                .iter()
+                .into_iter()
+                .chain(added)
                 .map(|k| k.to_ascii_lowercase())
                 .collect();
             assert!(
@@ -300,6 +253,8 @@ fn main() {
         ("group", &groups),
         ("severity", &severities),
         ("test_keys", &test_keys),
+        ("keywords", &more_keywords),
+        ("keyword_context", &keyword_context),
     ] {
         for id in table.keys() {
             assert!(
@@ -309,7 +264,9 @@ fn main() {
         }
     }
 
-    let mut out = String::from("// @generated by build.rs from rules/upstream/: do not edit.\n\n");
+    let mut out = String::from(
+        "// @generated by scripts/generate_rules.rs from rules/upstream/: do not edit.\n\n",
+    );
     let global = gitleaks
         .get("allowlist")
         .and_then(Value::as_table)
@@ -335,6 +292,12 @@ fn main() {
             .expect("policy [source]");
         let _ = writeln!(out, "pub const {name}: &str = {};", lit(v));
     }
+    let context: Vec<String> = keyword_context.keys().map(|k| k.to_string()).collect();
+    let _ = writeln!(
+        out,
+        "pub static KEYWORD_CONTEXT: &[&str] = {};",
+        list(&context)
+    );
     let _ = writeln!(out, "pub static UPSTREAM: &[Upstream] = &[");
     for r in &rules {
         let (severity, reason) = match severities.get(r.id.as_str()).and_then(|v| v.as_table()) {
@@ -352,7 +315,6 @@ fn main() {
             Some(g) => g.to_string(),
             None => "ANY".to_string(),
         };
-        let prefix = prefixes(&r.id, &r.pattern);
         let test_key = test_keys
             .get(r.id.as_str())
             .and_then(|v| v.as_str())
@@ -360,20 +322,11 @@ fn main() {
             .map_or("None".to_string(), |s| format!("Some({s})"));
         let _ = writeln!(
             out,
-            "    Upstream {{ id: {}, origin: {}, description: {}, pattern: {}, min_len: {}, required: {}, prefixes: &[{}], boundary: {}, keywords: {}, entropy: {:?}, group: {group}, allows: &[{}], severity: {severity}, severity_reason: {}, test_key: {test_key}, examples: {}, negatives: {} }},",
+            "    Upstream {{\n        id: {},\n        origin: {},\n        description: {},\n        pattern: {},\n        keywords: {},\n        entropy: {:?},\n        group: {group},\n        allows: &[{}],\n        severity: {severity},\n        severity_reason: {},\n        test_key: {test_key},\n        examples: {},\n        negatives: {},\n    }},",
             lit(&r.id),
             r.origin,
             lit(&r.description),
             lit(&r.pattern),
-            min_len(&r.id, &r.pattern),
-            required(&r.id, &r.pattern),
-            prefix
-                .0
-                .iter()
-                .map(|p| format!("&{p:?}"))
-                .collect::<Vec<_>>()
-                .join(", "),
-            prefix.1,
             list(&r.keywords),
             r.entropy,
             r.allows.join(", "),
@@ -387,15 +340,5 @@ fn main() {
         let _ = writeln!(out, "    {e},");
     }
     let _ = writeln!(out, "];");
-    let out_dir = std::env::var("OUT_DIR").unwrap();
-    let dest = Path::new(&out_dir).join("upstream.rs");
-    std::fs::write(dest, out).expect("write upstream.rs");
-    let table = std::fs::read_to_string("src/pii/rules/table.rs").expect("read the rule table");
-    let upstream_patterns: Vec<String> = rules.iter().map(|r| r.pattern.clone()).collect();
-    dfas::write(
-        Path::new(&out_dir),
-        &dfas::own_patterns(&table),
-        &upstream_patterns,
-    );
-    println!("cargo:rerun-if-changed=build.rs");
+    out
 }

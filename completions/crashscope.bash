@@ -565,7 +565,7 @@ _crashscope() {
             return 0
             ;;
         crashscope__subcmd__show)
-            opts="-o -q -v -h -V --app --report --state --threads --symbols-path --symbols-url --symbols-cache --symbols-timeout --symbols-max-size --format --output --open --redact --no-pager --all --detail --color --json --quiet --verbose --time-budget --help --version"
+            opts="-o -q -v -h -V --app --report --state --threads --symbols-path --symbols-url --symbols-cache --symbols-timeout --symbols-max-size --format --output --open --redact --no-pager --all --detail --brief --color --json --quiet --verbose --time-budget --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

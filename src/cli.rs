@@ -353,9 +353,15 @@ pub struct ShowArgs {
     pub all: bool,
 
     /// Add the developer's detail: the system, every loaded and unloaded module with
-    /// its path, version, debug id and symbols, the dump's streams and its byte map.
+    /// its path, version, debug id and symbols, the dump's streams and its byte map,
+    /// each frame's registers and how it was found, and possible bit flips.
     #[arg(long)]
     pub detail: bool,
+
+    /// Only the answer, the crash and the crashing thread's first frames: a view that
+    /// fits in 40 lines.
+    #[arg(long, conflicts_with = "detail")]
+    pub brief: bool,
 }
 
 /// Where symbols come from. No network access happens unless a URL is given.

@@ -142,8 +142,9 @@ fn frames_equal_minidump_stackwalk_for_every_corpus_dump() {
 fn human_view_prints_the_peers_crashing_stack() {
     let Some(corpus) = corpus() else { return };
     let symbols = corpus.join("symbols");
+    let mut functions = 0;
     for (name, expected) in oracles(&corpus) {
-        let Some(crashing) = expected["crashing_thread"].as_u64() else {
+        let Some(crashing) = expected["crashing_thread"]["threads_index"].as_u64() else {
             continue;
         };
         let dump = find_dump(&corpus, &name);
@@ -166,9 +167,11 @@ fn human_view_prints_the_peers_crashing_stack() {
                     text.contains(function),
                     "{name}: {function} missing from the human view"
                 );
+                functions += 1;
             }
         }
     }
+    assert!(functions > 20, "{functions} functions checked");
 }
 
 #[test]
@@ -192,4 +195,67 @@ fn malformed_corpus_dumps_never_panic() {
             );
         }
     }
+}
+
+/// `show --detail` prints what minidump-stackwalk reports of the crashing thread: the
+/// crashing frame's registers, with the peer's values and widths, and how every frame
+/// was found, in order.
+#[test]
+fn detail_prints_the_peers_registers_and_trust() {
+    let Some(corpus) = corpus() else { return };
+    let symbols = corpus.join("symbols");
+    let mut checked = 0;
+    for (name, expected) in oracles(&corpus) {
+        let Some(crashing) = expected["crashing_thread"]["threads_index"].as_u64() else {
+            continue;
+        };
+        let dump = find_dump(&corpus, &name);
+        let out = run([
+            "show".as_ref(),
+            dump.as_os_str(),
+            "--detail".as_ref(),
+            "--color".as_ref(),
+            "never".as_ref(),
+            "--symbols-path".as_ref(),
+            symbols.as_os_str(),
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{name}");
+        let text = stdout(&out);
+        // The crashing thread's section: from its heading to the next one.
+        let start = text
+            .find(&format!("━━ Thread {crashing} ·"))
+            .unwrap_or_else(|| panic!("{name}: no section for thread {crashing}"));
+        let section = &text[start..];
+        let section = &section[..section[3..].find("━━").map_or(section.len(), |e| e + 3)];
+        let frames = expected["crashing_thread"]["frames"].as_array().unwrap();
+        let found_by: Vec<&str> = section
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("Found by: "))
+            .collect();
+        let want: Vec<&str> = frames
+            .iter()
+            .map(|f| match f["trust"].as_str().unwrap() {
+                "context" => "given as instruction pointer in context",
+                "prewalked" => "recovered by external stack walker",
+                "cfi" => "call frame info",
+                "cfi_scan" => "call frame info with scanning",
+                "frame_pointer" => "previous frame's frame pointer",
+                "scan" => "stack scanning",
+                other => panic!("{name}: trust {other}"),
+            })
+            .collect();
+        assert_eq!(found_by, want, "{name}: how each frame was found");
+        let registers = frames[0]["registers"].as_object().unwrap();
+        assert!(!registers.is_empty(), "{name}: the peer gives registers");
+        let first = &section[..section.find("Found by: ").unwrap()];
+        for (register, value) in registers {
+            let line = format!("{register} = {}", value.as_str().unwrap());
+            assert!(
+                first.contains(&line),
+                "{name}: {line} missing from the crashing frame:\n{first}"
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 5, "{checked} dumps checked");
 }

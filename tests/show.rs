@@ -242,3 +242,42 @@ fn colour_follows_the_flag_and_no_color() {
         .unwrap();
     assert!(forced.stdout.contains(&0x1b), "--color beats NO_COLOR");
 }
+
+/// `--brief`: the answer (who the dump names), the crash and the crashing thread's first
+/// frames with their functions, in at most 40 lines; the rest of the view is left out.
+#[test]
+fn brief_is_the_answer_the_crash_and_the_first_frames() {
+    let text = show_segv(&["--brief"]);
+    let lines = text.lines().count();
+    assert!(lines <= 40, "{lines} lines:\n{text}");
+    assert!(
+        text.contains("About you") && text.contains("alice"),
+        "{text}"
+    );
+    assert!(text.contains("SIGSEGV"), "{text}");
+    assert!(text.contains("crasher::crash_here [main.rs : "), "{text}");
+    for left_out in ["━━ Process", "━━ For developers", "Found by:"] {
+        assert!(!text.contains(left_out), "{left_out} in --brief:\n{text}");
+    }
+    // Not with --detail, which asks for the opposite.
+    let out = run(["show", "--brief", "--detail", "x.dmp"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// `--detail` explains the crash address and gives the crashing frame's registers (as
+/// wide as the CPU's words) and how each frame was found.
+#[test]
+fn detail_explains_the_address_and_gives_registers() {
+    let text = show_segv(&["--detail"]);
+    assert!(
+        text.contains("Address            in the null page: a null pointer plus 0x80"),
+        "{text}"
+    );
+    let rip = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("rip = 0x"))
+        .unwrap_or_else(|| panic!("no rip:\n{text}"));
+    assert_eq!(rip.trim().len(), "rip = 0x".len() + 16, "{rip}");
+    assert!(text.contains("Found by: given as instruction pointer in context"));
+    assert!(text.contains("Found by: call frame info"));
+}

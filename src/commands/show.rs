@@ -43,6 +43,7 @@ fn marks(cli: &Cli, args: &ShowArgs) -> Marks {
         all: args.all,
         redact: args.redact,
         detail: args.detail,
+        brief: args.brief,
     }
 }
 
@@ -325,7 +326,9 @@ fn run_database(
     let mut streamed = std::io::BufWriter::new(stdout.lock());
     let buffered = format != Format::Json || args.redact;
     if format != Format::Json {
-        database::write_show_header(&mut body, &db, &marks, &db_scan, chosen.len(), &filter)?;
+        if !marks.brief {
+            database::write_show_header(&mut body, &db, &marks, &db_scan, chosen.len(), &filter)?;
+        }
         if chosen.is_empty() {
             let others = db.reports.len();
             writeln!(

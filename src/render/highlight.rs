@@ -17,6 +17,8 @@ pub struct Marks {
     pub redact: bool,
     /// Show the developer's detail (modules, streams, byte map).
     pub detail: bool,
+    /// Show only the answer, the crash and the crashing thread's first frames.
+    pub brief: bool,
 }
 
 impl Marks {

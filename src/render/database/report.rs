@@ -127,6 +127,12 @@ pub fn write_report(w: &mut impl Write, view: &ReportView<'_>, marks: &Marks) ->
         ),
         None => "no dump".to_string(),
     };
+    if marks.brief {
+        if let Some(dump) = &view.dump {
+            write_show(w, dump, *marks)?;
+        }
+        return Ok(());
+    }
     if !r.attachments.is_empty() {
         let total: u64 = r.attachments.iter().map(|a| a.size).sum();
         files.push_str(&format!(

@@ -142,6 +142,13 @@ impl<W: Write> Out<'_, W> {
 pub fn write_show<W: Write>(w: &mut W, view: &ShowView<'_>, marks: Marks) -> io::Result<()> {
     let p = marks.palette;
     let mut out = Out { w, p, marks };
+    if marks.brief {
+        if let Some(state) = view.state {
+            write_crash(&mut out, state)?;
+            write_brief_stack(&mut out, state)?;
+        }
+        return Ok(());
+    }
     write_consent(&mut out, view)?;
     write_process(&mut out, view)?;
     if let Some(state) = view.state {

@@ -16,24 +16,45 @@ pub(super) fn write_crash<W: Write>(out: &mut Out<'_, W>, state: &ProcessState) 
         .requesting_thread
         .and_then(|i| state.threads.get(i))
         .map(thread_label);
+    let hex = |a: u64| word(state, a);
     match &state.exception_info {
         Some(info) => {
-            let mut line = format!("{} at {}", p.bad(&info.reason.to_string()), info.address);
+            let mut line = format!(
+                "{} at {}",
+                p.bad(&info.reason.to_string()),
+                hex(info.address.0)
+            );
             if let Some(thread) = &thread {
                 line.push_str(&format!(" · {thread}"));
             }
             out.field("Reason", &line)?;
-            if let Some(access) = info
+            let accessed = info
                 .memory_access_list
                 .as_ref()
                 .and_then(|l| l.iter().next())
-            {
-                out.field(
-                    "Memory accessed",
-                    &format!("0x{:x}", access.address_info.address),
-                )?;
+                .map(|a| a.address_info.address);
+            if let Some(address) = accessed {
+                out.field("Memory accessed", &hex(address))?;
             }
-            if let Some(instr) = &info.instruction_str {
+            if let Some(words) = explain_address(state, info, accessed.unwrap_or(info.address.0)) {
+                out.field("Address", &words)?;
+            }
+            if out.marks.detail {
+                for flip in &info.possible_bit_flips {
+                    let mut line = format!("{} is one flipped bit away", hex(flip.address.0));
+                    if let Some(register) = flip.source_register {
+                        line.push_str(&format!(" (from {register})"));
+                    }
+                    if let Some(module) = state.modules.module_at_address(flip.address.0) {
+                        line.push_str(&format!(", inside {}", escape(basename(&module.name))));
+                    }
+                    if let Some(confidence) = flip.confidence {
+                        line.push_str(&format!(", confidence {confidence:.3}"));
+                    }
+                    out.field("Bit flip?", &line)?;
+                }
+            }
+            if let Some(instr) = info.instruction_str.as_ref().filter(|_| !out.marks.brief) {
                 out.field("Instruction", &escape(instr))?;
             }
             if let Some(words) = plain_reason(&info.reason.to_string()) {
@@ -50,6 +71,88 @@ pub(super) fn write_crash<W: Write>(out: &mut Out<'_, W>, state: &ProcessState) 
     }
     if let Some(assertion) = &state.assertion {
         out.field("Assertion", &escape(assertion))?;
+    }
+    Ok(())
+}
+
+/// `address` as wide as the dump's CPU's words (8 hex digits for a 32-bit process).
+pub(super) fn word(state: &ProcessState, address: u64) -> String {
+    match state.system_info.cpu.pointer_width() {
+        minidump::system_info::PointerWidth::Bits32 => format!("0x{address:08x}"),
+        _ => format!("0x{address:016x}"),
+    }
+}
+
+/// What the address a crash names is: near null, not a valid address, the kernel's, or
+/// inside a module (with the offset a developer looks up).
+fn explain_address(
+    state: &ProcessState,
+    info: &minidump_processor::ExceptionInfo,
+    address: u64,
+) -> Option<String> {
+    use minidump_processor::AdjustedAddress;
+    let bits64 =
+        state.system_info.cpu.pointer_width() == minidump::system_info::PointerWidth::Bits64;
+    match &info.adjusted_address {
+        Some(AdjustedAddress::NullPointerWithOffset(offset)) => {
+            return Some(format!("a null pointer plus 0x{:x}", offset.0))
+        }
+        Some(AdjustedAddress::NonCanonical(real)) => {
+            return Some(format!(
+                "not a valid address on this CPU (non-canonical); the access was probably to {}",
+                word(state, real.0)
+            ))
+        }
+        None => {}
+    }
+    if address < 0x1_0000 {
+        return Some(if address == 0 {
+            "null: a null pointer was used".to_string()
+        } else {
+            format!("in the null page: a null pointer plus 0x{address:x}")
+        });
+    }
+    if let Some(module) = state.modules.module_at_address(address) {
+        return Some(format!(
+            "inside {} at offset 0x{:x}",
+            escape(basename(&module.name)),
+            address - module.raw.base_of_image
+        ));
+    }
+    // Where a 32-bit kernel starts depends on the system's settings: not guessed.
+    (bits64 && address >= 0xffff_8000_0000_0000)
+        .then(|| "the kernel's half of the address space: the program may not touch it".to_string())
+}
+
+/// Frames `--brief` prints of the crashing thread.
+const BRIEF_FRAMES: usize = 8;
+
+/// The crashing thread's first frames, one line each (`--brief`).
+pub(super) fn write_brief_stack<W: Write>(
+    out: &mut Out<'_, W>,
+    state: &ProcessState,
+) -> io::Result<()> {
+    let Some(stack) = state.requesting_thread.and_then(|i| state.threads.get(i)) else {
+        return Ok(());
+    };
+    let frames = stack.frames.len();
+    out.heading(&format!(
+        "{} · {frames} frame{}",
+        thread_label(stack),
+        if frames == 1 { "" } else { "s" }
+    ))?;
+    for (i, frame) in stack.frames.iter().take(BRIEF_FRAMES).enumerate() {
+        writeln!(out.w, "{i:>3}  {}", describe_frame(frame, out.p))?;
+    }
+    if frames > BRIEF_FRAMES {
+        writeln!(
+            out.w,
+            "{}",
+            out.p.dim(&format!(
+                "     … {} more (show without --brief prints them)",
+                frames - BRIEF_FRAMES
+            ))
+        )?;
     }
     Ok(())
 }
@@ -109,7 +212,6 @@ pub(super) fn write_stacks<W: Write>(
 
 pub(super) fn write_frames<W: Write>(out: &mut Out<'_, W>, stack: &CallStack) -> io::Result<()> {
     let p = out.p;
-    let mut lines: Vec<(String, String, String)> = Vec::new();
     for (i, frame) in stack.frames.iter().enumerate() {
         for inline in frame.inlines.iter().rev() {
             let mut text = format!(
@@ -124,22 +226,38 @@ pub(super) fn write_frames<W: Write>(out: &mut Out<'_, W>, stack: &CallStack) ->
                     inline.source_line.unwrap_or(0)
                 ));
             }
-            lines.push((format!("{i:>3}"), text, "inlined".to_string()));
+            writeln!(out.w, "{i:>3}  {text}  {}", p.dim("inlined"))?;
         }
-        lines.push((
-            format!("{i:>3}"),
-            describe_frame(frame, p),
-            trust_words(frame.trust).to_string(),
-        ));
-    }
-    for (num, text, trust) in lines {
-        if trust.is_empty() {
-            writeln!(out.w, "{num}  {text}")?;
-        } else {
-            writeln!(out.w, "{num}  {text}  {}", p.dim(&trust))?;
+        let text = describe_frame(frame, p);
+        match trust_words(frame.trust) {
+            "" => writeln!(out.w, "{i:>3}  {text}")?,
+            trust => writeln!(out.w, "{i:>3}  {text}  {}", p.dim(trust))?,
+        }
+        if out.marks.detail {
+            write_registers(out, frame)?;
         }
     }
     Ok(())
+}
+
+/// The registers the walker knows in `frame` (every one of the crashing frame's, those
+/// it recovered in a caller's), two to a line and as wide as the CPU's words, as
+/// minidump-stackwalk prints them, then how the frame was found.
+fn write_registers<W: Write>(out: &mut Out<'_, W>, frame: &StackFrame) -> io::Result<()> {
+    let context = &frame.context;
+    let registers: Vec<String> = context
+        .valid_registers()
+        .map(|(name, _)| format!("{name:>3} = {}", context.format_register(name)))
+        .collect();
+    for pair in registers.chunks(2) {
+        writeln!(out.w, "      {}", out.p.dim(&pair.join("    ")))?;
+    }
+    writeln!(
+        out.w,
+        "      {}",
+        out.p
+            .dim(&format!("Found by: {}", frame.trust.description()))
+    )
 }
 
 pub(super) fn module_name(frame: &StackFrame) -> String {

@@ -337,3 +337,37 @@ fn symbol_folders_and_urls_that_cannot_work_are_said() {
         assert_eq!(out.status.code(), Some(2), "{url}");
     }
 }
+
+/// Modules left without symbols when symbols were asked for are named in one line, with
+/// where crashscope looked; without a symbol source, or with -q, nothing is said.
+#[test]
+fn modules_without_symbols_are_named_in_one_line() {
+    let dump = crate::util::testdata("dumps/linux-crashy-segv.dmp");
+    let show = |extra: &[&str]| {
+        crate::util::crashscope()
+            .arg("show")
+            .arg(&dump)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let out = show(&["--symbols-path", "testdata/symbols"]);
+    let err = crate::util::stderr(&out);
+    let lines: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("no symbols for"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{err}");
+    // crashy's symbols are in the folder; the system libraries' are not.
+    assert!(
+        lines[0].contains("2 of 3 modules")
+            && lines[0].contains("libc.so.6")
+            && !lines[0].contains("crashy,")
+            && lines[0].contains("(looked in 1 folder)"),
+        "{err}"
+    );
+    for quiet in [&[][..], &["-q", "--symbols-path", "testdata/symbols"][..]] {
+        let err = crate::util::stderr(&show(quiet));
+        assert!(!err.contains("no symbols for"), "{quiet:?}: {err}");
+    }
+}

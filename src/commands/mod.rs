@@ -50,6 +50,66 @@ pub fn symbol_config(args: &SymbolArgs, verbose: bool) -> SymbolConfig {
     }
 }
 
+/// Whether each module on the stacks of one or more walks got symbols (in any of them).
+#[derive(Default)]
+pub struct SymbolsFound(std::collections::BTreeMap<String, bool>);
+
+impl SymbolsFound {
+    pub fn add(&mut self, state: &minidump_processor::ProcessState) {
+        for (name, stats) in &state.symbol_stats {
+            *self.0.entry(name.clone()).or_insert(false) |= stats.loaded_symbols;
+        }
+    }
+
+    pub fn merge(&mut self, other: SymbolsFound) {
+        for (name, found) in other.0 {
+            *self.0.entry(name).or_insert(false) |= found;
+        }
+    }
+}
+
+/// One line naming the modules on the stacks that got no symbols, when symbols were
+/// asked for (a folder or a server): a frame left unsymbolicated is then said, not only
+/// seen. The names come from the dump and are escaped.
+pub fn missing_symbols(found: &SymbolsFound, args: &SymbolArgs) -> Option<String> {
+    if args.paths.is_empty() && args.urls.is_empty() {
+        return None;
+    }
+    let all = &found.0;
+    let missing: Vec<&str> = all
+        .iter()
+        .filter(|(_, &found)| !found)
+        .map(|(n, _)| n.as_str())
+        .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    const NAMED: usize = 6;
+    let mut names: Vec<String> = missing
+        .iter()
+        .take(NAMED)
+        .map(|n| crate::render::escape(n).into_owned())
+        .collect();
+    if missing.len() > NAMED {
+        names.push(format!("+{} more", missing.len() - NAMED));
+    }
+    let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+    let mut places = Vec::new();
+    if !args.paths.is_empty() {
+        places.push(count(args.paths.len(), "folder"));
+    }
+    if !args.urls.is_empty() {
+        places.push(count(args.urls.len(), "server"));
+    }
+    Some(format!(
+        "no symbols for {} of {} on the stacks: {} (looked in {})",
+        missing.len(),
+        count(all.len(), "module"),
+        names.join(", "),
+        places.join(", ")
+    ))
+}
+
 /// Why `path` cannot be a Breakpad symbol folder (`NAME/DEBUGID/NAME.sym`), if it
 /// cannot: missing, not a folder, or holding no `.sym` file two levels down (a few
 /// hundred entries are looked at, not the whole tree).

@@ -220,6 +220,13 @@ fn run_dump(cli: &Cli, args: &ShowArgs, path: &Path) -> anyhow::Result<ExitStatu
             finish(args, buf, page, redactor.as_ref())?;
         }
     }
+    if let (false, Ok(state)) = (cli.global.quiet, &analysis.walked) {
+        let mut found = crate::commands::SymbolsFound::default();
+        found.add(state);
+        if let Some(line) = crate::commands::missing_symbols(&found, &args.symbols) {
+            crate::render::diagnostic(&format!("{}: {line}", path.display()));
+        }
+    }
     if !cli.global.quiet && analysis.incomplete() {
         crate::render::diagnostic(&format!(
             "{}: parts of the dump could not be read (see \"Could not read\")",
@@ -350,6 +357,7 @@ fn run_database(
         .map(str::to_string)
         .collect();
     let mut incomplete = Vec::new();
+    let mut symbols_found = crate::commands::SymbolsFound::default();
     let workers = pool::workers();
     // One report at a time splits its walk and scan over two cores; many reports keep
     // the cores busy with whole reports instead.
@@ -414,9 +422,19 @@ fn run_database(
                 Ok(a) => a.incomplete(),
                 Err(_) => entry.dump.is_some(),
             };
-            (rendered, (part, values), bad)
+            let walked = scanned
+                .dump
+                .as_ref()
+                .ok()
+                .and_then(|a| a.walked.as_ref().ok());
+            let mut symbols = crate::commands::SymbolsFound::default();
+            if let Some(state) = walked {
+                symbols.add(state);
+            }
+            (rendered, (part, values, symbols), bad)
         },
-        |i, (rendered, (part, found), bad)| -> anyhow::Result<()> {
+        |i, (rendered, (part, found, symbols), bad)| -> anyhow::Result<()> {
+            symbols_found.merge(symbols);
             if let Some(bar) = &bar {
                 bar.inc(1);
             }
@@ -435,6 +453,11 @@ fn run_database(
     )?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
+    }
+    if !cli.global.quiet {
+        if let Some(line) = crate::commands::missing_symbols(&symbols_found, &args.symbols) {
+            crate::render::diagnostic(&format!("{}: {line}", root.display()));
+        }
     }
     match format {
         shown @ (Format::Human | Format::Html) => {

@@ -117,6 +117,22 @@ pub fn imei(text: &str, start: usize, end: usize) -> bool {
     super::rules::luhn(digits) && !digits.bytes().all(|b| b == digits.as_bytes()[0])
 }
 
+/// An Azure shared access signature's `sig`: the query it is in (the run of text around
+/// it, to the nearest whitespace or quote) also names the signed version, permissions or
+/// expiry (`sv=`, `sp=`, `se=`), as every SAS does; another site's `sig=` parameter is
+/// not one.
+pub fn sas_signature(text: &str, start: usize, end: usize) -> bool {
+    let stop = |c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>');
+    let from = text[..start].rfind(stop).map_or(0, |i| i + 1);
+    let to = text[end..].find(stop).map_or(text.len(), |i| end + i);
+    let query = text[from..to].to_ascii_lowercase();
+    ["sv=", "sp=", "se="].iter().any(|k| {
+        query
+            .match_indices(k)
+            .any(|(i, _)| i > 0 && matches!(query.as_bytes()[i - 1], b'?' | b'&' | b';'))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -114,6 +114,27 @@ mod value_rules {
             ),
             ["npm_OkLVyVbV1NQBzimdcUrqww91OlIqGB4kVxMZ"]
         );
+        // Azure's shared access signature, URL-encoded as a program holds it; another
+        // site's `sig=` is not one.
+        let sas = "https://acct.blob.core.windows.net/c/x?sv=2022-11-02&sp=r&se=2026-01-01T00:00Z&sig=Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZmdoaWprbG0%2Bx%3D";
+        assert_eq!(
+            find("azure-sas-signature", sas),
+            ["Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZmdoaWprbG0%2Bx%3D"]
+        );
+        assert!(find(
+            "azure-sas-signature",
+            "https://forum.example/p?id=1&sig=Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZmdoaWprbG0"
+        )
+        .is_empty());
+        let hook = "https://discord.com/api/webhooks/123456789012345678/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789AbCdEfGhIjKlMnOpQrStUvWxYz0123";
+        assert_eq!(find("discord-webhook", &format!("url={hook}\0")), [hook]);
+        assert_eq!(
+            find(
+                "gcp-private-key-id",
+                r#"{"type": "service_account", "private_key_id": "8f3a9c2b1d4e5f6a7b8c9d0e1f2a3b4c5d6e7f80","#
+            ),
+            ["8f3a9c2b1d4e5f6a7b8c9d0e1f2a3b4c5d6e7f80"]
+        );
         assert_eq!(find("us-ssn", "ssn 123-45-6789"), ["123-45-6789"]);
         assert_eq!(find("uk-nino", "nino QQ123456C."), ["QQ123456C"]);
         assert!(find("uk-nino", "GB123456A").is_empty());

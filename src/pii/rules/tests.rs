@@ -146,6 +146,32 @@ mod value_rules {
         assert!(find("us-ssn", "666-45-6789").is_empty());
     }
 
+    /// Add-on ids in an add-on list and role mailboxes (the vendor's support address)
+    /// look like e-mails but name no person; a person's address next to them still does.
+    #[test]
+    fn addon_ids_and_role_mailboxes_are_not_people() {
+        let addons = "Add-ons=uBlock0%40raymondhill.net:1.50.0,jid0-abc@jetpack:2.1,formautofill@mozilla.org:1.0";
+        assert!(
+            find("email", addons).is_empty(),
+            "{:?}",
+            find("email", addons)
+        );
+        assert!(find(
+            "email",
+            "write to support@example.com or noreply@example.com"
+        )
+        .is_empty());
+        assert_eq!(
+            find(
+                "email",
+                "support@example.com, alice@example.com: 3 messages"
+            ),
+            ["alice@example.com"]
+        );
+        // A port after an address in a URL-ish text is no version list.
+        assert_eq!(find("email", "bob@example.org"), ["bob@example.org"]);
+    }
+
     #[test]
     fn emails_but_not_symbol_versions() {
         assert_eq!(

@@ -166,6 +166,58 @@ pub(super) fn email(text: &str, start: usize, end: usize) -> bool {
         && memchr::memmem::find(m.as_bytes(), b"@@").is_none()
         && !userinfo
         && !protocol_name(m)
+        && !addon_entry(text, end)
+        && !role_mailbox(m)
+}
+
+/// An add-on id in a list of installed add-ons (Firefox's `Add-ons` annotation,
+/// `uBlock0%40raymondhill.net:1.50.0,…`): an e-mail-shaped id followed by `:` and its
+/// version. An address is never followed by a version.
+fn addon_entry(text: &str, end: usize) -> bool {
+    let rest = &text.as_bytes()[end..];
+    let digits = rest
+        .iter()
+        .skip(1)
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    rest.first() == Some(&b':')
+        && digits > 0
+        && matches!(
+            rest.get(1 + digits),
+            None | Some(b'.' | b',' | b';' | b'\0' | b'a'..=b'z')
+        )
+}
+
+/// A role mailbox (`support@`, `noreply@`, `crash-reports@`): an organisation's address,
+/// such as the vendor's own in its program, not a person's.
+fn role_mailbox(m: &str) -> bool {
+    const ROLES: &[&str] = &[
+        "support",
+        "noreply",
+        "no-reply",
+        "donotreply",
+        "do-not-reply",
+        "help",
+        "info",
+        "feedback",
+        "crash",
+        "crashes",
+        "crashreports",
+        "crash-reports",
+        "bugs",
+        "security",
+        "abuse",
+        "postmaster",
+        "webmaster",
+        "hostmaster",
+        "privacy",
+        "legal",
+        "sales",
+        "contact",
+        "notifications",
+    ];
+    let local = m.split(['@', '%']).next().unwrap_or("");
+    ROLES.iter().any(|r| local.eq_ignore_ascii_case(r))
 }
 
 /// E-mail-shaped names that protocols give their extensions (RFC 4251's `name@domain`):

@@ -371,3 +371,55 @@ fn modules_without_symbols_are_named_in_one_line() {
         assert!(!err.contains("no symbols for"), "{quiet:?}: {err}");
     }
 }
+
+/// `-v` says each module's lookup once (where its symbols were found, or where they were
+/// looked for); a server that cannot be reached is said once, without `-v`, and is not
+/// asked again for the other modules.
+#[test]
+fn lookups_are_said_once_and_an_unreachable_server_once() {
+    let dump = crate::util::testdata("dumps/linux-crashy-segv.dmp");
+    let out = crate::util::crashscope()
+        .args(["-v", "show"])
+        .arg(&dump)
+        .args(["--symbols-path", "testdata/symbols"])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    let lookups: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains(": symbols for "))
+        .collect();
+    assert_eq!(lookups.len(), 3, "{err}");
+    assert!(
+        lookups
+            .iter()
+            .any(|l| l.contains("/crashy ") && l.contains("found in testdata/symbols")),
+        "{err}"
+    );
+    assert!(
+        lookups
+            .iter()
+            .any(|l| l.contains("libc.so.6") && l.contains("not found (looked in 1 folder)")),
+        "{err}"
+    );
+    // A closed port on loopback: refused at once.
+    let closed = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/", closed.local_addr().unwrap());
+    drop(closed);
+    let cache = tempfile::tempdir().unwrap();
+    let out = crate::util::crashscope()
+        .arg("show")
+        .arg(&dump)
+        .args(["--symbols-url", &url, "--symbols-cache"])
+        .arg(cache.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let err = stderr(&out);
+    let said: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("cannot be reached"))
+        .collect();
+    assert_eq!(said.len(), 1, "{err}");
+    assert!(said[0].contains(&url), "{err}");
+}

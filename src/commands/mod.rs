@@ -47,6 +47,7 @@ pub fn symbol_config(args: &SymbolArgs, verbose: bool) -> SymbolConfig {
         timeout: Duration::from_secs(args.timeout_secs.max(1)),
         max_download: args.max_size_mib.saturating_mul(1 << 20),
         diagnostics: verbose.then_some(crate::render::diagnostic as fn(&str)),
+        warnings: Some(crate::render::diagnostic as fn(&str)),
     }
 }
 

@@ -38,9 +38,13 @@ pub struct SymbolConfig {
     pub timeout: Duration,
     /// The largest symbol file a server may send, in bytes.
     pub max_download: u64,
-    /// Where verbose diagnostics go (a cache that cannot be written, a failed download);
-    /// `None` keeps quiet. The caller decides how they reach the user.
+    /// Where verbose diagnostics go (every module's lookup, once; a cache that cannot be
+    /// written, a failed download); `None` keeps quiet. The caller decides how they reach
+    /// the user.
     pub diagnostics: Option<fn(&str)>,
+    /// Where warnings go even without `-v`: a server that cannot be reached (said once;
+    /// it is then not asked again in this run). `None` keeps quiet.
+    pub warnings: Option<fn(&str)>,
 }
 
 /// `$XDG_CACHE_HOME/crashscope/symbols`, else `~/.cache/crashscope/symbols`, else a temp dir.
@@ -401,6 +405,12 @@ fn leafname(path: &str) -> &str {
 #[derive(Default)]
 struct Outcomes(std::sync::Mutex<std::collections::HashMap<ModuleKey, SymbolStats>>);
 
+/// Why a download failed: the server could not be reached at all, or this file failed.
+enum FetchError {
+    Unreachable(String),
+    Other(String),
+}
+
 /// Local folders first, then the cache, then each server in turn.
 struct Supplier {
     outcomes: Arc<Outcomes>,
@@ -409,8 +419,13 @@ struct Supplier {
     cache: PathBuf,
     agent: Option<ureq::Agent>,
     max_download: u64,
+    paths: Vec<PathBuf>,
     diagnostics: Option<fn(&str)>,
+    warnings: Option<fn(&str)>,
     warned_cache: AtomicBool,
+    /// Servers that could not be reached: not asked again (each would cost a timeout
+    /// for every module).
+    unreachable: std::sync::Mutex<std::collections::HashSet<String>>,
 }
 
 impl Supplier {
@@ -428,12 +443,15 @@ impl Supplier {
             cache: config.cache.clone(),
             agent,
             max_download: config.max_download,
+            paths: config.paths.clone(),
             diagnostics: config.diagnostics,
+            warnings: config.warnings,
             warned_cache: AtomicBool::new(false),
+            unreachable: Default::default(),
         }
     }
 
-    fn fetch(&self, agent: &ureq::Agent, url: &str) -> Result<Option<Vec<u8>>, String> {
+    fn fetch(&self, agent: &ureq::Agent, url: &str) -> Result<Option<Vec<u8>>, FetchError> {
         match agent.get(url).call() {
             Ok(resp) => {
                 let max = self.max_download;
@@ -444,20 +462,78 @@ impl Supplier {
                     .header("Content-Length")
                     .and_then(|v| v.trim().parse::<u64>().ok());
                 if declared.is_some_and(|n| n > max) {
-                    return Err(too_large());
+                    return Err(FetchError::Other(too_large()));
                 }
                 let mut body = Vec::new();
                 resp.into_reader()
                     .take(max.saturating_add(1))
                     .read_to_end(&mut body)
-                    .map_err(|e| format!("{url}: {e}"))?;
+                    .map_err(|e| FetchError::Other(format!("{url}: {e}")))?;
                 if body.len() as u64 > max {
-                    return Err(too_large());
+                    return Err(FetchError::Other(too_large()));
                 }
                 Ok(Some(body))
             }
             Err(ureq::Error::Status(404, _)) => Ok(None),
-            Err(e) => Err(format!("{url}: {e}")),
+            // No connection (refused, no route, timed out, name not resolved): the
+            // server, not this one file.
+            Err(ureq::Error::Transport(e)) => Err(FetchError::Unreachable(e.to_string())),
+            Err(e) => Err(FetchError::Other(format!("{url}: {e}"))),
+        }
+    }
+
+    /// Whether a server was found unreachable earlier in this run.
+    fn is_unreachable(&self, base: &str) -> bool {
+        self.unreachable
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .contains(base)
+    }
+
+    /// A server that could not be reached: said once, and not asked again.
+    fn give_up_on(&self, base: &str, error: &str) {
+        let first = self
+            .unreachable
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(base.to_string());
+        if let (true, Some(warn)) = (first, self.warnings) {
+            warn(&format!(
+                "warning: symbol server {base} cannot be reached ({error}); not asked again in this run"
+            ));
+        }
+    }
+
+    /// Where a module's symbols came from, or that they were not found, for `-v`.
+    fn describe(
+        &self,
+        rel: Option<&str>,
+        result: &Result<LocateSymbolsResult, SymbolError>,
+    ) -> String {
+        match result {
+            Ok(found) => match (&found.symbols.url, rel) {
+                (Some(url), _) => format!("downloaded from {url}"),
+                (None, Some(rel)) => match self.paths.iter().find(|p| p.join(rel).is_file()) {
+                    Some(folder) => format!("found in {}", folder.display()),
+                    None => format!("found in the cache {}", self.cache.display()),
+                },
+                (None, None) => "found".to_string(),
+            },
+            Err(SymbolError::ParseError(..)) => "found but cannot be parsed".to_string(),
+            Err(_) => format!(
+                "not found (looked in {} folder{}{})",
+                self.paths.len(),
+                if self.paths.len() == 1 { "" } else { "s" },
+                if self.urls.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        ", the cache and {} server{}",
+                        self.urls.len(),
+                        if self.urls.len() == 1 { "" } else { "s" }
+                    )
+                }
+            ),
         }
     }
 
@@ -492,6 +568,7 @@ impl SymbolSupplier for Supplier {
         module: &(dyn Module + Sync),
     ) -> Result<LocateSymbolsResult, SymbolError> {
         let result = self.locate(module).await;
+        let lookup = breakpad_sym_lookup(module);
         let mut stats = SymbolStats::default();
         match &result {
             Ok(found) => {
@@ -505,11 +582,24 @@ impl SymbolSupplier for Supplier {
             }
             Err(_) => {}
         }
-        self.outcomes
+        let first = self
+            .outcomes
             .0
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(module_key(module), stats);
+            .insert(module_key(module), stats)
+            .is_none();
+        if let (true, Some(say)) = (first, self.diagnostics) {
+            say(&format!(
+                "symbols for {} {}: {}",
+                module.code_file(),
+                module
+                    .debug_identifier()
+                    .map(|id| id.breakpad().to_string())
+                    .unwrap_or_default(),
+                self.describe(lookup.as_ref().map(|l| l.cache_rel.as_str()), &result)
+            ));
+        }
         result
     }
 
@@ -549,6 +639,9 @@ impl Supplier {
             }
         }
         for base in &self.urls {
+            if self.is_unreachable(base) {
+                continue;
+            }
             let url = format!("{}/{}", base.trim_end_matches('/'), lookup.server_rel);
             match self.fetch(agent, &url) {
                 Ok(Some(bytes)) => {
@@ -561,7 +654,8 @@ impl Supplier {
                     });
                 }
                 Ok(None) => {}
-                Err(e) => {
+                Err(FetchError::Unreachable(e)) => self.give_up_on(base, &e),
+                Err(FetchError::Other(e)) => {
                     if let Some(say) = self.diagnostics {
                         // The message can hold what the server sent (the caller's
                         // diagnostics escape it).

@@ -585,3 +585,42 @@ fn low_severity_is_data_but_hidden_by_default() {
     let all = text(&["--all"]);
     assert!(all.contains(" ~  TZ=⟦Europe/Berlin⟧"), "marked with --all");
 }
+
+/// Short and numeric user names the dump states (`USER=42`, a two-letter home folder) are
+/// reported and named in JSON `identity`, apart from the names searched for in memory;
+/// they are not searched for, where they would match everywhere.
+#[test]
+fn short_and_numeric_user_names_are_named_but_not_searched() {
+    use minidump_synth::SynthMinidump;
+    use test_assembler::{Endian, Section};
+    let e = Endian::Little;
+    let heap = b"counter 42 and Jo again, 42 42 jo\0".to_vec();
+    let memory = minidump_synth::Memory::with_section(
+        Section::with_endian(e).append_bytes(&heap),
+        0x5000_0000,
+    );
+    let bytes = SynthMinidump::with_endian(e)
+        .set_linux_environ(b"HOME=/home/jo\0USER=4242\0SHELL=/bin/sh\0")
+        .add_memory(memory)
+        .finish()
+        .unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("short.dmp");
+    std::fs::write(&path, bytes).unwrap();
+    let doc = crate::util::show_json(&path, &[]);
+    let named = &doc["identity"]["user_names_not_searched"];
+    assert!(
+        named
+            .as_array()
+            .is_some_and(|a| a.contains(&"jo".into()) && a.contains(&"4242".into())),
+        "{}",
+        doc["identity"]
+    );
+    let in_memory: Vec<&serde_json::Value> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "user-name")
+        .collect();
+    assert!(in_memory.is_empty(), "{in_memory:?}");
+}

@@ -7,6 +7,11 @@ use super::*;
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Identity {
     pub user_names: BTreeSet<String>,
+    /// User names the dump states (`USER=42`, a two-letter home folder) that are too
+    /// short or all digits to be searched for elsewhere: reported where they stand, and
+    /// named here, but not looked for in memory, where they would match everything.
+    #[serde(skip_serializing_if = "BTreeSet::is_empty")]
+    pub user_names_not_searched: BTreeSet<String>,
     pub host_names: BTreeSet<String>,
     /// Personal data of other people: distinct values per kind (`e-mail` → 61,230) found
     /// in bulk in memory and tied to nothing that names the user (see [`whose`]).
@@ -238,7 +243,24 @@ pub(super) fn discover<'a>(
             }
         }
     }
+    let short: Vec<String> = id
+        .user_names
+        .iter()
+        .filter(|u| u.chars().count() < 3)
+        .cloned()
+        .collect();
     id.user_names.retain(|u| u.chars().count() >= 3);
+    id.user_names_not_searched.extend(short);
+    // A numeric name (`USER=1001`) is no identity name to search for, but the dump
+    // states it: named too.
+    for f in found {
+        let stated = matches!(f.rule, "env-user-name" | "named-user-name")
+            || (f.rule == "user-path" && !in_debug_file(f));
+        let digits = !f.value.is_empty() && f.value.chars().all(|c| c.is_ascii_digit());
+        if stated && digits && f.value.len() <= 20 {
+            id.user_names_not_searched.insert(f.value.clone());
+        }
+    }
     id
 }
 

@@ -253,6 +253,9 @@ fn finish_scan(
     let discovered = discover(all_fields.iter().copied(), &found);
     let more = discovered.clone().without(&identity);
     identity.user_names.extend(discovered.user_names);
+    identity
+        .user_names_not_searched
+        .extend(discovered.user_names_not_searched);
     identity.host_names.extend(discovered.host_names);
     if !more.is_empty() {
         let extra = memory::IdentityMatcher::new(&more);

@@ -425,6 +425,18 @@ pub const RULES: &[Rule] = &[
         validator: None,
     },
     Rule {
+        id: "steam-id",
+        category: C::AccountId,
+        severity: Medium,
+        description: "A Steam account id in any of its forms (SteamID64 7656119…, [U:1:N], STEAM_X:Y:N), as a game's crash data holds it: the player's account",
+        pattern: r"\b7656119\d{10}\b|\[U:1:\d{1,10}\]|\bSTEAM_[0-5]:[01]:\d{1,10}\b",
+        group: 0,
+        folded: false,
+        scanner: None,
+        keywords: &["7656119", "[u:1:", "steam_"],
+        validator: Some(steam_id),
+    },
+    Rule {
         id: "launch-user-name",
         category: C::UserName,
         severity: Medium,

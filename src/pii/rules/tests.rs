@@ -135,6 +135,16 @@ mod value_rules {
             ),
             ["8f3a9c2b1d4e5f6a7b8c9d0e1f2a3b4c5d6e7f80"]
         );
+        // A game's crash data: the player's Steam account in its three forms; a
+        // 17-digit number outside Valve's range for accounts is none.
+        assert_eq!(
+            find(
+                "steam-id",
+                "steamid=76561198012345678 [U:1:52079950] STEAM_0:0:26039975"
+            ),
+            ["76561198012345678", "[U:1:52079950]", "STEAM_0:0:26039975"]
+        );
+        assert!(find("steam-id", "76561190000000000").is_empty());
         assert_eq!(find("us-ssn", "ssn 123-45-6789"), ["123-45-6789"]);
         assert_eq!(find("uk-nino", "nino QQ123456C."), ["QQ123456C"]);
         assert!(find("uk-nino", "GB123456A").is_empty());

@@ -549,3 +549,14 @@ pub(super) fn mac(text: &str, start: usize, end: usize) -> bool {
         && lower != "00-00-00-00-00-00"
         && lower != "ff-ff-ff-ff-ff-ff"
 }
+
+/// A SteamID64 names an individual account only inside Valve's range for them (public
+/// universe, individual type, desktop instance): 76561197960265729 up to 2^32 accounts
+/// later. The other forms carry the account number itself.
+pub(super) fn steam_id(text: &str, start: usize, end: usize) -> bool {
+    let m = &text[start..end];
+    match m.parse::<u64>() {
+        Ok(id) => (76_561_197_960_265_729..76_561_197_960_265_728 + (1 << 32)).contains(&id),
+        Err(_) => true,
+    }
+}

@@ -161,22 +161,32 @@ fn aliased_bytes_and_many_names_stay_bounded() {
     }
 }
 
-/// A string shared by many entries is listed a few times, and the rest are counted.
+/// Bytes shared by many entries are listed a few times, and the rest are counted; a
+/// name-list stream whose entries share one string is not handed to the parser at all
+/// (it would decode the string once per entry) and is said to be unread.
 #[test]
 fn shared_strings_are_counted_not_repeated() {
     let tmp = tempfile::tempdir().unwrap();
-    let path = tmp.path().join("thread-names.dmp");
-    std::fs::write(&path, thread_names_sharing_one_string()).unwrap();
-    let out = crate::util::run([
-        "show".as_ref(),
-        path.as_os_str(),
-        "--color".as_ref(),
-        "never".as_ref(),
-        "--detail".as_ref(),
-    ]);
-    let text = crate::util::stdout(&out);
+    let show = |name: &str, bytes: Vec<u8>| {
+        let path = tmp.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let out = crate::util::run([
+            "show".as_ref(),
+            path.as_os_str(),
+            "--color".as_ref(),
+            "never".as_ref(),
+            "--detail".as_ref(),
+        ]);
+        crate::util::stdout(&out)
+    };
+    let text = show("links.dmp", crashpad_links_to_one_record());
     assert!(
-        text.contains("Shared bytes       7992 more entries"),
+        text.contains("Shared bytes ") && text.contains("more entries"),
+        "{text}"
+    );
+    let text = show("thread-names.dmp", thread_names_sharing_one_string());
+    assert!(
+        text.contains("the thread names stream") && text.contains("not read"),
         "{text}"
     );
 }
@@ -200,4 +210,58 @@ fn the_budget_covers_the_fields() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let text = crate::util::stdout(&out);
     assert!(text.contains("ran out while checking fields"), "{text}");
+}
+
+/// The shapes above with each stream's size exactly its table, as writers make it (the
+/// shared string lies after the stream): the parser would decode the string once per
+/// entry, 2.3 GB for a 296 KB file. The stream is not handed to it, and is said unread:
+/// `show` and `audit` stay within the bound, and `audit` fails on what it did not read.
+#[test]
+fn entries_sharing_one_name_outside_their_stream_are_not_decoded() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (kind, what) in [(24u32, "thread names"), (4, "module list")] {
+        let (entry_size, name_at, wide) = if kind == 24 {
+            (12, 4, true)
+        } else {
+            (108, 20, false)
+        };
+        let n = 8000u32;
+        let table = 4 + n as usize * entry_size;
+        let string_at = BASE1 as usize + table;
+        let mut s = n.to_le_bytes().to_vec();
+        for i in 0..n {
+            let mut entry = vec![0u8; entry_size];
+            entry[..4].copy_from_slice(&(i + 1).to_le_bytes());
+            if wide {
+                entry[name_at..name_at + 8].copy_from_slice(&(string_at as u64).to_le_bytes());
+            } else {
+                entry[name_at..name_at + 4].copy_from_slice(&(string_at as u32).to_le_bytes());
+            }
+            s.extend(entry);
+        }
+        let mut bytes = dump(&[(kind, s)]);
+        bytes.extend(md_string(&"A".repeat(100_000)));
+        let path = tmp.path().join(format!("outside-{kind}.dmp"));
+        std::fs::write(&path, bytes).unwrap();
+        for cmd in [&["show"][..], &["audit", "--no-config"][..]] {
+            let (code, took, err) = bounded(&path, cmd);
+            let want = if cmd[0] == "show" { 0 } else { 1 };
+            assert_eq!(code, Some(want), "{what} {cmd:?}: {err}");
+            assert!(
+                took < Duration::from_secs(30),
+                "{what} {cmd:?} took {took:?}"
+            );
+        }
+        let out = crate::util::run([
+            "show".as_ref(),
+            path.as_os_str(),
+            "--color".as_ref(),
+            "never".as_ref(),
+        ]);
+        let text = crate::util::stdout(&out);
+        assert!(
+            text.contains(&format!("the {what} stream")) && text.contains("not read"),
+            "{what}: {text}"
+        );
+    }
 }

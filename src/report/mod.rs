@@ -22,6 +22,7 @@ use num_traits::FromPrimitive;
 use crate::problem::Problem;
 use crate::source::InputError;
 
+mod names;
 mod problems;
 mod regions;
 
@@ -32,15 +33,26 @@ use problems::describe_read_error;
 /// sentry-native envelope).
 #[derive(Clone)]
 pub struct SharedMap {
-    map: Arc<Mmap>,
+    map: Arc<Backing>,
     start: usize,
     end: usize,
+}
+
+/// The file mapped, or (rarely) a copy of the dump in which a stream that would cost far
+/// more memory than the file to decode is marked unused ([`names::amplified`]).
+enum Backing {
+    Mapped(Mmap),
+    Patched(Box<[u8]>),
 }
 
 impl Deref for SharedMap {
     type Target = [u8];
     fn deref(&self) -> &[u8] {
-        &self.map[self.start..self.end]
+        let all: &[u8] = match &*self.map {
+            Backing::Mapped(m) => m,
+            Backing::Patched(b) => b,
+        };
+        &all[self.start..self.end]
     }
 }
 
@@ -180,11 +192,25 @@ impl Report {
                 reason: "the file changed while it was opened".into(),
             });
         }
-        let map = SharedMap {
-            map: Arc::new(mmap),
+        let mut map = SharedMap {
+            map: Arc::new(Backing::Mapped(mmap)),
             start,
             end,
         };
+        // Names that many entries share would be decoded once per entry by the parser:
+        // such a stream is left unread, and said.
+        let amplified = names::amplified(&map);
+        if !amplified.is_empty() {
+            let mut copy = map.to_vec();
+            for a in &amplified {
+                copy[a.type_at..a.type_at + 4].copy_from_slice(&0u32.to_le_bytes());
+            }
+            map = SharedMap {
+                map: Arc::new(Backing::Patched(copy.into_boxed_slice())),
+                start: 0,
+                end: file_size as usize,
+            };
+        }
         let dump = Minidump::read(map.clone()).map_err(|e| InputError::Corrupt {
             path: path.to_path_buf(),
             reason: describe_read_error(&e, file_size),
@@ -198,6 +224,11 @@ impl Report {
             claimed_stack_bytes: 0,
             problems: Vec::new(),
         };
+        report.problems.extend(
+            amplified
+                .iter()
+                .map(|a| crate::problem::Problem::Unreadable(a.reason.clone())),
+        );
         report.check_directory();
         report.regions = report.read_memory_regions();
         Ok(report)
@@ -213,6 +244,10 @@ impl Report {
         // Clamped to the dump's part of the map (callers round ranges out to large pages).
         let len = len.min(self.map.len().saturating_sub(offset));
         let offset = offset + self.map.start;
+        // A patched copy is ordinary memory: nothing to drop.
+        let Backing::Mapped(mapped) = &*self.map.map else {
+            return;
+        };
         if len == 0 {
             return;
         }
@@ -223,11 +258,7 @@ impl Report {
         // map keeps its contents. The range was checked to lie inside the map.
         #[allow(unsafe_code)]
         unsafe {
-            let _ = self.map.map.unchecked_advise_range(
-                memmap2::UncheckedAdvice::DontNeed,
-                offset,
-                len,
-            );
+            let _ = mapped.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, offset, len);
         }
     }
 

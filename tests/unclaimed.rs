@@ -114,6 +114,31 @@ fn cases() -> Vec<(&'static str, Vec<u8>, &'static str)> {
         dump(&[(7, sys.clone()), (17, info)]),
         "threadinfo.text@example.com",
     ));
+    // Bytes no parser reads inside records: the header's checksum, time stamp and flags;
+    // an exception's parameters past its count; a module's version block when it has
+    // none, and its reserved words.
+    let mut header = dump(&[(7, sys.clone())]);
+    header[16..31].copy_from_slice(b"hdr@example.io\0");
+    out.push(("header checksum, time and flags", header, "hdr@example.io"));
+    let mut exception = vec![0u8; 168];
+    exception[48..77].copy_from_slice(b"\0exparam.hidden@example.com\0\0");
+    out.push((
+        "exception parameters past the count",
+        dump(&[(7, sys.clone()), (6, exception)]),
+        "exparam.hidden@example.com",
+    ));
+    let plain = md_string("lib.so");
+    let module_at = data_at(&[56, 112], 1) as usize + 4;
+    let mut versionless = module_dump(&plain, &[], &[]);
+    versionless[module_at + 28..module_at + 52].copy_from_slice(b"vi.hidden@example.com\0\0\0");
+    out.push((
+        "module version block without a signature",
+        versionless,
+        "vi.hidden@example.com",
+    ));
+    let mut reserved = module_dump(&plain, &[], &[]);
+    reserved[module_at + 92..module_at + 107].copy_from_slice(b"rs@example.org\0");
+    out.push(("module reserved words", reserved, "rs@example.org"));
     // The first of two comment streams.
     out.push((
         "first of two comments",

@@ -27,6 +27,10 @@ pub(super) struct Builder<'a> {
 /// How many entries may list one string's bytes before further ones are only counted.
 pub(super) const MAX_SHARERS: u32 = 8;
 
+/// `VS_FIXEDFILEINFO.dwSignature`: a module record whose version block starts otherwise
+/// has no version information there.
+const VS_FIXEDFILEINFO_SIGNATURE: u32 = 0xFEEF_04BD;
+
 /// Names of shared strings longer than this are not repeated in field paths.
 pub(super) const MAX_SHARED_NAME: u32 = 256;
 
@@ -121,14 +125,41 @@ impl<'a> Builder<'a> {
     pub(super) fn stream_structure(&mut self, stream_type: u32, stream: &[u8], offset: u64) {
         let b = Bytes(stream);
         let n = |at: u64| u64::from(b.u32(at).unwrap_or(0));
+        let len = stream.len() as u64;
+        // Parts of a record that no parser reads (a module's reserved words, its version
+        // block when it has none, an exception's parameters past its count) stay
+        // unclaimed, so that text hidden there is scanned like any other stray bytes.
+        let part = |this: &mut Self, at: u64, size: u64| {
+            if at < len {
+                this.claim(offset + at, size.min(len - at));
+            }
+        };
+        match num_traits::FromPrimitive::from_u32(stream_type) {
+            Some(S::ModuleListStream) => {
+                part(self, 0, 4);
+                for k in 0..n(0).min(len / 108) {
+                    let at = 4 + 108 * k;
+                    part(self, at, 24);
+                    if b.u32(at + 24) == Some(VS_FIXEDFILEINFO_SIGNATURE) {
+                        part(self, at + 24, 52);
+                    }
+                    part(self, at + 76, 16);
+                }
+                return;
+            }
+            Some(S::ExceptionStream) => {
+                part(self, 0, 40 + 8 * n(32).min(15));
+                part(self, 160, 8);
+                return;
+            }
+            _ => {}
+        }
         let fixed = match num_traits::FromPrimitive::from_u32(stream_type) {
             Some(S::ThreadListStream) => 4 + 48 * n(0),
-            Some(S::ModuleListStream) => 4 + 108 * n(0),
             Some(S::MemoryListStream) => 4 + 16 * n(0),
             Some(S::Memory64ListStream) => {
                 16u64.saturating_add(16u64.saturating_mul(b.u64(0).unwrap_or(0)))
             }
-            Some(S::ExceptionStream) => 168,
             Some(S::SystemInfoStream) => 56,
             Some(S::ThreadNamesStream) => 4 + 12 * n(0),
             // The declared size of the structure itself.

@@ -177,8 +177,10 @@ pub fn inventory(report: &Report) -> Inventory {
         structures: std::collections::HashSet::new(),
         claims: bytemap::Claims::default(),
     };
-    // The header and the stream directory.
-    inv.claim(0, 32);
+    // The header's signature, version, stream count and directory offset, and the
+    // directory. Its checksum, time stamp and flags are numbers no part of crashscope
+    // reads as text: left unclaimed, text hidden there is scanned.
+    inv.claim(0, 16);
     if let (Some(count), Some(rva)) = (inv.data.u32(8), inv.data.u32(12)) {
         inv.claim(u64::from(rva), u64::from(count) * 12);
     }

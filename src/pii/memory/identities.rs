@@ -7,8 +7,9 @@ use super::*;
 ///
 /// One Aho-Corasick automaton over all the names: the work per text is linear in the
 /// text whatever the number of names (a crafted dump can reveal tens of thousands).
-/// Non-ASCII letters in a name must match exactly; such names are also searched in raw
-/// memory (see [`RawName`]).
+/// A name with non-ASCII letters is searched in its lower-case, upper-case and
+/// capitalized forms too (`ИВАН`, `иван` for `Иван`: ASCII case folding does not reach
+/// them), in text and in raw memory (see [`RawName`]).
 #[derive(Debug)]
 pub struct IdentityMatcher {
     /// The automaton (none when there is no name), and for each of its patterns whether
@@ -34,12 +35,16 @@ impl IdentityMatcher {
         // User names first: a name that is both (a Windows machine named after its
         // user) is reported as the user's name.
         let mut seen = std::collections::HashSet::new();
-        let (patterns, hosts): (Vec<Vec<u8>>, Vec<bool>) = identity
+        let named: Vec<(String, bool)> = identity
             .user_names
             .iter()
             .map(|u| (u, false))
             .chain(identity.host_names.iter().map(|h| (h, true)))
-            .map(|(n, host)| (n.as_bytes().to_ascii_lowercase(), host))
+            .flat_map(|(n, host)| case_forms(n).into_iter().map(move |v| (v, host)))
+            .collect();
+        let (patterns, hosts): (Vec<Vec<u8>>, Vec<bool>) = named
+            .iter()
+            .map(|(n, host)| (n.as_bytes().to_ascii_lowercase(), *host))
             .filter(|(n, _)| !n.is_empty() && seen.insert(n.clone()))
             .unzip();
         let names = (!patterns.is_empty())
@@ -54,13 +59,12 @@ impl IdentityMatcher {
                     .ok()
             })
             .flatten();
-        let raw = identity
-            .user_names
+        let mut seen_raw = std::collections::HashSet::new();
+        let raw = named
             .iter()
-            .map(|u| (u, false))
-            .chain(identity.host_names.iter().map(|h| (h, true)))
-            .filter(|(n, _)| !n.is_ascii())
+            .filter(|(n, _)| !n.is_ascii() && seen_raw.insert(n.clone()))
             .map(|(n, host)| {
+                let host = *host;
                 let wide: Vec<u8> = n.encode_utf16().flat_map(u16::to_le_bytes).collect();
                 RawName {
                     name: n.clone(),
@@ -95,6 +99,26 @@ impl IdentityMatcher {
         }
         out
     }
+}
+
+/// A name and, when it has non-ASCII letters, its lower-case, upper-case and
+/// capitalized forms (each once).
+fn case_forms(name: &str) -> Vec<String> {
+    let mut forms = vec![name.to_string()];
+    if !name.is_ascii() {
+        let lower = name.to_lowercase();
+        let mut chars = lower.chars();
+        let capitalized: String = chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect())
+            .unwrap_or_default();
+        for form in [lower.clone(), name.to_uppercase(), capitalized] {
+            if !forms.contains(&form) {
+                forms.push(form);
+            }
+        }
+    }
+    forms
 }
 
 /// An excerpt of `text` around `[start, end)`, with `…` where it was cut.

@@ -197,6 +197,32 @@ mod raw_name_tests {
 
     /// Names with non-ASCII letters, revealed by a field, are found in memory in both
     /// encodings at any alignment, as whole words only.
+    /// Names outside ASCII are found in any case: `ИВАН` and `иван` for `Иван`, `JÜRGEN`
+    /// for `Jürgen`, in raw memory (both encodings) and in text.
+    #[test]
+    fn non_ascii_names_are_found_in_any_case() {
+        let mut mem = vec![1u8; 5];
+        mem.extend("ИВАН".encode_utf16().flat_map(u16::to_le_bytes));
+        mem.extend(b"\0\0\x01");
+        mem.extend("иван".as_bytes());
+        mem.extend(b"\0");
+        mem.extend("JÜRGEN".as_bytes());
+        mem.extend(b"\0\0");
+        let id = Identity {
+            user_names: ["Иван".to_string(), "Jürgen".to_string()].into(),
+            ..Default::default()
+        };
+        let matcher = IdentityMatcher::new(&id);
+        let region = test_region(RegionKind::Heap, 0x1000, mem.len());
+        let mut found = Vec::new();
+        scan_region_identities_only(&mem, &region, &matcher, &mut found);
+        let mut values: Vec<&str> = found.iter().map(|f| f.value.as_str()).collect();
+        values.sort_unstable();
+        assert_eq!(values, ["JÜRGEN", "ИВАН", "иван"], "{found:?}");
+        let text = "user ИВАН logged in";
+        assert_eq!(matcher.find_in_text(text), [(5, 5 + "ИВАН".len(), false)]);
+    }
+
     #[test]
     fn non_ascii_names_are_found_in_raw_memory() {
         let mut mem = vec![1u8; 7];

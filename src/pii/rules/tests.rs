@@ -102,6 +102,9 @@ mod value_rules {
             ["Tr0ub4dor"]
         );
         assert!(find("secret-assignment", "password=null").is_empty());
+        for placeholder in ["Secret=Default", "password: string", "api_key = REQUIRED"] {
+            assert!(find("secret-assignment", placeholder).is_empty(), "{placeholder}");
+        }
         assert_eq!(
             find("secret-assignment", "STRIPE_API_KEY=sk_test_4eC39Hq"),
             ["sk_test_4eC39Hq"]

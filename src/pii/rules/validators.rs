@@ -313,9 +313,28 @@ pub(super) fn not_placeholder(text: &str, start: usize, end: usize) -> bool {
         return false;
     }
     let v = text[start..end].to_ascii_lowercase();
+    // Placeholders, and the words a settings file or a schema puts where a value goes
+    // (`Secret=Default`, `password: string`).
     !matches!(
         v.as_str(),
-        "null" | "none" | "true" | "false" | "undefined" | "xxxx" | "****" | "<redacted>"
+        "null"
+            | "none"
+            | "true"
+            | "false"
+            | "undefined"
+            | "xxxx"
+            | "****"
+            | "<redacted>"
+            | "redacted"
+            | "default"
+            | "empty"
+            | "unset"
+            | "required"
+            | "optional"
+            | "hidden"
+            | "string"
+            | "boolean"
+            | "integer"
     ) && !v.starts_with("${")
         && !v.starts_with('%')
 }

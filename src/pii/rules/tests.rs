@@ -103,7 +103,10 @@ mod value_rules {
         );
         assert!(find("secret-assignment", "password=null").is_empty());
         for placeholder in ["Secret=Default", "password: string", "api_key = REQUIRED"] {
-            assert!(find("secret-assignment", placeholder).is_empty(), "{placeholder}");
+            assert!(
+                find("secret-assignment", placeholder).is_empty(),
+                "{placeholder}"
+            );
         }
         assert_eq!(
             find("secret-assignment", "STRIPE_API_KEY=sk_test_4eC39Hq"),

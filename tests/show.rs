@@ -281,3 +281,28 @@ fn detail_explains_the_address_and_gives_registers() {
     assert!(text.contains("Found by: given as instruction pointer in context"));
     assert!(text.contains("Found by: call frame info"));
 }
+
+/// A folder that holds dumps but is no crash store: `show` says how many and what to run
+/// instead (one dump with `show`, the folder with `audit`), exit 2.
+#[test]
+fn a_folder_of_dumps_gets_a_hint() {
+    let tmp = tempfile::tempdir().unwrap();
+    for name in ["b.dmp", "a.mdmp"] {
+        std::fs::copy(
+            testdata("dumps/linux-crashy-segv.dmp"),
+            tmp.path().join(name),
+        )
+        .unwrap();
+    }
+    std::fs::write(tmp.path().join("notes.txt"), "not a dump").unwrap();
+    let out = run(["show".as_ref(), tmp.path().as_os_str()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("a folder of 2 minidumps, not a crash store")
+            && err.contains("a.mdmp")
+            && err.contains("crashscope audit"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+}

@@ -45,7 +45,7 @@ fn is_dump_name(path: &Path) -> bool {
 
 /// Whether a regular file starts as a minidump does (`MDMP`), whatever its name: a
 /// folder search finds dumps by their content too (`WER1234.tmp`, a renamed dump).
-fn looks_like_dump(path: &Path) -> bool {
+pub(crate) fn looks_like_dump(path: &Path) -> bool {
     use std::io::Read;
     let mut magic = [0u8; 4];
     std::fs::File::open(path)

@@ -125,6 +125,9 @@ pub fn run(cli: &Cli, args: &ShowArgs) -> anyhow::Result<ExitStatus> {
         }
         (None, None) => anyhow::bail!("give a PATH or --app"),
     };
+    if let Some(hint) = folder_of_dumps(&path) {
+        anyhow::bail!(hint);
+    }
     match source::detect(&path)? {
         Source::Minidump(path) => match mozilla_report(&path) {
             // A pending report of Mozilla's crash reporter is shown as the reporter
@@ -134,6 +137,34 @@ pub fn run(cli: &Cli, args: &ShowArgs) -> anyhow::Result<ExitStatus> {
         },
         Source::Database(root) => run_database(cli, args, &root, None),
     }
+}
+
+/// For a folder that is no crash store but holds minidumps, what to run instead: `show`
+/// reads one dump or one store, `audit` reads a folder.
+fn folder_of_dumps(path: &Path) -> Option<String> {
+    if !path.is_dir() || crashpad::looks_like_database(path) {
+        return None;
+    }
+    let dumps: Vec<PathBuf> = std::fs::read_dir(path)
+        .ok()?
+        .take(10_000)
+        .filter_map(Result::ok)
+        // Regular files only: opening a FIFO would wait for a writer.
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| e.path())
+        .filter(|p| crate::commands::audit::looks_like_dump(p))
+        .collect();
+    let first = dumps.iter().min()?;
+    let shown = |p: &Path| crate::render::escape(&p.display().to_string()).into_owned();
+    Some(format!(
+        "{}: a folder of {} minidump{}, not a crash store: show reads one at a time \
+         (crashscope show {}), audit reads the folder (crashscope audit {})",
+        shown(path),
+        dumps.len(),
+        if dumps.len() == 1 { "" } else { "s" },
+        shown(first),
+        shown(path)
+    ))
 }
 
 /// The store and report id of a dump that is a pending report of Mozilla's crash

@@ -32,12 +32,15 @@ pub(super) fn write_attachments(
         p.label(&format!("Attachments ({})", attachments.len()))
     )?;
     for a in attachments {
-        let shown: Vec<&Finding> = a
+        let mut shown: Vec<&Finding> = a
             .findings
             .findings
             .iter()
             .filter(|f| marks.shows(f.severity))
             .collect();
+        // By where they start: each line or annotation then looks only at its own
+        // (a crafted file can hold millions of findings in tens of thousands of lines).
+        shown.sort_by_key(|f| field_start(f).unwrap_or(usize::MAX));
         let worst = shown.iter().map(|f| f.severity).max();
         let mut head = format!("{}  {}", escape(&a.name), human_size(a.size));
         if !shown.is_empty() {
@@ -55,7 +58,7 @@ pub(super) fn write_attachments(
             .filter(|f| matches!(f.kind, FieldKind::Annotation { .. }))
             .collect();
         if !annotations.is_empty() {
-            write_extra(w, a, &annotations, marks)?;
+            write_extra(w, &shown, &annotations, marks)?;
             continue;
         }
         // Text: the lines that hold findings, marked. Binary: memory-style excerpts.
@@ -64,7 +67,10 @@ pub(super) fn write_attachments(
             let mut start = 0;
             for text_line in field.value.split('\n') {
                 let end = start + text_line.len();
-                let ranges: Vec<(usize, usize, Severity)> = shown
+                // Findings that start before this line's end; those that also end after
+                // its start touch it (a finding longer than a line spans several).
+                let upto = shown.partition_point(|f| field_start(f).is_some_and(|s| s < end));
+                let ranges: Vec<(usize, usize, Severity)> = shown[..upto]
                     .iter()
                     .filter_map(|f| match f.location {
                         Location::Field {
@@ -109,7 +115,7 @@ pub(super) fn write_attachments(
 /// uploads with the dump, marked with its findings.
 pub(super) fn write_extra(
     w: &mut impl Write,
-    a: &ScannedAttachment,
+    shown: &[&Finding],
     fields: &[&crate::disclosure::Field],
     marks: &Marks,
 ) -> io::Result<()> {
@@ -122,6 +128,8 @@ pub(super) fn write_extra(
             fields.len()
         ))
     )?;
+    let mut by_offset = shown.to_vec();
+    by_offset.sort_by_key(|x| x.offset);
     let width = fields
         .iter()
         .map(|f| visible_width(&escape(&f.path[6..])))
@@ -131,12 +139,11 @@ pub(super) fn write_extra(
     for f in fields {
         // By bytes: a value found in the file's text and in the field is one finding.
         let (from, to) = (f.origin.offset, f.origin.offset + f.origin.len);
-        let ranges: Vec<(usize, usize, Severity)> = a
-            .findings
-            .findings
+        let first = by_offset.partition_point(|x| x.offset < from);
+        let ranges: Vec<(usize, usize, Severity)> = by_offset[first..]
             .iter()
-            .filter(|x| marks.shows(x.severity))
-            .filter(|x| x.offset >= from && x.offset + x.length <= to)
+            .take_while(|x| x.offset < to)
+            .filter(|x| x.offset + x.length <= to)
             .map(|x| {
                 let start = (x.offset - from) as usize;
                 (start, start + x.length as usize, x.severity)
@@ -153,4 +160,12 @@ pub(super) fn write_extra(
         )?;
     }
     Ok(())
+}
+
+/// Where a finding starts in its field's value (none for a finding of memory).
+fn field_start(f: &Finding) -> Option<usize> {
+    match f.location {
+        Location::Field { start, .. } => Some(start),
+        _ => None,
+    }
 }

@@ -12,39 +12,6 @@ fn main() {
         "{:8.1} us  the keyword automaton (every rule's keywords)",
         t.elapsed().as_secs_f64() * 1e6
     );
-    let words: Vec<&str> = RULES
-        .iter()
-        .flat_map(|r| r.keywords.iter().copied())
-        .chain(
-            crashscope::pii::upstream::UPSTREAM
-                .iter()
-                .flat_map(|r| r.keywords.iter().copied()),
-        )
-        .collect();
-    for kind in [
-        aho_corasick::AhoCorasickKind::NoncontiguousNFA,
-        aho_corasick::AhoCorasickKind::ContiguousNFA,
-    ] {
-        let mut times: Vec<f64> = (0..20)
-            .map(|_| {
-                let t = Instant::now();
-                aho_corasick::AhoCorasick::builder()
-                    .ascii_case_insensitive(true)
-                    .dense_depth(0)
-                    .kind(Some(kind))
-                    .build(&words)
-                    .unwrap();
-                t.elapsed().as_secs_f64() * 1e6
-            })
-            .collect();
-        times.sort_by(|a, b| a.partial_cmp(b).unwrap());
-        println!(
-            "{:8.1} us  {kind:?} of {} keywords, {} bytes",
-            times[10],
-            words.len(),
-            words.iter().map(|w| w.len()).sum::<usize>()
-        );
-    }
     let mut rows = Vec::new();
     for r in RULES.iter().filter(|r| r.scanner.is_none()) {
         let mut times: Vec<f64> = (0..20)

@@ -13,7 +13,6 @@ use crashscope::pii::rules::{self, Text, RULES};
 use crashscope::pii::upstream::{self, KEYWORD_CONTEXT, UPSTREAM};
 use crashscope::pii::{keep_best_secrets, match_rules, validated, Identity};
 use crashscope::report::RegionKind;
-use regex_automata::Input;
 
 use crate::upstream_rules::{generate, Rng};
 
@@ -32,31 +31,13 @@ fn reference(text: &str) -> Vec<(usize, usize, usize)> {
         if KEYWORD_CONTEXT.contains(&rule.id) && !rule.keywords.iter().any(|k| lower.contains(k)) {
             continue;
         }
-        let re = upstream::regex(u);
-        let mut caps = re.create_captures();
         let mut found = Vec::new();
-        let mut input = Input::new(hay);
-        loop {
-            re.search_captures(&input, &mut caps);
-            let Some(m) = caps.get_match() else { break };
-            let group = match rule.group {
-                rules::ANY => (1..caps.group_len())
-                    .find_map(|g| caps.get_group(g).filter(|s| !s.is_empty()))
-                    .unwrap_or(m.span()),
-                g => caps.get_group(g).unwrap_or(m.span()),
-            };
-            if upstream::accepts(u, hay, group.range(), m.range())
-                && text.is_char_boundary(group.start)
-                && text.is_char_boundary(group.end)
-            {
-                found.push((RULES.len() + u, group.start, group.end));
-            }
-            let next = m.end() + usize::from(m.is_empty());
-            if next > hay.len() {
-                break;
-            }
-            input.set_start(next);
-        }
+        upstream::matches_in(u, hay, 0..hay.len(), &mut found);
+        let mut found: Vec<(usize, usize, usize)> = found
+            .into_iter()
+            .filter(|&(s, e)| text.is_char_boundary(s) && text.is_char_boundary(e))
+            .map(|(s, e)| (RULES.len() + u, s, e))
+            .collect();
         found.sort_unstable();
         found.dedup();
         out.extend(found);

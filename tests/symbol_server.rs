@@ -294,20 +294,22 @@ fn a_report_over_its_time_budget_is_shown_without_stacks_and_says_why() {
     assert!(text.contains("alice"), "{text}");
 }
 
+/// `show` of the crasher's SIGSEGV dump with `extra` arguments.
+fn show_crasher(extra: &[&str]) -> std::process::Output {
+    crate::util::crashscope()
+        .arg("show")
+        .arg(crate::util::testdata("dumps/linux-crashy-segv.dmp"))
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
 /// Symbols that cannot work are said, not silently missing: a folder that does not exist
 /// or is one level off is a warning (the report is still shown); a server URL that is not
 /// http(s) is a usage error.
 #[test]
 fn symbol_folders_and_urls_that_cannot_work_are_said() {
-    let dump = crate::util::testdata("dumps/linux-crashy-segv.dmp");
-    let show = |extra: &[&str]| {
-        crate::util::crashscope()
-            .arg("show")
-            .arg(&dump)
-            .args(extra)
-            .output()
-            .unwrap()
-    };
+    let show = show_crasher;
     let good = show(&["--symbols-path", "testdata/symbols"]);
     assert_eq!(good.status.code(), Some(0));
     assert!(
@@ -342,15 +344,7 @@ fn symbol_folders_and_urls_that_cannot_work_are_said() {
 /// where crashscope looked; without a symbol source, or with -q, nothing is said.
 #[test]
 fn modules_without_symbols_are_named_in_one_line() {
-    let dump = crate::util::testdata("dumps/linux-crashy-segv.dmp");
-    let show = |extra: &[&str]| {
-        crate::util::crashscope()
-            .arg("show")
-            .arg(&dump)
-            .args(extra)
-            .output()
-            .unwrap()
-    };
+    let show = show_crasher;
     let out = show(&["--symbols-path", "testdata/symbols"]);
     let err = crate::util::stderr(&out);
     let lines: Vec<&str> = err

@@ -71,7 +71,7 @@ impl SymbolsFound {
 
 /// One line naming the modules on the stacks that got no symbols, when symbols were
 /// asked for (a folder or a server): a frame left unsymbolicated is then said, not only
-/// seen. The names come from the dump and are escaped.
+/// seen. The names come from the dump: the caller prints the line escaped.
 pub fn missing_symbols(found: &SymbolsFound, args: &SymbolArgs) -> Option<String> {
     if args.paths.is_empty() && args.urls.is_empty() {
         return None;
@@ -86,11 +86,8 @@ pub fn missing_symbols(found: &SymbolsFound, args: &SymbolArgs) -> Option<String
         return None;
     }
     const NAMED: usize = 6;
-    let mut names: Vec<String> = missing
-        .iter()
-        .take(NAMED)
-        .map(|n| crate::render::escape(n).into_owned())
-        .collect();
+    // Escaped where it is printed (`render::diagnostic`).
+    let mut names: Vec<String> = missing.iter().take(NAMED).map(|n| n.to_string()).collect();
     if missing.len() > NAMED {
         names.push(format!("+{} more", missing.len() - NAMED));
     }

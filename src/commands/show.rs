@@ -155,7 +155,8 @@ fn folder_of_dumps(path: &Path) -> Option<String> {
         .filter(|p| crate::commands::audit::looks_like_dump(p))
         .collect();
     let first = dumps.iter().min()?;
-    let shown = |p: &Path| crate::render::escape(&p.display().to_string()).into_owned();
+    // The message reaches stderr through `render::diagnostic`, which escapes it.
+    let shown = |p: &Path| p.display().to_string();
     Some(format!(
         "{}: a folder of {} minidump{}, not a crash store: show reads one at a time \
          (crashscope show {}), audit reads the folder (crashscope audit {})",

@@ -10,14 +10,14 @@ use std::sync::OnceLock;
 
 use aho_corasick::AhoCorasick;
 
-use super::rules::{self, RULES};
+use super::rules::RULES;
 use super::upstream::UPSTREAM;
 
 /// Every rule's keywords in one automaton, and which rules each keyword serves.
 pub struct Keywords {
     automaton: AhoCorasick,
     /// By keyword (the automaton's pattern id): the rules it serves, numbered as
-    /// [`rules::any`] numbers them (own rules first, then upstream ones).
+    /// [`super::rules::any`] numbers them (own rules first, then upstream ones).
     rules: Vec<Vec<u16>>,
 }
 
@@ -61,13 +61,5 @@ impl Keywords {
         for m in self.automaton.find_overlapping_iter(hay) {
             hit(&self.rules[m.pattern().as_usize()], m.start());
         }
-    }
-}
-
-/// Whether rule `i` ([`rules::any`] numbering) is tried on every text: it has no keywords.
-pub fn always(i: usize) -> bool {
-    match rules::any(i) {
-        rules::Any::Own(r) => r.keywords.is_empty(),
-        rules::Any::Upstream(u) => UPSTREAM[u].keywords.is_empty(),
     }
 }

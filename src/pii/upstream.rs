@@ -293,35 +293,7 @@ pub fn find(text: &str, windows: Windows, out: &mut Vec<(usize, usize, usize)>) 
         let rule = usize::from(rule);
         let mut found: Vec<(usize, usize)> = Vec::new();
         for (from, to) in merged {
-            let re = if to - from >= LARGE {
-                regex_large(rule)
-            } else {
-                regex(rule)
-            };
-            let mut caps = re.create_captures();
-            let mut input = Input::new(hay).span(from..to);
-            loop {
-                re.search_captures(&input, &mut caps);
-                let Some(whole) = caps.get_match() else { break };
-                let group = match UPSTREAM[rule].group {
-                    ANY => (1..caps.group_len())
-                        .find_map(|g| caps.get_group(g).filter(|s| !s.is_empty()))
-                        .unwrap_or(whole.span()),
-                    g => caps.get_group(g).unwrap_or(whole.span()),
-                };
-                if accepts(rule, hay, group.start..group.end, whole.range()) {
-                    found.push((group.start, group.end));
-                }
-                let next = if whole.is_empty() {
-                    whole.end() + 1
-                } else {
-                    whole.end()
-                };
-                if next > to {
-                    break;
-                }
-                input.set_start(next);
-            }
+            matches_in(rule, hay, from..to, &mut found);
         }
         found.sort_unstable();
         found.dedup();
@@ -329,9 +301,47 @@ pub fn find(text: &str, windows: Windows, out: &mut Vec<(usize, usize, usize)>) 
     }
 }
 
+/// The `(start, end)` of every secret upstream rule `rule` keeps in `span` of `hay`: its
+/// regex's matches (what is around the span counts for `\b`), their secret groups, and
+/// [`accepts`].
+pub fn matches_in(
+    rule: usize,
+    hay: &[u8],
+    span: std::ops::Range<usize>,
+    out: &mut Vec<(usize, usize)>,
+) {
+    let to = span.end;
+    let re = if span.len() >= LARGE {
+        regex_large(rule)
+    } else {
+        regex(rule)
+    };
+    let mut caps = re.create_captures();
+    let mut input = Input::new(hay).span(span);
+    loop {
+        re.search_captures(&input, &mut caps);
+        let Some(whole) = caps.get_match() else { break };
+        let group = match UPSTREAM[rule].group {
+            ANY => (1..caps.group_len())
+                .find_map(|g| caps.get_group(g).filter(|s| !s.is_empty()))
+                .unwrap_or(whole.span()),
+            g => caps.get_group(g).unwrap_or(whole.span()),
+        };
+        if accepts(rule, hay, group.start..group.end, whole.range()) {
+            out.push((group.start, group.end));
+        }
+        // As the regex's own iterator: past an empty match by one byte.
+        let next = whole.end() + usize::from(whole.is_empty());
+        if next > to {
+            break;
+        }
+        input.set_start(next);
+    }
+}
+
 /// Whether upstream rule `rule` keeps the secret `secret` of its match `whole` in `hay`:
 /// not empty, above the rule's entropy threshold, and allowed by no allowlist.
-pub fn accepts(
+fn accepts(
     rule: usize,
     hay: &[u8],
     secret: std::ops::Range<usize>,

@@ -65,21 +65,31 @@ pub(super) fn write_attachments(
         if let Some(field) = a.inventory.fields.first() {
             let mut printed = 0;
             let mut start = 0;
+            // The findings that started before the current line's end and may reach into
+            // it: each finding enters once and leaves once the lines pass its end, so a
+            // file of many lines and many findings is one pass over both.
+            let (mut next, mut active) = (0, Vec::new());
             for text_line in field.value.split('\n') {
                 let end = start + text_line.len();
-                // Findings that start before this line's end; those that also end after
-                // its start touch it (a finding longer than a line spans several).
-                let upto = shown.partition_point(|f| field_start(f).is_some_and(|s| s < end));
-                let ranges: Vec<(usize, usize, Severity)> = shown[..upto]
-                    .iter()
-                    .filter_map(|f| match f.location {
+                while let Some(&&Finding {
+                    location:
                         Location::Field {
                             start: s, end: e, ..
-                        } if s < end && e > start => {
-                            Some((s.max(start) - start, e.min(end) - start, f.severity))
-                        }
-                        _ => None,
-                    })
+                        },
+                    severity,
+                    ..
+                }) = shown.get(next)
+                {
+                    if s >= end {
+                        break;
+                    }
+                    active.push((s, e, severity));
+                    next += 1;
+                }
+                active.retain(|&(_, e, _)| e > start);
+                let ranges: Vec<(usize, usize, Severity)> = active
+                    .iter()
+                    .map(|&(s, e, severity)| (s.max(start) - start, e.min(end) - start, severity))
                     .collect();
                 if !ranges.is_empty() {
                     if printed == MAX_ATTACHMENT_LINES {
